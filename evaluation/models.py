@@ -1,0 +1,464 @@
+"""The 評価表 records: who takes part, the yearly cycle, and what is entered in it.
+
+Every editable record carries a ``version`` for optimistic locking (see ``services.py``)
+and a django-simple-history table, so nothing is overwritten silently and every change
+keeps who, when and what.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from policies.fiscal_years import wareki
+from policies.models import ImplementingBody, Initiative, Measure, Plan, RatingLevel
+
+
+class Role(models.TextChoices):
+    SECRETARIAT = "secretariat", _("事務局")
+    STAFF = "staff", _("実施主体担当")
+    MEMBER = "member", _("委員")
+    CHAIR = "chair", _("委員長")
+
+
+class Participant(models.Model):
+    """A user's role in the evaluation: 事務局, staff of one 実施主体, 委員 or 委員長."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="participant",
+        verbose_name=_("ユーザー"),
+    )
+    role = models.CharField(_("役割"), max_length=20, choices=Role.choices)
+    body = models.ForeignKey(
+        ImplementingBody,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("所属する実施主体"),
+        help_text=_("実施主体担当のときだけ指定します。"),
+    )
+
+    class Meta:
+        verbose_name = _("参加者")
+        verbose_name_plural = _("参加者")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(role="staff") & Q(body__isnull=False))
+                | (~Q(role="staff") & Q(body__isnull=True)),
+                name="participant_body_only_for_staff",
+            )
+        ]
+
+    def __str__(self) -> str:
+        suffix = f"（{self.body.short_name}）" if self.body_id else ""
+        return f"{self.user.get_full_name() or self.user.get_username()} {self.get_role_display()}{suffix}"
+
+    @property
+    def is_secretariat(self) -> bool:
+        return self.role == Role.SECRETARIAT
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.role == Role.STAFF
+
+    @property
+    def is_committee_member(self) -> bool:
+        """委員 and 委員長 both score 施策."""
+        return self.role in {Role.MEMBER, Role.CHAIR}
+
+    @property
+    def is_chair(self) -> bool:
+        return self.role == Role.CHAIR
+
+
+class Phase(models.TextChoices):
+    PREPARATION = "preparation", _("準備")
+    ENTRY = "entry", _("実施状況入力")
+    COMMITTEE = "committee", _("委員会評価")
+    CONFIRMED = "confirmed", _("確定")
+    PUBLISHED = "published", _("公開")
+
+
+PHASES: list[str] = list(Phase.values)
+
+
+class CycleQuerySet(models.QuerySet):
+    def published(self) -> "CycleQuerySet":
+        return self.filter(phase=Phase.PUBLISHED)
+
+    def open(self) -> "CycleQuerySet":
+        """Cycles where someone still has something to enter."""
+        return self.filter(phase__in=[Phase.ENTRY, Phase.COMMITTEE])
+
+
+class Cycle(models.Model):
+    """評価サイクル: one plan's evaluation of one fiscal year, moving through phases."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="cycles", verbose_name=_("計画")
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    phase = models.CharField(
+        _("段階"), max_length=20, choices=Phase.choices, default=Phase.PREPARATION
+    )
+    entry_due = models.DateField(_("実施状況入力の期限"), null=True, blank=True)
+    committee_due = models.DateField(_("委員会評価の期限"), null=True, blank=True)
+    confirm_due = models.DateField(_("確定の期限"), null=True, blank=True)
+    publish_due = models.DateField(_("公開の予定日"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords()
+    objects = CycleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("評価サイクル")
+        verbose_name_plural = _("評価サイクル")
+        ordering = ["plan", "-fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "fiscal_year"], name="unique_cycle_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.short_name} {wareki(self.fiscal_year)}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "evaluation:cycle", kwargs={"plan": self.plan.code, "year": self.fiscal_year}
+        )
+
+    @property
+    def phase_index(self) -> int:
+        return PHASES.index(self.phase)
+
+    @property
+    def next_phase(self) -> str | None:
+        index = self.phase_index
+        return PHASES[index + 1] if index + 1 < len(PHASES) else None
+
+    @property
+    def previous_phase(self) -> str | None:
+        index = self.phase_index
+        return PHASES[index - 1] if index > 0 else None
+
+    @property
+    def is_published(self) -> bool:
+        return self.phase == Phase.PUBLISHED
+
+    @property
+    def is_locked(self) -> bool:
+        """確定 and 公開: everything is read-only until the secretariat moves the phase back."""
+        return self.phase in {Phase.CONFIRMED, Phase.PUBLISHED}
+
+    def due_date(self, phase: str | None = None):
+        """The due date of a phase (the current one by default)."""
+        return {
+            Phase.ENTRY: self.entry_due,
+            Phase.COMMITTEE: self.committee_due,
+            Phase.CONFIRMED: self.confirm_due,
+            Phase.PUBLISHED: self.publish_due,
+        }.get(phase or self.phase)
+
+
+class ProjectQuerySet(models.QuerySet):
+    def of_plan(self, plan: Plan) -> "ProjectQuerySet":
+        return self.filter(plan=plan)
+
+    def active_in(self, fiscal_year: int) -> "ProjectQuerySet":
+        return self.filter(first_year__lte=fiscal_year).filter(
+            Q(last_year__isnull=True) | Q(last_year__gte=fiscal_year)
+        )
+
+    def serving(self, initiative: Initiative) -> "ProjectQuerySet":
+        """Projects that serve an item, counting work on the original of a 再掲 item."""
+        return self.filter(initiatives=initiative.source)
+
+
+class ProjectManager(models.Manager.from_queryset(ProjectQuerySet)):
+    def get_by_natural_key(self, code: str) -> "Project":
+        return self.get(code=code)
+
+
+class Project(models.Model):
+    """事業: a project of one 実施主体 that serves one or more 展開 items."""
+
+    code = models.SlugField(
+        _("事業コード"),
+        max_length=40,
+        unique=True,
+        help_text=_("評価表の出力・取り込みで事業を特定するコード（例: city-001）。"),
+    )
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="projects", verbose_name=_("計画")
+    )
+    body = models.ForeignKey(
+        ImplementingBody,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name=_("実施主体"),
+    )
+    department = models.CharField(_("担当課"), max_length=100, blank=True)
+    name = models.CharField(_("事業名"), max_length=200)
+    summary = models.TextField(_("事業概要"), blank=True)
+    initiatives = models.ManyToManyField(
+        Initiative,
+        related_name="projects",
+        verbose_name=_("計画後期の展開"),
+        help_text=_("この事業が取り組む展開。再掲の項目は、もとの展開を選びます。"),
+    )
+    first_year = models.PositiveSmallIntegerField(_("開始年度"))
+    last_year = models.PositiveSmallIntegerField(
+        _("終了年度"), null=True, blank=True, help_text=_("継続中なら空欄。")
+    )
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords(m2m_fields=[initiatives])
+    objects = ProjectManager()
+
+    class Meta:
+        verbose_name = _("事業")
+        verbose_name_plural = _("事業")
+        ordering = ["body__order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:project", kwargs={"code": self.code})
+
+    def is_active_in(self, fiscal_year: int) -> bool:
+        return self.first_year <= fiscal_year and (
+            self.last_year is None or fiscal_year <= self.last_year
+        )
+
+
+class ReportStatus(models.TextChoices):
+    DONE = "done", _("実施")
+    PARTIAL = "partial", _("一部実施")
+    NOT_DONE = "not_done", _("未実施")
+    ENDED = "ended", _("終了")
+
+
+class ProjectReportQuerySet(models.QuerySet):
+    def for_cycle(self, cycle: Cycle) -> "ProjectReportQuerySet":
+        return self.filter(cycle=cycle)
+
+
+class ProjectReport(models.Model):
+    """実施状況: what a 事業 did in one fiscal year."""
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="reports", verbose_name=_("評価サイクル")
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="reports", verbose_name=_("事業")
+    )
+    status = models.CharField(_("実施状況"), max_length=20, choices=ReportStatus.choices)
+    activities = models.TextField(_("実施内容"), help_text=_("この年度に行ったことを書きます。"))
+    times = models.PositiveIntegerField(_("回数"), null=True, blank=True)
+    participants = models.PositiveIntegerField(_("参加者数"), null=True, blank=True)
+    issues = models.TextField(_("課題"), blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords()
+    objects = ProjectReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("実施状況")
+        verbose_name_plural = _("実施状況")
+        ordering = ["cycle", "project"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "project"], name="unique_report_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {wareki(self.cycle.fiscal_year)}"
+
+
+class Outlook(models.TextChoices):
+    EXPAND = "expand", _("拡充")
+    CONTINUE = "continue", _("継続")
+    IMPROVE = "improve", _("改善して継続")
+    REDUCE = "reduce", _("縮小")
+    END = "end", _("終了")
+
+
+class SelfEvaluationQuerySet(models.QuerySet):
+    def for_cycle(self, cycle: Cycle) -> "SelfEvaluationQuerySet":
+        return self.filter(cycle=cycle)
+
+
+class SelfEvaluation(models.Model):
+    """自己評価: one 実施主体's evaluation of one 施策 in one year."""
+
+    cycle = models.ForeignKey(
+        Cycle,
+        on_delete=models.PROTECT,
+        related_name="self_evaluations",
+        verbose_name=_("評価サイクル"),
+    )
+    measure = models.ForeignKey(
+        Measure, on_delete=models.PROTECT, related_name="self_evaluations", verbose_name=_("施策")
+    )
+    body = models.ForeignKey(
+        ImplementingBody,
+        on_delete=models.PROTECT,
+        related_name="self_evaluations",
+        verbose_name=_("実施主体"),
+    )
+    rating = models.ForeignKey(
+        RatingLevel, on_delete=models.PROTECT, related_name="+", verbose_name=_("評価")
+    )
+    reason = models.TextField(_("評価の理由"))
+    issues = models.TextField(_("課題"), blank=True)
+    outlook = models.CharField(_("今後の方向性"), max_length=20, choices=Outlook.choices)
+    response_to_committee = models.TextField(
+        _("前年度の委員会意見への対応"),
+        blank=True,
+        help_text=_("前年度の委員会による評価及び意見を受けて、どう対応したか（対応方針）。"),
+    )
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords()
+    objects = SelfEvaluationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("自己評価")
+        verbose_name_plural = _("自己評価")
+        ordering = ["cycle", "measure", "body__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "measure", "body"], name="unique_self_evaluation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.number} {self.body.short_name} {wareki(self.cycle.fiscal_year)}"
+
+
+class MemberEvaluationQuerySet(models.QuerySet):
+    def for_cycle(self, cycle: Cycle) -> "MemberEvaluationQuerySet":
+        return self.filter(cycle=cycle)
+
+
+class MemberEvaluation(models.Model):
+    """委員評価: one committee member's score and opinion of one 施策 in one year."""
+
+    cycle = models.ForeignKey(
+        Cycle,
+        on_delete=models.PROTECT,
+        related_name="member_evaluations",
+        verbose_name=_("評価サイクル"),
+    )
+    measure = models.ForeignKey(
+        Measure,
+        on_delete=models.PROTECT,
+        related_name="member_evaluations",
+        verbose_name=_("施策"),
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="member_evaluations",
+        verbose_name=_("委員"),
+    )
+    rating = models.ForeignKey(
+        RatingLevel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("評価"),
+        help_text=_("任意です。意見だけでも登録できます。"),
+    )
+    opinion = models.TextField(_("意見"))
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords()
+    objects = MemberEvaluationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("委員評価")
+        verbose_name_plural = _("委員評価")
+        ordering = ["cycle", "measure", "member"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "measure", "member"], name="unique_member_evaluation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.number} {self.member} {wareki(self.cycle.fiscal_year)}"
+
+
+class CommitteeEvaluationQuerySet(models.QuerySet):
+    def for_cycle(self, cycle: Cycle) -> "CommitteeEvaluationQuerySet":
+        return self.filter(cycle=cycle)
+
+    def confirmed(self) -> "CommitteeEvaluationQuerySet":
+        return self.filter(confirmed_at__isnull=False)
+
+
+class CommitteeEvaluation(models.Model):
+    """委員会評価: the committee's compiled rating and 評価及び意見 for one 施策 in one year.
+
+    Drafted by the secretariat, then confirmed by the chair; confirmed means locked.
+    """
+
+    cycle = models.ForeignKey(
+        Cycle,
+        on_delete=models.PROTECT,
+        related_name="committee_evaluations",
+        verbose_name=_("評価サイクル"),
+    )
+    measure = models.ForeignKey(
+        Measure,
+        on_delete=models.PROTECT,
+        related_name="committee_evaluations",
+        verbose_name=_("施策"),
+    )
+    rating = models.ForeignKey(
+        RatingLevel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("評価"),
+        help_text=_("任意です（計画期間前半の評価のように、意見だけの評価もあります）。"),
+    )
+    opinion = models.TextField(_("委員会による評価及び意見"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("確定した委員長"),
+    )
+    confirmed_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords()
+    objects = CommitteeEvaluationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("委員会評価")
+        verbose_name_plural = _("委員会評価")
+        ordering = ["cycle", "measure"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "measure"], name="unique_committee_evaluation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.number} {wareki(self.cycle.fiscal_year)}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

@@ -1,0 +1,168 @@
+"""Who may see and change what: one access function per object type, used by every view.
+
+Each returns an ``Access``: whether the user may view the record, may edit it, and, when
+not, the reason in words a city employee understands (shown next to a read-only record).
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.utils.translation import gettext as _
+
+from evaluation.models import (
+    CommitteeEvaluation,
+    Cycle,
+    Participant,
+    Phase,
+    Project,
+)
+from policies.models import ImplementingBody
+
+
+@dataclass(frozen=True)
+class Access:
+    view: bool
+    edit: bool = False
+    reason: str = ""
+
+
+DENIED = Access(view=False)
+
+
+def participant_of(user: User | AnonymousUser) -> Participant | None:
+    """The user's role in the evaluation, read once per request (cached on the user)."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_participant_cache"):
+        user._participant_cache = (
+            Participant.objects.select_related("body").filter(user=user).first()
+        )
+    return user._participant_cache
+
+
+def is_insider(user: User | AnonymousUser) -> bool:
+    """Logged-in people with a role (or admins) see cycles before they are published."""
+    return participant_of(user) is not None or (user.is_authenticated and user.is_superuser)
+
+
+def cycle_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
+    """View: insiders always, the public once 公開. Edit (move the phase): the secretariat."""
+    if not (cycle.is_published or is_insider(user)):
+        return DENIED
+    participant = participant_of(user)
+    if participant and participant.is_secretariat:
+        return Access(view=True, edit=True)
+    return Access(view=True, reason=_("段階を進める・戻すのは事務局だけです。"))
+
+
+def _phase_reason(cycle: Cycle, needed: str) -> str:
+    if cycle.is_locked:
+        return _("この年度の評価は確定しているため編集できません。")
+    return _("いまは「%(phase)s」の段階なので、「%(needed)s」の記録は編集できません。") % {
+        "phase": cycle.get_phase_display(),
+        "needed": Phase(needed).label,
+    }
+
+
+def project_access(user: User | AnonymousUser, project: Project) -> Access:
+    """事業: insiders view; staff of its 実施主体 (and the secretariat, who enters on a
+    body's behalf) edit while the plan has a cycle in 実施状況入力."""
+    if not is_insider(user):
+        return DENIED
+    participant = participant_of(user)
+    own = participant is not None and (
+        participant.is_secretariat
+        or (participant.is_staff_member and participant.body_id == project.body_id)
+    )
+    if not own:
+        return Access(view=True, reason=_("この事業を編集できるのは、担当の実施主体と事務局です。"))
+    if not Cycle.objects.filter(plan_id=project.plan_id, phase=Phase.ENTRY).exists():
+        return Access(
+            view=True, reason=_("実施状況入力の段階の年度がないため、事業は編集できません。")
+        )
+    return Access(view=True, edit=True)
+
+
+def report_access(user: User | AnonymousUser, cycle: Cycle, project: Project) -> Access:
+    """実施状況: edited by the project's 実施主体 (or the secretariat) in 実施状況入力."""
+    base = cycle_access(user, cycle)
+    if not base.view:
+        return DENIED
+    participant = participant_of(user)
+    own = participant is not None and (
+        participant.is_secretariat
+        or (participant.is_staff_member and participant.body_id == project.body_id)
+    )
+    if not own:
+        return Access(
+            view=True, reason=_("この実施状況を入力できるのは、担当の実施主体と事務局です。")
+        )
+    if cycle.phase != Phase.ENTRY:
+        return Access(view=True, reason=_phase_reason(cycle, Phase.ENTRY))
+    if project.plan_id != cycle.plan_id or not project.is_active_in(cycle.fiscal_year):
+        return Access(view=True, reason=_("この事業はこの年度の対象ではありません。"))
+    return Access(view=True, edit=True)
+
+
+def self_evaluation_access(
+    user: User | AnonymousUser, cycle: Cycle, body: ImplementingBody
+) -> Access:
+    """自己評価: written by the staff of that 実施主体 only, in 実施状況入力."""
+    base = cycle_access(user, cycle)
+    if not base.view:
+        return DENIED
+    participant = participant_of(user)
+    if not (participant and participant.is_staff_member and participant.body_id == body.pk):
+        return Access(view=True, reason=_("自己評価を書けるのは、その実施主体の担当者だけです。"))
+    if cycle.phase != Phase.ENTRY:
+        return Access(view=True, reason=_phase_reason(cycle, Phase.ENTRY))
+    return Access(view=True, edit=True)
+
+
+def member_evaluation_access(user: User | AnonymousUser, cycle: Cycle, member: User) -> Access:
+    """委員評価: each member edits only their own, in 委員会評価."""
+    base = cycle_access(user, cycle)
+    if not base.view:
+        return DENIED
+    participant = participant_of(user)
+    if not (participant and participant.is_committee_member and user.pk == member.pk):
+        return Access(view=True, reason=_("委員評価は、委員本人だけが入力できます。"))
+    if cycle.phase != Phase.COMMITTEE:
+        return Access(view=True, reason=_phase_reason(cycle, Phase.COMMITTEE))
+    return Access(view=True, edit=True)
+
+
+def committee_evaluation_access(
+    user: User | AnonymousUser, cycle: Cycle, evaluation: CommitteeEvaluation | None
+) -> Access:
+    """委員会評価: drafted by the secretariat in 委員会評価; confirmed means locked."""
+    base = cycle_access(user, cycle)
+    if not base.view:
+        return DENIED
+    participant = participant_of(user)
+    if not (participant and participant.is_secretariat):
+        return Access(view=True, reason=_("委員会評価の案を作成するのは事務局です。"))
+    if cycle.phase != Phase.COMMITTEE:
+        return Access(view=True, reason=_phase_reason(cycle, Phase.COMMITTEE))
+    if evaluation is not None and evaluation.is_confirmed:
+        return Access(view=True, reason=_("委員長が確定した評価は編集できません。"))
+    return Access(view=True, edit=True)
+
+
+def committee_confirmation_access(
+    user: User | AnonymousUser, cycle: Cycle, evaluation: CommitteeEvaluation | None
+) -> Access:
+    """Confirming the compiled evaluation: the chair, once a draft exists, in 委員会評価."""
+    base = cycle_access(user, cycle)
+    if not base.view:
+        return DENIED
+    participant = participant_of(user)
+    if not (participant and participant.is_chair):
+        return Access(view=True, reason=_("委員会評価を確定できるのは委員長だけです。"))
+    if cycle.phase != Phase.COMMITTEE:
+        return Access(view=True, reason=_phase_reason(cycle, Phase.COMMITTEE))
+    if evaluation is None:
+        return Access(view=True, reason=_("まだ事務局の案がありません。"))
+    if evaluation.is_confirmed:
+        return Access(view=True, reason=_("この評価は確定済みです。"))
+    return Access(view=True, edit=True)
