@@ -1,0 +1,245 @@
+"""Synthetic data at k times the real plan's size, for benchmarks and growth tests.
+
+``generate(k)`` copies the revised plan's structure k times into a new plan
+(k × 4 基本施策, k × 12 施策, k × 40 展開 with the same 再掲 links, k × 40 事業) and fills
+five fiscal years with complete entries by the 3 実施主体 and 8 committee members.
+History rows are written too (``bulk_create_with_history``), as for any other write.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from evaluation.models import (
+    CommitteeEvaluation,
+    Cycle,
+    MemberEvaluation,
+    Outlook,
+    Participant,
+    Phase,
+    Project,
+    ProjectReport,
+    ReportStatus,
+    Role,
+    SelfEvaluation,
+)
+from policies.models import BasicPolicy, ImplementingBody, Initiative, Measure, Plan
+
+YEARS = (2017, 2018, 2019, 2020, 2021)
+MEMBERS = 8
+SOURCE_PLAN = "revised-2017"
+BATCH = 2000
+
+
+def _users(prefix: str) -> tuple[dict[int, object], list]:
+    """One staff user per 実施主体 and 8 members (the first is the chair)."""
+    User = get_user_model()
+    staff = {}
+    for body in ImplementingBody.objects.all():
+        user, _ = User.objects.get_or_create(username=f"{prefix}-staff-{body.code}")
+        Participant.objects.get_or_create(user=user, defaults={"role": Role.STAFF, "body": body})
+        staff[body.pk] = user
+    members = []
+    for i in range(1, MEMBERS + 1):
+        user, _ = User.objects.get_or_create(username=f"{prefix}-member-{i}")
+        role = Role.CHAIR if i == 1 else Role.MEMBER
+        Participant.objects.get_or_create(user=user, defaults={"role": role})
+        members.append(user)
+    return staff, members
+
+
+@transaction.atomic
+def generate(k: int, *, code: str | None = None) -> Plan:
+    """Create (or replace nothing and return) the plan ``code`` at k times the real size."""
+    code = code or f"scale-k{k}"
+    existing = Plan.objects.filter(code=code).first()
+    if existing:
+        return existing
+    source = Plan.objects.get(code=SOURCE_PLAN)
+    plan = Plan.objects.create(
+        code=code,
+        name=f"{source.name}（{k}倍の試験データ）",
+        short_name=f"試験{k}倍",
+        first_year=source.first_year,
+        last_year=source.last_year,
+        goal=source.goal,
+        rating_scale=source.rating_scale,
+    )
+    levels = [lv for lv in source.rating_scale.levels.all() if lv.points is not None]
+    bodies = list(ImplementingBody.objects.all())
+    src_policies = list(BasicPolicy.objects.filter(plan=source).order_by("number"))
+    src_measures = list(Measure.objects.of_plan(source).select_related("basic_policy"))
+    src_initiatives = list(
+        Initiative.objects.filter(measure__basic_policy__plan=source).select_related(
+            "measure", "original__measure"
+        )
+    )
+    n_policies = len(src_policies)
+
+    policies = BasicPolicy.objects.bulk_create(
+        BasicPolicy(plan=plan, number=c * n_policies + p.number, title=p.title)
+        for c in range(k)
+        for p in src_policies
+    )
+    policy_of = {
+        (c, p.number): policies[c * n_policies + i]
+        for c in range(k)
+        for i, p in enumerate(src_policies)
+    }
+
+    def number(c: int, m: Measure) -> str:
+        return f"{c * n_policies + m.basic_policy.number}-{m.order}"
+
+    measures = Measure.objects.bulk_create(
+        Measure(
+            basic_policy=policy_of[(c, m.basic_policy.number)],
+            number=number(c, m),
+            order=m.order,
+            title=m.title,
+            is_priority=m.is_priority,
+            predecessor_id=m.predecessor_id,
+        )
+        for c in range(k)
+        for m in src_measures
+    )
+    measure_of = {
+        (c, m.pk): measures[c * len(src_measures) + i]
+        for c in range(k)
+        for i, m in enumerate(src_measures)
+    }
+
+    originals = [i for i in src_initiatives if i.original_id is None]
+    new_originals = Initiative.objects.bulk_create(
+        Initiative(measure=measure_of[(c, i.measure_id)], position=i.position, title=i.title)
+        for c in range(k)
+        for i in originals
+    )
+    original_of = {
+        (c, i.pk): new_originals[c * len(originals) + n]
+        for c in range(k)
+        for n, i in enumerate(originals)
+    }
+    Initiative.objects.bulk_create(
+        Initiative(
+            measure=measure_of[(c, i.measure_id)],
+            position=i.position,
+            original=original_of[(c, i.original_id)],
+        )
+        for c in range(k)
+        for i in src_initiatives
+        if i.original_id is not None
+    )
+
+    # 40 事業 per copy, each serving one original 展開 (round robin), bodies in turn.
+    per_copy = len(src_initiatives)
+    projects = bulk_create_with_history(
+        [
+            Project(
+                code=f"{code}-{c:03d}-{n:02d}",
+                plan=plan,
+                body=bodies[n % len(bodies)],
+                department="市民活動推進課",
+                name=f"試験事業 {c + 1}-{n + 1}",
+                first_year=YEARS[0],
+            )
+            for c in range(k)
+            for n in range(per_copy)
+        ],
+        Project,
+        batch_size=BATCH,
+    )
+    Through = Project.initiatives.through
+    Through.objects.bulk_create(
+        (
+            Through(
+                project_id=projects[c * per_copy + n].pk,
+                initiative_id=new_originals[c * len(originals) + n % len(originals)].pk,
+            )
+            for c in range(k)
+            for n in range(per_copy)
+        ),
+        batch_size=BATCH,
+    )
+
+    staff, members = _users(code)
+    cycles = [
+        Cycle.objects.create(
+            plan=plan,
+            fiscal_year=year,
+            phase=Phase.PUBLISHED if year < YEARS[-1] else Phase.COMMITTEE,
+        )
+        for year in YEARS
+    ]
+    for y, cycle in enumerate(cycles):
+        confirmed = cycle.phase == Phase.PUBLISHED
+        bulk_create_with_history(
+            [
+                ProjectReport(
+                    cycle=cycle,
+                    project=p,
+                    status=ReportStatus.DONE if (n + y) % 5 else ReportStatus.PARTIAL,
+                    activities="講座を開催し、参加者に活動団体を紹介した。",
+                    times=(n + y) % 12 + 1,
+                    participants=((n * 7 + y) % 90) + 10,
+                )
+                for n, p in enumerate(projects)
+            ],
+            ProjectReport,
+            batch_size=BATCH,
+        )
+        bulk_create_with_history(
+            [
+                SelfEvaluation(
+                    cycle=cycle,
+                    measure=m,
+                    body=b,
+                    rating=levels[(n + b.order + y) % len(levels)],
+                    reason="計画どおり実施した。",
+                    outlook=Outlook.CONTINUE,
+                )
+                for n, m in enumerate(measures)
+                for b in bodies
+            ],
+            SelfEvaluation,
+            batch_size=BATCH,
+        )
+        bulk_create_with_history(
+            [
+                MemberEvaluation(
+                    cycle=cycle,
+                    measure=m,
+                    member=u,
+                    rating=levels[(n + i + y) % len(levels)],
+                    opinion="参加につなげる仕組みが必要である。",
+                )
+                for n, m in enumerate(measures)
+                for i, u in enumerate(members)
+            ],
+            MemberEvaluation,
+            batch_size=BATCH,
+        )
+        bulk_create_with_history(
+            [
+                CommitteeEvaluation(
+                    cycle=cycle,
+                    measure=m,
+                    rating=levels[(n + y) % len(levels)],
+                    opinion="概ね計画どおりだが、参加を促す活動を強める必要がある。",
+                    confirmed_by=members[0] if confirmed else None,
+                    confirmed_at=cycle_time(cycle) if confirmed else None,
+                )
+                for n, m in enumerate(measures)
+            ],
+            CommitteeEvaluation,
+            batch_size=BATCH,
+        )
+    return plan
+
+
+def cycle_time(cycle: Cycle):
+    """A fixed confirmation time at the end of the fiscal year (deterministic data)."""
+    import datetime
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime(cycle.fiscal_year + 1, 3, 31, 12, 0))
