@@ -23,6 +23,11 @@ class Role(models.TextChoices):
     CHAIR = "chair", _("委員長")
 
 
+class ParticipantManager(models.Manager):
+    def get_by_natural_key(self, username: str) -> "Participant":
+        return self.get(user__username=username)
+
+
 class Participant(models.Model):
     """A user's role in the evaluation: 事務局, staff of one 実施主体, 委員 or 委員長."""
 
@@ -43,6 +48,8 @@ class Participant(models.Model):
         help_text=_("実施主体担当のときだけ指定します。"),
     )
 
+    objects = ParticipantManager()
+
     class Meta:
         verbose_name = _("参加者")
         verbose_name_plural = _("参加者")
@@ -57,6 +64,11 @@ class Participant(models.Model):
     def __str__(self) -> str:
         suffix = f"（{self.body.short_name}）" if self.body_id else ""
         return f"{self.user.get_full_name() or self.user.get_username()} {self.get_role_display()}{suffix}"
+
+    def natural_key(self) -> tuple[str]:
+        return self.user.natural_key()
+
+    natural_key.dependencies = ["auth.user", "policies.implementingbody"]
 
     @property
     def is_secretariat(self) -> bool:
@@ -95,6 +107,9 @@ class CycleQuerySet(models.QuerySet):
         """Cycles where someone still has something to enter."""
         return self.filter(phase__in=[Phase.ENTRY, Phase.COMMITTEE])
 
+    def get_by_natural_key(self, plan_code: str, fiscal_year: int) -> "Cycle":
+        return self.get(plan__code=plan_code, fiscal_year=fiscal_year)
+
 
 class Cycle(models.Model):
     """評価サイクル: one plan's evaluation of one fiscal year, moving through phases."""
@@ -126,6 +141,11 @@ class Cycle(models.Model):
     def __str__(self) -> str:
         return f"{self.plan.short_name} {wareki(self.fiscal_year)}"
 
+    def natural_key(self) -> tuple[str, int]:
+        return (*self.plan.natural_key(), self.fiscal_year)
+
+    natural_key.dependencies = ["policies.plan"]
+
     def get_absolute_url(self) -> str:
         return reverse(
             "evaluation:cycle", kwargs={"plan": self.plan.code, "year": self.fiscal_year}
@@ -153,6 +173,24 @@ class Cycle(models.Model):
     def is_locked(self) -> bool:
         """確定 and 公開: everything is read-only until the secretariat moves the phase back."""
         return self.phase in {Phase.CONFIRMED, Phase.PUBLISHED}
+
+    def previous_for(self, measure: Measure) -> tuple["Cycle", Measure] | None:
+        """Last year's cycle and the same 施策 in it, across the revision if need be.
+
+        The revised plan's first year (FY2017) follows the original plan's mid-term review,
+        where the same 施策 is its predecessor.
+        """
+        previous_year = self.fiscal_year - 1
+        same_plan = Cycle.objects.filter(plan_id=self.plan_id, fiscal_year=previous_year).first()
+        if same_plan:
+            return same_plan, measure
+        if self.plan.predecessor_id and measure.predecessor_id:
+            earlier = Cycle.objects.filter(
+                plan_id=self.plan.predecessor_id, fiscal_year=previous_year
+            ).first()
+            if earlier:
+                return earlier, measure.predecessor
+        return None
 
     def due_date(self, phase: str | None = None):
         """The due date of a phase (the current one by default)."""
@@ -250,6 +288,11 @@ class ProjectReportQuerySet(models.QuerySet):
     def for_cycle(self, cycle: Cycle) -> "ProjectReportQuerySet":
         return self.filter(cycle=cycle)
 
+    def get_by_natural_key(self, plan_code: str, fiscal_year: int, project_code: str):
+        return self.get(
+            cycle__plan__code=plan_code, cycle__fiscal_year=fiscal_year, project__code=project_code
+        )
+
 
 class ProjectReport(models.Model):
     """実施状況: what a 事業 did in one fiscal year."""
@@ -281,6 +324,11 @@ class ProjectReport(models.Model):
     def __str__(self) -> str:
         return f"{self.project} {wareki(self.cycle.fiscal_year)}"
 
+    def natural_key(self) -> tuple:
+        return (*self.cycle.natural_key(), self.project.code)
+
+    natural_key.dependencies = ["evaluation.cycle", "evaluation.project"]
+
 
 class Outlook(models.TextChoices):
     EXPAND = "expand", _("拡充")
@@ -293,6 +341,15 @@ class Outlook(models.TextChoices):
 class SelfEvaluationQuerySet(models.QuerySet):
     def for_cycle(self, cycle: Cycle) -> "SelfEvaluationQuerySet":
         return self.filter(cycle=cycle)
+
+    def get_by_natural_key(self, plan_code: str, fiscal_year: int, number: str, body: str):
+        return self.get(
+            cycle__plan__code=plan_code,
+            cycle__fiscal_year=fiscal_year,
+            measure__number=number,
+            measure__basic_policy__plan__code=plan_code,
+            body__code=body,
+        )
 
 
 class SelfEvaluation(models.Model):
@@ -342,10 +399,24 @@ class SelfEvaluation(models.Model):
     def __str__(self) -> str:
         return f"{self.measure.number} {self.body.short_name} {wareki(self.cycle.fiscal_year)}"
 
+    def natural_key(self) -> tuple:
+        return (*self.cycle.natural_key(), self.measure.number, self.body.code)
+
+    natural_key.dependencies = ["evaluation.cycle", "policies.measure"]
+
 
 class MemberEvaluationQuerySet(models.QuerySet):
     def for_cycle(self, cycle: Cycle) -> "MemberEvaluationQuerySet":
         return self.filter(cycle=cycle)
+
+    def get_by_natural_key(self, plan_code: str, fiscal_year: int, number: str, username: str):
+        return self.get(
+            cycle__plan__code=plan_code,
+            cycle__fiscal_year=fiscal_year,
+            measure__number=number,
+            measure__basic_policy__plan__code=plan_code,
+            member__username=username,
+        )
 
 
 class MemberEvaluation(models.Model):
@@ -397,6 +468,11 @@ class MemberEvaluation(models.Model):
     def __str__(self) -> str:
         return f"{self.measure.number} {self.member} {wareki(self.cycle.fiscal_year)}"
 
+    def natural_key(self) -> tuple:
+        return (*self.cycle.natural_key(), self.measure.number, self.member.get_username())
+
+    natural_key.dependencies = ["evaluation.cycle", "policies.measure", "auth.user"]
+
 
 class CommitteeEvaluationQuerySet(models.QuerySet):
     def for_cycle(self, cycle: Cycle) -> "CommitteeEvaluationQuerySet":
@@ -404,6 +480,14 @@ class CommitteeEvaluationQuerySet(models.QuerySet):
 
     def confirmed(self) -> "CommitteeEvaluationQuerySet":
         return self.filter(confirmed_at__isnull=False)
+
+    def get_by_natural_key(self, plan_code: str, fiscal_year: int, number: str):
+        return self.get(
+            cycle__plan__code=plan_code,
+            cycle__fiscal_year=fiscal_year,
+            measure__number=number,
+            measure__basic_policy__plan__code=plan_code,
+        )
 
 
 class CommitteeEvaluation(models.Model):
@@ -458,6 +542,11 @@ class CommitteeEvaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure.number} {wareki(self.cycle.fiscal_year)}"
+
+    def natural_key(self) -> tuple:
+        return (*self.cycle.natural_key(), self.measure.number)
+
+    natural_key.dependencies = ["evaluation.cycle", "policies.measure"]
 
     @property
     def is_confirmed(self) -> bool:

@@ -1,5 +1,47 @@
-from django.urls import path  # noqa: F401  (routes are added below as pages are built)
+from django.urls import path
+
+from evaluation import views
 
 app_name = "evaluation"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("todo/", views.todo, name="todo"),
+    path("cycles/<slug:plan>/", views.cycle_list, name="cycles"),
+    path("cycles/<slug:plan>/new/", views.cycle_create, name="cycle_create"),
+    path("cycles/<slug:plan>/<int:year>/", views.cycle_detail, name="cycle"),
+    path("cycles/<slug:plan>/<int:year>/edit/", views.cycle_edit, name="cycle_edit"),
+    path("cycles/<slug:plan>/<int:year>/move/", views.cycle_move, name="cycle_move"),
+    path(
+        "cycles/<slug:plan>/<int:year>/measures/<str:number>/",
+        views.measure_year,
+        name="measure_year",
+    ),
+    path(
+        "cycles/<slug:plan>/<int:year>/measures/<str:number>/self/<slug:body>/",
+        views.self_evaluation_edit,
+        name="self_evaluation",
+    ),
+    path(
+        "cycles/<slug:plan>/<int:year>/measures/<str:number>/member/",
+        views.member_evaluation_edit,
+        name="member_evaluation",
+    ),
+    path(
+        "cycles/<slug:plan>/<int:year>/measures/<str:number>/committee/",
+        views.committee_evaluation_edit,
+        name="committee_evaluation",
+    ),
+    path(
+        "cycles/<slug:plan>/<int:year>/measures/<str:number>/committee/confirm/",
+        views.committee_evaluation_confirm,
+        name="committee_confirm",
+    ),
+    path(
+        "cycles/<slug:plan>/<int:year>/projects/<slug:code>/report/",
+        views.report_edit,
+        name="report",
+    ),
+    path("projects/new/<slug:plan>/", views.project_create, name="project_create"),
+    path("projects/<slug:code>/", views.project_detail, name="project"),
+    path("projects/<slug:code>/edit/", views.project_edit, name="project_edit"),
+]

@@ -1,8 +1,13 @@
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from policies.models import Plan
 
 
 def plans(request: HttpRequest) -> dict:
-    """All plans, for the plan switcher in the navigation bar (one small query, lazily)."""
-    return {"all_plans": Plan.objects.only("code", "short_name", "name", "first_year")}
+    """All plans, for the navigation and the plan switcher: one small query, only if used."""
+    return {
+        "all_plans": SimpleLazyObject(
+            lambda: list(Plan.objects.only("code", "short_name", "name", "first_year"))
+        )
+    }

@@ -1,6 +1,7 @@
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from policies.models import Initiative, Measure, Plan
 
@@ -13,12 +14,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect(plan)
 
 
+@require_safe
 def plan_tree(request: HttpRequest, plan: str) -> HttpResponse:
     """施策体系: 基本施策 → 施策 → 展開, like 図表4 of the plan."""
     plan_obj = get_object_or_404(Plan.objects.with_tree().select_related("predecessor"), code=plan)
     return render(request, "policies/plan_tree.html", {"current_plan": plan_obj})
 
 
+@require_safe
 def measure_detail(request: HttpRequest, plan: str, number: str) -> HttpResponse:
     """A 施策 with its description and 展開 items; 再掲 items link to their original."""
     with_plan = "measure__basic_policy__plan"

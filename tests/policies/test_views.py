@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from evaluation.models import CommitteeEvaluation, Cycle
 from policies.models import Initiative, Measure, Plan
 from tests.factories import UserFactory
 
@@ -23,6 +24,8 @@ def test_home_redirects_to_the_newest_plans_tree(client):
 
 def test_home_explains_when_no_plan_is_loaded(client):
     # Plans are protected while referenced; remove references first, newest plan first.
+    CommitteeEvaluation.objects.all().delete()
+    Cycle.objects.all().delete()
     Initiative.objects.filter(original__isnull=False).delete()
     Measure.objects.filter(predecessor__isnull=False).delete()
     Plan.objects.filter(predecessor__isnull=False).delete()
@@ -53,8 +56,8 @@ def test_the_tree_links_each_relisted_item_to_its_original(client):
 def test_the_tree_has_the_same_query_count_for_a_logged_in_user(
     logged_in_client, django_assert_num_queries
 ):
-    # + session and user reads, and the session's idle-timeout refresh in its own savepoint
-    with django_assert_num_queries(13):
+    # + session, user and role reads, and the session's idle-timeout refresh in its own savepoint
+    with django_assert_num_queries(14):
         response = logged_in_client.get(TREE)
     assert response.status_code == 200
 

@@ -6,6 +6,8 @@ PLAN_FIXTURES = [
     "implementing_bodies",
     "plan_basic_2012",
     "plan_revised_2017",
+    # Real data too: the committee's mid-term review of the first half (seed section IV).
+    "evaluation_basic_2012_midterm",
 ]
 
 

@@ -1,0 +1,178 @@
+"""Forms validate and normalise; saving goes through ``services.record_save``.
+
+Every form of an editable record carries the version the user started from, so a save
+after someone else's is caught as a conflict instead of overwriting it.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from evaluation.models import (
+    PHASES,
+    CommitteeEvaluation,
+    Cycle,
+    MemberEvaluation,
+    Project,
+    ProjectReport,
+    SelfEvaluation,
+)
+from policies.models import Initiative, Plan, RatingLevel
+
+TEXTAREA = forms.Textarea(attrs={"rows": 4})
+
+
+CHOOSE = _("（選択してください）")
+
+
+class VersionedForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+        for field in self.fields.values():
+            # Japanese placeholder instead of Django's "---------" in required choices.
+            if isinstance(field, forms.TypedChoiceField) and field.choices:
+                field.choices = [("", CHOOSE), *[c for c in field.choices if c[0] != ""]]
+
+    def disable(self) -> None:
+        """Read-only display for someone who may view but not edit."""
+        for field in self.fields.values():
+            field.disabled = True
+
+
+class RatingFieldMixin:
+    """Ratings come from the plan's own scale, not a fixed list."""
+
+    def limit_ratings(self, plan: Plan) -> None:
+        field = self.fields["rating"]
+        field.queryset = RatingLevel.objects.filter(scale_id=plan.rating_scale_id)
+        field.empty_label = CHOOSE if field.required else _("（評価なし）")
+
+
+class ProjectReportForm(VersionedForm):
+    class Meta:
+        model = ProjectReport
+        fields = ["status", "activities", "times", "participants", "issues"]
+        widgets = {"activities": TEXTAREA, "issues": TEXTAREA}
+        help_texts = {
+            "times": _("講座の開催回数など。該当しなければ空欄。"),
+            "participants": _("延べ人数。該当しなければ空欄。"),
+        }
+
+
+class SelfEvaluationForm(RatingFieldMixin, VersionedForm):
+    class Meta:
+        model = SelfEvaluation
+        fields = ["rating", "reason", "issues", "outlook", "response_to_committee"]
+        widgets = {"reason": TEXTAREA, "issues": TEXTAREA, "response_to_committee": TEXTAREA}
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_ratings(plan)
+
+
+class MemberEvaluationForm(RatingFieldMixin, VersionedForm):
+    class Meta:
+        model = MemberEvaluation
+        fields = ["rating", "opinion"]
+        widgets = {"opinion": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_ratings(plan)
+
+
+class CommitteeEvaluationForm(RatingFieldMixin, VersionedForm):
+    class Meta:
+        model = CommitteeEvaluation
+        fields = ["rating", "opinion"]
+        widgets = {"opinion": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_ratings(plan)
+
+
+class ProjectForm(VersionedForm):
+    class Meta:
+        model = Project
+        fields = [
+            "code",
+            "name",
+            "body",
+            "department",
+            "summary",
+            "initiatives",
+            "first_year",
+            "last_year",
+        ]
+        widgets = {"summary": TEXTAREA, "initiatives": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, plan: Plan, body=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A 再掲 item is the same initiative as its original: choose the original.
+        self.fields["initiatives"].queryset = Initiative.objects.filter(
+            measure__basic_policy__plan=plan, original__isnull=True
+        ).select_related("measure")
+        self.fields["initiatives"].label_from_instance = lambda i: (
+            f"{i.measure.number}{i.marker} {i.title}"
+        )
+        if body is not None:
+            # Staff enter projects of their own body only.
+            self.fields["body"].queryset = self.fields["body"].queryset.filter(pk=body.pk)
+            self.fields["body"].initial = body
+        self.fields["body"].empty_label = None
+        self.fields["first_year"].min_value = plan.first_year
+        self.plan = plan
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_year"), cleaned.get("last_year")
+        plan = self.plan
+        for name, year in (("first_year", first), ("last_year", last)):
+            if year is not None and not plan.first_year <= year <= plan.last_year:
+                self.add_error(
+                    name,
+                    _("計画期間（%(first)s〜%(last)s年度）の中で指定してください。")
+                    % {"first": plan.first_year, "last": plan.last_year},
+                )
+        if first and last and last < first:
+            self.add_error("last_year", _("終了年度は開始年度より後にしてください。"))
+        return cleaned
+
+
+class CycleForm(VersionedForm):
+    class Meta:
+        model = Cycle
+        fields = ["fiscal_year", "entry_due", "committee_due", "confirm_due", "publish_due"]
+        widgets = {
+            name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            for name in ["entry_due", "committee_due", "confirm_due", "publish_due"]
+        }
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        if self.instance.pk:
+            self.fields["fiscal_year"].disabled = True
+
+    def clean_fiscal_year(self) -> int:
+        year = self.cleaned_data["fiscal_year"]
+        if not self.plan.first_year <= year <= self.plan.last_year:
+            raise forms.ValidationError(
+                _("計画期間（%(first)s〜%(last)s年度）の年度を指定してください。")
+                % {"first": self.plan.first_year, "last": self.plan.last_year}
+            )
+        if not self.instance.pk and Cycle.objects.filter(plan=self.plan, fiscal_year=year).exists():
+            raise forms.ValidationError(_("この年度の評価サイクルはすでにあります。"))
+        return year
+
+
+class PhaseMoveForm(forms.Form):
+    to_phase = forms.ChoiceField(choices=[(p, p) for p in PHASES])
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ConfirmForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

@@ -1,0 +1,47 @@
+"""Change history of a record, as people read it: who, when, and which fields changed."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import models
+
+HISTORY_LIMIT = 20
+HIDDEN_FIELDS = {"version"}
+
+
+@dataclass
+class Change:
+    when: datetime
+    who: str
+    kind: str
+    fields: list[str] = field(default_factory=list)
+
+
+def changes_of(instance: models.Model | None) -> list[Change]:
+    """The latest changes of ``instance``, newest first, in one query."""
+    if instance is None or instance.pk is None:
+        return []
+    records = list(instance.history.select_related("history_user")[: HISTORY_LIMIT + 1])
+    kinds = {"+": "作成", "~": "変更", "-": "削除"}
+    changes = []
+    for newer, older in zip(records, records[1:] + [None], strict=False):
+        if len(changes) == HISTORY_LIMIT:
+            break
+        names: list[str] = []
+        if older is not None and newer.history_type == "~":
+            delta = newer.diff_against(older, foreign_keys_are_objs=False)
+            names = [
+                str(instance._meta.get_field(c.field).verbose_name)
+                for c in delta.changes
+                if c.field not in HIDDEN_FIELDS
+            ]
+        user = newer.history_user
+        changes.append(
+            Change(
+                when=newer.history_date,
+                who=(user.get_full_name() or user.get_username()) if user else "（システム）",
+                kind=kinds.get(newer.history_type, newer.history_type),
+                fields=names,
+            )
+        )
+    return changes

@@ -1,0 +1,17 @@
+from django import template
+
+from evaluation.models import Cycle, Phase
+
+register = template.Library()
+
+
+@register.filter
+def phase_label(value: str) -> str:
+    """{{ "committee"|phase_label }} → 委員会評価"""
+    return Phase(value).label
+
+
+@register.filter
+def due_of(cycle: Cycle, phase: str):
+    """{{ cycle|due_of:"entry" }} → that phase's due date (or None)."""
+    return cycle.due_date(phase)

@@ -1,0 +1,527 @@
+"""Pages of the yearly evaluation. Views stay thin: fetch through the access functions,
+validate a form, call one service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from evaluation import access, measure_page, services
+from evaluation.forms import (
+    CommitteeEvaluationForm,
+    ConfirmForm,
+    CycleForm,
+    MemberEvaluationForm,
+    PhaseMoveForm,
+    ProjectForm,
+    ProjectReportForm,
+    SelfEvaluationForm,
+)
+from evaluation.history import changes_of
+from evaluation.models import (
+    CommitteeEvaluation,
+    Cycle,
+    MemberEvaluation,
+    Phase,
+    Project,
+    ProjectReport,
+    SelfEvaluation,
+)
+from evaluation.todo import todo_for
+from policies.models import ImplementingBody, Measure, Plan
+from policies.views import home as plan_home
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """People with a part in the evaluation start at their to-do list; others at the plan."""
+    if access.participant_of(request.user):
+        return redirect("evaluation:todo")
+    return plan_home(request)
+
+
+# --- fetching, through the access rules -------------------------------------------------
+
+
+def _deny(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Anonymous visitors are sent to log in; logged-in people without the right get 403."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied(reason)
+
+
+def _cycle(request: HttpRequest, plan: str, year: int) -> Cycle:
+    cycle = get_object_or_404(
+        Cycle.objects.select_related("plan__predecessor"), plan__code=plan, fiscal_year=year
+    )
+    if not access.cycle_access(request.user, cycle).view:
+        raise _NotVisible
+    return cycle
+
+
+def _measure(cycle: Cycle, number: str) -> Measure:
+    return get_object_or_404(
+        Measure.objects.select_related("basic_policy", "predecessor"),
+        basic_policy__plan_id=cycle.plan_id,
+        number=number,
+    )
+
+
+class _NotVisible(Exception):
+    pass
+
+
+def visible(view):
+    """Turn a hidden cycle into a login redirect (anonymous) or 403 (everyone else)."""
+
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _NotVisible:
+            return _deny(request)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+# --- the shared edit flow of every versioned record -------------------------------------
+
+
+def _values(record, form) -> list[tuple[str, str]]:
+    """The saved record's values of the form's fields, as text, for the conflict panel."""
+    values = []
+    for name in form._meta.fields:
+        if name not in form.fields:
+            continue
+        field = record._meta.get_field(name)
+        if field.many_to_many:
+            text = "、".join(str(item) for item in getattr(record, name).all())
+        elif field.choices:
+            text = getattr(record, f"get_{name}_display")()
+        else:
+            value = getattr(record, name)
+            text = "" if value is None else str(value)
+        values.append((form.fields[name].label, text))
+    return values
+
+
+def _edit(
+    request: HttpRequest,
+    *,
+    instance,
+    rule: access.Access,
+    form_class,
+    template: str,
+    context: dict,
+    success_url,
+    form_kwargs: dict | None = None,
+) -> HttpResponse:
+    """Show or save one versioned record. A concurrent save becomes a visible conflict:
+    the form comes back with this user's input intact and the other person's values."""
+    if not rule.view:
+        return _deny(request)
+    form_kwargs = form_kwargs or {}
+    conflict = None
+    if request.method == "POST":
+        if not rule.edit:
+            raise PermissionDenied(rule.reason)
+        form = form_class(request.POST, instance=instance, **form_kwargs)
+        if form.is_valid():
+            try:
+                m2m = {
+                    f.name: form.cleaned_data[f.name]
+                    for f in instance._meta.many_to_many
+                    if f.name in form.cleaned_data
+                }
+                saved = services.record_save(
+                    instance=form.save(commit=False),
+                    expected_version=form.cleaned_data["version"],
+                    user=request.user,
+                    m2m=m2m,
+                )
+            except services.EditConflict as error:
+                conflict = error.current
+                form.data = form.data.copy()
+                form.data["version"] = conflict.version  # saving again overrides, knowingly
+                form.add_error(
+                    None,
+                    _(
+                        "あなたが編集している間に、ほかの人がこの記録を保存しました。"
+                        "下の「ほかの人が保存した内容」を確認し、必要ならあなたの入力を直してから、もう一度保存してください。"
+                    ),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("保存しました。"))
+                return redirect(success_url(saved) if callable(success_url) else success_url)
+    else:
+        form = form_class(instance=instance, **form_kwargs)
+    if not rule.edit:
+        form.disable()
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "form": form,
+            "access": rule,
+            "conflict": conflict,
+            "conflict_values": _values(conflict, form) if conflict is not None else [],
+            "changes": changes_of(instance),
+        },
+    )
+
+
+# --- pages -------------------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def todo(request: HttpRequest) -> HttpResponse:
+    """やること: what the logged-in person still has to enter in the open cycles."""
+    return render(request, "evaluation/todo.html", {"todo": todo_for(request.user)})
+
+
+@require_safe
+def cycle_list(request: HttpRequest, plan: str) -> HttpResponse:
+    plan_obj = get_object_or_404(Plan, code=plan)
+    cycles = [
+        c
+        for c in Cycle.objects.filter(plan=plan_obj).select_related("plan")
+        if access.cycle_access(request.user, c).view
+    ]
+    participant = access.participant_of(request.user)
+    return render(
+        request,
+        "evaluation/cycle_list.html",
+        {
+            "current_plan": plan_obj,
+            "cycles": cycles,
+            "can_create": bool(participant and participant.is_secretariat),
+        },
+    )
+
+
+@require_safe
+@visible
+def cycle_detail(request: HttpRequest, plan: str, year: int) -> HttpResponse:
+    cycle = _cycle(request, plan, year)
+    measures = Measure.objects.of_plan(cycle.plan).select_related("basic_policy")
+    moves = [
+        h
+        for h in cycle.history.select_related("history_user").order_by("-history_date")
+        if h.prev_record is None or h.phase != h.prev_record.phase
+    ]
+    return render(
+        request,
+        "evaluation/cycle_detail.html",
+        {
+            "cycle": cycle,
+            "current_plan": cycle.plan,
+            "access": access.cycle_access(request.user, cycle),
+            "measures": measures,
+            "phases": Phase,
+            "moves": moves,
+        },
+    )
+
+
+def cycle_create(request: HttpRequest, plan: str) -> HttpResponse:
+    """The secretariat opens a new fiscal year's cycle (in 準備) with its due dates."""
+    plan_obj = get_object_or_404(Plan, code=plan)
+    participant = access.participant_of(request.user)
+    allowed = bool(participant and participant.is_secretariat)
+    return _edit(
+        request,
+        instance=Cycle(plan=plan_obj),
+        rule=access.Access(view=allowed, edit=allowed),
+        form_class=CycleForm,
+        template="evaluation/cycle_form.html",
+        context={"current_plan": plan_obj},
+        success_url=lambda cycle: cycle.get_absolute_url(),
+        form_kwargs={"plan": plan_obj},
+    )
+
+
+@visible
+def cycle_edit(request: HttpRequest, plan: str, year: int) -> HttpResponse:
+    cycle = _cycle(request, plan, year)
+    return _edit(
+        request,
+        instance=cycle,
+        rule=access.cycle_access(request.user, cycle),
+        form_class=CycleForm,
+        template="evaluation/cycle_form.html",
+        context={"cycle": cycle, "current_plan": cycle.plan},
+        success_url=cycle.get_absolute_url(),
+        form_kwargs={"plan": cycle.plan},
+    )
+
+
+@require_POST
+@visible
+def cycle_move(request: HttpRequest, plan: str, year: int) -> HttpResponse:
+    cycle = _cycle(request, plan, year)
+    rule = access.cycle_access(request.user, cycle)
+    if not rule.edit:
+        raise PermissionDenied(rule.reason)
+    form = PhaseMoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("段階の指定が正しくありません。"))
+        return redirect(cycle)
+    try:
+        moved = services.cycle_move(
+            cycle=cycle,
+            to_phase=form.cleaned_data["to_phase"],
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except services.EditConflict:
+        messages.error(
+            request, _("ほかの人が先に段階を変更しました。現在の段階を確認してください。")
+        )
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("段階を「%(phase)s」にしました。") % {"phase": moved.get_phase_display()}
+        )
+    return redirect(cycle)
+
+
+@require_safe
+@visible
+def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> HttpResponse:
+    """A 施策 in one year: 展開 → 事業 and 実施状況, self-evaluations, member scores and the
+    committee's evaluation side by side, with last year's beside them. Individual member
+    scores are for insiders; the public sees the committee's evaluation."""
+    cycle = _cycle(request, plan, year)
+    measure = _measure(cycle, number)
+    insider = access.is_insider(request.user)
+    return render(
+        request,
+        "evaluation/measure_year.html",
+        {
+            "cycle": cycle,
+            "current_plan": cycle.plan,
+            "measure": measure,
+            "initiatives": measure_page.initiatives_with_projects(cycle, measure),
+            "show_members": insider,
+            "can_score": access.member_evaluation_access(request.user, cycle, request.user).edit,
+            "can_draft": access.committee_evaluation_access(request.user, cycle, None).edit,
+            **measure_page.year_pairs(cycle, measure, with_members=insider),
+        },
+    )
+
+
+@visible
+def report_edit(request: HttpRequest, plan: str, year: int, code: str) -> HttpResponse:
+    cycle = _cycle(request, plan, year)
+    project = get_object_or_404(Project.objects.select_related("body"), code=code)
+    report = ProjectReport.objects.filter(cycle=cycle, project=project).first()
+    return _edit(
+        request,
+        instance=report or ProjectReport(cycle=cycle, project=project),
+        rule=access.report_access(request.user, cycle, project),
+        form_class=ProjectReportForm,
+        template="evaluation/report_form.html",
+        context={"cycle": cycle, "current_plan": cycle.plan, "project": project},
+        success_url=reverse("evaluation:todo"),
+    )
+
+
+@visible
+def self_evaluation_edit(
+    request: HttpRequest, plan: str, year: int, number: str, body: str
+) -> HttpResponse:
+    cycle = _cycle(request, plan, year)
+    measure = _measure(cycle, number)
+    body_obj = get_object_or_404(ImplementingBody, code=body)
+    evaluation = SelfEvaluation.objects.filter(cycle=cycle, measure=measure, body=body_obj).first()
+    previous = cycle.previous_for(measure)
+    last_opinion = (
+        CommitteeEvaluation.objects.filter(cycle=previous[0], measure=previous[1])
+        .select_related("rating", "cycle")
+        .first()
+        if previous
+        else None
+    )
+    return _edit(
+        request,
+        instance=evaluation or SelfEvaluation(cycle=cycle, measure=measure, body=body_obj),
+        rule=access.self_evaluation_access(request.user, cycle, body_obj),
+        form_class=SelfEvaluationForm,
+        template="evaluation/self_evaluation_form.html",
+        context={
+            "cycle": cycle,
+            "current_plan": cycle.plan,
+            "measure": measure,
+            "body": body_obj,
+            "last_opinion": last_opinion,
+        },
+        success_url=reverse("evaluation:todo"),
+        form_kwargs={"plan": cycle.plan},
+    )
+
+
+@login_required
+@visible
+def member_evaluation_edit(request: HttpRequest, plan: str, year: int, number: str) -> HttpResponse:
+    """The logged-in member's own score and opinion (nobody edits another's)."""
+    cycle = _cycle(request, plan, year)
+    measure = _measure(cycle, number)
+    evaluation = MemberEvaluation.objects.filter(
+        cycle=cycle, measure=measure, member=request.user
+    ).first()
+    return _edit(
+        request,
+        instance=evaluation or MemberEvaluation(cycle=cycle, measure=measure, member=request.user),
+        rule=access.member_evaluation_access(request.user, cycle, request.user),
+        form_class=MemberEvaluationForm,
+        template="evaluation/member_evaluation_form.html",
+        context={"cycle": cycle, "current_plan": cycle.plan, "measure": measure},
+        success_url=reverse("evaluation:todo"),
+        form_kwargs={"plan": cycle.plan},
+    )
+
+
+@visible
+def committee_evaluation_edit(
+    request: HttpRequest, plan: str, year: int, number: str
+) -> HttpResponse:
+    """The secretariat drafts the committee's evaluation with every member's opinion beside it."""
+    cycle = _cycle(request, plan, year)
+    measure = _measure(cycle, number)
+    evaluation = CommitteeEvaluation.objects.filter(cycle=cycle, measure=measure).first()
+    rule = access.committee_evaluation_access(request.user, cycle, evaluation)
+    opinions = (
+        MemberEvaluation.objects.filter(cycle=cycle, measure=measure).select_related(
+            "rating", "member"
+        )
+        if access.is_insider(request.user)
+        else MemberEvaluation.objects.none()
+    )
+    return _edit(
+        request,
+        instance=evaluation or CommitteeEvaluation(cycle=cycle, measure=measure),
+        rule=rule,
+        form_class=CommitteeEvaluationForm,
+        template="evaluation/committee_evaluation_form.html",
+        context={
+            "cycle": cycle,
+            "current_plan": cycle.plan,
+            "measure": measure,
+            "opinions": opinions,
+            "evaluation": evaluation,
+            "confirm": access.committee_confirmation_access(request.user, cycle, evaluation),
+        },
+        success_url=reverse(
+            "evaluation:measure_year",
+            kwargs={"plan": plan, "year": year, "number": number},
+        ),
+        form_kwargs={"plan": cycle.plan},
+    )
+
+
+@require_POST
+@visible
+def committee_evaluation_confirm(
+    request: HttpRequest, plan: str, year: int, number: str
+) -> HttpResponse:
+    cycle = _cycle(request, plan, year)
+    measure = _measure(cycle, number)
+    evaluation = CommitteeEvaluation.objects.filter(cycle=cycle, measure=measure).first()
+    rule = access.committee_confirmation_access(request.user, cycle, evaluation)
+    if not rule.edit:
+        raise PermissionDenied(rule.reason)
+    form = ConfirmForm(request.POST)
+    target = reverse(
+        "evaluation:committee_evaluation", kwargs={"plan": plan, "year": year, "number": number}
+    )
+    if not form.is_valid():
+        messages.error(request, _("確定できませんでした。画面を開き直してください。"))
+        return redirect(target)
+    try:
+        services.committee_evaluation_confirm(
+            evaluation=evaluation, user=request.user, expected_version=form.cleaned_data["version"]
+        )
+    except services.EditConflict:
+        messages.error(
+            request,
+            _(
+                "確定する前に事務局が案を変更しました。最新の案を確認してから、もう一度確定してください。"
+            ),
+        )
+    else:
+        messages.success(request, _("委員会評価を確定しました。"))
+    return redirect(target)
+
+
+def _project(request: HttpRequest, code: str) -> tuple[Project, access.Access]:
+    project = get_object_or_404(Project.objects.select_related("body", "plan"), code=code)
+    return project, access.project_access(request.user, project)
+
+
+@require_safe
+def project_detail(request: HttpRequest, code: str) -> HttpResponse:
+    project, rule = _project(request, code)
+    if not rule.view:
+        return _deny(request)
+    reports = project.reports.select_related("cycle").order_by("-cycle__fiscal_year")
+    return render(
+        request,
+        "evaluation/project_detail.html",
+        {
+            "project": project,
+            "current_plan": project.plan,
+            "access": rule,
+            "reports": reports,
+            "initiatives": project.initiatives.select_related("measure").prefetch_related(
+                "relistings__measure"
+            ),
+            "changes": changes_of(project),
+        },
+    )
+
+
+def project_edit(request: HttpRequest, code: str) -> HttpResponse:
+    project, rule = _project(request, code)
+    participant = access.participant_of(request.user)
+    return _edit(
+        request,
+        instance=project,
+        rule=rule,
+        form_class=ProjectForm,
+        template="evaluation/project_form.html",
+        context={"project": project, "current_plan": project.plan},
+        success_url=project.get_absolute_url(),
+        form_kwargs={
+            "plan": project.plan,
+            "body": participant.body if participant and participant.is_staff_member else None,
+        },
+    )
+
+
+def project_create(request: HttpRequest, plan: str) -> HttpResponse:
+    """Staff register a 事業 of their own body; the secretariat may register any body's."""
+    plan_obj = get_object_or_404(Plan, code=plan)
+    participant = access.participant_of(request.user)
+    body = participant.body if participant and participant.is_staff_member else None
+    draft = Project(plan=plan_obj, body=body or ImplementingBody.objects.first())
+    return _edit(
+        request,
+        instance=draft,
+        rule=access.project_access(request.user, draft),
+        form_class=ProjectForm,
+        template="evaluation/project_form.html",
+        context={"current_plan": plan_obj},
+        success_url=lambda project: project.get_absolute_url(),
+        form_kwargs={"plan": plan_obj, "body": body},
+    )
