@@ -154,23 +154,23 @@ def _committee_section(cycle: Cycle, *, for_chair: bool) -> TodoSection:
 def _entry_progress_section(cycle: Cycle) -> TodoSection:
     """Secretariat during 実施状況入力: which bodies still have entries missing."""
     bodies = ImplementingBody.objects.annotate(
-        projects=Count(
+        project_count=Count(
             "projects",
             filter=Q(projects__plan=cycle.plan)
             & Q(projects__first_year__lte=cycle.fiscal_year)
             & (Q(projects__last_year__isnull=True) | Q(projects__last_year__gte=cycle.fiscal_year)),
             distinct=True,
         ),
-        reports=Count("projects__reports", filter=Q(projects__reports__cycle=cycle), distinct=True),
-        evaluations=Count(
+        report_count=Count("projects__reports", filter=Q(projects__reports__cycle=cycle), distinct=True),
+        evaluation_count=Count(
             "self_evaluations", filter=Q(self_evaluations__cycle=cycle), distinct=True
         ),
     )
     measure_count = Measure.objects.of_plan(cycle.plan).count()
     items = []
     for body in bodies:
-        missing_reports = body.projects - body.reports
-        missing_evaluations = measure_count - body.evaluations
+        missing_reports = body.project_count - body.report_count
+        missing_evaluations = measure_count - body.evaluation_count
         if missing_reports or missing_evaluations:
             items.append(
                 TodoItem(

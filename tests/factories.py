@@ -87,6 +87,7 @@ class CycleFactory(factory.django.DjangoModelFactory):
 class ProjectFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Project
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"p-{n:04d}")
     plan = factory.LazyFunction(revised_plan)

@@ -15,3 +15,11 @@ def phase_label(value: str) -> str:
 def due_of(cycle: Cycle, phase: str):
     """{{ cycle|due_of:"entry" }} → that phase's due date (or None)."""
     return cycle.due_date(phase)
+
+
+@register.filter
+def person(user) -> str:
+    """A user's display name: full name, else username; （システム） for changes without one."""
+    if user is None or user == "":
+        return "（システム）"
+    return user.get_full_name() or user.get_username()

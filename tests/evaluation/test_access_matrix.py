@@ -1,0 +1,245 @@
+"""Every URL × every role × GET/POST, generated from the URL conf.
+
+A URL without an entry here fails ``test_every_url_is_in_the_matrix``. Denied writes must
+leave the database exactly as it was; allowed writes must change it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from evaluation.models import CommitteeEvaluation, Phase
+from tests.evaluation.conftest import ROLES, World
+from tests.factories import level
+
+PLAN = {"plan": "revised-2017"}
+CYCLE = {**PLAN, "year": 2021}
+MEASURE = {**CYCLE, "number": "1-1"}
+
+OK, SAVED, REDIRECT, LOGIN, FORBIDDEN, NOT_ALLOWED = (
+    "ok",
+    "saved",
+    "redirect",
+    "login",
+    "forbidden",
+    "not allowed",
+)
+
+
+def everyone(outcome: str) -> dict[str, str]:
+    return dict.fromkeys(ROLES, outcome)
+
+
+def insiders(outcome: str = OK) -> dict[str, str]:
+    """Logged-in people with a role get ``outcome``; anonymous visitors must log in."""
+    return {**everyone(outcome), "anonymous": LOGIN}
+
+
+def only(*roles: str, outcome: str = SAVED) -> dict[str, str]:
+    """The listed roles get ``outcome``; other roles 403; anonymous visitors must log in."""
+    return {**insiders(FORBIDDEN), **dict.fromkeys(roles, outcome)}
+
+
+@dataclass
+class Case:
+    kwargs: dict = field(default_factory=dict)
+    get: dict[str, str] = field(default_factory=lambda: everyone(OK))
+    post: dict[str, str] = field(default_factory=lambda: everyone(NOT_ALLOWED))
+    phase: str = Phase.ENTRY  # the phase in which the POST is attempted
+    data: Callable[[World, str], dict] = lambda world, role: {}
+    setup: Callable[[World], None] = lambda world: None
+
+
+def project_data(world: World, role: str) -> dict:
+    own_body = {"staff_b": "place"}.get(role, "city")
+    from policies.models import ImplementingBody, Initiative
+
+    return {
+        "code": "new-001",
+        "name": "新しい事業",
+        "body": ImplementingBody.objects.get(code=own_body).pk,
+        "department": "市民活動推進課",
+        "initiatives": [Initiative.objects.get_by_natural_key("revised-2017", "1-1", 1).pk],
+        "first_year": 2021,
+        "version": 0,
+    }
+
+
+def draft(world: World) -> None:
+    CommitteeEvaluation.objects.create(cycle=world.cycle, measure_id=world_measure(), opinion="案")
+
+
+def world_measure() -> int:
+    from policies.models import Measure
+
+    return Measure.objects.get_by_natural_key("revised-2017", "1-1").pk
+
+
+MATRIX: dict[str, Case] = {
+    "home": Case(get=everyone(REDIRECT)),
+    "login": Case(
+        post=everyone(OK), data=lambda w, r: {"username": "nobody", "password": "wrong-password"}
+    ),
+    "logout": Case(get=everyone(NOT_ALLOWED), post=everyone(REDIRECT)),
+    "admin:index": Case(get=everyone(REDIRECT), post=everyone(REDIRECT)),
+    "policies:tree": Case(kwargs=PLAN),
+    "policies:measure": Case(kwargs={**PLAN, "number": "1-1"}),
+    "evaluation:todo": Case(get=insiders()),
+    "evaluation:cycles": Case(kwargs=PLAN),
+    "evaluation:cycle_create": Case(
+        kwargs=PLAN,
+        get=only("secretariat", outcome=OK),
+        post=only("secretariat"),
+        data=lambda w, r: {"fiscal_year": 2020, "version": 0},
+    ),
+    "evaluation:cycle": Case(kwargs=CYCLE, get=insiders()),
+    "evaluation:cycle_edit": Case(
+        kwargs=CYCLE,
+        get=insiders(),
+        post=only("secretariat"),
+        data=lambda w, r: {
+            "fiscal_year": 2021,
+            "entry_due": "2022-05-31",
+            "version": w.cycle.version,
+        },
+    ),
+    "evaluation:cycle_move": Case(
+        kwargs=CYCLE,
+        get=everyone(NOT_ALLOWED),
+        post=only("secretariat"),
+        data=lambda w, r: {"to_phase": Phase.COMMITTEE, "version": w.cycle.version},
+    ),
+    "evaluation:measure_year": Case(kwargs=MEASURE, get=insiders()),
+    "evaluation:self_evaluation": Case(
+        kwargs={**MEASURE, "body": "city"},
+        get=insiders(),
+        post=only("staff_a"),
+        data=lambda w, r: {
+            "rating": level("B").pk,
+            "reason": "計画どおり実施した。",
+            "outlook": "continue",
+            "version": 0,
+        },
+    ),
+    "evaluation:member_evaluation": Case(
+        kwargs=MEASURE,
+        get=insiders(),
+        post=only("member", "chair"),
+        phase=Phase.COMMITTEE,
+        data=lambda w, r: {"opinion": "参加を促す仕組みが必要。", "version": 0},
+    ),
+    "evaluation:committee_evaluation": Case(
+        kwargs=MEASURE,
+        get=insiders(),
+        post=only("secretariat"),
+        phase=Phase.COMMITTEE,
+        data=lambda w, r: {"opinion": "概ね達成。", "version": 0},
+    ),
+    "evaluation:committee_confirm": Case(
+        kwargs=MEASURE,
+        get=everyone(NOT_ALLOWED),
+        post=only("chair"),
+        phase=Phase.COMMITTEE,
+        setup=draft,
+        data=lambda w, r: {"version": 0},
+    ),
+    "evaluation:report": Case(
+        kwargs={**CYCLE, "code": "city-001"},
+        get=insiders(),
+        post=only("staff_a", "secretariat"),
+        data=lambda w, r: {"status": "done", "activities": "講座を3回開催した。", "version": 0},
+    ),
+    "evaluation:project_create": Case(
+        kwargs=PLAN,
+        get=insiders(),
+        post=only("staff_a", "staff_b", "secretariat"),
+        data=project_data,
+    ),
+    "evaluation:project": Case(kwargs={"code": "city-001"}, get=insiders()),
+    "evaluation:project_edit": Case(
+        kwargs={"code": "city-001"},
+        get=insiders(),
+        post=only("staff_a", "secretariat"),
+        data=lambda w, r: {**project_data(w, "staff_a"), "code": "city-001", "version": 0},
+    ),
+}
+
+# Methods that only read: POST is refused for everyone.
+for _case in MATRIX.values():
+    _case.post.setdefault("anonymous", NOT_ALLOWED)
+
+
+def url_names(patterns=None, namespace: str = "") -> set[str]:
+    names = set()
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace == "admin":
+                names.add("admin:index")  # Django's admin guards its own pages (is_staff)
+                continue
+            inner = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            names |= url_names(p.url_patterns, inner)
+        elif isinstance(p, URLPattern) and p.name:
+            names.add(f"{namespace}{p.name}")
+    return names
+
+
+def test_every_url_is_in_the_matrix():
+    assert url_names() == set(MATRIX)
+
+
+def snapshot() -> list:
+    """Every row of the evaluation records (history included) and of the plan structure."""
+    rows = []
+    for label in ("evaluation", "policies"):
+        for model in apps.get_app_config(label).get_models():
+            rows.append(sorted(map(repr, model.objects.values())))
+    return rows
+
+
+def check(response, outcome: str, before: list) -> None:
+    location = response.headers.get("Location", "")
+    if outcome == OK:
+        assert response.status_code == 200
+    elif outcome == REDIRECT:
+        assert response.status_code == 302
+    elif outcome == SAVED:
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert not location.startswith("/login/")
+        assert snapshot() != before, "an allowed write changed nothing"
+        return
+    elif outcome == LOGIN:
+        assert response.status_code == 302
+        assert location.startswith("/login/")
+    elif outcome == FORBIDDEN:
+        assert response.status_code == 403
+    elif outcome == NOT_ALLOWED:
+        assert response.status_code == 405
+    else:  # pragma: no cover
+        raise AssertionError(outcome)
+    assert snapshot() == before, "a refused or read-only request changed the database"
+
+
+CASES = [(name, role) for name in sorted(MATRIX) for role in ROLES]
+
+
+@pytest.mark.parametrize(("name", "role"), CASES)
+def test_get(world, login, name, role):
+    case = MATRIX[name]
+    client = login(world.users[role])
+    before = snapshot()
+    response = client.get(reverse(name, kwargs=case.kwargs))
+    check(response, case.get[role], before)
+
+
+@pytest.mark.parametrize(("name", "role"), CASES)
+def test_post(world, login, name, role):
+    case = MATRIX[name]
+    world.set_phase(case.phase)
+    case.setup(world)
+    client = login(world.users[role])
+    before = snapshot()
+    response = client.post(reverse(name, kwargs=case.kwargs), case.data(world, role))
+    check(response, case.post[role], before)
