@@ -29,7 +29,10 @@ def changes_of(instance: models.Model | None) -> list[Change]:
             break
         names: list[str] = []
         if older is not None and newer.history_type == "~":
-            delta = newer.diff_against(older, foreign_keys_are_objs=False)
+            # Many-to-many changes are kept in the history too, but comparing them costs a
+            # query per row; the list names the plain fields so the page's cost stays fixed.
+            m2m = [f.name for f in instance._meta.many_to_many]
+            delta = newer.diff_against(older, excluded_fields=m2m, foreign_keys_are_objs=False)
             names = [
                 str(instance._meta.get_field(c.field).verbose_name)
                 for c in delta.changes

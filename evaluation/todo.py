@@ -161,7 +161,9 @@ def _entry_progress_section(cycle: Cycle) -> TodoSection:
             & (Q(projects__last_year__isnull=True) | Q(projects__last_year__gte=cycle.fiscal_year)),
             distinct=True,
         ),
-        report_count=Count("projects__reports", filter=Q(projects__reports__cycle=cycle), distinct=True),
+        report_count=Count(
+            "projects__reports", filter=Q(projects__reports__cycle=cycle), distinct=True
+        ),
         evaluation_count=Count(
             "self_evaluations", filter=Q(self_evaluations__cycle=cycle), distinct=True
         ),

@@ -190,10 +190,10 @@ def test_every_url_is_in_the_matrix():
     assert url_names() == set(MATRIX)
 
 
-def snapshot() -> list:
+def snapshot(labels: tuple[str, ...] = ("evaluation", "policies")) -> list:
     """Every row of the evaluation records (history included) and of the plan structure."""
     rows = []
-    for label in ("evaluation", "policies"):
+    for label in labels:
         for model in apps.get_app_config(label).get_models():
             rows.append(sorted(map(repr, model.objects.values())))
     return rows

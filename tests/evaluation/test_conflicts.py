@@ -7,7 +7,9 @@ from django.urls import reverse
 from evaluation.models import ProjectReport
 from tests.factories import ProjectReportFactory, secretariat
 
-REPORT = reverse("evaluation:report", kwargs={"plan": "revised-2017", "year": 2021, "code": "city-001"})
+REPORT = reverse(
+    "evaluation:report", kwargs={"plan": "revised-2017", "year": 2021, "code": "city-001"}
+)
 
 
 @pytest.fixture
@@ -23,7 +25,9 @@ def test_the_second_save_gets_a_conflict_with_both_versions(world, two_clients):
     first, second = two_clients
     opened = report.version  # both open the form at this version
     first.post(REPORT, {"status": "done", "activities": "Aさんの内容", "version": opened})
-    response = second.post(REPORT, {"status": "partial", "activities": "Bさんの内容", "version": opened})
+    response = second.post(
+        REPORT, {"status": "partial", "activities": "Bさんの内容", "version": opened}
+    )
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -42,7 +46,8 @@ def test_saving_again_after_seeing_the_conflict_succeeds(world, two_clients):
     )
     new_version = conflict.context["form"].data["version"]
     response = second.post(
-        REPORT, {"status": "done", "activities": "Bさんの内容（Aさんの分も反映）", "version": new_version}
+        REPORT,
+        {"status": "done", "activities": "Bさんの内容（Aさんの分も反映）", "version": new_version},
     )
     assert response.status_code == 302
     assert ProjectReport.objects.get().activities == "Bさんの内容（Aさんの分も反映）"

@@ -4,7 +4,9 @@ from django.urls import reverse
 from evaluation.history import changes_of
 from evaluation.models import ProjectReport
 
-REPORT = reverse("evaluation:report", kwargs={"plan": "revised-2017", "year": 2021, "code": "city-001"})
+REPORT = reverse(
+    "evaluation:report", kwargs={"plan": "revised-2017", "year": 2021, "code": "city-001"}
+)
 
 
 def test_each_save_writes_a_history_row_with_the_user(world, login):

@@ -7,7 +7,9 @@ from evaluation.models import CommitteeEvaluation, Cycle, Phase, ProjectReport
 from evaluation.services import TransitionError, cycle_move
 from tests.factories import CommitteeEvaluationFactory, secretariat
 
-REPORT = reverse("evaluation:report", kwargs={"plan": "revised-2017", "year": 2021, "code": "city-001"})
+REPORT = reverse(
+    "evaluation:report", kwargs={"plan": "revised-2017", "year": 2021, "code": "city-001"}
+)
 MEMBER = reverse(
     "evaluation:member_evaluation", kwargs={"plan": "revised-2017", "year": 2021, "number": "1-1"}
 )
@@ -47,7 +49,10 @@ def test_a_confirmed_committee_evaluation_is_locked(world, login):
         COMMITTEE, {"opinion": "書き換え", "version": 0}
     )
     assert response.status_code == 403
-    assert CommitteeEvaluation.objects.get(cycle=world.cycle).opinion == "講座は行われているが、参加を促す活動が弱い。"
+    assert (
+        CommitteeEvaluation.objects.get(cycle=world.cycle).opinion
+        == "講座は行われているが、参加を促す活動が弱い。"
+    )
 
 
 def test_the_chair_confirms_and_then_nobody_can_edit(world, login):
@@ -100,7 +105,9 @@ def test_phases_move_one_step_at_a_time(world):
 def test_the_cycle_page_shows_the_moves(world, login):
     client = login(world.users["secretariat"])
     move = reverse("evaluation:cycle_move", kwargs={"plan": "revised-2017", "year": 2021})
-    response = client.post(move, {"to_phase": Phase.COMMITTEE, "version": world.cycle.version}, follow=True)
+    response = client.post(
+        move, {"to_phase": Phase.COMMITTEE, "version": world.cycle.version}, follow=True
+    )
     html = response.content.decode()
     assert "段階を「委員会評価」にしました。" in html
     assert "段階の変更履歴" in html and html.count("<td>委員会評価</td>") == 1
