@@ -38,8 +38,20 @@ def fill() -> None:
     assert response.status_code == 200, response.status_code
 
 
+def fill_and_back_up(path: str) -> None:
+    fill()
+    call_command("backup_db", "--output", path)
+    fingerprint()
+
+
+def restore_and_check(path: str) -> None:
+    call_command("restore_db", path, "--noinput")
+    fingerprint()
+    write_after_restore()
+
+
 def fingerprint() -> None:
-    """Print {table: [rows, sha256 of every row in primary-key order]} as JSON."""
+    """Print {table: [rows, sha256 of every row in primary-key order]} as one JSON line."""
     models = [*apps.get_models(include_auto_created=True), MigrationRecorder.Migration]
     result = {}
     for model in models:
@@ -52,4 +64,4 @@ def fingerprint() -> None:
 def write_after_restore() -> None:
     """A new record gets a fresh primary key: the sequences came back with the rows."""
     project = factories.ProjectFactory(code="after-restore")
-    print(project.pk)
+    print(json.dumps({"new_pk": project.pk}))

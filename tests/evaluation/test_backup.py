@@ -36,8 +36,17 @@ def manage(*args: str, database_url: str, check: bool = True) -> subprocess.Comp
     return result
 
 
+HELPERS = "import tests.evaluation.backup_roundtrip as h; h"
+
+
 def shell(code: str, database_url: str) -> str:
     return manage("shell", "-v", "0", "-c", code, database_url=database_url).stdout.strip()
+
+
+def last_json(output: str, count: int = 1):
+    """The last ``count`` lines of a process's output, each one JSON document."""
+    found = [json.loads(line) for line in output.splitlines()[-count:]]
+    return found[0] if count == 1 else found
 
 
 @pytest.fixture
@@ -73,31 +82,23 @@ def database_urls(tmp_path):
 
 def test_a_restored_backup_holds_every_row_of_every_table(database_urls, tmp_path):
     source, fresh = database_urls
-    manage("migrate", "--verbosity", "0", database_url=source)
-    shell("from tests.evaluation.backup_roundtrip import fill; fill()", source)
-    before = json.loads(
-        shell("from tests.evaluation.backup_roundtrip import fingerprint; fingerprint()", source)
-    )
     backup_file = tmp_path / ("plan.dump" if ON_POSTGRES else "plan.sqlite3")
+    manage("migrate", "--verbosity", "0", database_url=source)
 
-    manage("backup_db", "--output", str(backup_file), database_url=source)
-    manage("restore_db", "--noinput", str(backup_file), database_url=fresh)
-
-    after = json.loads(
-        shell("from tests.evaluation.backup_roundtrip import fingerprint; fingerprint()", fresh)
+    # backup_db and restore_db run as management commands inside these two processes.
+    before = last_json(shell(f"{HELPERS}.fill_and_back_up({str(backup_file)!r})", source))
+    restored, written = last_json(
+        shell(f"{HELPERS}.restore_and_check({str(backup_file)!r})", fresh), count=2
     )
-    assert after == before
+
+    assert restored == before
     # The data really is there: the scale data, history rows, users, a session, a lockout record.
     assert before["evaluation_projectreport"][0] == 5 * 40 + 1
     assert before["evaluation_historicalmemberevaluation"][0] == 5 * 12 * 8 + 1
     assert before["auth_user"][0] == 3 + 8 + 2
     assert before["django_session"][0] == 1
     assert before["axes_accessattempt"][0] == 1
-    new_pk = shell(
-        "from tests.evaluation.backup_roundtrip import write_after_restore; write_after_restore()",
-        fresh,
-    )
-    assert int(new_pk) > before["evaluation_project"][0]
+    assert written["new_pk"] > before["evaluation_project"][0]
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
