@@ -55,3 +55,8 @@ backup: setup
 restore: setup
 	@test -n "$(FILE)" || { echo "使い方: make restore FILE=var/backups/plan-….dump"; exit 2; }
 	$(PY) manage.py restore_db $(FILE)
+
+# Load test: throwaway PostgreSQL + gunicorn (3 workers) on loopback, locust headless with
+# 20 users for 60 s (LOADTEST_USERS / LOADTEST_SECONDS), then rows are counted. Not in `make test`.
+loadtest: setup
+	bash tests/load/run.sh
