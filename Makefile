@@ -45,3 +45,18 @@ format: setup
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
+
+# Backup and restore of the whole database (PostgreSQL: pg_dump -Fc; SQLite: a file copy made
+# with SQLite's backup API). `make backup` writes var/backups/plan-<日時>.*, or FILE=… if given.
+.PHONY: backup restore
+backup: setup
+	$(PY) manage.py backup_db $(if $(FILE),--output $(FILE))
+
+restore: setup
+	@test -n "$(FILE)" || { echo "使い方: make restore FILE=var/backups/plan-….dump"; exit 2; }
+	$(PY) manage.py restore_db $(FILE)
+
+# Load test: throwaway PostgreSQL + gunicorn (3 workers) on loopback, locust headless with
+# 20 users for 60 s (LOADTEST_USERS / LOADTEST_SECONDS), then rows are counted. Not in `make test`.
+loadtest: setup
+	bash tests/load/run.sh

@@ -64,3 +64,18 @@ def test_env_helpers_fail_loudly_on_bad_values(monkeypatch):
 def test_env_list_splits_on_commas(monkeypatch):
     monkeypatch.setenv("HOSTS", "a.example.jp, b.example.jp,")
     assert env_list("HOSTS", []) == ["a.example.jp", "b.example.jp"]
+
+
+def test_production_settings_send_the_strict_content_security_policy():
+    # A 404 needs no tables (the in-memory database is empty); with DEBUG on, django-csp would
+    # leave 404s alone, so this also shows the policy is on for production error pages.
+    code = (
+        "from django.test import Client; "
+        "r = Client().get('/no-such-page/', secure=True, HTTP_HOST='plan.example.jp'); "
+        "print(r.status_code); print(r['Content-Security-Policy'])"
+    )
+    result = manage("shell", "-v", "0", "-c", code, env=PRODUCTION_ENV)
+    status, policy = result.stdout.strip().splitlines()
+    assert status == "404", result.stderr
+    assert "default-src 'self'" in policy
+    assert "unsafe-inline" not in policy

@@ -1,0 +1,124 @@
+"""Locust users for `make loadtest`: people who log in, read pages and save forms.
+
+What to read and write comes from the plan that ``tests/load/server.py`` prepared
+(LOADTEST_PLAN); a new kind of write is added there, not here. Each user logs in with the
+CSRF token from the login form, then mostly reads (plan tree, 施策 pages and, once they
+exist, the to-do and 施策-per-year pages), sometimes saves one of its own records through
+the real form (GET the form for its version and token, POST, expect a redirect), and now
+and then logs out and in again. At the end the figures go to LOADTEST_RESULT as JSON.
+"""
+
+import json
+import os
+import random
+import re
+from collections import Counter
+from pathlib import Path
+
+from locust import HttpUser, between, events, task
+
+PLAN = json.loads(Path(os.environ["LOADTEST_PLAN"]).read_text("utf-8"))
+LOGIN = "ログイン"
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+VERSION = re.compile(r'name="version" value="(\d+)"')
+ERROR_TEXT = re.compile(
+    r'class="(?:invalid-feedback|alert alert-danger)[^"]*"[^>]*>\s*(.*?)<', re.S
+)
+
+accounts = iter(PLAN["users"])
+writes_sent: Counter = Counter()
+
+
+def csrf_token(html: str) -> str | None:
+    found = CSRF.search(html)
+    return found.group(1) if found else None
+
+
+class Person(HttpUser):
+    wait_time = between(0.5, 2)
+
+    def on_start(self) -> None:
+        account = next(accounts)  # one account per simulated person
+        self.username = account["username"]
+        self.writes = account["writes"]
+        self.log_in()
+
+    def log_in(self) -> None:
+        page = self.client.get("/login/", name="/login/ (フォーム)")
+        with self.client.post(
+            "/login/",
+            data={
+                "username": self.username,
+                "password": PLAN["password"],
+                "csrfmiddlewaretoken": csrf_token(page.text) or "",
+            },
+            allow_redirects=False,
+            catch_response=True,
+            name="/login/ (送信)",
+        ) as response:
+            if response.status_code == 302 and "/login/" not in response.headers["Location"]:
+                writes_sent[LOGIN] += 1
+                response.success()
+            else:
+                response.failure(f"ログインできません: {response.status_code}")
+
+    @task(30)
+    def read_a_page(self) -> None:
+        path = random.choice(PLAN["reads"])
+        self.client.get(path, name=re.sub(r"/[0-9]-[0-9]+/", "/<施策>/", path))
+
+    @task(6)
+    def save_a_record(self) -> None:
+        if not self.writes:
+            return self.read_a_page()
+        kind = random.choice(list(self.writes))
+        target = random.choice(self.writes[kind])
+        name = f"{kind} (フォーム)"
+        form = self.client.get(target["path"], name=name)
+        version = VERSION.search(form.text)
+        data = {
+            **target["fields"],
+            "version": version.group(1) if version else "",
+            "csrfmiddlewaretoken": csrf_token(form.text) or "",
+        }
+        with self.client.post(
+            target["path"],
+            data=data,
+            allow_redirects=False,
+            catch_response=True,
+            name=f"{kind} (保存)",
+        ) as response:
+            if response.status_code == 302:
+                writes_sent[kind] += 1
+                response.success()
+            else:
+                errors = [e.strip() for e in ERROR_TEXT.findall(response.text)][:2]
+                response.failure(f"{kind}を保存できません: {response.status_code} {errors}")
+
+    # Rare, as in real use: a login costs about a second of CPU (PBKDF2, 1,000,000 rounds).
+    @task(1)
+    def log_out_and_in(self) -> None:
+        page = self.client.get(PLAN["reads"][0])  # the plan tree, with the logout button
+        self.client.post(
+            "/logout/", data={"csrfmiddlewaretoken": csrf_token(page.text) or ""}, name="/logout/"
+        )
+        self.log_in()
+
+
+@events.test_stop.add_listener
+def save_result(environment, **kwargs) -> None:
+    total = environment.stats.total
+    result = {
+        "users": int(os.environ.get("LOADTEST_USERS", "0")),
+        "seconds": int(os.environ.get("LOADTEST_SECONDS", "0")),
+        "requests": total.num_requests,
+        "failures": total.num_failures,
+        "rps": total.total_rps,
+        "p50_ms": total.get_response_time_percentile(0.5) or 0,
+        "p95_ms": total.get_response_time_percentile(0.95) or 0,
+        "max_ms": total.max_response_time or 0,
+        "write_kinds": PLAN["write_kinds"],
+        "writes_sent": dict(writes_sent),
+        "errors": {str(e.error): e.occurrences for e in environment.stats.errors.values()},
+    }
+    Path(os.environ["LOADTEST_RESULT"]).write_text(json.dumps(result, ensure_ascii=False))
