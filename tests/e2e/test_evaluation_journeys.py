@@ -1,0 +1,127 @@
+"""The year's main journeys in a real browser: staff enter, a member scores, the secretariat
+drafts, the chair confirms, and the 施策 page and the dashboard show all of it."""
+
+import pytest
+from playwright.sync_api import expect
+
+from evaluation.models import CommitteeEvaluation, MemberEvaluation, Phase, ProjectReport
+from tests.e2e.journeys import log_in
+from tests.factories import CycleFactory, ProjectFactory, body, chair, member, secretariat, staff
+
+MEASURE_PAGE = "/cycles/revised-2017/2021/measures/1-1/"
+
+
+@pytest.fixture
+def year(db):
+    cycle = CycleFactory(fiscal_year=2021, phase=Phase.ENTRY, entry_due="2022-05-31")
+    project = ProjectFactory(code="city-001", name="市民活動入門講座", body=body("city"))
+    people = {
+        "staff": staff("city").user,
+        "member": member().user,
+        "chair": chair().user,
+        "secretariat": secretariat().user,
+    }
+    for role, user in people.items():
+        user.username = role
+        user.last_name = {
+            "staff": "市 担当",
+            "member": "委員 一郎",
+            "chair": "委員長 花子",
+            "secretariat": "事務局",
+        }[role]
+        user.save()
+    return cycle, project, people
+
+
+def set_phase(cycle, phase):
+    cycle.phase = phase
+    cycle.save()
+
+
+def test_staff_enter_a_report_and_a_self_evaluation(page, year):
+    cycle, project, people = year
+    log_in(page, "staff")
+    expect(page.get_by_role("heading", name="やること")).to_be_visible()
+    page.get_by_role("link", name="市民活動入門講座").click()
+    page.get_by_label("実施状況").select_option(label="実施")
+    page.get_by_label("実施内容").fill("入門講座を3回開催した。")
+    page.get_by_label("回数").fill("3")
+    page.get_by_label("参加者数").fill("75")
+    page.get_by_role("button", name="保存する").click()
+    expect(page.get_by_role("alert").or_(page.locator(".alert-success"))).to_contain_text(
+        "保存しました"
+    )
+    report = ProjectReport.objects.get(project=project, cycle=cycle)
+    assert (report.times, report.participants) == (3, 75)
+
+    page.get_by_role("link", name="1-1 市民活動のきっかけづくり").click()
+    page.locator("#id_rating").select_option(label="B 概ね達成")
+    page.get_by_label("評価の理由").fill("講座は計画どおり開催できた。")
+    page.get_by_label("今後の方向性").select_option(label="継続")
+    page.get_by_role("button", name="保存する").click()
+    expect(page.locator(".alert-success")).to_contain_text("保存しました")
+
+    page.goto(MEASURE_PAGE)
+    expect(page.locator("body")).to_contain_text("入門講座を3回開催した。")
+    expect(page.locator("body")).to_contain_text("講座は計画どおり開催できた。")
+
+
+def test_a_member_scores_and_the_chair_confirms_the_secretariats_draft(pages, year):
+    cycle, project, people = year
+    set_phase(cycle, Phase.COMMITTEE)
+
+    member_page = pages.open()
+    log_in(member_page, "member")
+    member_page.get_by_role("link", name="1-1 市民活動のきっかけづくり").click()
+    member_page.locator("#id_rating").select_option(label="C 一部達成")
+    member_page.get_by_label("意見").fill("参加につなげる橋渡しが弱い。")
+    member_page.get_by_role("button", name="保存する").click()
+    expect(member_page.locator(".alert-success")).to_contain_text("保存しました")
+    assert MemberEvaluation.objects.get(cycle=cycle).opinion == "参加につなげる橋渡しが弱い。"
+
+    secretariat_page = pages.open()
+    log_in(secretariat_page, "secretariat")
+    secretariat_page.get_by_role("link", name="1-1 市民活動のきっかけづくり").click()
+    expect(secretariat_page.locator("aside")).to_contain_text("参加につなげる橋渡しが弱い。")
+    secretariat_page.locator("#id_rating").select_option(label="C 一部達成")
+    secretariat_page.get_by_label("委員会による評価及び意見").fill(
+        "講座は行われているが、参加を促す活動が弱い。"
+    )
+    secretariat_page.get_by_role("button", name="保存する").click()
+    expect(secretariat_page.locator(".alert-success")).to_contain_text("保存しました")
+
+    chair_page = pages.open()
+    log_in(chair_page, "chair")
+    chair_page.get_by_role("link", name="1-1 市民活動のきっかけづくり").last.click()
+    chair_page.get_by_role("button", name="この内容で委員会評価を確定する（委員長）").click()
+    expect(chair_page.locator(".alert-success").first).to_contain_text("確定しました")
+    assert CommitteeEvaluation.objects.get(cycle=cycle).confirmed_by == people["chair"]
+
+    chair_page.goto(MEASURE_PAGE)
+    body_text = chair_page.locator("main")
+    expect(body_text).to_contain_text("講座は行われているが、参加を促す活動が弱い。")
+    expect(body_text).to_contain_text("確定")
+    expect(body_text).to_contain_text("参加につなげる橋渡しが弱い。")
+    assert pages.problems(chair_page) == []
+
+
+def test_a_second_person_saving_the_same_record_sees_the_conflict(pages, year):
+    cycle, project, people = year
+    first, second = pages.open(), pages.open()
+    log_in(first, "staff")
+    log_in(second, "secretariat")
+    url = f"/cycles/revised-2017/2021/projects/{project.code}/report/"
+    for page in (first, second):
+        page.goto(url)
+    first.get_by_label("実施状況").select_option(label="実施")
+    first.get_by_label("実施内容").fill("担当者が入力した内容")
+    first.get_by_role("button", name="保存する").click()
+    expect(first.locator(".alert-success")).to_contain_text("保存しました")
+
+    second.get_by_label("実施状況").select_option(label="一部実施")
+    second.get_by_label("実施内容").fill("事務局が入力した内容")
+    second.get_by_role("button", name="保存する").click()
+    expect(second.locator("main form")).to_contain_text("ほかの人がこの記録を保存しました")
+    expect(second.locator("#conflict")).to_contain_text("担当者が入力した内容")
+    expect(second.get_by_label("実施内容")).to_have_value("事務局が入力した内容")
+    assert ProjectReport.objects.get().activities == "担当者が入力した内容"
