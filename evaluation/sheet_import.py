@@ -311,6 +311,7 @@ def plan_changes(*, user: User, cycle: Cycle, rows: list[FileRow]) -> list[Chang
     # Gather each 事業's rows: the same 事業 appears under every 展開 it serves.
     first_row: dict[str, FileRow] = {}
     sources: dict[str, list[int]] = {}
+    relisted: list[tuple[FileRow, Initiative]] = []
     for row in rows:
         if row.measure not in measure_numbers:
             errors.append(f"{row.line}行目: 施策番号「{row.measure}」はこの計画にありません。")
@@ -327,19 +328,25 @@ def plan_changes(*, user: User, cycle: Cycle, rows: list[FileRow]) -> list[Chang
                     f"{row.line}行目: 事業コードを入力してください（新しい事業には新しいコードを付けます）。"
                 )
             continue  # a 展開 without 事業
+        if initiative.is_relisting:
+            relisted.append((row, initiative))
+            continue
         earlier = first_row.setdefault(row.code, row)
         if earlier is not row and not all(
             _same_text(str(earlier.values[k]), str(row.values[k])) for k in row.values
         ):
             errors.append(
                 f"{row.line}行目: 事業「{row.code}」の内容が{earlier.line}行目と違います。"
-                "同じ事業の行（再掲の行を含む）はすべて同じ内容にしてください。"
+                "同じ事業の行はすべて同じ内容にしてください。"
             )
             continue
-        source = initiative.original_id or initiative.pk
-        listed = sources.setdefault(row.code, [])
-        if source not in listed:
-            listed.append(source)
+        _add_source(sources, row.code, initiative)
+    # Rows under a 再掲 item repeat the original's 事業 for reading; the original's row
+    # wins. Only a 事業 written under a 再掲 item alone is taken from there (it then
+    # serves the original item, as every 再掲 does).
+    for row, initiative in relisted:
+        if first_row.setdefault(row.code, row) is row or row.code in sources:
+            _add_source(sources, row.code, initiative)
 
     existing = {
         p.code: p
@@ -391,15 +398,15 @@ def plan_changes(*, user: User, cycle: Cycle, rows: list[FileRow]) -> list[Chang
             first_year=project.first_year if project else cycle.fiscal_year,
             last_year=project.last_year if project else None,
         )
-        denied = [
-            access.reason
-            for target in ([project, proposed] if project else [proposed])
-            for access in [report_access(user, cycle, target)]
-            if not access.edit
-        ]
-        if denied:
-            errors.append(f"{line}行目: 事業「{code}」: {denied[0]}")
-            continue
+
+        # Rights matter only where something changes: a body's staff may import the
+        # whole exported table, with the other bodies' rows left as they were.
+        def denied(project=project, proposed=proposed) -> str | None:
+            for target in [project, proposed] if project else [proposed]:
+                access = report_access(user, cycle, target)
+                if not access.edit:
+                    return access.reason
+            return None
 
         project_values = {
             "name": proposed.name,
@@ -435,10 +442,13 @@ def plan_changes(*, user: User, cycle: Cycle, rows: list[FileRow]) -> list[Chang
                 values=project_values,
             )
         if project_change.action != "same":
-            access = project_access(user, project or proposed)
-            # project_access asks for a cycle in 実施状況入力 of the plan; this one is.
-            if not access.edit and project is not None:
-                errors.append(f"{line}行目: 事業「{code}」: {access.reason}")
+            reason = denied() or (
+                project_access(user, project).reason
+                if project and not project_access(user, project).edit
+                else None
+            )
+            if reason:
+                errors.append(f"{line}行目: 事業「{code}」: {reason}")
                 continue
             try:
                 proposed.full_clean(validate_unique=project is None, validate_constraints=False)
@@ -472,6 +482,9 @@ def plan_changes(*, user: User, cycle: Cycle, rows: list[FileRow]) -> list[Chang
             errors.extend(f"{line}行目: 事業「{code}」の実施状況: {m}" for m in _messages(error))
             continue
         if report is None:
+            if reason := denied():
+                errors.append(f"{line}行目: 事業「{code}」: {reason}")
+                continue
             changes.append(
                 Change(
                     "report",
@@ -493,6 +506,9 @@ def plan_changes(*, user: User, cycle: Cycle, rows: list[FileRow]) -> list[Chang
                 else old_report[k] == report_values[k]
             )
         ]
+        if fields and (reason := denied()):
+            errors.append(f"{line}行目: 事業「{code}」: {reason}")
+            continue
         changes.append(
             Change(
                 "report",
@@ -507,6 +523,13 @@ def plan_changes(*, user: User, cycle: Cycle, rows: list[FileRow]) -> list[Chang
     if errors:
         raise ImportRejected(errors)
     return changes
+
+
+def _add_source(sources: dict[str, list[int]], code: str, initiative: Initiative) -> None:
+    source = initiative.original_id or initiative.pk
+    listed = sources.setdefault(code, [])
+    if source not in listed:
+        listed.append(source)
 
 
 def _shown_report(key: str, value) -> str:
