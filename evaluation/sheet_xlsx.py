@@ -2,12 +2,16 @@
 
 Written with openpyxl's write-only mode: each row is streamed to a temporary file as it is
 appended, so the workbook never holds the whole sheet. Merged ranges are the exception:
-openpyxl keeps them (one small range object per merged block) until the sheet is closed,
-because Excel wants them after the rows. That is a few hundred bytes per 施策 and 展開,
-not per cell.
+Excel wants them after the rows, so they wait in memory until the sheet is closed. They
+are kept as a plain list of "A1:B2" strings (about 60 bytes per merged block: per 施策,
+展開 and evaluation row, not per cell) instead of openpyxl's ``MultiCellRange``, whose
+``add`` checks every earlier range for overlap and made the export quadratic (333 s at
+k = 100). Our ranges never overlap by construction, and openpyxl's writer only iterates
+over ``ws.merged_cells`` and calls ``str()`` on each item.
 """
 
 import tempfile
+from copy import copy
 from typing import IO
 
 from openpyxl import Workbook
@@ -68,18 +72,26 @@ class _Sheet:
         # Titles of vertically merged cells: a merge shows its top-left cell, and in
         # write-only mode a row cannot be changed once appended, so the next row takes them.
         self.pending: dict[int, str] = {}
+        self.styles: dict[tuple, WriteOnlyCell] = {}
 
     def cell(self, value, *, bold=False, fill=None, align=WRAP) -> WriteOnlyCell:
         cell = WriteOnlyCell(self.ws, value=value)
         if isinstance(value, str) and value.startswith("="):
             # Text typed by staff is never a formula (it would run when the file is opened).
             cell.data_type = "s"
-        cell.alignment = align
-        cell.border = BORDER
-        if bold:
-            cell.font = BOLD
-        if fill is not None:
-            cell.fill = fill
+        # Assigning font, border, … through openpyxl hashes each style object every time
+        # (most of the export's time); a style registered once is copied by its ids.
+        key = (bold, id(fill), id(align))
+        prototype = self.styles.get(key)
+        if prototype is None:
+            prototype = self.styles[key] = WriteOnlyCell(self.ws)
+            prototype.alignment = align
+            prototype.border = BORDER
+            if bold:
+                prototype.font = BOLD
+            if fill is not None:
+                prototype.fill = fill
+        cell._style = copy(prototype._style)
         return cell
 
     def append(self, values: list, **style) -> int:
@@ -94,7 +106,7 @@ class _Sheet:
 
     def merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
         if (first_row, first_col) != (last_row, last_col):
-            self.ws.merged_cells.add(
+            self.ws.merged_cells.append(
                 f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{last_row}"
             )
 
@@ -118,11 +130,12 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
+    ws.merged_cells = []  # see the module docstring
     sheet = _Sheet(ws, len(columns))
     title = f"計画目標の達成状況評価表　{table.cycle.plan.name}　{wareki(table.year)}"
     ws.append([WriteOnlyCell(ws, value=title)])
     sheet.row = 1
-    ws.merged_cells.add(f"A1:{get_column_letter(len(columns))}1")
+    ws.merged_cells.append(f"A1:{get_column_letter(len(columns))}1")
 
     # Row 2: one group label per year over its 実施状況 columns; row 3: column headers.
     groups = [None] * (first_report_col - 1)
