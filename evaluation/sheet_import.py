@@ -375,15 +375,17 @@ def plan_changes(*, user: User, cycle: Cycle, rows: list[FileRow]) -> list[Chang
                 f"{line}行目: 実施主体「{v['body']}」はありません（{'、'.join(b.name for b in set(bodies.values()))}）。"
             )
             continue
+        found = len(errors)
         status_text = v["status"].strip()
         status = statuses.get(status_text)
         if status_text and status is None:
             errors.append(
                 f"{line}行目: 実施状況「{status_text}」は選べません（{'／'.join(statuses)}のどれかにしてください）。"
             )
-            continue
         times = _count(v["times"], "回数", line, errors)
         participants = _count(v["participants"], "参加者数", line, errors)
+        if len(errors) > found:
+            continue  # every problem of the row is listed; checking further would repeat them
 
         project = existing.get(code)
         if project is not None and project.plan_id != cycle.plan_id:
@@ -521,7 +523,8 @@ def plan_changes(*, user: User, cycle: Cycle, rows: list[FileRow]) -> list[Chang
             )
         )
     if errors:
-        raise ImportRejected(errors)
+        # In file order, however the checks found them (a stable sort keeps a row's order).
+        raise ImportRejected(sorted(errors, key=lambda e: int(e.split("行目", 1)[0])))
     return changes
 
 

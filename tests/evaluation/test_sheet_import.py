@@ -304,11 +304,13 @@ def test_a_report_without_activities_is_rejected(jimukyoku, rows):
 
 
 def test_several_problems_are_listed_together_by_row(jimukyoku, rows):
+    rows[1][7] = "済"
     rows[1][10] = "多数"
     rows[2][1] = "0-0"
     assert rejected(jimukyoku, csv_bytes(rows), "x.csv") == [
-        "3行目: 施策番号「0-0」はこの計画にありません。",
+        "2行目: 実施状況「済」は選べません（実施／一部実施／未実施／終了のどれかにしてください）。",
         "2行目: 参加者数は0以上の整数で入力してください（「多数」）。",
+        "3行目: 施策番号「0-0」はこの計画にありません。",
     ]
 
 
