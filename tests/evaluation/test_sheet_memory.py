@@ -38,6 +38,7 @@ def test_the_excel_builds_peak_memory_grows_far_less_than_the_plan():
     whole_1, writing_1 = peaks(1)
     whole_10, writing_10 = peaks(10)
     # Ten times the 事業 and 施策: the whole build (table read + writing) stays under 10×,
-    # and the writing itself (rows streamed to disk) under 3×.
+    # and the writing itself (rows and merged ranges streamed to disk) under 2×
+    # (measured: 0.48 MB at k = 1, 0.55 MB at k = 10).
     assert whole_10 < 10 * whole_1
-    assert writing_10 < 3 * writing_1
+    assert writing_10 < 2 * writing_1
