@@ -5,8 +5,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
 from django.db import connection
+from django.template.loader import render_to_string
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -211,3 +214,22 @@ def test_query_count_does_not_grow_with_the_plan(client, name):
         counts.append(len(queries))
     # cycle + 9 reads of the table + the request's savepoint pair, at k = 1 and k = 10 alike
     assert counts == [12, 12]
+
+
+def render_links(user, cycle) -> str:
+    request = RequestFactory().get("/")
+    request.user = user or AnonymousUser()
+    return render_to_string("evaluation/_sheet_links.html", {"cycle": cycle}, request=request)
+
+
+def test_the_links_partial_offers_every_output_of_the_cycle(cycle):
+    html = render_links(None, cycle)
+    assert url("sheet_print") in html
+    assert url("sheet_xlsx", query="?previous=1") in html
+    assert url("sheet_csv") in html
+    assert url("sheet_import") not in html
+
+
+def test_the_links_partial_offers_the_import_to_staff_but_not_to_members(cycle):
+    assert url("sheet_import") in render_links(staff("city").user, cycle)
+    assert url("sheet_import") not in render_links(member().user, cycle)
