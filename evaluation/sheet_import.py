@@ -419,8 +419,9 @@ def plan_changes(*, user: User, cycle: Cycle, rows: list[FileRow]) -> list[Chang
         if project is None:
             project_change = Change("project", code, proposed.name, "create", values=project_values)
             project_change.fields = [
-                (PROJECT_FIELDS["name"], "", proposed.name),
-                (PROJECT_FIELDS["body"], "", body.name),
+                (PROJECT_FIELDS[k], "", shown(k, value))
+                for k, value in project_values.items()
+                if value
             ]
         else:
             old = {
@@ -493,7 +494,11 @@ def plan_changes(*, user: User, cycle: Cycle, rows: list[FileRow]) -> list[Chang
                     code,
                     proposed.name,
                     "create",
-                    fields=[(REPORT_FIELDS["status"], "", str(ReportStatus(status).label))],
+                    fields=[
+                        (REPORT_FIELDS[k], "", _shown_report(k, value))
+                        for k, value in report_values.items()
+                        if value not in ("", None)
+                    ],
                     values=report_values,
                 )
             )

@@ -170,9 +170,28 @@ def test_a_csv_can_add_a_new_project_with_its_report(client, cycle):
     )  # fmt: skip
     response = upload(client, csv_bytes(rows), "new.csv")
     preview = response.context["preview"]
-    assert [(c.kind, c.code, c.action) for c in preview.created] == [
-        ("project", "place-002", "create"),
-        ("report", "place-002", "create"),
+    assert [(c.kind, c.code, c.fields) for c in preview.created] == [
+        (
+            "project",
+            "place-002",
+            [
+                ("事業名", "", "学びの講座"),
+                ("実施主体", "", "武蔵野プレイス"),
+                ("担当課", "", "市民活動推進課"),
+                ("展開", "", "2-4①"),
+            ],
+        ),
+        (
+            "report",
+            "place-002",
+            [
+                ("実施状況", "", "一部実施"),
+                ("実施内容", "", "講座を2回開いた。"),
+                ("回数", "", "2"),
+                ("参加者数", "", "30"),
+                ("課題", "", "周知が足りない。"),
+            ],
+        ),
     ]
     confirm(client, response)
     project = Project.objects.get(code="place-002")
