@@ -293,22 +293,11 @@ def import_preview(*, user: User, cycle: Cycle, upload: UploadedFile) -> Preview
     return Preview(token=uuid.uuid4().hex, filename=upload.name, changes=changes)
 
 
-def plan_changes(*, user: User, cycle: Cycle, rows: list[FileRow]) -> list[Change]:
-    errors: list[str] = []
-    initiatives = {
-        (i.measure.number, i.position): i
-        for i in Initiative.objects.filter(measure__basic_policy__plan=cycle.plan).select_related(
-            "measure"
-        )
-    }
+def _gather_projects(
+    rows: list[FileRow], initiatives: dict[tuple[str, int], Initiative], errors: list[str]
+) -> tuple[dict[str, FileRow], dict[str, list[int]]]:
+    """Each 事業's row (it appears under every 展開 it serves) and the 展開 it serves."""
     measure_numbers = {number for number, _position in initiatives}
-    bodies = {}
-    for body in ImplementingBody.objects.all():
-        bodies[body.name] = body
-        bodies[body.short_name] = body
-    statuses = {str(label): value for value, label in ReportStatus.choices}
-
-    # Gather each 事業's rows: the same 事業 appears under every 展開 it serves.
     first_row: dict[str, FileRow] = {}
     sources: dict[str, list[int]] = {}
     relisted: list[tuple[FileRow, Initiative]] = []
@@ -347,6 +336,25 @@ def plan_changes(*, user: User, cycle: Cycle, rows: list[FileRow]) -> list[Chang
     for row, initiative in relisted:
         if first_row.setdefault(row.code, row) is row or row.code in sources:
             _add_source(sources, row.code, initiative)
+
+    return first_row, sources
+
+
+def plan_changes(*, user: User, cycle: Cycle, rows: list[FileRow]) -> list[Change]:
+    """Check every row and work out the saves; ``ImportRejected`` lists all problems."""
+    errors: list[str] = []
+    initiatives = {
+        (i.measure.number, i.position): i
+        for i in Initiative.objects.filter(measure__basic_policy__plan=cycle.plan).select_related(
+            "measure"
+        )
+    }
+    bodies = {}
+    for body in ImplementingBody.objects.all():
+        bodies[body.name] = body
+        bodies[body.short_name] = body
+    statuses = {str(label): value for value, label in ReportStatus.choices}
+    first_row, sources = _gather_projects(rows, initiatives, errors)
 
     existing = {
         p.code: p
