@@ -7,7 +7,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from evaluation.access import cycle_access, sheet_import_access
 from evaluation.evaluation_table import build_table
@@ -63,6 +63,7 @@ def _filename(cycle: Cycle, extension: str) -> str:
     return f"hyokahyo-{cycle.plan.code}-{cycle.fiscal_year}.{extension}"
 
 
+@require_GET
 @_login_on_refusal
 def sheet_print(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     """The 評価表 for printing: A4 landscape, one 基本施策 per page group, no navigation."""
@@ -71,6 +72,7 @@ def sheet_print(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     return render(request, "evaluation/sheet_print.html", {"cycle": cycle, "table": table})
 
 
+@require_GET
 @_login_on_refusal
 def sheet_xlsx(request: HttpRequest, plan: str, year: int) -> FileResponse:
     cycle, _access = _cycle(request, plan, year)
@@ -83,6 +85,7 @@ def sheet_xlsx(request: HttpRequest, plan: str, year: int) -> FileResponse:
     )
 
 
+@require_GET
 @_login_on_refusal
 def sheet_csv(request: HttpRequest, plan: str, year: int) -> StreamingHttpResponse:
     cycle, _access = _cycle(request, plan, year)
@@ -99,9 +102,10 @@ def sheet_csv(request: HttpRequest, plan: str, year: int) -> StreamingHttpRespon
 def sheet_import(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     """Upload: parse and check the file, keep the result in the session, show the preview."""
     cycle, access = _cycle(request, plan, year, sheet_import_access)
-    form = SheetUploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = SheetUploadForm(request.POST, request.FILES) if posted else SheetUploadForm()
     context = {"cycle": cycle, "access": access, "form": form}
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         try:
             preview = import_preview(
                 user=request.user, cycle=cycle, upload=form.cleaned_data["file"]

@@ -432,3 +432,11 @@ def test_body_staff_see_the_upload_form(client, cycle):
 
 def test_confirm_only_accepts_post(jimukyoku, cycle):
     assert jimukyoku.get(url("sheet_import_confirm")).status_code == 405
+
+
+def test_posting_without_a_file_shows_the_form_again(jimukyoku, cycle):
+    before = snapshot()
+    response = jimukyoku.post(url("sheet_import"), {})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == ["このフィールドは必須です。"]
+    assert snapshot() == before

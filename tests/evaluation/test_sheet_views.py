@@ -233,3 +233,9 @@ def test_the_links_partial_offers_every_output_of_the_cycle(cycle):
 def test_the_links_partial_offers_the_import_to_staff_but_not_to_members(cycle):
     assert url("sheet_import") in render_links(staff("city").user, cycle)
     assert url("sheet_import") not in render_links(member().user, cycle)
+
+
+@pytest.mark.parametrize("name", OUTPUTS)
+def test_the_outputs_only_read(client, cycle, name):
+    client.force_login(member().user)
+    assert client.post(url(name)).status_code == 405
