@@ -166,3 +166,20 @@ def committee_confirmation_access(
     if evaluation.is_confirmed:
         return Access(view=True, reason=_("この評価は確定済みです。"))
     return Access(view=True, edit=True)
+
+
+def sheet_import_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
+    """評価表の取り込み: body staff and the secretariat, while the cycle is in 実施状況入力.
+
+    View means the upload page is shown (with the reason when it cannot be used); each
+    row is then checked with ``project_access`` / ``report_access``.
+    """
+    base = cycle_access(user, cycle)
+    participant = participant_of(user)
+    if not (
+        base.view and participant and (participant.is_secretariat or participant.is_staff_member)
+    ):
+        return DENIED
+    if cycle.phase != Phase.ENTRY:
+        return Access(view=True, reason=_phase_reason(cycle, Phase.ENTRY))
+    return Access(view=True, edit=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluation import views
+from evaluation import sheet_views, views
 
 app_name = "evaluation"
 
@@ -44,4 +44,18 @@ urlpatterns = [
     path("projects/new/<slug:plan>/", views.project_create, name="project_create"),
     path("projects/<slug:code>/", views.project_detail, name="project"),
     path("projects/<slug:code>/edit/", views.project_edit, name="project_edit"),
+    # 評価表: print view, downloads and import.
+    path("cycles/<slug:plan>/<int:year>/sheet/", sheet_views.sheet_print, name="sheet_print"),
+    path("cycles/<slug:plan>/<int:year>/sheet.xlsx", sheet_views.sheet_xlsx, name="sheet_xlsx"),
+    path("cycles/<slug:plan>/<int:year>/sheet.csv", sheet_views.sheet_csv, name="sheet_csv"),
+    path(
+        "cycles/<slug:plan>/<int:year>/sheet/import/",
+        sheet_views.sheet_import,
+        name="sheet_import",
+    ),
+    path(
+        "cycles/<slug:plan>/<int:year>/sheet/import/confirm/",
+        sheet_views.sheet_import_confirm,
+        name="sheet_import_confirm",
+    ),
 ]

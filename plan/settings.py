@@ -175,3 +175,6 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# 評価表の取り込み: the largest spreadsheet accepted (a full year of the real plan is ~50 KB).
+SHEET_IMPORT_MAX_BYTES = env_int("SHEET_IMPORT_MAX_MB", 5) * 1024 * 1024

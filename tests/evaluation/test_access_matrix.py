@@ -159,6 +159,21 @@ MATRIX: dict[str, Case] = {
         data=project_data,
     ),
     "evaluation:project": Case(kwargs={"code": "city-001"}, get=insiders()),
+    "evaluation:sheet_print": Case(kwargs=CYCLE, get=insiders()),
+    "evaluation:sheet_xlsx": Case(kwargs=CYCLE, get=insiders()),
+    "evaluation:sheet_csv": Case(kwargs=CYCLE, get=insiders()),
+    # Without a file the upload form comes back with an error; nothing is saved.
+    "evaluation:sheet_import": Case(
+        kwargs=CYCLE,
+        get=only("staff_a", "staff_b", "secretariat", outcome=OK),
+        post=only("staff_a", "staff_b", "secretariat", outcome=OK),
+    ),
+    # Without a pending import, confirming goes back to the upload page; nothing is saved.
+    "evaluation:sheet_import_confirm": Case(
+        kwargs=CYCLE,
+        get=everyone(NOT_ALLOWED),
+        post=only("staff_a", "staff_b", "secretariat", outcome=REDIRECT),
+    ),
     "evaluation:project_edit": Case(
         kwargs={"code": "city-001"},
         get=insiders(),

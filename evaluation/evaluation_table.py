@@ -1,0 +1,211 @@
+"""The 評価表 (計画目標の達成状況評価表) of one cycle, as rows in plan order.
+
+``build_table(cycle)`` reads everything the print view, the Excel and the CSV need in a
+fixed number of queries (independent of the plan's size) and arranges it as
+基本施策 → 施策 → 展開 → 事業, with per 施策 the 自己評価 of each 実施主体 and the
+委員会による評価及び意見. A 再掲 展開 shows the 事業 of its original, because work
+reported on the original counts wherever it is listed.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from evaluation.models import (
+    CommitteeEvaluation,
+    Cycle,
+    Project,
+    ProjectReport,
+    SelfEvaluation,
+)
+from policies.models import BasicPolicy, ImplementingBody, Initiative, Measure
+
+
+@dataclass
+class ProjectLine:
+    """One 事業 under one 展開, with its 実施状況 for each year shown (None = not entered)."""
+
+    project: Project
+    reports: list[ProjectReport | None]
+
+
+@dataclass
+class InitiativeBlock:
+    initiative: Initiative
+    lines: list[ProjectLine]
+
+    @property
+    def row_span(self) -> int:
+        # An item without 事業 still takes one (empty) row, as on paper.
+        return max(len(self.lines), 1)
+
+    @property
+    def code(self) -> str:
+        """展開番号 as printed: ①, ②, …"""
+        return self.initiative.marker
+
+    @property
+    def relisting_note(self) -> str:
+        """「（再掲）1-1②」 for a re-listed item, else empty."""
+        original = self.initiative.original
+        if original is None:
+            return ""
+        return f"（再掲）{original.measure.number}{original.marker}"
+
+
+@dataclass
+class SelfEvaluationLine:
+    """One 実施主体's 自己評価 of a 施策, for each year shown."""
+
+    body: ImplementingBody
+    evaluations: list[SelfEvaluation | None]
+
+
+@dataclass
+class MeasureBlock:
+    measure: Measure
+    initiatives: list[InitiativeBlock]
+    self_evaluations: list[SelfEvaluationLine]
+    committee: list[CommitteeEvaluation | None]
+
+    @property
+    def project_rows(self) -> int:
+        return sum(block.row_span for block in self.initiatives) or 1
+
+    @property
+    def row_span(self) -> int:
+        """事業 rows, then one row per 実施主体's 自己評価 and one for the committee."""
+        return self.project_rows + len(self.self_evaluations) + 1
+
+
+@dataclass
+class PolicyBlock:
+    basic_policy: BasicPolicy
+    measures: list[MeasureBlock]
+
+    @property
+    def row_span(self) -> int:
+        return sum(block.row_span for block in self.measures)
+
+
+@dataclass
+class EvaluationTable:
+    cycle: Cycle
+    years: list[int]  # oldest first; the cycle's year is last
+    bodies: list[ImplementingBody]
+    policies: list[PolicyBlock] = field(default_factory=list)
+
+    @property
+    def year(self) -> int:
+        return self.cycle.fiscal_year
+
+    @property
+    def previous_year(self) -> int | None:
+        return self.years[0] if len(self.years) > 1 else None
+
+    def project_lines(self):
+        """Every (measure block, initiative block, line) in plan order."""
+        for policy in self.policies:
+            for measure in policy.measures:
+                for block in measure.initiatives:
+                    for line in block.lines:
+                        yield measure, block, line
+
+
+def build_table(cycle: Cycle, *, with_previous_year: bool = False) -> EvaluationTable:
+    """Read the whole 評価表 of ``cycle`` in nine queries, whatever the plan's size."""
+    plan = cycle.plan
+    years = (
+        [cycle.fiscal_year - 1, cycle.fiscal_year] if with_previous_year else [cycle.fiscal_year]
+    )
+    first, last = years[0], years[-1]
+
+    bodies = list(ImplementingBody.objects.all())
+    policies = list(BasicPolicy.objects.filter(plan=plan).order_by("number"))
+    measures = list(Measure.objects.of_plan(plan).order_by("basic_policy__number", "order"))
+    initiatives = list(
+        Initiative.objects.filter(measure__basic_policy__plan=plan)
+        .select_related("original__measure")
+        .order_by("measure_id", "position")
+    )
+    # 事業 shown: those running in any year shown (ended ones keep their last report).
+    projects = {
+        p.pk: p
+        for p in Project.objects.of_plan(plan)
+        .filter(first_year__lte=last)
+        .filter(Q(last_year__isnull=True) | Q(last_year__gte=first))
+        .select_related("body")
+        .order_by("body__order", "code")
+    }
+    links = Project.initiatives.through.objects.filter(
+        project__plan=plan, project_id__in=list(projects)
+    ).values_list("initiative_id", "project_id")
+    reports = ProjectReport.objects.filter(
+        cycle__plan=plan, cycle__fiscal_year__in=years
+    ).select_related("cycle")
+    self_evaluations = SelfEvaluation.objects.filter(
+        cycle__plan=plan, cycle__fiscal_year__in=years
+    ).select_related("cycle", "rating")
+    committee = CommitteeEvaluation.objects.filter(
+        cycle__plan=plan, cycle__fiscal_year__in=years
+    ).select_related("cycle", "rating")
+
+    column = {year: i for i, year in enumerate(years)}
+    report_of: dict[tuple[int, int], ProjectReport] = {
+        (r.project_id, r.cycle.fiscal_year): r for r in reports
+    }
+    self_of = {(e.measure_id, e.body_id, e.cycle.fiscal_year): e for e in self_evaluations}
+    committee_of = {(e.measure_id, e.cycle.fiscal_year): e for e in committee}
+
+    projects_of: dict[int, list[Project]] = defaultdict(list)
+    for initiative_id, project_id in links:
+        projects_of[initiative_id].append(projects[project_id])
+    order = {pk: n for n, pk in enumerate(projects)}
+    for listed in projects_of.values():
+        listed.sort(key=lambda p: order[p.pk])
+
+    initiatives_of: dict[int, list[Initiative]] = defaultdict(list)
+    for initiative in initiatives:
+        initiatives_of[initiative.measure_id].append(initiative)
+    measures_of: dict[int, list[Measure]] = defaultdict(list)
+    for measure in measures:
+        measures_of[measure.basic_policy_id].append(measure)
+
+    def line(project: Project) -> ProjectLine:
+        cells: list[ProjectReport | None] = [None] * len(years)
+        for year in years:
+            cells[column[year]] = report_of.get((project.pk, year))
+        return ProjectLine(project=project, reports=cells)
+
+    table = EvaluationTable(cycle=cycle, years=years, bodies=bodies)
+    for policy in policies:
+        blocks = []
+        for measure in measures_of[policy.pk]:
+            measure.basic_policy = policy  # already read; saves a query per 施策
+            items = []
+            for initiative in initiatives_of[measure.pk]:
+                initiative.measure = measure
+                source_id = initiative.original_id or initiative.pk
+                items.append(
+                    InitiativeBlock(
+                        initiative=initiative,
+                        lines=[line(p) for p in projects_of[source_id]],
+                    )
+                )
+            blocks.append(
+                MeasureBlock(
+                    measure=measure,
+                    initiatives=items,
+                    self_evaluations=[
+                        SelfEvaluationLine(
+                            body=body,
+                            evaluations=[self_of.get((measure.pk, body.pk, y)) for y in years],
+                        )
+                        for body in bodies
+                    ],
+                    committee=[committee_of.get((measure.pk, y)) for y in years],
+                )
+            )
+        table.policies.append(PolicyBlock(basic_policy=policy, measures=blocks))
+    return table

@@ -1,0 +1,68 @@
+"""The 評価表's 事業 and 実施状況 as CSV: one row per 事業 × year, with stable codes.
+
+UTF-8 with a byte-order mark, so Japanese Excel opens it as UTF-8 rather than Shift_JIS.
+"""
+
+import csv
+import io
+from collections.abc import Iterator
+
+from evaluation.evaluation_table import EvaluationTable
+from evaluation.sheet_layout import CODE_SEPARATOR, CSV_COLUMNS, report_values
+
+BOM = "\ufeff"
+# Text starting with these would run as a formula when the file is opened in Excel; a
+# leading apostrophe keeps it text, and the import takes the apostrophe off again.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def protect(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def unprotect(value: str) -> str:
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def csv_rows(table: EvaluationTable) -> Iterator[list]:
+    """Header, then each 事業 once per year shown, in plan order of its first 展開."""
+    yield CSV_COLUMNS
+    seen: dict[int, tuple[list[str], list[str]]] = {}
+    lines = {}
+    for measure, block, line in table.project_lines():
+        if block.initiative.is_relisting:
+            continue  # the same 事業 under its original item
+        codes = seen.setdefault(line.project.pk, ([], []))
+        codes[0].append(measure.measure.number)
+        codes[1].append(block.code)
+        lines.setdefault(line.project.pk, line)
+    for n, year in enumerate(table.years):
+        for pk, line in lines.items():
+            project = line.project
+            measures, items = seen[pk]
+            yield [
+                year,
+                CODE_SEPARATOR.join(measures),
+                CODE_SEPARATOR.join(items),
+                project.code,
+                project.name,
+                project.body.name,
+                project.department,
+                *report_values(line.reports[n]),
+            ]
+
+
+def write_csv(table: EvaluationTable) -> Iterator[str]:
+    """The CSV as chunks of text (BOM first), for a streaming response."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    yield BOM
+    for row in csv_rows(table):
+        writer.writerow(["" if v is None else protect(v) for v in row])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()

@@ -1,0 +1,650 @@
+"""Import of 事業 and 実施状況 from the 評価表's own Excel or CSV layout.
+
+Two steps. ``import_preview`` reads the file, checks every row (layout, codes, the
+user's right to each 事業, values) and works out what would be created, changed and left
+alone, noting each record's version. Nothing is written. The planned saves are kept in
+the user's session (the database-backed session: every worker sees it, and the uploaded
+file itself is not kept). ``import_apply`` then saves them in one transaction through
+``record_save`` with the versions seen at preview time, so a record someone saved in
+between is a conflict and nothing is saved.
+"""
+
+import csv
+import io
+import unicodedata
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from evaluation.access import project_access, report_access, sheet_import_access
+from evaluation.models import Cycle, Project, ProjectReport, ReportStatus
+from evaluation.services import record_save
+from evaluation.sheet_csv import unprotect
+from evaluation.sheet_layout import (
+    CODE_SEPARATOR,
+    CSV_COLUMNS,
+    REPORT_COLUMNS,
+    XLSX_FIRST_DATA_ROW,
+    XLSX_GROUP_ROW,
+    XLSX_HEADER_ROW,
+    xlsx_columns,
+    year_label,
+)
+from policies.models import CIRCLED_NUMBERS, ImplementingBody, Initiative
+
+SESSION_KEY = "sheet_import:{cycle}"
+NOT_A_SPREADSHEET = "Excel（.xlsx）または CSV（.csv）のファイルではありません。評価表の出力ファイルを選んでください。"
+
+PROJECT_FIELDS = {
+    "name": "事業名",
+    "body": "実施主体",
+    "department": "担当課",
+    "initiatives": "展開",
+}
+REPORT_FIELDS = {
+    "status": "実施状況",
+    "activities": "実施内容",
+    "times": "回数",
+    "participants": "参加者数",
+    "issues": "課題",
+}
+
+
+class ImportRejected(Exception):
+    """The file cannot be imported; ``errors`` lists every problem found, row by row."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class FileRow:
+    """One data row of the file, in the file's own words (cells as text or numbers)."""
+
+    line: int
+    measure: str
+    item: str
+    code: str
+    values: dict  # name, body, department, status, activities, times, participants, issues
+
+
+@dataclass
+class Change:
+    """What the import does to one record: create, change (field, old → new) or nothing."""
+
+    kind: str  # "project" or "report"
+    code: str
+    name: str
+    action: str  # "create", "change" or "same"
+    fields: list[tuple[str, str, str]] = field(default_factory=list)
+    expected_version: int = 0
+    values: dict = field(default_factory=dict)
+
+    @property
+    def kind_label(self) -> str:
+        return "事業" if self.kind == "project" else "実施状況"
+
+
+@dataclass
+class Preview:
+    token: str
+    filename: str
+    changes: list[Change]
+
+    @property
+    def created(self) -> list[Change]:
+        return [c for c in self.changes if c.action == "create"]
+
+    @property
+    def changed(self) -> list[Change]:
+        return [c for c in self.changes if c.action == "change"]
+
+    @property
+    def unchanged(self) -> list[Change]:
+        return [c for c in self.changes if c.action == "same"]
+
+
+@dataclass
+class ImportResult:
+    created: int
+    changed: int
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def read_rows(upload: UploadedFile, cycle: Cycle) -> list[FileRow]:
+    """The file's data rows, or ``ImportRejected`` for a file that is not the 評価表 layout."""
+    limit = settings.SHEET_IMPORT_MAX_BYTES
+    if upload.size > limit:
+        raise ImportRejected(
+            [
+                f"ファイルが大きすぎます（{upload.size:,} バイト）。上限は {limit // (1024 * 1024)} MB です。"
+            ]
+        )
+    name = (upload.name or "").lower()
+    data = upload.read()
+    if name.endswith(".xlsx"):
+        return _read_xlsx(data, cycle)
+    if name.endswith(".csv"):
+        return _read_csv(data, cycle)
+    raise ImportRejected([NOT_A_SPREADSHEET])
+
+
+def _read_xlsx(data: bytes, cycle: Cycle) -> list[FileRow]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    except Exception:  # openpyxl raises many kinds (zip, XML, key errors) for non-xlsx data
+        raise ImportRejected([NOT_A_SPREADSHEET]) from None
+    finally:
+        if "workbook" in locals():
+            workbook.close()
+
+    def row(number: int) -> list[str]:
+        return [_text(v) for v in rows[number - 1]] if len(rows) >= number else []
+
+    header = row(XLSX_HEADER_ROW)
+    while header and header[-1] == "":
+        header.pop()
+    if header not in (xlsx_columns(1), xlsx_columns(2)):
+        raise ImportRejected(
+            [
+                f"{XLSX_HEADER_ROW}行目: 列見出しが評価表の出力と違います。"
+                f"「{'、'.join(xlsx_columns(1))}」の順に並べてください（列を足したり消したりしないでください）。"
+            ]
+        )
+    first_report = len(header) - len(REPORT_COLUMNS)  # this year's group is the last one
+    group = row(XLSX_GROUP_ROW)
+    if len(group) <= first_report or group[first_report] != year_label(cycle.fiscal_year):
+        found = group[first_report] if len(group) > first_report else ""
+        raise ImportRejected(
+            [
+                f"{XLSX_GROUP_ROW}行目: このファイルは「{found or '年度不明'}」のものです。"
+                f"「{year_label(cycle.fiscal_year)}」の評価表を取り込んでください。"
+            ]
+        )
+    result = []
+    for number in range(XLSX_FIRST_DATA_ROW, len(rows) + 1):
+        cells = row(number) + [""] * len(header)
+        measure, item, code = cells[0].strip(), cells[1].strip(), cells[2].strip()
+        if not (measure or item or code):
+            continue  # 自己評価・委員会評価 rows, and blank rows
+        name, body, department = cells[6:9]
+        report = cells[first_report : first_report + len(REPORT_COLUMNS)]
+        result.append(_file_row(number, measure, item, code, [name, body, department, *report]))
+    return result
+
+
+def _read_csv(data: bytes, cycle: Cycle) -> list[FileRow]:
+    if b"\x00" in data:
+        raise ImportRejected([NOT_A_SPREADSHEET])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            # Japanese Excel's 「CSV（コンマ区切り）」 saves in Shift_JIS (cp932).
+            text = data.decode("cp932")
+        except UnicodeDecodeError:
+            raise ImportRejected([NOT_A_SPREADSHEET]) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, [])
+        rows = list(reader)
+    except csv.Error:
+        raise ImportRejected([NOT_A_SPREADSHEET]) from None
+    if header != CSV_COLUMNS:
+        raise ImportRejected(
+            [
+                "1行目: 列見出しが評価表の CSV 出力と違います。"
+                f"「{'、'.join(CSV_COLUMNS)}」の順に並べてください（列を足したり消したりしないでください）。"
+            ]
+        )
+    result = []
+    errors = []
+    for number, cells in enumerate(rows, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(CSV_COLUMNS):
+            errors.append(
+                f"{number}行目: 列の数が {len(cells)} 個です（{len(CSV_COLUMNS)} 個のはずです）。"
+            )
+            continue
+        cells = [unprotect(c) for c in cells]
+        year = cells[0].strip()
+        if year == str(cycle.fiscal_year - 1):
+            continue  # the previous year's rows of a side-by-side export are for reading only
+        if year != str(cycle.fiscal_year):
+            errors.append(
+                f"{number}行目: 年度「{year}」はこの取り込み（{cycle.fiscal_year}年度）の対象ではありません。"
+            )
+            continue
+        measures = cells[1].split(CODE_SEPARATOR)
+        items = cells[2].split(CODE_SEPARATOR)
+        if len(measures) != len(items):
+            errors.append(
+                f"{number}行目: 施策番号と展開番号の数が合いません（「{CODE_SEPARATOR}」で区切って同じ数にしてください）。"
+            )
+            continue
+        for measure, item in zip(measures, items, strict=True):
+            result.append(
+                _file_row(number, measure.strip(), item.strip(), cells[3].strip(), cells[4:])
+            )
+    if errors:
+        raise ImportRejected(errors)
+    return result
+
+
+def _file_row(line: int, measure: str, item: str, code: str, values: list[str]) -> FileRow:
+    keys = ["name", "body", "department", *REPORT_FIELDS]
+    return FileRow(line, measure, item, code, dict(zip(keys, values, strict=True)))
+
+
+# ------------------------------------------------------------------------- checking
+
+
+def _count(value: str, label: str, line: int, errors: list[str]) -> int | None:
+    text = unicodedata.normalize("NFKC", value).strip().replace(",", "")
+    if text == "":
+        return None
+    if text.isdigit():
+        return int(text)
+    errors.append(f"{line}行目: {label}は0以上の整数で入力してください（「{value}」）。")
+    return None
+
+
+def _position(item: str) -> int | None:
+    """展開番号 as printed (②) or as a digit (2)."""
+    if len(item) == 1 and item in CIRCLED_NUMBERS:
+        return CIRCLED_NUMBERS.index(item) + 1
+    text = unicodedata.normalize("NFKC", item)
+    return int(text) if text.isdigit() else None
+
+
+def _same_text(a: str, b: str) -> bool:
+    # Excel stores line breaks as \n; the browser's forms send \r\n. Both mean the same.
+    return a.replace("\r\n", "\n") == b.replace("\r\n", "\n")
+
+
+def import_preview(*, user: User, cycle: Cycle, upload: UploadedFile) -> Preview:
+    """Check the whole file and list what confirming would do; writes nothing."""
+    access = sheet_import_access(user, cycle)
+    if not access.edit:
+        raise ImportRejected([access.reason or "この評価サイクルには取り込めません。"])
+    rows = read_rows(upload, cycle)
+    changes = plan_changes(user=user, cycle=cycle, rows=rows)
+    return Preview(token=uuid.uuid4().hex, filename=upload.name, changes=changes)
+
+
+def _gather_projects(
+    rows: list[FileRow], initiatives: dict[tuple[str, int], Initiative], errors: list[str]
+) -> tuple[dict[str, FileRow], dict[str, list[int]]]:
+    """Each 事業's row (it appears under every 展開 it serves) and the 展開 it serves."""
+    measure_numbers = {number for number, _position in initiatives}
+    first_row: dict[str, FileRow] = {}
+    sources: dict[str, list[int]] = {}
+    relisted: list[tuple[FileRow, Initiative]] = []
+    for row in rows:
+        if row.measure not in measure_numbers:
+            errors.append(f"{row.line}行目: 施策番号「{row.measure}」はこの計画にありません。")
+            continue
+        initiative = initiatives.get((row.measure, _position(row.item) or 0))
+        if initiative is None:
+            errors.append(
+                f"{row.line}行目: 展開番号「{row.item}」は施策 {row.measure} にありません。"
+            )
+            continue
+        if not row.code:
+            if any(str(v).strip() for v in row.values.values()):
+                errors.append(
+                    f"{row.line}行目: 事業コードを入力してください（新しい事業には新しいコードを付けます）。"
+                )
+            continue  # a 展開 without 事業
+        if initiative.is_relisting:
+            relisted.append((row, initiative))
+            continue
+        earlier = first_row.setdefault(row.code, row)
+        if earlier is not row and not all(
+            _same_text(str(earlier.values[k]), str(row.values[k])) for k in row.values
+        ):
+            errors.append(
+                f"{row.line}行目: 事業「{row.code}」の内容が{earlier.line}行目と違います。"
+                "同じ事業の行はすべて同じ内容にしてください。"
+            )
+            continue
+        _add_source(sources, row.code, initiative)
+    # Rows under a 再掲 item repeat the original's 事業 for reading; the original's row
+    # wins. Only a 事業 written under a 再掲 item alone is taken from there (it then
+    # serves the original item, as every 再掲 does).
+    for row, initiative in relisted:
+        if first_row.setdefault(row.code, row) is row or row.code in sources:
+            _add_source(sources, row.code, initiative)
+
+    return first_row, sources
+
+
+def plan_changes(*, user: User, cycle: Cycle, rows: list[FileRow]) -> list[Change]:
+    """Check every row and work out the saves; ``ImportRejected`` lists all problems."""
+    errors: list[str] = []
+    initiatives = {
+        (i.measure.number, i.position): i
+        for i in Initiative.objects.filter(measure__basic_policy__plan=cycle.plan).select_related(
+            "measure"
+        )
+    }
+    bodies = {}
+    for body in ImplementingBody.objects.all():
+        bodies[body.name] = body
+        bodies[body.short_name] = body
+    statuses = {str(label): value for value, label in ReportStatus.choices}
+    first_row, sources = _gather_projects(rows, initiatives, errors)
+
+    existing = {
+        p.code: p
+        for p in Project.objects.filter(code__in=list(first_row)).prefetch_related("initiatives")
+    }
+    reports = {
+        r.project_id: r
+        for r in ProjectReport.objects.filter(cycle=cycle, project__in=existing.values())
+    }
+    names = {b.pk: b.name for b in bodies.values()}
+    label_of = {i.pk: f"{i.measure.number}{i.marker}" for i in initiatives.values()}
+
+    def shown(key: str, value) -> str:
+        if key == "body":
+            return names.get(value, "")
+        if key == "initiatives":
+            return "、".join(label_of.get(pk, str(pk)) for pk in value)
+        return value
+
+    changes: list[Change] = []
+    for code, row in first_row.items():
+        line, v = row.line, row.values
+        body = bodies.get(v["body"].strip())
+        if body is None:
+            errors.append(
+                f"{line}行目: 実施主体「{v['body']}」はありません（{'、'.join(b.name for b in set(bodies.values()))}）。"
+            )
+            continue
+        found = len(errors)
+        status_text = v["status"].strip()
+        status = statuses.get(status_text)
+        if status_text and status is None:
+            errors.append(
+                f"{line}行目: 実施状況「{status_text}」は選べません（{'／'.join(statuses)}のどれかにしてください）。"
+            )
+        times = _count(v["times"], "回数", line, errors)
+        participants = _count(v["participants"], "参加者数", line, errors)
+        if len(errors) > found:
+            continue  # every problem of the row is listed; checking further would repeat them
+
+        project = existing.get(code)
+        if project is not None and project.plan_id != cycle.plan_id:
+            errors.append(f"{line}行目: 事業コード「{code}」は別の計画の事業です。")
+            continue
+        proposed = Project(
+            code=code,
+            plan=cycle.plan,
+            body=body,
+            department=v["department"].strip(),
+            name=v["name"].strip(),
+            first_year=project.first_year if project else cycle.fiscal_year,
+            last_year=project.last_year if project else None,
+        )
+
+        # Rights matter only where something changes: a body's staff may import the
+        # whole exported table, with the other bodies' rows left as they were.
+        def denied(project=project, proposed=proposed) -> str | None:
+            for target in [project, proposed] if project else [proposed]:
+                access = report_access(user, cycle, target)
+                if not access.edit:
+                    return access.reason
+            return None
+
+        project_values = {
+            "name": proposed.name,
+            "body": body.pk,
+            "department": proposed.department,
+            "initiatives": sorted(sources[code]),
+        }
+        if project is None:
+            project_change = Change("project", code, proposed.name, "create", values=project_values)
+            project_change.fields = [
+                (PROJECT_FIELDS[k], "", shown(k, value))
+                for k, value in project_values.items()
+                if value
+            ]
+        else:
+            old = {
+                "name": project.name,
+                "body": project.body_id,
+                "department": project.department,
+                "initiatives": sorted(i.pk for i in project.initiatives.all()),
+            }
+            fields = [
+                (PROJECT_FIELDS[k], shown(k, old[k]), shown(k, project_values[k]))
+                for k in project_values
+                if old[k] != project_values[k]
+            ]
+            project_change = Change(
+                "project",
+                code,
+                proposed.name,
+                "change" if fields else "same",
+                fields=fields,
+                expected_version=project.version,
+                values=project_values,
+            )
+        if project_change.action != "same":
+            reason = denied() or (
+                project_access(user, project).reason
+                if project and not project_access(user, project).edit
+                else None
+            )
+            if reason:
+                errors.append(f"{line}行目: 事業「{code}」: {reason}")
+                continue
+            try:
+                proposed.full_clean(validate_unique=project is None, validate_constraints=False)
+            except ValidationError as error:
+                errors.extend(f"{line}行目: {m}" for m in _messages(error))
+                continue
+        changes.append(project_change)
+
+        report_values = {
+            "status": status or "",
+            "activities": v["activities"],
+            "times": times,
+            "participants": participants,
+            "issues": v["issues"],
+        }
+        report = reports.get(project.pk) if project else None
+        if report is None and not (
+            report_values["status"]
+            or report_values["activities"].strip()
+            or times is not None
+            or participants is not None
+            or report_values["issues"].strip()
+        ):
+            continue  # no 実施状況 yet, and none entered
+        candidate = ProjectReport(cycle=cycle, **report_values)
+        try:
+            candidate.full_clean(
+                exclude=["cycle", "project"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            errors.extend(f"{line}行目: 事業「{code}」の実施状況: {m}" for m in _messages(error))
+            continue
+        if report is None:
+            if reason := denied():
+                errors.append(f"{line}行目: 事業「{code}」: {reason}")
+                continue
+            changes.append(
+                Change(
+                    "report",
+                    code,
+                    proposed.name,
+                    "create",
+                    fields=[
+                        (REPORT_FIELDS[k], "", _shown_report(k, value))
+                        for k, value in report_values.items()
+                        if value not in ("", None)
+                    ],
+                    values=report_values,
+                )
+            )
+            continue
+        old_report = {k: getattr(report, k) for k in report_values}
+        fields = [
+            (REPORT_FIELDS[k], _shown_report(k, old_report[k]), _shown_report(k, report_values[k]))
+            for k in report_values
+            if not (
+                _same_text(old_report[k], report_values[k])
+                if isinstance(old_report[k], str)
+                else old_report[k] == report_values[k]
+            )
+        ]
+        if fields and (reason := denied()):
+            errors.append(f"{line}行目: 事業「{code}」: {reason}")
+            continue
+        changes.append(
+            Change(
+                "report",
+                code,
+                proposed.name,
+                "change" if fields else "same",
+                fields=fields,
+                expected_version=report.version,
+                values=report_values,
+            )
+        )
+    if errors:
+        # In file order, however the checks found them (a stable sort keeps a row's order).
+        raise ImportRejected(sorted(errors, key=lambda e: int(e.split("行目", 1)[0])))
+    return changes
+
+
+def _add_source(sources: dict[str, list[int]], code: str, initiative: Initiative) -> None:
+    source = initiative.original_id or initiative.pk
+    listed = sources.setdefault(code, [])
+    if source not in listed:
+        listed.append(source)
+
+
+def _shown_report(key: str, value) -> str:
+    if key == "status":
+        return str(ReportStatus(value).label) if value else ""
+    return "" if value is None else str(value)
+
+
+def _messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        labels = {**PROJECT_FIELDS, **REPORT_FIELDS, "code": "事業コード"}
+        return [
+            f"{labels.get(name, name)}: {message}"
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return list(error.messages)
+
+
+# ------------------------------------------------------------------ session and saving
+
+
+def store_pending(session, cycle: Cycle, preview: Preview) -> None:
+    """Keep the planned saves (not the file) in the session until the user confirms."""
+    session[SESSION_KEY.format(cycle=cycle.pk)] = {
+        "token": preview.token,
+        "changes": [
+            {
+                "kind": c.kind,
+                "code": c.code,
+                "action": c.action,
+                "expected_version": c.expected_version,
+                "values": c.values,
+            }
+            for c in preview.changes
+            if c.action != "same"
+        ],
+    }
+
+
+def load_pending(session, cycle: Cycle, token: str) -> list[dict] | None:
+    pending = session.get(SESSION_KEY.format(cycle=cycle.pk))
+    if not pending or not token or pending["token"] != token:
+        return None
+    return pending["changes"]
+
+
+def discard_pending(session, cycle: Cycle) -> None:
+    session.pop(SESSION_KEY.format(cycle=cycle.pk), None)
+
+
+@transaction.atomic
+def import_apply(*, user: User, cycle: Cycle, pending: list[dict]) -> ImportResult:
+    """Save every planned change as ``user``, or none: the first conflict undoes them all."""
+    access = sheet_import_access(user, cycle)
+    if not access.edit:
+        raise ImportRejected([access.reason or "この評価サイクルには取り込めません。"])
+    projects = {p.code: p for p in Project.objects.filter(code__in=[c["code"] for c in pending])}
+    created = changed = 0
+    for change in (c for c in pending if c["kind"] == "project"):
+        values = dict(change["values"])
+        initiatives = values.pop("initiatives")
+        project = projects.get(change["code"]) or Project(
+            code=change["code"], plan=cycle.plan, first_year=cycle.fiscal_year
+        )
+        project.name = values["name"]
+        project.body_id = values["body"]
+        project.department = values["department"]
+        # Rights are checked again: the role or the 事業 may have changed since the preview.
+        if not report_access(user, cycle, project).edit:
+            raise ImportRejected(
+                [f"事業「{project.code}」: {report_access(user, cycle, project).reason}"]
+            )
+        projects[project.code] = record_save(
+            instance=project,
+            expected_version=change["expected_version"],
+            user=user,
+            m2m={"initiatives": initiatives},
+        )
+        created += change["action"] == "create"
+        changed += change["action"] == "change"
+    reports = {
+        r.project_id: r
+        for r in ProjectReport.objects.filter(
+            cycle=cycle, project__code__in=[c["code"] for c in pending]
+        )
+    }
+    missing = [c["code"] for c in pending if c["code"] not in projects]
+    projects.update({p.code: p for p in Project.objects.filter(code__in=missing)})
+    for change in (c for c in pending if c["kind"] == "report"):
+        project = projects[change["code"]]
+        if not report_access(user, cycle, project).edit:
+            raise ImportRejected(
+                [f"事業「{project.code}」: {report_access(user, cycle, project).reason}"]
+            )
+        report = reports.get(project.pk) or ProjectReport(cycle=cycle, project=project)
+        for key, value in change["values"].items():
+            setattr(report, key, value)
+        record_save(instance=report, expected_version=change["expected_version"], user=user)
+        created += change["action"] == "create"
+        changed += change["action"] == "change"
+    return ImportResult(created=created, changed=changed)

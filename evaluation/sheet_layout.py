@@ -1,0 +1,76 @@
+"""The columns of the exported 評価表 (Excel and CSV), shared by the exports and the import.
+
+The import accepts exactly these layouts, so export → edit → import works without a
+mapping step. Headers are Japanese because city staff edit the files in Excel; they are
+data here (compared character for character), not UI text.
+"""
+
+from evaluation.models import ProjectReport, ReportStatus, SelfEvaluation
+from policies.fiscal_years import wareki
+
+# 事業 columns of the Excel sheet, left to right. The three code columns identify a row
+# on import; the merged title columns (基本施策, 施策, 展開) are for people.
+XLSX_KEY_COLUMNS = ["施策番号", "展開番号", "事業コード"]
+XLSX_TREE_COLUMNS = ["基本施策", "施策", "計画後期の展開"]
+PROJECT_COLUMNS = ["事業名", "実施主体", "担当課"]
+REPORT_COLUMNS = ["実施状況", "実施内容", "回数", "参加者数", "課題"]
+
+# CSV: one row per 事業 × year. A 事業 serving several 展開 lists them pairwise,
+# separated by CODE_SEPARATOR in 施策番号 and 展開番号 (e.g. "1-1／2-4" and "②／①").
+CSV_COLUMNS = ["年度", "施策番号", "展開番号", "事業コード", *PROJECT_COLUMNS, *REPORT_COLUMNS]
+CODE_SEPARATOR = "／"
+
+# Excel: title in row 1, the year groups in row 2, column headers in row 3, data from row 4.
+XLSX_TITLE_ROW = 1
+XLSX_GROUP_ROW = 2
+XLSX_HEADER_ROW = 3
+XLSX_FIRST_DATA_ROW = 4
+
+
+def xlsx_columns(year_count: int) -> list[str]:
+    return [
+        *XLSX_KEY_COLUMNS,
+        *XLSX_TREE_COLUMNS,
+        *PROJECT_COLUMNS,
+        *(REPORT_COLUMNS * year_count),
+    ]
+
+
+def year_label(year: int) -> str:
+    return f"{wareki(year)}の実施状況"
+
+
+def report_values(report: ProjectReport | None) -> list:
+    """The 実施状況 cells: status label, 実施内容, 回数, 参加者数, 課題."""
+    if report is None:
+        return ["", "", None, None, ""]
+    return [
+        str(ReportStatus(report.status).label),
+        report.activities,
+        report.times,
+        report.participants,
+        report.issues,
+    ]
+
+
+def self_evaluation_text(evaluation: SelfEvaluation | None) -> str:
+    """A 自己評価 as one cell of text, the way the paper table prints it."""
+    if evaluation is None:
+        return "（未入力）"
+    parts = [
+        f"評価：{evaluation.rating}",
+        f"今後の方向性：{evaluation.get_outlook_display()}",
+        f"評価の理由：{evaluation.reason}",
+    ]
+    if evaluation.issues:
+        parts.append(f"課題：{evaluation.issues}")
+    if evaluation.response_to_committee:
+        parts.append(f"前年度の委員会意見への対応：{evaluation.response_to_committee}")
+    return "\n".join(parts)
+
+
+def committee_text(evaluation) -> str:
+    if evaluation is None:
+        return "（未入力）"
+    rating = f"評価：{evaluation.rating}\n" if evaluation.rating_id else ""
+    return f"{rating}{evaluation.opinion}"

@@ -1,0 +1,163 @@
+"""評価表 pages: print view, Excel and CSV downloads, and the import of staff's spreadsheets."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from evaluation.access import cycle_access, sheet_import_access
+from evaluation.evaluation_table import build_table
+from evaluation.models import Cycle
+from evaluation.services import EditConflict
+from evaluation.sheet_csv import write_csv
+from evaluation.sheet_forms import SheetUploadForm
+from evaluation.sheet_import import (
+    ImportRejected,
+    discard_pending,
+    import_apply,
+    import_preview,
+    load_pending,
+    store_pending,
+)
+from evaluation.sheet_xlsx import xlsx_file
+
+
+def _cycle(request: HttpRequest, plan: str, year: int, access_function=cycle_access):
+    """The cycle, or the right refusal: the login page for anonymous visitors, else 403."""
+    cycle = get_object_or_404(
+        Cycle.objects.select_related("plan"), plan__code=plan, fiscal_year=year
+    )
+    access = access_function(request.user, cycle)
+    if not access.view:
+        if not request.user.is_authenticated:
+            raise _LoginRequired
+        raise PermissionDenied(access.reason)
+    return cycle, access
+
+
+class _LoginRequired(Exception):
+    pass
+
+
+def _login_on_refusal(view):
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except _LoginRequired:
+            return redirect_to_login(request.get_full_path())
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _with_previous(request: HttpRequest) -> bool:
+    return request.GET.get("previous") == "1"
+
+
+def _filename(cycle: Cycle, extension: str) -> str:
+    return f"hyokahyo-{cycle.plan.code}-{cycle.fiscal_year}.{extension}"
+
+
+@require_GET
+@_login_on_refusal
+def sheet_print(request: HttpRequest, plan: str, year: int) -> HttpResponse:
+    """The 評価表 for printing: A4 landscape, one 基本施策 per page group, no navigation."""
+    cycle, _access = _cycle(request, plan, year)
+    table = build_table(cycle, with_previous_year=_with_previous(request))
+    return render(request, "evaluation/sheet_print.html", {"cycle": cycle, "table": table})
+
+
+@require_GET
+@_login_on_refusal
+def sheet_xlsx(request: HttpRequest, plan: str, year: int) -> FileResponse:
+    cycle, _access = _cycle(request, plan, year)
+    table = build_table(cycle, with_previous_year=_with_previous(request))
+    return FileResponse(
+        xlsx_file(table),
+        as_attachment=True,
+        filename=_filename(cycle, "xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@require_GET
+@_login_on_refusal
+def sheet_csv(request: HttpRequest, plan: str, year: int) -> StreamingHttpResponse:
+    cycle, _access = _cycle(request, plan, year)
+    table = build_table(cycle, with_previous_year=_with_previous(request))
+    response = StreamingHttpResponse(
+        (chunk.encode("utf-8") for chunk in write_csv(table)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(cycle, "csv")}"'
+    return response
+
+
+@_login_on_refusal
+def sheet_import(request: HttpRequest, plan: str, year: int) -> HttpResponse:
+    """Upload: parse and check the file, keep the result in the session, show the preview."""
+    cycle, access = _cycle(request, plan, year, sheet_import_access)
+    posted = request.method == "POST"
+    form = SheetUploadForm(request.POST, request.FILES) if posted else SheetUploadForm()
+    context = {"cycle": cycle, "access": access, "form": form}
+    if posted and form.is_valid():
+        try:
+            preview = import_preview(
+                user=request.user, cycle=cycle, upload=form.cleaned_data["file"]
+            )
+        except ImportRejected as rejected:
+            context["errors"] = rejected.errors
+        else:
+            store_pending(request.session, cycle, preview)
+            context["preview"] = preview
+            return render(request, "evaluation/sheet_import_preview.html", context)
+    return render(request, "evaluation/sheet_import.html", context)
+
+
+@require_POST
+@_login_on_refusal
+def sheet_import_confirm(request: HttpRequest, plan: str, year: int) -> HttpResponse:
+    """Apply the previewed changes in one transaction, or nothing at all."""
+    cycle, access = _cycle(request, plan, year, sheet_import_access)
+    pending = load_pending(request.session, cycle, request.POST.get("token", ""))
+    upload_url = reverse("evaluation:sheet_import", kwargs={"plan": plan, "year": year})
+    if pending is None:
+        messages.error(
+            request, _("取り込みの確認期限が切れました。もう一度ファイルを選んでください。")
+        )
+        return redirect(upload_url)
+    try:
+        result = import_apply(user=request.user, cycle=cycle, pending=pending)
+    except ImportRejected as rejected:
+        return render(
+            request,
+            "evaluation/sheet_import.html",
+            {
+                "cycle": cycle,
+                "access": access,
+                "form": SheetUploadForm(),
+                "errors": rejected.errors,
+            },
+        )
+    except EditConflict:
+        discard_pending(request.session, cycle)
+        messages.error(
+            request,
+            _(
+                "確認のあいだに、ほかの人がこのファイルの事業または実施状況を保存しました。"
+                "何も保存していません。最新の評価表を出力し直してから取り込んでください。"
+            ),
+        )
+        return redirect(upload_url)
+    discard_pending(request.session, cycle)
+    messages.success(
+        request,
+        _("取り込みました（新規 %(created)d 件、変更 %(changed)d 件）。")
+        % {"created": result.created, "changed": result.changed},
+    )
+    return redirect(upload_url)

@@ -1,0 +1,241 @@
+"""評価表 outputs: print view, Excel and CSV — access, content and fixed query counts."""
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.staticfiles import finders
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from evaluation.models import Phase
+from evaluation.scale_data import generate
+from policies.models import Initiative
+from tests.factories import (
+    CommitteeEvaluationFactory,
+    CycleFactory,
+    ProjectFactory,
+    ProjectReportFactory,
+    SelfEvaluationFactory,
+    UserFactory,
+    body,
+    level,
+    measure,
+    member,
+    staff,
+)
+
+pytestmark = pytest.mark.django_db
+
+OUTPUTS = ["sheet_print", "sheet_xlsx", "sheet_csv"]
+
+
+def url(name: str, plan: str = "revised-2017", year: int = 2021, query: str = "") -> str:
+    return reverse(f"evaluation:{name}", kwargs={"plan": plan, "year": year}) + query
+
+
+@pytest.fixture
+def cycle():
+    """令和3年度 in 実施状況入力, with one 事業 under 1-1② and its 実施状況."""
+    cycle = CycleFactory(fiscal_year=2021, phase=Phase.ENTRY)
+    project = ProjectFactory(
+        code="city-001",
+        name="市民活動入門講座",
+        department="市民活動推進課",
+        initiatives=[_item("1-1", 2)],
+    )
+    ProjectReportFactory(
+        cycle=cycle,
+        project=project,
+        activities="入門講座を年3回開催した。",
+        times=3,
+        participants=45,
+    )
+    SelfEvaluationFactory(cycle=cycle, measure=measure("1-1"), body=body("city"), rating=level("B"))
+    CommitteeEvaluationFactory(cycle=cycle, measure=measure("1-1"), rating=level("C"))
+    return cycle
+
+
+def _item(number: str, position: int) -> Initiative:
+    return Initiative.objects.get_by_natural_key("revised-2017", number, position)
+
+
+@pytest.mark.parametrize("name", OUTPUTS)
+def test_anonymous_visitors_are_sent_to_login_for_an_unpublished_cycle(client, cycle, name):
+    response = client.get(url(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", OUTPUTS)
+def test_anonymous_visitors_get_a_published_cycles_outputs(client, cycle, name):
+    cycle.phase = Phase.PUBLISHED
+    cycle.save()
+    assert client.get(url(name)).status_code == 200
+
+
+@pytest.mark.parametrize("name", OUTPUTS)
+def test_a_logged_in_user_without_a_role_cannot_see_an_unpublished_cycle(client, cycle, name):
+    client.force_login(UserFactory())
+    assert client.get(url(name)).status_code == 403
+
+
+@pytest.mark.parametrize("name", OUTPUTS)
+def test_insiders_get_any_cycles_outputs(client, cycle, name):
+    client.force_login(member().user)
+    assert client.get(url(name)).status_code == 200
+
+
+def test_an_unknown_cycle_is_not_found(client):
+    assert client.get(url("sheet_print", year=1999)).status_code == 404
+
+
+def test_the_print_view_shows_the_table_in_plan_order(client, cycle):
+    client.force_login(staff("place").user)
+    html = client.get(url("sheet_print")).content.decode()
+    assert html.count('<table class="sheet') == 4  # one per 基本施策, each with its own header
+    assert html.index("1-1 市民活動のきっかけづくり") < html.index(
+        "2-4 市民活動に関する学びの機会の提供"
+    )
+    assert html.count('class="priority"') == 3
+    assert "市民活動入門講座" in html and "入門講座を年3回開催した。" in html
+    assert "（再掲）1-1②" in html
+    # 1-1② is re-listed as 2-4④ and 3-1④, so its 事業 shows three times.
+    assert html.count("市民活動入門講座") == 3
+    assert "B 概ね達成" in html and "C 一部達成" in html
+    assert "講座は行われているが、参加を促す活動が弱い。" in html
+    assert 'class="navbar' not in html  # no navigation chrome on paper
+    assert "evaluation/sheet.css" in html
+
+
+def test_the_print_view_can_show_the_previous_year_beside_this_one(client, cycle):
+    client.force_login(member().user)
+    html = client.get(url("sheet_print", query="?previous=1")).content.decode()
+    assert "令和2（2020）年度の実施状況" in html and "令和3（2021）年度の実施状況" in html
+    assert html.index("令和2（2020）年度の実施状況") < html.index("令和3（2021）年度の実施状況")
+
+
+def test_the_print_stylesheet_sets_a4_landscape_and_page_breaks():
+    css = Path(finders.find("evaluation/sheet.css")).read_text(encoding="utf-8")
+    assert "@page { size: A4 landscape;" in css
+    assert "table.sheet + table.sheet { break-before: page; }" in css
+    assert "display: table-header-group" in css
+
+
+def test_the_excel_file_has_the_papers_layout(client, cycle):
+    client.force_login(member().user)
+    response = client.get(url("sheet_xlsx"))
+    assert response["Content-Disposition"] == (
+        'attachment; filename="hyokahyo-revised-2017-2021.xlsx"'
+    )
+    ws = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert ws["A1"].value.startswith("計画目標の達成状況評価表")
+    assert ws["J2"].value == "令和3（2021）年度の実施状況"
+    assert [c.value for c in ws[3]] == [
+        "施策番号", "展開番号", "事業コード", "基本施策", "施策", "計画後期の展開",
+        "事業名", "実施主体", "担当課", "実施状況", "実施内容", "回数", "参加者数", "課題",
+    ]  # fmt: skip
+    assert ws["D4"].value == "基本施策1\n市民活動の裾野の拡大"
+    assert ws["E4"].value == "1-1 市民活動のきっかけづくり\n【重点施策】"
+    assert [c.value for c in ws[5]][:3] == ["1-1", "②", "city-001"]
+    assert [c.value for c in ws[5]][6:13] == [
+        "市民活動入門講座", "武蔵野市", "市民活動推進課", "実施", "入門講座を年3回開催した。", 3, 45,
+    ]  # fmt: skip
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert "J2:N2" in merged  # the year group over its five columns
+    assert "A1:N1" in merged
+    assert ws.freeze_panes == "D4"
+    assert ws.print_title_rows == "$2:$3"
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws.column_dimensions["K"].width == 36
+    assert ws["K5"].alignment.wrap_text is True
+    # 1-1 has 4 展開 rows (one with a 事業, three empty), 3 自己評価 rows and the committee's.
+    assert "E4:E11" in merged
+    assert ws["F8"].value == "自己評価（市）"
+    assert ws["J8"].value.startswith("評価：B 概ね達成\n今後の方向性：継続")
+    assert ws["F11"].value == "委員会による評価及び意見"
+    assert ws["J11"].value == "評価：C 一部達成\n講座は行われているが、参加を促す活動が弱い。"
+    assert "J11:N11" in merged and "F11:I11" in merged
+    assert "D4:D19" in merged  # 基本施策1 over its three 施策
+    assert ws.row_breaks.brk[0].id == 19  # a page break after each 基本施策
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_excel(client, cycle):
+    report = cycle.reports.get()
+    report.activities = '=HYPERLINK("http://example.invalid")'
+    report.save()
+    client.force_login(member().user)
+    response = client.get(url("sheet_xlsx"))
+    ws = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert ws["K5"].data_type == "s"
+
+
+def test_the_csv_is_utf8_with_a_bom_and_one_row_per_project_and_year(client, cycle):
+    client.force_login(member().user)
+    response = client.get(url("sheet_csv", query="?previous=1"))
+    body_bytes = b"".join(response.streaming_content)
+    assert body_bytes.startswith(b"\xef\xbb\xbf")
+    lines = body_bytes.decode("utf-8-sig").splitlines()
+    assert (
+        lines[0]
+        == "年度,施策番号,展開番号,事業コード,事業名,実施主体,担当課,実施状況,実施内容,回数,参加者数,課題"
+    )
+    assert lines[1:] == [
+        "2020,1-1,②,city-001,市民活動入門講座,武蔵野市,市民活動推進課,,,,,",
+        "2021,1-1,②,city-001,市民活動入門講座,武蔵野市,市民活動推進課,実施,入門講座を年3回開催した。,3,45,",
+    ]
+
+
+def test_a_project_serving_two_items_is_one_csv_row_listing_both(client, cycle):
+    ProjectFactory(code="place-001", name="講座と交流会", body=body("place"),
+                   initiatives=[_item("1-1", 3), _item("2-5", 1)])  # fmt: skip
+    client.force_login(member().user)
+    text = b"".join(client.get(url("sheet_csv")).streaming_content).decode("utf-8-sig")
+    assert "2021,1-1／2-5,③／①,place-001,講座と交流会,武蔵野プレイス," in text
+
+
+@pytest.mark.parametrize("name", ["sheet_print", "sheet_xlsx"])
+def test_query_count_does_not_grow_with_the_plan(client, name):
+    small, large = generate(1), generate(10)
+    counts = []
+    for plan in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url(name, plan=plan.code, year=2019))  # 公開
+            if name == "sheet_xlsx":
+                b"".join(response.streaming_content)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    # cycle + 9 reads of the table + the request's savepoint pair, at k = 1 and k = 10 alike
+    assert counts == [12, 12]
+
+
+def render_links(user, cycle) -> str:
+    request = RequestFactory().get("/")
+    request.user = user or AnonymousUser()
+    return render_to_string("evaluation/_sheet_links.html", {"cycle": cycle}, request=request)
+
+
+def test_the_links_partial_offers_every_output_of_the_cycle(cycle):
+    html = render_links(None, cycle)
+    assert url("sheet_print") in html
+    assert url("sheet_xlsx", query="?previous=1") in html
+    assert url("sheet_csv") in html
+    assert url("sheet_import") not in html
+
+
+def test_the_links_partial_offers_the_import_to_staff_but_not_to_members(cycle):
+    assert url("sheet_import") in render_links(staff("city").user, cycle)
+    assert url("sheet_import") not in render_links(member().user, cycle)
+
+
+@pytest.mark.parametrize("name", OUTPUTS)
+def test_the_outputs_only_read(client, cycle, name):
+    client.force_login(member().user)
+    assert client.post(url(name)).status_code == 405
