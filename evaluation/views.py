@@ -214,11 +214,11 @@ def cycle_list(request: HttpRequest, plan: str) -> HttpResponse:
 def cycle_detail(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     cycle = _cycle(request, plan, year)
     measures = Measure.objects.of_plan(cycle.plan).select_related("basic_policy")
-    moves = [
-        h
-        for h in cycle.history.select_related("history_user").order_by("-history_date")
-        if h.prev_record is None or h.phase != h.prev_record.phase
-    ]
+    moves, phase = [], None
+    for record in cycle.history.select_related("history_user").order_by("history_date"):
+        if record.phase != phase:  # creation, or a phase move (not a due-date edit)
+            moves.insert(0, record)
+            phase = record.phase
     return render(
         request,
         "evaluation/cycle_detail.html",

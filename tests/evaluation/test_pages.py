@@ -202,3 +202,25 @@ def test_a_member_cannot_see_another_members_form_as_their_own(world, login):
     url = reverse("evaluation:member_evaluation", kwargs=FORM_URLS["member_evaluation"])
     html = login(world.users["member"]).get(url).content.decode()
     assert "委員長の意見" not in html
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "queries"),
+    [
+        ("evaluation:cycle", {"plan": "revised-2017", "year": 2021}, 12),
+        ("evaluation:cycles", {"plan": "revised-2017"}, 11),
+        ("evaluation:project", {"code": "city-001"}, 15),
+    ],
+)
+def test_other_pages_have_a_fixed_query_count(
+    world, login, django_assert_num_queries, name, kwargs, queries
+):
+    fill(world, projects=2)
+    client = login(world.users["secretariat"])
+    url = reverse(name, kwargs=kwargs)
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+    fill_more_history(world)
+    CycleFactory(fiscal_year=2019, phase=Phase.PUBLISHED)
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
