@@ -157,3 +157,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Shared by every worker and machine (a per-process cache would go stale in the other
+# workers): the dashboard's roll-ups, invalidated on every save (evaluation.dashboard_cache).
+# `manage.py createcachetable` creates the table (make setup/run/bench do it).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "plan_cache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
+    }
+}
