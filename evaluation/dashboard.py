@@ -190,7 +190,7 @@ def trends_context(plan: Plan, audience: str) -> dict:
         )
     measures = list(
         rollups.Measure.objects.of_plan(plan)
-        .select_related("basic_policy", "predecessor__basic_policy__plan")
+        .select_related("basic_policy__plan", "predecessor__basic_policy__plan")
         .order_by("basic_policy__number", "-is_priority", "order")
     )
     own_years = [c.fiscal_year for c in cycles if c.plan_id == plan.pk]

@@ -1,5 +1,7 @@
 """参考指標: the secretariat defines indicators and enters their yearly values."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -53,10 +55,15 @@ def _save(request: HttpRequest, form: VersionedForm, list_url: str) -> HttpRespo
     return redirect(list_url)
 
 
+def _plain(number: Decimal) -> str:
+    """150.00 → "150", 12.50 → "12.5"."""
+    return f"{number.normalize():f}"
+
+
 def _describe(record) -> str:
     if isinstance(record, IndicatorValue):
-        target = "－" if record.target is None else f"{record.target:g}"
-        return f"{_('実績値')} {record.actual:g} / {_('目標値')} {target}"
+        target = "－" if record.target is None else _plain(record.target)
+        return f"{_('実績値')} {_plain(record.actual)} / {_('目標値')} {target}"
     return f"{record.name}（{record.unit}）"
 
 
