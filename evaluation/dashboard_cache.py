@@ -7,10 +7,13 @@ unreachable at once. The token is written in the same transaction as the record,
 rolled-back save does not invalidate and a committed one cannot be missed by a reader.
 """
 
+import hashlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 from uuid import uuid4
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -21,6 +24,21 @@ TIMEOUT = 24 * 60 * 60  # entries of an old generation are unreachable; this onl
 TRACKED_APPS = {"evaluation", "policies"}
 
 T = TypeVar("T")
+
+
+def _code_stamp() -> str:
+    """A digest of the code and templates that render the cached pages: a deploy that
+    changes them must not serve pages rendered by the old code from the shared cache."""
+    app = Path(__file__).resolve().parent
+    files = [app / f"{name}.py" for name in ("dashboard", "rollups", "charts", "views_dashboard")]
+    files += sorted((settings.BASE_DIR / "templates" / "evaluation").glob("*.html"))
+    digest = hashlib.sha1(usedforsecurity=False)
+    for path in files:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+CODE_STAMP = _code_stamp()
 
 
 def _new_generation() -> str:
@@ -37,7 +55,7 @@ def generation() -> str:
 
 def cached(parts: tuple, build: Callable[[], T]) -> T:
     """``build()``'s value for ``parts`` in the current generation, computed at most once."""
-    key = "dashboard:" + ":".join(str(p) for p in (generation(), *parts))
+    key = "dashboard:" + ":".join(str(p) for p in (CODE_STAMP, generation(), *parts))
     value = cache.get(key)
     if value is None:
         value = build()

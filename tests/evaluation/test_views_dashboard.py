@@ -141,7 +141,7 @@ def test_query_counts_are_the_same_at_k_1_and_k_10():
 
 def test_the_public_trends_show_only_published_years(client, scale_plan):
     html = client.get(trends_url("scale-k1")).content.decode()
-    assert html.count('<svg class="chart"') == 12
+    assert html.count('<svg class="chart chart-line"') == 12
     assert "令和2（2020）年度" in html and "令和3（2021）年度" not in html
     assert ">2021</text>" not in html and ">2020</text>" in html
 
@@ -206,3 +206,13 @@ def test_the_floor_page_renders_the_base_template_without_plan_data(
         response = client.get(reverse("floor"))
     assert response.status_code == 200
     assert "計測用の基準ページ" in response.content.decode()
+
+
+def test_cache_keys_change_with_the_code_that_renders_the_pages(monkeypatch):
+    from evaluation import dashboard_cache
+
+    built = []
+    dashboard_cache.cached(("probe",), lambda: built.append(1) or "old")
+    assert dashboard_cache.cached(("probe",), lambda: "never") == "old"
+    monkeypatch.setattr(dashboard_cache, "CODE_STAMP", "another-deploy")
+    assert dashboard_cache.cached(("probe",), lambda: "new") == "new"
