@@ -11,21 +11,25 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from evaluation import rollups
-from evaluation.access import indicator_access
+from evaluation.access import Access, indicator_access
 from evaluation.forms_indicators import IndicatorForm, IndicatorValueForm, VersionedForm
 from evaluation.models import Cycle, Indicator, IndicatorValue
 from evaluation.services import EditConflict, record_save
 from policies.models import Plan
 
 
-def _plan_and_access(request: HttpRequest, plan: str) -> Plan:
+def _plan_and_access(request: HttpRequest, plan: str) -> tuple[Plan, Access]:
     plan_obj = get_object_or_404(Plan, code=plan)
     published = Cycle.objects.filter(plan=plan_obj).published().exists()
     access = indicator_access(request.user, published)
     if not access.view:
         raise Http404  # an unpublished plan's indicators do not exist for the public
-    request.indicator_access = access
-    return plan_obj
+    return plan_obj, access
+
+
+def _require_edit(access: Access) -> None:
+    if not access.edit:
+        raise PermissionDenied(access.reason)
 
 
 def _save(request: HttpRequest, form: VersionedForm, list_url: str) -> HttpResponse | None:
@@ -68,30 +72,25 @@ def _describe(record) -> str:
 
 
 def indicator_list(request: HttpRequest, plan: str) -> HttpResponse:
-    plan_obj = _plan_and_access(request, plan)
+    plan_obj, access = _plan_and_access(request, plan)
     return render(
         request,
         "evaluation/indicator_list.html",
         {
             "plan": plan_obj,
             "current_plan": plan_obj,
-            "access": request.indicator_access,
+            "access": access,
             "years": list(plan_obj.fiscal_years),
             "indicators": rollups.indicator_series(plan_obj),
         },
     )
 
 
-def _require_edit(request: HttpRequest) -> None:
-    if not request.indicator_access.edit:
-        raise PermissionDenied(request.indicator_access.reason)
-
-
 @login_required
 def indicator_edit(request: HttpRequest, plan: str, pk: int | None = None) -> HttpResponse:
     """Create (no ``pk``) or edit a 参考指標."""
-    plan_obj = _plan_and_access(request, plan)
-    _require_edit(request)
+    plan_obj, access = _plan_and_access(request, plan)
+    _require_edit(access)
     indicator = (
         get_object_or_404(Indicator, plan=plan_obj, pk=pk) if pk else Indicator(plan=plan_obj)
     )
@@ -111,8 +110,8 @@ def indicator_edit(request: HttpRequest, plan: str, pk: int | None = None) -> Ht
 @login_required
 def indicator_value_edit(request: HttpRequest, plan: str, pk: int, year: int) -> HttpResponse:
     """Enter or correct one fiscal year's 実績値 and 目標値 of a 参考指標."""
-    plan_obj = _plan_and_access(request, plan)
-    _require_edit(request)
+    plan_obj, access = _plan_and_access(request, plan)
+    _require_edit(access)
     indicator = get_object_or_404(Indicator, plan=plan_obj, pk=pk)
     if year not in plan_obj.fiscal_years:
         raise Http404

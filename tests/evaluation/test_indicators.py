@@ -171,3 +171,14 @@ def test_saving_an_indicator_value_through_one_client_changes_the_dashboard_for_
     assert "実績値: 42" not in reader.get(url).content.decode()
     logged_in(secretariat()).post(value_url(indicator, 2019), {"actual": "42", "version": "0"})
     assert "令和元（2019）年度 実績値: 42団体" in reader.get(url).content.decode()
+
+
+def test_the_indicator_list_query_count_is_pinned(indicator, django_assert_num_queries):
+    client = logged_in(secretariat())
+    for year in (2018, 2019):
+        IndicatorValue.objects.create(indicator=indicator, fiscal_year=year, actual=Decimal("1"))
+    client.get(LIST)
+    # session, user, participant, plan, published?, values, indicators, plan switcher,
+    # the session's refresh and the request's savepoint pair
+    with django_assert_num_queries(13):
+        assert client.get(LIST).status_code == 200

@@ -216,3 +216,8 @@ def test_cache_keys_change_with_the_code_that_renders_the_pages(monkeypatch):
     assert dashboard_cache.cached(("probe",), lambda: "never") == "old"
     monkeypatch.setattr(dashboard_cache, "CODE_STAMP", "another-deploy")
     assert dashboard_cache.cached(("probe",), lambda: "new") == "new"
+
+
+def test_a_superuser_without_a_role_sees_an_unpublished_year(client, scale_plan):
+    client.force_login(UserFactory(username="admin", is_superuser=True))
+    assert client.get(year_url("scale-k1", 2021)).status_code == 200
