@@ -111,6 +111,7 @@ def year_context(cycle: Cycle, audience: str) -> dict:
         "show_missing": audience == SECRETARIAT,
         "cycle_url": optional_url("evaluation:cycle", plan=plan.code, year=cycle.fiscal_year),
         "indicators": indicator_charts(plan),
+        "edit_indicators": audience == SECRETARIAT,
         "gap_highlight": GAP_HIGHLIGHT,
     }
 
@@ -199,6 +200,7 @@ def trends_context(plan: Plan, audience: str) -> dict:
         "years": own_years,
         "measures": [(m, charts_by_measure.get(m.pk)) for m in measures],
         "indicators": indicator_charts(plan),
+        "edit_indicators": audience == SECRETARIAT,
     }
 
 

@@ -65,8 +65,6 @@ def dashboard_trends(request: HttpRequest, plan: str) -> HttpResponse:
     if not plan_dashboard_access(request.user, published).view:
         return _denied(request)
     audience = _audience(request)
-    if audience == dashboard.SECRETARIAT:
-        audience = dashboard.INSIDER  # the trends page has nothing for the secretariat alone
     body = cached(
         ("trends", plan_obj.pk, audience),
         lambda: render_to_string(

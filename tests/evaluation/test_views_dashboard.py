@@ -221,3 +221,10 @@ def test_cache_keys_change_with_the_code_that_renders_the_pages(monkeypatch):
 def test_a_superuser_without_a_role_sees_an_unpublished_year(client, scale_plan):
     client.force_login(UserFactory(username="admin", is_superuser=True))
     assert client.get(year_url("scale-k1", 2021)).status_code == 200
+
+
+def test_only_the_secretariat_gets_a_link_to_enter_indicators(scale_plan):
+    link = 'href="/indicators/scale-k1/">参考指標の登録・入力</a>'
+    assert link in logged_in(secretariat()).get(trends_url("scale-k1")).content.decode()
+    assert link not in logged_in(member()).get(trends_url("scale-k1")).content.decode()
+    assert link not in Client().get(year_url("scale-k1", 2020)).content.decode()
