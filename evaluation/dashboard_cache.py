@@ -3,8 +3,14 @@
 The cache is Django's database cache (``CACHES`` in settings), so every gunicorn worker
 and machine sees the same entries. Entries are keyed by a *generation* token; any save or
 delete of a plan or evaluation record replaces the token, so every older entry becomes
-unreachable at once. The token is written in the same transaction as the record, so a
-rolled-back save does not invalidate and a committed one cannot be missed by a reader.
+unreachable at once.
+
+The token is replaced once per transaction, when it commits (``on_commit``): a request
+that saves several records pays for one cache write, a rolled-back save invalidates
+nothing, and a page computed from the old data meanwhile is stored under the old token,
+which is unreachable after the commit. With ATOMIC_REQUESTS the commit (and so the
+invalidation) happens before the response is sent. Tests that save and then read the
+dashboard run the callbacks with ``django_capture_on_commit_callbacks(execute=True)``.
 """
 
 import hashlib
@@ -16,6 +22,7 @@ from uuid import uuid4
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -67,6 +74,23 @@ def invalidate() -> None:
     _new_generation()
 
 
+def invalidate_on_commit() -> None:
+    """Invalidate when the current transaction commits (now, outside a transaction),
+    once however many records the transaction saves."""
+    connection = transaction.get_connection()
+    pending = getattr(connection, "_dashboard_invalidation", None)
+    # Still queued (not run, not dropped by a rollback): this transaction is covered.
+    if pending is not None and any(entry[1] is pending for entry in connection.run_on_commit):
+        return
+
+    def callback() -> None:
+        connection._dashboard_invalidation = None
+        invalidate()
+
+    connection._dashboard_invalidation = callback
+    transaction.on_commit(callback)
+
+
 def _tracked(sender: type) -> bool:
     meta = getattr(sender, "_meta", None)
     if meta is None or meta.app_label not in TRACKED_APPS:
@@ -79,16 +103,16 @@ def _tracked(sender: type) -> bool:
 @receiver(post_delete)
 def _record_changed(sender: type, **kwargs) -> None:
     if _tracked(sender):
-        invalidate()
+        invalidate_on_commit()
     elif sender is get_user_model():
         # Member names appear in the entry progress; a login only touches last_login.
         update_fields = kwargs.get("update_fields")
         if not (update_fields and set(update_fields) <= {"last_login"}):
-            invalidate()
+            invalidate_on_commit()
 
 
 @receiver(m2m_changed)
 def _links_changed(sender: type, action: str, **kwargs) -> None:
     # 事業 ↔ 展開 links change the counts of 事業 per 施策.
     if action.startswith("post_") and _tracked(kwargs["model"]):
-        invalidate()
+        invalidate_on_commit()

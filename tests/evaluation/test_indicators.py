@@ -31,8 +31,11 @@ def logged_in(participant) -> Client:
 
 
 @pytest.fixture
-def indicator() -> Indicator:
-    return Indicator.objects.create(plan=revised_plan(), name="市民活動団体の登録数", unit="団体")
+def indicator(django_capture_on_commit_callbacks) -> Indicator:
+    with django_capture_on_commit_callbacks(execute=True):  # as if committed
+        return Indicator.objects.create(
+            plan=revised_plan(), name="市民活動団体の登録数", unit="団体"
+        )
 
 
 def test_the_secretariat_creates_an_indicator_with_history():
@@ -163,13 +166,15 @@ def test_the_dashboard_draws_indicators_with_their_achievement(client, indicator
 
 
 def test_saving_an_indicator_value_through_one_client_changes_the_dashboard_for_another(
-    indicator,
+    indicator, django_capture_on_commit_callbacks
 ):
-    CycleFactory(fiscal_year=2019, phase=Phase.PUBLISHED)
+    with django_capture_on_commit_callbacks(execute=True):
+        CycleFactory(fiscal_year=2019, phase=Phase.PUBLISHED)
     reader = Client()
     url = reverse("evaluation:dashboard", kwargs={"plan": PLAN, "year": 2019})
     assert "実績値: 42" not in reader.get(url).content.decode()
-    logged_in(secretariat()).post(value_url(indicator, 2019), {"actual": "42", "version": "0"})
+    with django_capture_on_commit_callbacks(execute=True):  # the request's commit
+        logged_in(secretariat()).post(value_url(indicator, 2019), {"actual": "42", "version": "0"})
     assert "令和元（2019）年度 実績値: 42団体" in reader.get(url).content.decode()
 
 

@@ -30,8 +30,9 @@ def trends_url(plan: str) -> str:
 
 
 @pytest.fixture
-def scale_plan():
-    return generate(1)  # 2017–2020 公開, 2021 in 委員会評価
+def scale_plan(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # as if committed
+        return generate(1)  # 2017–2020 公開, 2021 in 委員会評価
 
 
 def logged_in(participant) -> Client:
@@ -168,7 +169,9 @@ def test_a_plan_without_a_published_year_is_not_shown_to_the_public(client):
     assert client.get(trends_url("revised-2017")).status_code == 302
 
 
-def test_a_saved_record_shows_on_the_dashboard_other_clients_read(scale_plan):
+def test_a_saved_record_shows_on_the_dashboard_other_clients_read(
+    scale_plan, django_capture_on_commit_callbacks
+):
     reader = Client()
     url = year_url("scale-k1", 2020)
     before = reader.get(url).content.decode()
@@ -176,20 +179,26 @@ def test_a_saved_record_shows_on_the_dashboard_other_clients_read(scale_plan):
     evaluation = CommitteeEvaluation.objects.get(cycle=cycle, measure__number="1-1")
     assert evaluation.rating.code != "－"
     evaluation.rating = level("－")
-    record_save(instance=evaluation, expected_version=evaluation.version, user=secretariat().user)
+    with django_capture_on_commit_callbacks(execute=True):
+        record_save(
+            instance=evaluation, expected_version=evaluation.version, user=secretariat().user
+        )
     after = reader.get(url).content.decode()
     assert after != before
     # 1-1 is a 重点施策: shown in the summary and in the table
     assert after.count("rating-unrated") == before.count("rating-unrated") + 2
 
 
-def test_linking_a_project_to_an_item_updates_the_counts(scale_plan):
+def test_linking_a_project_to_an_item_updates_the_counts(
+    scale_plan, django_capture_on_commit_callbacks
+):
     reader = Client()
     url = year_url("scale-k1", 2020)
     reader.get(url)
     project = Project.objects.get(code="scale-k1-000-00")
     before = reader.get(url).content.decode()
-    project.initiatives.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        project.initiatives.clear()
     assert reader.get(url).content.decode() != before
 
 
@@ -228,3 +237,26 @@ def test_only_the_secretariat_gets_a_link_to_enter_indicators(scale_plan):
     assert link in logged_in(secretariat()).get(trends_url("scale-k1")).content.decode()
     assert link not in logged_in(member()).get(trends_url("scale-k1")).content.decode()
     assert link not in Client().get(year_url("scale-k1", 2020)).content.decode()
+
+
+def test_a_transaction_that_saves_many_records_invalidates_once(
+    scale_plan, django_capture_on_commit_callbacks
+):
+    cycle = Cycle.objects.get(plan=scale_plan, fiscal_year=2020)
+    with django_capture_on_commit_callbacks() as callbacks:
+        for evaluation in CommitteeEvaluation.objects.filter(cycle=cycle)[:3]:
+            evaluation.opinion = "修正"
+            evaluation.save()
+    assert len(callbacks) == 1
+
+
+def test_a_rolled_back_save_does_not_invalidate(scale_plan, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks() as rolled_back, transaction.atomic():
+        CommitteeEvaluation.objects.filter(cycle__plan=scale_plan).first().save()
+        transaction.set_rollback(True)
+    assert rolled_back == []
+    with django_capture_on_commit_callbacks() as kept:
+        CommitteeEvaluation.objects.filter(cycle__plan=scale_plan).first().save()
+    assert len(kept) == 1
