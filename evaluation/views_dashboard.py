@@ -4,16 +4,16 @@ The pages' roll-ups are rendered once per generation of the data and audience (s
 ``dashboard_cache``), so a request costs a handful of queries whatever the plan's size.
 """
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
 
 from evaluation import dashboard
 from evaluation.access import cycle_access, participant_of, plan_dashboard_access
 from evaluation.dashboard_cache import cached
+from evaluation.http import denied
 from evaluation.models import Cycle
 from policies.models import Plan
 
@@ -27,19 +27,14 @@ def _audience(request: HttpRequest) -> str:
     return dashboard.PUBLIC
 
 
-def _denied(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied
-
-
+@require_safe
 def dashboard_year(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     """One plan and fiscal year: ratings, gaps, 事業 by status, entry progress, indicators."""
     cycle = get_object_or_404(
         Cycle.objects.select_related("plan"), plan__code=plan, fiscal_year=year
     )
     if not cycle_access(request.user, cycle).view:
-        return _denied(request)
+        return denied(request)
     audience = _audience(request)
     body = cached(
         ("year", cycle.pk, cycle.phase, audience),
@@ -58,12 +53,13 @@ def dashboard_year(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     )
 
 
+@require_safe
 def dashboard_trends(request: HttpRequest, plan: str) -> HttpResponse:
     """Every 施策's ratings over the fiscal years, back through the first-half plan."""
     plan_obj = get_object_or_404(Plan, code=plan)
     published = Cycle.objects.filter(plan=plan_obj).published().exists()
     if not plan_dashboard_access(request.user, published).view:
-        return _denied(request)
+        return denied(request)
     audience = _audience(request)
     body = cached(
         ("trends", plan_obj.pk, audience),

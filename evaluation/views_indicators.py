@@ -9,10 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from evaluation import rollups
 from evaluation.access import Access, indicator_access
 from evaluation.forms_indicators import IndicatorForm, IndicatorValueForm, VersionedForm
+from evaluation.http import denied
 from evaluation.models import Cycle, Indicator, IndicatorValue
 from evaluation.services import EditConflict, record_save
 from policies.models import Plan
@@ -22,14 +24,7 @@ def _plan_and_access(request: HttpRequest, plan: str) -> tuple[Plan, Access]:
     plan_obj = get_object_or_404(Plan, code=plan)
     published = Cycle.objects.filter(plan=plan_obj).published().exists()
     access = indicator_access(request.user, published)
-    if not access.view:
-        raise Http404  # an unpublished plan's indicators do not exist for the public
     return plan_obj, access
-
-
-def _require_edit(access: Access) -> None:
-    if not access.edit:
-        raise PermissionDenied(access.reason)
 
 
 def _save(request: HttpRequest, form: VersionedForm, list_url: str) -> HttpResponse | None:
@@ -71,8 +66,11 @@ def _describe(record) -> str:
     return f"{record.name}（{record.unit}）"
 
 
+@require_safe
 def indicator_list(request: HttpRequest, plan: str) -> HttpResponse:
     plan_obj, access = _plan_and_access(request, plan)
+    if not access.view:
+        return denied(request)
     return render(
         request,
         "evaluation/indicator_list.html",
@@ -90,7 +88,8 @@ def indicator_list(request: HttpRequest, plan: str) -> HttpResponse:
 def indicator_edit(request: HttpRequest, plan: str, pk: int | None = None) -> HttpResponse:
     """Create (no ``pk``) or edit a 参考指標."""
     plan_obj, access = _plan_and_access(request, plan)
-    _require_edit(access)
+    if not access.edit:  # logged in (login_required), so a refusal is a 403
+        raise PermissionDenied(access.reason)
     indicator = (
         get_object_or_404(Indicator, plan=plan_obj, pk=pk) if pk else Indicator(plan=plan_obj)
     )
@@ -111,7 +110,8 @@ def indicator_edit(request: HttpRequest, plan: str, pk: int | None = None) -> Ht
 def indicator_value_edit(request: HttpRequest, plan: str, pk: int, year: int) -> HttpResponse:
     """Enter or correct one fiscal year's 実績値 and 目標値 of a 参考指標."""
     plan_obj, access = _plan_and_access(request, plan)
-    _require_edit(access)
+    if not access.edit:  # logged in (login_required), so a refusal is a 403
+        raise PermissionDenied(access.reason)
     indicator = get_object_or_404(Indicator, plan=plan_obj, pk=pk)
     if year not in plan_obj.fiscal_years:
         raise Http404

@@ -77,7 +77,8 @@ def test_members_may_read_but_not_edit_indicators(indicator):
 
 
 def test_the_public_sees_indicators_only_once_a_year_is_published(client, indicator):
-    assert client.get(LIST).status_code == 404
+    assert client.get(LIST).status_code == 302  # to the login page
+    assert client.post(LIST).status_code == 405
     CycleFactory(fiscal_year=2019, phase=Phase.PUBLISHED)
     assert client.get(LIST).status_code == 200
     assert client.get(CREATE).status_code == 302  # to the login page

@@ -260,3 +260,8 @@ def test_a_rolled_back_save_does_not_invalidate(scale_plan, django_capture_on_co
     with django_capture_on_commit_callbacks() as kept:
         CommitteeEvaluation.objects.filter(cycle__plan=scale_plan).first().save()
     assert len(kept) == 1
+
+
+def test_the_dashboard_pages_refuse_posts(client, scale_plan):
+    assert client.post(year_url("scale-k1", 2020)).status_code == 405
+    assert client.post(trends_url("scale-k1")).status_code == 405
