@@ -47,6 +47,7 @@ clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
 
 # Benchmark (not part of `make test`): gunicorn + wrk against k = 1, 10, 100 times the plan.
-# BENCH_KS=1,10 shortens it; BENCH_SECONDS (10) and BENCH_CONNECTIONS (8) per page.
+# BENCH_KS=1,10 shortens it; BENCH_SECONDS (10, split into BENCH_ROUNDS=3 interleaved
+# rounds) and BENCH_CONNECTIONS (8) per page.
 bench: setup
 	$(PY) manage.py bench

@@ -136,6 +136,20 @@ def python_load(
     return len(tally.latencies) / elapsed, statistics.median(lat) * 1000, p95 * 1000, tally.errors
 
 
+def combine(rounds: list[tuple[float, float, float, int]]) -> tuple[float, float, float, int]:
+    """One figure from several short rounds: the median of each, errors summed.
+
+    The pages are measured in interleaved rounds (floor, page, page, …, floor, page, …)
+    so that a burst of load from elsewhere on a shared machine hits every page alike
+    instead of whichever page happened to run at that moment."""
+    return (
+        statistics.median(r[0] for r in rounds),
+        statistics.median(r[1] for r in rounds),
+        statistics.median(r[2] for r in rounds),
+        sum(r[3] for r in rounds),
+    )
+
+
 # --- the table -----------------------------------------------------------------------
 
 

@@ -77,3 +77,8 @@ def test_the_probe_counts_every_pages_queries_and_opens_a_session(capsys):
     assert out["queries"]["floor"] == 3
     assert out["queries"]["dashboard"] == 6
     assert len(out["session"]) == 32
+
+
+def test_rounds_combine_into_their_medians_and_summed_errors():
+    rounds = [(100.0, 9.0, 20.0, 0), (40.0, 25.0, 60.0, 1), (90.0, 10.0, 22.0, 2)]
+    assert bench.combine(rounds) == (90.0, 10.0, 22.0, 3)

@@ -50,10 +50,12 @@ class Command(BaseCommand):
             return
         ks = _env_ks()
         seconds = int(os.environ.get("BENCH_SECONDS", "10"))
+        n_rounds = int(os.environ.get("BENCH_ROUNDS", "3"))
         connections = int(os.environ.get("BENCH_CONNECTIONS", "8"))
         wrk = self._wrk()
         self.stdout.write(
-            f"k = {ks}, {seconds} s × {connections} connections per page, "
+            f"k = {ks}, {seconds} s × {connections} connections per page "
+            f"in {n_rounds} interleaved rounds, "
             f"{'wrk' if wrk else 'Python client (wrk missing)'}"
         )
         results: list[bench.Result] = []
@@ -65,14 +67,22 @@ class Command(BaseCommand):
             port = _free_port()
             server = self._gunicorn(env, port)
             try:
+                rounds: dict[str, list] = {page.label: [] for page in bench.PAGES}
+                for page in bench.PAGES:  # warm the shared cache and the workers
+                    self._get(self._url(port, page, k), cookie if page.login else None)
+                for _round in range(n_rounds):
+                    for page in bench.PAGES:
+                        rounds[page.label].append(
+                            self._load(
+                                wrk,
+                                self._url(port, page, k),
+                                cookie if page.login else None,
+                                seconds=max(2, round(seconds / n_rounds)),
+                                connections=connections,
+                            )
+                        )
                 for page in bench.PAGES:
-                    path = page.url(f"scale-k{k}")
-                    url = f"http://127.0.0.1:{port}{path}"
-                    page_cookie = cookie if page.login else None
-                    self._get(url, page_cookie)  # warm the shared cache and the workers
-                    rps, p50, p95, errors = self._load(
-                        wrk, url, page_cookie, seconds=seconds, connections=connections
-                    )
+                    rps, p50, p95, errors = bench.combine(rounds[page.label])
                     results.append(
                         bench.Result(
                             page=page.label,
@@ -164,6 +174,10 @@ class Command(BaseCommand):
                 time.sleep(0.3)
         server.terminate()
         raise CommandError("gunicorn did not start")
+
+    @staticmethod
+    def _url(port: int, page: bench.Page, k: int) -> str:
+        return f"http://127.0.0.1:{port}{page.url(f'scale-k{k}')}"
 
     @staticmethod
     def _get(url: str, cookie: str | None) -> None:
