@@ -60,3 +60,9 @@ restore: setup
 # 20 users for 60 s (LOADTEST_USERS / LOADTEST_SECONDS), then rows are counted. Not in `make test`.
 loadtest: setup
 	bash tests/load/run.sh
+
+# Benchmark (not part of `make test`): gunicorn + wrk against k = 1, 10, 100 times the plan.
+# BENCH_KS=1,10 shortens it; BENCH_SECONDS (10, split into BENCH_ROUNDS=3 interleaved
+# rounds) and BENCH_CONNECTIONS (8) per page.
+bench: setup
+	$(PY) manage.py bench

@@ -183,3 +183,26 @@ def sheet_import_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     if cycle.phase != Phase.ENTRY:
         return Access(view=True, reason=_phase_reason(cycle, Phase.ENTRY))
     return Access(view=True, edit=True)
+
+
+def indicator_access(user: User | AnonymousUser, plan_has_published_cycle: bool) -> Access:
+    """参考指標 of a plan: insiders view; the public too once the plan has a 公開 cycle
+    (indicators are plan-wide figures, not one year's evaluation). The secretariat edits.
+
+    The caller passes whether the plan has a published cycle, so a page that already
+    knows it (the dashboard of a 公開 year) spends no query on it.
+    """
+    if not (plan_has_published_cycle or is_insider(user)):
+        return DENIED
+    participant = participant_of(user)
+    if participant and participant.is_secretariat:
+        return Access(view=True, edit=True)
+    return Access(view=True, reason=_("参考指標を登録・編集するのは事務局です。"))
+
+
+def plan_dashboard_access(user: User | AnonymousUser, plan_has_published_cycle: bool) -> Access:
+    """The across-years dashboard of a plan: insiders always, the public once a year of the
+    plan is 公開 (the page then shows the public only the 公開 years). Nothing to edit."""
+    if not (plan_has_published_cycle or is_insider(user)):
+        return DENIED
+    return Access(view=True, reason=_("ダッシュボードは集計結果の表示だけです。"))

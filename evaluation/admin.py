@@ -4,6 +4,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
+    Indicator,
+    IndicatorValue,
     MemberEvaluation,
     Participant,
     Project,
@@ -59,3 +61,22 @@ class MemberEvaluationAdmin(SimpleHistoryAdmin):
 class CommitteeEvaluationAdmin(SimpleHistoryAdmin):
     list_display = ["measure", "cycle", "rating", "confirmed_at"]
     list_filter = ["cycle"]
+
+
+class IndicatorValueInline(admin.TabularInline):
+    model = IndicatorValue
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "plan", "unit", "higher_is_better", "order"]
+    list_filter = ["plan"]
+    search_fields = ["name", "source"]
+    inlines = [IndicatorValueInline]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "fiscal_year", "actual", "target"]
+    list_filter = ["indicator__plan", "fiscal_year"]

@@ -551,3 +551,77 @@ class CommitteeEvaluation(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+class Indicator(models.Model):
+    """参考指標: a figure the secretariat tracks beside the ratings (e.g. 登録団体数)."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("計画")
+    )
+    name = models.CharField(_("指標名"), max_length=200)
+    unit = models.CharField(_("単位"), max_length=20, blank=True)
+    source = models.CharField(
+        _("出典"), max_length=200, blank=True, help_text=_("数値の出どころ（調査名・統計名など）。")
+    )
+    higher_is_better = models.BooleanField(
+        _("値が大きいほどよい"),
+        default=True,
+        help_text=_("外すと、値が小さいほどよい指標として達成率を計算します（目標値÷実績値）。"),
+    )
+    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("参考指標")
+        verbose_name_plural = _("参考指標")
+        ordering = ["plan", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="unique_indicator_name_per_plan")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorValue(models.Model):
+    """One fiscal year's 実績値 (and optional 目標値) of a 参考指標."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("参考指標")
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    actual = models.DecimalField(_("実績値"), max_digits=14, decimal_places=2)
+    target = models.DecimalField(
+        _("目標値"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("参考指標の値")
+        verbose_name_plural = _("参考指標の値")
+        ordering = ["indicator", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "fiscal_year"], name="unique_indicator_value_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {wareki(self.fiscal_year)}"
+
+    @property
+    def achievement(self) -> float | None:
+        """達成率: 実績値÷目標値, or 目標値÷実績値 when lower is better; None without a target."""
+        if self.target is None:
+            return None
+        numerator, denominator = (
+            (self.actual, self.target)
+            if self.indicator.higher_is_better
+            else (self.target, self.actual)
+        )
+        return float(numerator / denominator) if denominator else None

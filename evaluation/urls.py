@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluation import sheet_views, views
+from evaluation import sheet_views, views, views_dashboard, views_indicators
 
 app_name = "evaluation"
 
@@ -57,5 +57,20 @@ urlpatterns = [
         "cycles/<slug:plan>/<int:year>/sheet/import/confirm/",
         sheet_views.sheet_import_confirm,
         name="sheet_import_confirm",
+    ),
+    # Dashboard and 参考指標.
+    path("dashboard/<slug:plan>/", views_dashboard.dashboard_trends, name="dashboard_trends"),
+    path("dashboard/<slug:plan>/<int:year>/", views_dashboard.dashboard_year, name="dashboard"),
+    path("indicators/<slug:plan>/", views_indicators.indicator_list, name="indicators"),
+    path("indicators/<slug:plan>/new/", views_indicators.indicator_edit, name="indicator_create"),
+    path(
+        "indicators/<slug:plan>/<int:pk>/edit/",
+        views_indicators.indicator_edit,
+        name="indicator_edit",
+    ),
+    path(
+        "indicators/<slug:plan>/<int:pk>/<int:year>/",
+        views_indicators.indicator_value_edit,
+        name="indicator_value_edit",
     ),
 ]

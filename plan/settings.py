@@ -178,3 +178,15 @@ CONTENT_SECURITY_POLICY = {
 
 # 評価表の取り込み: the largest spreadsheet accepted (a full year of the real plan is ~50 KB).
 SHEET_IMPORT_MAX_BYTES = env_int("SHEET_IMPORT_MAX_MB", 5) * 1024 * 1024
+
+
+# Shared by every worker and machine (a per-process cache would go stale in the other
+# workers): the dashboard's roll-ups, invalidated on every save (evaluation.dashboard_cache).
+# `manage.py createcachetable` creates the table (make setup/run/bench do it).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "plan_cache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
+    }
+}

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from evaluation import views as evaluation_views
 
@@ -14,4 +15,9 @@ urlpatterns = [
     path("", include("policies.urls")),
     path("", include("evaluation.urls")),
     path("admin/", admin.site.urls),
+]
+
+# The benchmark's floor: the same middleware and base template, no plan data.
+urlpatterns += [
+    path("floor/", TemplateView.as_view(template_name="floor.html"), name="floor"),
 ]

@@ -78,8 +78,22 @@ def world_measure() -> int:
     return Measure.objects.get_by_natural_key("revised-2017", "1-1").pk
 
 
+def indicator(world: World) -> None:
+    from evaluation.models import Indicator
+    from policies.models import Plan
+
+    Indicator.objects.create(
+        pk=1,
+        plan=Plan.objects.get(code="revised-2017"),
+        name="市民活動団体数",
+        unit="団体",
+        order=1,
+    )
+
+
 MATRIX: dict[str, Case] = {
     "home": Case(get=everyone(REDIRECT)),
+    "floor": Case(),
     "login": Case(
         post=everyone(OK), data=lambda w, r: {"username": "nobody", "password": "wrong-password"}
     ),
@@ -159,6 +173,29 @@ MATRIX: dict[str, Case] = {
         data=project_data,
     ),
     "evaluation:project": Case(kwargs={"code": "city-001"}, get=insiders()),
+    "evaluation:dashboard": Case(kwargs=CYCLE, get=insiders()),
+    "evaluation:dashboard_trends": Case(kwargs=PLAN, get=insiders()),
+    "evaluation:indicators": Case(kwargs=PLAN, get=insiders()),
+    "evaluation:indicator_create": Case(
+        kwargs=PLAN,
+        get=only("secretariat", outcome=OK),
+        post=only("secretariat"),
+        data=lambda w, r: {"name": "NPO法人数", "unit": "法人", "order": 2, "version": 0},
+    ),
+    "evaluation:indicator_edit": Case(
+        kwargs={**PLAN, "pk": 1},
+        get=only("secretariat", outcome=OK),
+        post=only("secretariat"),
+        setup=indicator,
+        data=lambda w, r: {"name": "市民活動団体の数", "unit": "団体", "order": 1, "version": 0},
+    ),
+    "evaluation:indicator_value_edit": Case(
+        kwargs={**PLAN, "pk": 1, "year": 2021},
+        get=only("secretariat", outcome=OK),
+        post=only("secretariat"),
+        setup=indicator,
+        data=lambda w, r: {"actual": "120", "target": "150", "version": 0},
+    ),
     "evaluation:sheet_print": Case(kwargs=CYCLE, get=insiders()),
     "evaluation:sheet_xlsx": Case(kwargs=CYCLE, get=insiders()),
     "evaluation:sheet_csv": Case(kwargs=CYCLE, get=insiders()),
@@ -243,6 +280,7 @@ CASES = [(name, role) for name in sorted(MATRIX) for role in ROLES]
 @pytest.mark.parametrize(("name", "role"), CASES)
 def test_get(world, login, name, role):
     case = MATRIX[name]
+    case.setup(world)
     client = login(world.users[role])
     before = snapshot()
     response = client.get(reverse(name, kwargs=case.kwargs))

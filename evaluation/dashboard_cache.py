@@ -1,0 +1,118 @@
+"""Caching of the dashboard's roll-ups, shared by every worker, invalidated on any save.
+
+The cache is Django's database cache (``CACHES`` in settings), so every gunicorn worker
+and machine sees the same entries. Entries are keyed by a *generation* token; any save or
+delete of a plan or evaluation record replaces the token, so every older entry becomes
+unreachable at once.
+
+The token is replaced once per transaction, when it commits (``on_commit``): a request
+that saves several records pays for one cache write, a rolled-back save invalidates
+nothing, and a page computed from the old data meanwhile is stored under the old token,
+which is unreachable after the commit. With ATOMIC_REQUESTS the commit (and so the
+invalidation) happens before the response is sent. Tests that save and then read the
+dashboard run the callbacks with ``django_capture_on_commit_callbacks(execute=True)``.
+"""
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+from uuid import uuid4
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+GENERATION_KEY = "dashboard:generation"
+TIMEOUT = 24 * 60 * 60  # entries of an old generation are unreachable; this only frees space
+TRACKED_APPS = {"evaluation", "policies"}
+
+T = TypeVar("T")
+
+
+def _code_stamp() -> str:
+    """A digest of the code and templates that render the cached pages: a deploy that
+    changes them must not serve pages rendered by the old code from the shared cache."""
+    app = Path(__file__).resolve().parent
+    files = [app / f"{name}.py" for name in ("dashboard", "rollups", "charts", "views_dashboard")]
+    files += sorted((settings.BASE_DIR / "templates" / "evaluation").glob("*.html"))
+    digest = hashlib.sha1(usedforsecurity=False)
+    for path in files:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+CODE_STAMP = _code_stamp()
+
+
+def _new_generation() -> str:
+    token = uuid4().hex
+    cache.set(GENERATION_KEY, token, timeout=None)
+    return token
+
+
+def generation() -> str:
+    # A missing token (never set, or culled) gets a fresh one rather than a default,
+    # so an entry computed before an invalidation can never become reachable again.
+    return cache.get(GENERATION_KEY) or _new_generation()
+
+
+def cached(parts: tuple, build: Callable[[], T]) -> T:
+    """``build()``'s value for ``parts`` in the current generation, computed at most once."""
+    key = "dashboard:" + ":".join(str(p) for p in (CODE_STAMP, generation(), *parts))
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout=TIMEOUT)
+    return value
+
+
+def invalidate() -> None:
+    _new_generation()
+
+
+def invalidate_on_commit() -> None:
+    """Invalidate when the current transaction commits (now, outside a transaction),
+    once however many records the transaction saves."""
+    connection = transaction.get_connection()
+    pending = getattr(connection, "_dashboard_invalidation", None)
+    # Still queued (not run, not dropped by a rollback): this transaction is covered.
+    if pending is not None and any(entry[1] is pending for entry in connection.run_on_commit):
+        return
+
+    def callback() -> None:
+        connection._dashboard_invalidation = None
+        invalidate()
+
+    connection._dashboard_invalidation = callback
+    transaction.on_commit(callback)
+
+
+def _tracked(sender: type) -> bool:
+    meta = getattr(sender, "_meta", None)
+    if meta is None or meta.app_label not in TRACKED_APPS:
+        return False
+    # simple_history writes a Historical… row with every save; one bump per save is enough.
+    return not sender.__name__.startswith("Historical")
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def _record_changed(sender: type, **kwargs) -> None:
+    if _tracked(sender):
+        invalidate_on_commit()
+    elif sender is get_user_model():
+        # Member names appear in the entry progress; a login only touches last_login.
+        update_fields = kwargs.get("update_fields")
+        if not (update_fields and set(update_fields) <= {"last_login"}):
+            invalidate_on_commit()
+
+
+@receiver(m2m_changed)
+def _links_changed(sender: type, action: str, **kwargs) -> None:
+    # 事業 ↔ 展開 links change the counts of 事業 per 施策.
+    if action.startswith("post_") and _tracked(kwargs["model"]):
+        invalidate_on_commit()

@@ -1,0 +1,254 @@
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from evaluation import bench
+
+BENCH_USER = "bench-secretariat"
+
+
+def _env_ks() -> list[int]:
+    return [int(k) for k in os.environ.get("BENCH_KS", "1,10,100").split(",") if k.strip()]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Command(BaseCommand):
+    help = (
+        "ベンチマーク: k 倍の試験データ（BENCH_KS、既定 1,10,100）ごとに gunicorn を起動し、"
+        "各ページの SQL 数・毎秒リクエスト数（基準ページ比）・p50/p95 を表にします。"
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--probe",
+            metavar="PLAN",
+            help="(内部用) このプロセスの DB で各ページの SQL 数を数え、ログイン済みセッションを作る",
+        )
+
+    def handle(self, *args, probe: str | None, **options) -> None:
+        if probe:
+            self._probe(probe)
+            return
+        ks = _env_ks()
+        seconds = int(os.environ.get("BENCH_SECONDS", "10"))
+        n_rounds = int(os.environ.get("BENCH_ROUNDS", "3"))
+        connections = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+        wrk = self._wrk()
+        self.stdout.write(
+            f"k = {ks}, {seconds} s × {connections} connections per page "
+            f"in {n_rounds} interleaved rounds, "
+            f"{'wrk' if wrk else 'Python client (wrk missing)'}"
+        )
+        results: list[bench.Result] = []
+        for k in ks:
+            env = self._build(k)
+            probe_out = self._manage(env, "bench", "--probe", f"scale-k{k}", capture=True)
+            probed = json.loads(probe_out.strip().splitlines()[-1])
+            cookie = f"{settings.SESSION_COOKIE_NAME}={probed['session']}"
+            port = _free_port()
+            server = self._gunicorn(env, port)
+            try:
+                rounds: dict[str, list] = {page.label: [] for page in bench.PAGES}
+                for page in bench.PAGES:  # warm the shared cache and the workers
+                    self._get(self._url(port, page, k), cookie if page.login else None)
+                for _round in range(n_rounds):
+                    for page in bench.PAGES:
+                        rounds[page.label].append(
+                            self._load(
+                                wrk,
+                                self._url(port, page, k),
+                                cookie if page.login else None,
+                                seconds=max(2, round(seconds / n_rounds)),
+                                connections=connections,
+                            )
+                        )
+                for page in bench.PAGES:
+                    rps, p50, p95, errors = bench.combine(rounds[page.label])
+                    results.append(
+                        bench.Result(
+                            page=page.label,
+                            k=k,
+                            queries=probed["queries"][page.label],
+                            rps=rps,
+                            p50_ms=p50,
+                            p95_ms=p95,
+                            errors=errors,
+                            floor=bench.floor_for(page),
+                        )
+                    )
+                    self.stdout.write(f"  k={k} {page.label}: {rps:.1f} req/s")
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+        bench.add_ratios(results)
+        self.stdout.write("")
+        self.stdout.write(bench.format_table(results))
+        self.stdout.write("")
+        for line in bench.check_targets(results):
+            self.stdout.write(line)
+
+    # --- one size -------------------------------------------------------------------
+
+    def _build(self, k: int) -> dict[str, str]:
+        """A database with the real plan and the k-times plan; returns the environment."""
+        env = {
+            **os.environ,
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "HTTPS": "0",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "LOG_LEVEL": "ERROR",
+        }
+        postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+        if not postgres:
+            path = Path(tempfile.gettempdir()) / f"plan-bench-k{k}.sqlite3"
+            env["DATABASE_URL"] = f"sqlite:///{path}"
+            reuse = os.environ.get("BENCH_REUSE") == "1" and path.exists()
+            if not reuse:
+                path.unlink(missing_ok=True)
+        else:
+            reuse = False
+        started = time.perf_counter()
+        self._manage(env, "migrate", "--verbosity", "0")
+        if not reuse:
+            if postgres:
+                self._manage(env, "flush", "--noinput", "--verbosity", "0")
+            self._manage(env, "createcachetable")
+            self._manage(env, "load_plan", "--verbosity", "0")
+            self._manage(env, "generate_scale_data", "--k", str(k))
+        self._manage(env, "createcachetable")
+        self._manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+        self.stdout.write(f"k={k}: database ready in {time.perf_counter() - started:.0f} s")
+        return env
+
+    def _manage(self, env: dict[str, str], *args: str, capture: bool = False) -> str:
+        command = [sys.executable, str(settings.BASE_DIR / "manage.py"), *args]
+        done = subprocess.run(command, env=env, capture_output=True, text=True)
+        if done.returncode:
+            raise CommandError(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+        return done.stdout if capture else ""
+
+    def _gunicorn(self, env: dict[str, str], port: int) -> subprocess.Popen:
+        workers = max(2, os.cpu_count() or 2)
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        server = subprocess.Popen(
+            [
+                str(gunicorn),
+                "plan.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--chdir",
+                str(settings.BASE_DIR),
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+        )
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                self._get(f"http://127.0.0.1:{port}/floor/", None)
+                return server
+            except OSError:
+                time.sleep(0.3)
+        server.terminate()
+        raise CommandError("gunicorn did not start")
+
+    @staticmethod
+    def _url(port: int, page: bench.Page, k: int) -> str:
+        return f"http://127.0.0.1:{port}{page.url(f'scale-k{k}')}"
+
+    @staticmethod
+    def _get(url: str, cookie: str | None) -> None:
+        request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+        with urllib.request.urlopen(request, timeout=120) as response:
+            response.read()
+
+    def _wrk(self) -> str | None:
+        """wrk from Debian's packages, installed when missing and we may; else None."""
+        found = shutil.which("wrk")
+        if found or os.environ.get("BENCH_NO_INSTALL") == "1":
+            return found
+        if shutil.which("apt-get") and os.geteuid() == 0:
+            self.stdout.write("installing wrk (apt-get) …")
+            quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+            env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+            if subprocess.run(
+                ["apt-get", "install", "-y", "-qq", "wrk"], env=env, **quiet
+            ).returncode:
+                subprocess.run(["apt-get", "update", "-qq"], env=env, **quiet)
+                subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], env=env, **quiet)
+        return shutil.which("wrk")
+
+    def _load(
+        self, wrk: str | None, url: str, cookie: str | None, *, seconds: int, connections: int
+    ) -> tuple[float, float, float, int]:
+        if not wrk:
+            return bench.python_load(url, connections=connections, seconds=seconds, cookie=cookie)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(bench.WRK_SCRIPT)
+        try:
+            command = [
+                wrk,
+                "-t2",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                "30s",
+                "-s",
+                script.name,
+            ]
+            if cookie:
+                command += ["-H", f"Cookie: {cookie}"]
+            done = subprocess.run([*command, url], capture_output=True, text=True, check=True)
+            return bench.parse_wrk(done.stdout)
+        finally:
+            os.unlink(script.name)
+
+    # --- in-process query counts ----------------------------------------------------
+
+    def _probe(self, plan: str) -> None:
+        """Count each page's queries in steady state (after one request warmed the cache)
+        and print them with a logged-in session key for the load driver, as JSON."""
+        from django.contrib.auth import get_user_model
+
+        from evaluation.models import Participant, Role
+
+        user, _ = get_user_model().objects.get_or_create(username=BENCH_USER)
+        Participant.objects.get_or_create(user=user, defaults={"role": Role.SECRETARIAT})
+        anonymous = Client(HTTP_HOST="127.0.0.1")
+        logged_in = Client(HTTP_HOST="127.0.0.1")
+        logged_in.force_login(user)
+        queries = {}
+        for page in bench.PAGES:
+            client = logged_in if page.login else anonymous
+            path = page.url(plan)
+            first = client.get(path)
+            if first.status_code != 200:
+                raise CommandError(f"{page.label} {path}: HTTP {first.status_code}")
+            with CaptureQueriesContext(connection) as captured:
+                client.get(path)
+            queries[page.label] = len(captured)
+        session = logged_in.cookies[settings.SESSION_COOKIE_NAME].value
+        self.stdout.write(json.dumps({"queries": queries, "session": session}))
