@@ -50,6 +50,29 @@ PAGES: list[Page] = [
         "measure",
         lambda plan: reverse("policies:measure", kwargs={"plan": plan, "number": "1-1"}),
     ),
+    Page(
+        "measure_year",
+        lambda plan: reverse(
+            "evaluation:measure_year",
+            kwargs={"plan": plan, "year": PUBLISHED_YEAR, "number": "1-1"},
+        ),
+    ),
+    Page(
+        "measure_year (secretariat)",
+        lambda plan: reverse(
+            "evaluation:measure_year", kwargs={"plan": plan, "year": OPEN_YEAR, "number": "1-1"}
+        ),
+        login=True,
+    ),
+    Page("todo (secretariat)", lambda plan: reverse("evaluation:todo"), login=True),
+    Page(
+        "form: committee_evaluation",
+        lambda plan: reverse(
+            "evaluation:committee_evaluation",
+            kwargs={"plan": plan, "year": OPEN_YEAR, "number": "1-1"},
+        ),
+        login=True,
+    ),
 ]
 
 

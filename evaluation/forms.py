@@ -11,6 +11,8 @@ from evaluation.models import (
     PHASES,
     CommitteeEvaluation,
     Cycle,
+    Indicator,
+    IndicatorValue,
     MemberEvaluation,
     Project,
     ProjectReport,
@@ -176,3 +178,23 @@ class PhaseMoveForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class IndicatorForm(VersionedForm):
+    class Meta:
+        model = Indicator
+        fields = ["name", "unit", "source", "higher_is_better", "order"]
+
+    def clean_name(self) -> str:
+        # The plan is not a form field, so the model's unique check would skip it.
+        name = self.cleaned_data["name"]
+        same = Indicator.objects.filter(plan_id=self.instance.plan_id, name=name)
+        if same.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("同じ名前の参考指標がすでにあります。"))
+        return name
+
+
+class IndicatorValueForm(VersionedForm):
+    class Meta:
+        model = IndicatorValue
+        fields = ["actual", "target"]

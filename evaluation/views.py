@@ -3,8 +3,7 @@ validate a form, call one service, render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from evaluation import access, measure_page, services
+from evaluation.editing import denied, edit_record
 from evaluation.forms import (
     CommitteeEvaluationForm,
     ConfirmForm,
@@ -48,13 +48,6 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- fetching, through the access rules -------------------------------------------------
 
 
-def _deny(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """Anonymous visitors are sent to log in; logged-in people without the right get 403."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied(reason)
-
-
 def _cycle(request: HttpRequest, plan: str, year: int) -> Cycle:
     cycle = get_object_or_404(
         Cycle.objects.select_related("plan__predecessor"), plan__code=plan, fiscal_year=year
@@ -83,100 +76,11 @@ def visible(view):
         try:
             return view(request, *args, **kwargs)
         except _NotVisible:
-            return _deny(request)
+            return denied(request)
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
     return wrapper
-
-
-# --- the shared edit flow of every versioned record -------------------------------------
-
-
-def _values(record, form) -> list[tuple[str, str]]:
-    """The saved record's values of the form's fields, as text, for the conflict panel."""
-    values = []
-    for name in form._meta.fields:
-        if name not in form.fields:
-            continue
-        field = record._meta.get_field(name)
-        if field.many_to_many:
-            text = "、".join(str(item) for item in getattr(record, name).all())
-        elif field.choices:
-            text = getattr(record, f"get_{name}_display")()
-        else:
-            value = getattr(record, name)
-            text = "" if value is None else str(value)
-        values.append((form.fields[name].label, text))
-    return values
-
-
-def _edit(
-    request: HttpRequest,
-    *,
-    instance,
-    rule: access.Access,
-    form_class,
-    template: str,
-    context: dict,
-    success_url,
-    form_kwargs: dict | None = None,
-) -> HttpResponse:
-    """Show or save one versioned record. A concurrent save becomes a visible conflict:
-    the form comes back with this user's input intact and the other person's values."""
-    if not rule.view:
-        return _deny(request)
-    form_kwargs = form_kwargs or {}
-    conflict = None
-    if request.method == "POST":
-        if not rule.edit:
-            raise PermissionDenied(rule.reason)
-        form = form_class(request.POST, instance=instance, **form_kwargs)
-        if form.is_valid():
-            try:
-                m2m = {
-                    f.name: form.cleaned_data[f.name]
-                    for f in instance._meta.many_to_many
-                    if f.name in form.cleaned_data
-                }
-                saved = services.record_save(
-                    instance=form.save(commit=False),
-                    expected_version=form.cleaned_data["version"],
-                    user=request.user,
-                    m2m=m2m,
-                )
-            except services.EditConflict as error:
-                conflict = error.current
-                form.data = form.data.copy()
-                form.data["version"] = conflict.version  # saving again overrides, knowingly
-                form.add_error(
-                    None,
-                    _(
-                        "あなたが編集している間に、ほかの人がこの記録を保存しました。"
-                        "下の「ほかの人が保存した内容」を確認し、必要ならあなたの入力を直してから、もう一度保存してください。"
-                    ),
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("保存しました。"))
-                return redirect(success_url(saved) if callable(success_url) else success_url)
-    else:
-        form = form_class(instance=instance, **form_kwargs)
-    if not rule.edit:
-        form.disable()
-    return render(
-        request,
-        template,
-        {
-            **context,
-            "form": form,
-            "access": rule,
-            "conflict": conflict,
-            "conflict_values": _values(conflict, form) if conflict is not None else [],
-            "changes": changes_of(instance),
-        },
-    )
 
 
 # --- pages -------------------------------------------------------------------------------
@@ -238,7 +142,7 @@ def cycle_create(request: HttpRequest, plan: str) -> HttpResponse:
     plan_obj = get_object_or_404(Plan, code=plan)
     participant = access.participant_of(request.user)
     allowed = bool(participant and participant.is_secretariat)
-    return _edit(
+    return edit_record(
         request,
         instance=Cycle(plan=plan_obj),
         rule=access.Access(view=allowed, edit=allowed),
@@ -253,7 +157,7 @@ def cycle_create(request: HttpRequest, plan: str) -> HttpResponse:
 @visible
 def cycle_edit(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     cycle = _cycle(request, plan, year)
-    return _edit(
+    return edit_record(
         request,
         instance=cycle,
         rule=access.cycle_access(request.user, cycle),
@@ -326,7 +230,7 @@ def report_edit(request: HttpRequest, plan: str, year: int, code: str) -> HttpRe
     cycle = _cycle(request, plan, year)
     project = get_object_or_404(Project.objects.select_related("body"), code=code)
     report = ProjectReport.objects.filter(cycle=cycle, project=project).first()
-    return _edit(
+    return edit_record(
         request,
         instance=report or ProjectReport(cycle=cycle, project=project),
         rule=access.report_access(request.user, cycle, project),
@@ -353,7 +257,7 @@ def self_evaluation_edit(
         if previous
         else None
     )
-    return _edit(
+    return edit_record(
         request,
         instance=evaluation or SelfEvaluation(cycle=cycle, measure=measure, body=body_obj),
         rule=access.self_evaluation_access(request.user, cycle, body_obj),
@@ -380,7 +284,7 @@ def member_evaluation_edit(request: HttpRequest, plan: str, year: int, number: s
     evaluation = MemberEvaluation.objects.filter(
         cycle=cycle, measure=measure, member=request.user
     ).first()
-    return _edit(
+    return edit_record(
         request,
         instance=evaluation or MemberEvaluation(cycle=cycle, measure=measure, member=request.user),
         rule=access.member_evaluation_access(request.user, cycle, request.user),
@@ -408,7 +312,7 @@ def committee_evaluation_edit(
         if access.is_insider(request.user)
         else MemberEvaluation.objects.none()
     )
-    return _edit(
+    return edit_record(
         request,
         instance=evaluation or CommitteeEvaluation(cycle=cycle, measure=measure),
         rule=rule,
@@ -473,7 +377,7 @@ def _project(request: HttpRequest, code: str) -> tuple[Project, access.Access]:
 def project_detail(request: HttpRequest, code: str) -> HttpResponse:
     project, rule = _project(request, code)
     if not rule.view:
-        return _deny(request)
+        return denied(request)
     reports = project.reports.select_related("cycle").order_by("-cycle__fiscal_year")
     return render(
         request,
@@ -494,7 +398,7 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
 def project_edit(request: HttpRequest, code: str) -> HttpResponse:
     project, rule = _project(request, code)
     participant = access.participant_of(request.user)
-    return _edit(
+    return edit_record(
         request,
         instance=project,
         rule=rule,
@@ -515,7 +419,7 @@ def project_create(request: HttpRequest, plan: str) -> HttpResponse:
     participant = access.participant_of(request.user)
     body = participant.body if participant and participant.is_staff_member else None
     draft = Project(plan=plan_obj, body=body or ImplementingBody.objects.first())
-    return _edit(
+    return edit_record(
         request,
         instance=draft,
         rule=access.project_access(request.user, draft),

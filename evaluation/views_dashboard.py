@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from evaluation import dashboard
 from evaluation.access import cycle_access, participant_of, plan_dashboard_access
 from evaluation.dashboard_cache import cached
-from evaluation.http import denied
+from evaluation.editing import denied
 from evaluation.models import Cycle
 from policies.models import Plan
 

@@ -104,6 +104,12 @@ def test_a_member_scores_and_the_chair_confirms_the_secretariats_draft(pages, ye
     expect(body_text).to_contain_text("参加につなげる橋渡しが弱い。")
     assert pages.problems(chair_page) == []
 
+    # The dashboard of the year shows the committee's rating for 1-1.
+    chair_page.goto("/dashboard/revised-2017/2021/")
+    row = chair_page.locator("tr.priority-row", has_text="1-1 市民活動のきっかけづくり").first
+    expect(row).to_contain_text("C")
+    assert pages.problems(chair_page) == []
+
 
 def test_a_second_person_saving_the_same_record_sees_the_conflict(pages, year):
     cycle, project, people = year

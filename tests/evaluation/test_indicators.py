@@ -114,7 +114,9 @@ def test_a_concurrent_edit_is_reported_and_keeps_both_versions(indicator):
     response = second.post(url, {"actual": "160", "target": "170", "version": "0"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "ほかの人が先に保存しました（保存されている内容: 実績値 150 / 目標値 －）" in html
+    assert "ほかの人がこの記録を保存しました" in html
+    saved = html[html.index('id="conflict"') : html.index("<form", html.index('id="conflict"'))]
+    assert "実績値" in saved and ">150" in saved  # the other person's saved values
     assert 'value="160"' in html  # the second person's input is still there
     assert 'name="version" value="1"' in html  # saving again now overwrites knowingly
     assert IndicatorValue.objects.get(indicator=indicator, fiscal_year=2020).actual == 150
