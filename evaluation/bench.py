@@ -66,6 +66,18 @@ PAGES: list[Page] = [
     ),
     Page("todo (secretariat)", lambda plan: reverse("evaluation:todo"), login=True),
     Page(
+        "評価表 print",
+        lambda plan: reverse(
+            "evaluation:sheet_print", kwargs={"plan": plan, "year": PUBLISHED_YEAR}
+        ),
+    ),
+    Page(
+        "評価表 xlsx",
+        lambda plan: reverse(
+            "evaluation:sheet_xlsx", kwargs={"plan": plan, "year": PUBLISHED_YEAR}
+        ),
+    ),
+    Page(
         "form: committee_evaluation",
         lambda plan: reverse(
             "evaluation:committee_evaluation",

@@ -1,4 +1,5 @@
-"""Caching of the dashboard's roll-ups, shared by every worker, invalidated on any save.
+"""Caching of the dashboard's roll-ups and the printed 評価表, shared by every worker,
+invalidated on any save.
 
 The cache is Django's database cache (``CACHES`` in settings), so every gunicorn worker
 and machine sees the same entries. Entries are keyed by a *generation* token; any save or
@@ -37,7 +38,8 @@ def _code_stamp() -> str:
     """A digest of the code and templates that render the cached pages: a deploy that
     changes them must not serve pages rendered by the old code from the shared cache."""
     app = Path(__file__).resolve().parent
-    files = [app / f"{name}.py" for name in ("dashboard", "rollups", "charts", "views_dashboard")]
+    names = ("dashboard", "rollups", "charts", "views_dashboard", "evaluation_table", "sheet_views")
+    files = [app / f"{name}.py" for name in names]
     files += sorted((settings.BASE_DIR / "templates" / "evaluation").glob("*.html"))
     digest = hashlib.sha1(usedforsecurity=False)
     for path in files:

@@ -5,11 +5,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from evaluation.access import cycle_access, sheet_import_access
+from evaluation.dashboard_cache import cached
 from evaluation.evaluation_table import build_table
 from evaluation.models import Cycle
 from evaluation.services import EditConflict
@@ -68,8 +71,19 @@ def _filename(cycle: Cycle, extension: str) -> str:
 def sheet_print(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     """The 評価表 for printing: A4 landscape, one 基本施策 per page group, no navigation."""
     cycle, _access = _cycle(request, plan, year)
-    table = build_table(cycle, with_previous_year=_with_previous(request))
-    return render(request, "evaluation/sheet_print.html", {"cycle": cycle, "table": table})
+    previous = _with_previous(request)
+    # The table is the same for everyone who may see it; it is rendered once per data
+    # generation (any save invalidates it, see dashboard_cache) and shared by all workers.
+    tables = cached(
+        ("sheet", cycle.pk, previous),
+        lambda: render_to_string(
+            "evaluation/_sheet_tables.html",
+            {"cycle": cycle, "table": build_table(cycle, with_previous_year=previous)},
+        ),
+    )
+    return render(
+        request, "evaluation/sheet_print.html", {"cycle": cycle, "tables": mark_safe(tables)}
+    )
 
 
 @require_GET
