@@ -64,17 +64,21 @@ def _phase_reason(cycle: Cycle, needed: str) -> str:
     }
 
 
+def _enters_for(participant: Participant | None, project: Project) -> bool:
+    """事業 and 実施状況 are entered by the project's 実施主体, or by the secretariat on a
+    body's behalf."""
+    return participant is not None and (
+        participant.is_secretariat
+        or (participant.is_staff_member and participant.body_id == project.body_id)
+    )
+
+
 def project_access(user: User | AnonymousUser, project: Project) -> Access:
     """事業: insiders view; staff of its 実施主体 (and the secretariat, who enters on a
     body's behalf) edit while the plan has a cycle in 実施状況入力."""
     if not is_insider(user):
         return DENIED
-    participant = participant_of(user)
-    own = participant is not None and (
-        participant.is_secretariat
-        or (participant.is_staff_member and participant.body_id == project.body_id)
-    )
-    if not own:
+    if not _enters_for(participant_of(user), project):
         return Access(view=True, reason=_("この事業を編集できるのは、担当の実施主体と事務局です。"))
     if not Cycle.objects.filter(plan_id=project.plan_id, phase=Phase.ENTRY).exists():
         return Access(
@@ -88,12 +92,7 @@ def report_access(user: User | AnonymousUser, cycle: Cycle, project: Project) ->
     base = cycle_access(user, cycle)
     if not base.view:
         return DENIED
-    participant = participant_of(user)
-    own = participant is not None and (
-        participant.is_secretariat
-        or (participant.is_staff_member and participant.body_id == project.body_id)
-    )
-    if not own:
+    if not _enters_for(participant_of(user), project):
         return Access(
             view=True, reason=_("この実施状況を入力できるのは、担当の実施主体と事務局です。")
         )

@@ -1,18 +1,17 @@
 """評価表 pages: print view, Excel and CSV downloads, and the import of staff's spreadsheets."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from evaluation.access import cycle_access, sheet_import_access
+from evaluation.access import sheet_import_access
 from evaluation.dashboard_cache import cached
+from evaluation.editing import refuse_hidden, visible_cycle
 from evaluation.evaluation_table import build_table
 from evaluation.models import Cycle
 from evaluation.services import EditConflict
@@ -29,35 +28,6 @@ from evaluation.sheet_import import (
 from evaluation.sheet_xlsx import xlsx_file
 
 
-def _cycle(request: HttpRequest, plan: str, year: int, access_function=cycle_access):
-    """The cycle, or the right refusal: the login page for anonymous visitors, else 403."""
-    cycle = get_object_or_404(
-        Cycle.objects.select_related("plan"), plan__code=plan, fiscal_year=year
-    )
-    access = access_function(request.user, cycle)
-    if not access.view:
-        if not request.user.is_authenticated:
-            raise _LoginRequired
-        raise PermissionDenied(access.reason)
-    return cycle, access
-
-
-class _LoginRequired(Exception):
-    pass
-
-
-def _login_on_refusal(view):
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except _LoginRequired:
-            return redirect_to_login(request.get_full_path())
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
 def _with_previous(request: HttpRequest) -> bool:
     return request.GET.get("previous") == "1"
 
@@ -67,10 +37,10 @@ def _filename(cycle: Cycle, extension: str) -> str:
 
 
 @require_GET
-@_login_on_refusal
+@refuse_hidden
 def sheet_print(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     """The 評価表 for printing: A4 landscape, one 基本施策 per page group, no navigation."""
-    cycle, _access = _cycle(request, plan, year)
+    cycle, _access = visible_cycle(request, plan, year)
     previous = _with_previous(request)
     # The table is the same for everyone who may see it; it is rendered once per data
     # generation (any save invalidates it, see dashboard_cache) and shared by all workers.
@@ -87,9 +57,9 @@ def sheet_print(request: HttpRequest, plan: str, year: int) -> HttpResponse:
 
 
 @require_GET
-@_login_on_refusal
+@refuse_hidden
 def sheet_xlsx(request: HttpRequest, plan: str, year: int) -> FileResponse:
-    cycle, _access = _cycle(request, plan, year)
+    cycle, _access = visible_cycle(request, plan, year)
     table = build_table(cycle, with_previous_year=_with_previous(request))
     return FileResponse(
         xlsx_file(table),
@@ -100,9 +70,9 @@ def sheet_xlsx(request: HttpRequest, plan: str, year: int) -> FileResponse:
 
 
 @require_GET
-@_login_on_refusal
+@refuse_hidden
 def sheet_csv(request: HttpRequest, plan: str, year: int) -> StreamingHttpResponse:
-    cycle, _access = _cycle(request, plan, year)
+    cycle, _access = visible_cycle(request, plan, year)
     table = build_table(cycle, with_previous_year=_with_previous(request))
     response = StreamingHttpResponse(
         (chunk.encode("utf-8") for chunk in write_csv(table)),
@@ -112,10 +82,10 @@ def sheet_csv(request: HttpRequest, plan: str, year: int) -> StreamingHttpRespon
     return response
 
 
-@_login_on_refusal
+@refuse_hidden
 def sheet_import(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     """Upload: parse and check the file, keep the result in the session, show the preview."""
-    cycle, access = _cycle(request, plan, year, sheet_import_access)
+    cycle, access = visible_cycle(request, plan, year, sheet_import_access)
     posted = request.method == "POST"
     form = SheetUploadForm(request.POST, request.FILES) if posted else SheetUploadForm()
     context = {"cycle": cycle, "access": access, "form": form}
@@ -134,10 +104,10 @@ def sheet_import(request: HttpRequest, plan: str, year: int) -> HttpResponse:
 
 
 @require_POST
-@_login_on_refusal
+@refuse_hidden
 def sheet_import_confirm(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     """Apply the previewed changes in one transaction, or nothing at all."""
-    cycle, access = _cycle(request, plan, year, sheet_import_access)
+    cycle, access = visible_cycle(request, plan, year, sheet_import_access)
     pending = load_pending(request.session, cycle, request.POST.get("token", ""))
     upload_url = reverse("evaluation:sheet_import", kwargs={"plan": plan, "year": year})
     if pending is None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from evaluation import access, measure_page, services
-from evaluation.editing import denied, edit_record
+from evaluation.editing import denied, edit_record, refuse_hidden, visible_cycle
 from evaluation.forms import (
     CommitteeEvaluationForm,
     ConfirmForm,
@@ -49,12 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _cycle(request: HttpRequest, plan: str, year: int) -> Cycle:
-    cycle = get_object_or_404(
-        Cycle.objects.select_related("plan__predecessor"), plan__code=plan, fiscal_year=year
-    )
-    if not access.cycle_access(request.user, cycle).view:
-        raise _NotVisible
-    return cycle
+    return visible_cycle(request, plan, year)[0]
 
 
 def _measure(cycle: Cycle, number: str) -> Measure:
@@ -63,24 +58,6 @@ def _measure(cycle: Cycle, number: str) -> Measure:
         basic_policy__plan_id=cycle.plan_id,
         number=number,
     )
-
-
-class _NotVisible(Exception):
-    pass
-
-
-def visible(view):
-    """Turn a hidden cycle into a login redirect (anonymous) or 403 (everyone else)."""
-
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except _NotVisible:
-            return denied(request)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
 
 
 # --- pages -------------------------------------------------------------------------------
@@ -114,7 +91,7 @@ def cycle_list(request: HttpRequest, plan: str) -> HttpResponse:
 
 
 @require_safe
-@visible
+@refuse_hidden
 def cycle_detail(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     cycle = _cycle(request, plan, year)
     measures = Measure.objects.of_plan(cycle.plan).select_related("basic_policy")
@@ -154,7 +131,7 @@ def cycle_create(request: HttpRequest, plan: str) -> HttpResponse:
     )
 
 
-@visible
+@refuse_hidden
 def cycle_edit(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     cycle = _cycle(request, plan, year)
     return edit_record(
@@ -170,7 +147,7 @@ def cycle_edit(request: HttpRequest, plan: str, year: int) -> HttpResponse:
 
 
 @require_POST
-@visible
+@refuse_hidden
 def cycle_move(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     cycle = _cycle(request, plan, year)
     rule = access.cycle_access(request.user, cycle)
@@ -201,7 +178,7 @@ def cycle_move(request: HttpRequest, plan: str, year: int) -> HttpResponse:
 
 
 @require_safe
-@visible
+@refuse_hidden
 def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> HttpResponse:
     """A 施策 in one year: 展開 → 事業 and 実施状況, self-evaluations, member scores and the
     committee's evaluation side by side, with last year's beside them. Individual member
@@ -225,7 +202,7 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
     )
 
 
-@visible
+@refuse_hidden
 def report_edit(request: HttpRequest, plan: str, year: int, code: str) -> HttpResponse:
     cycle = _cycle(request, plan, year)
     project = get_object_or_404(Project.objects.select_related("body"), code=code)
@@ -241,7 +218,7 @@ def report_edit(request: HttpRequest, plan: str, year: int, code: str) -> HttpRe
     )
 
 
-@visible
+@refuse_hidden
 def self_evaluation_edit(
     request: HttpRequest, plan: str, year: int, number: str, body: str
 ) -> HttpResponse:
@@ -276,7 +253,7 @@ def self_evaluation_edit(
 
 
 @login_required
-@visible
+@refuse_hidden
 def member_evaluation_edit(request: HttpRequest, plan: str, year: int, number: str) -> HttpResponse:
     """The logged-in member's own score and opinion (nobody edits another's)."""
     cycle = _cycle(request, plan, year)
@@ -296,7 +273,7 @@ def member_evaluation_edit(request: HttpRequest, plan: str, year: int, number: s
     )
 
 
-@visible
+@refuse_hidden
 def committee_evaluation_edit(
     request: HttpRequest, plan: str, year: int, number: str
 ) -> HttpResponse:
@@ -335,7 +312,7 @@ def committee_evaluation_edit(
 
 
 @require_POST
-@visible
+@refuse_hidden
 def committee_evaluation_confirm(
     request: HttpRequest, plan: str, year: int, number: str
 ) -> HttpResponse:
