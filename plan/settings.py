@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "csp",
     "policies",
     "evaluation",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -181,7 +182,7 @@ SHEET_IMPORT_MAX_BYTES = env_int("SHEET_IMPORT_MAX_MB", 5) * 1024 * 1024
 
 
 # Shared by every worker and machine (a per-process cache would go stale in the other
-# workers): the dashboard's roll-ups, invalidated on every save (evaluation.dashboard_cache).
+# workers): the dashboard's roll-ups, invalidated on every save (evaluation.page_cache).
 # `manage.py createcachetable` creates the table (make setup/run/bench do it).
 CACHES = {
     "default": {

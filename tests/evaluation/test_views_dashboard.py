@@ -5,8 +5,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evaluation.models import CommitteeEvaluation, Cycle, Phase, Project, ProjectReport
-from evaluation.scale_data import generate
 from evaluation.services import record_save
+from ops.scale_data import generate
 from tests.factories import (
     CommitteeEvaluationFactory,
     CycleFactory,
@@ -218,13 +218,13 @@ def test_the_floor_page_renders_the_base_template_without_plan_data(
 
 
 def test_cache_keys_change_with_the_code_that_renders_the_pages(monkeypatch):
-    from evaluation import dashboard_cache
+    from evaluation import page_cache
 
     built = []
-    dashboard_cache.cached(("probe",), lambda: built.append(1) or "old")
-    assert dashboard_cache.cached(("probe",), lambda: "never") == "old"
-    monkeypatch.setattr(dashboard_cache, "CODE_STAMP", "another-deploy")
-    assert dashboard_cache.cached(("probe",), lambda: "new") == "new"
+    page_cache.cached(("probe",), lambda: built.append(1) or "old")
+    assert page_cache.cached(("probe",), lambda: "never") == "old"
+    monkeypatch.setattr(page_cache, "CODE_STAMP", "another-deploy")
+    assert page_cache.cached(("probe",), lambda: "new") == "new"
 
 
 def test_a_superuser_without_a_role_sees_an_unpublished_year(client, scale_plan):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-# Scale data: 2017–2020 are 公開, 2021 is in 委員会評価 (see evaluation.scale_data).
+# Scale data: 2017–2020 are 公開, 2021 is in 委員会評価 (see ops.scale_data).
 PUBLISHED_YEAR = 2020
 OPEN_YEAR = 2021
 

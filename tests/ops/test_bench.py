@@ -5,8 +5,8 @@ import json
 import pytest
 from django.core.management import call_command
 
-from evaluation import bench
-from evaluation.scale_data import generate
+from ops import bench
+from ops.scale_data import generate
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8123/floor/
   2 threads and 8 connections

@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from evaluation import bench
+from ops import bench
 
 BENCH_USER = "bench-secretariat"
 
