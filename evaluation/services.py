@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluation.models import PHASES, CommitteeEvaluation, Cycle
+from policies.kana import normalize_text_fields
 
 
 class EditConflict(Exception):
@@ -57,6 +58,7 @@ def record_save(
         # It was deleted meanwhile; saving would resurrect it silently.
         raise EditConflict(instance)
     instance.version = expected_version + 1
+    normalize_text_fields(instance)  # ｶﾅ → カナ, whoever writes (forms, imports)
     instance.full_clean()
     instance._history_user = user
     try:
