@@ -24,7 +24,7 @@ from evaluation.models import (
     Phase,
     Project,
 )
-from policies.models import ImplementingBody, Measure
+from policies.models import ImplementingBody, Measure, Plan
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,22 @@ def project_access(user: User | AnonymousUser, project: Project) -> Access:
     if not Cycle.objects.filter(plan_id=project.plan_id, phase=Phase.ENTRY).exists():
         return Access(
             view=True, reason=_("実施状況入力の段階の年度がないため、事業は編集できません。")
+        )
+    return Access(view=True, edit=True)
+
+
+def plan_projects_access(user: User | AnonymousUser, plan: Plan) -> Access:
+    """The 事業 of a plan (事業一覧) and registering a new one: insiders view; body staff
+    (for their own 実施主体) and the secretariat register while the plan has a cycle in
+    実施状況入力, as for editing a 事業."""
+    if not is_insider(user):
+        return DENIED
+    participant = participant_of(user)
+    if not (participant and (participant.is_secretariat or participant.is_staff_member)):
+        return Access(view=True, reason=_("事業を登録できるのは、実施主体の担当者と事務局です。"))
+    if not Cycle.objects.filter(plan_id=plan.pk, phase=Phase.ENTRY).exists():
+        return Access(
+            view=True, reason=_("実施状況入力の段階の年度がないため、事業は登録できません。")
         )
     return Access(view=True, edit=True)
 

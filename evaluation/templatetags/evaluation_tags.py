@@ -1,6 +1,8 @@
+from urllib.parse import urlencode
+
 from django import template
 
-from evaluation.models import Cycle, Phase
+from evaluation.models import Cycle, Phase, ReportStatus
 
 register = template.Library()
 
@@ -23,3 +25,21 @@ def person(user) -> str:
     if user is None or user == "":
         return "（システム）"
     return user.get_full_name() or user.get_username()
+
+
+@register.simple_tag(takes_context=True)
+def next_here(context) -> str:
+    """``href="{% url … %}?{% next_here %}"``: a link that opens a form carries the page it
+    was opened from, so that saving comes back here (``editing.edit_record`` checks it)."""
+    return urlencode({"next": context["request"].get_full_path()})
+
+
+@register.filter
+def report_status(value: str) -> str:
+    """{{ "partial"|report_status }} → 一部実施"""
+    return ReportStatus(value).label
+
+
+@register.filter
+def active_in(project, fiscal_year: int) -> bool:
+    return project.is_active_in(fiscal_year)
