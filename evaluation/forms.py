@@ -161,7 +161,9 @@ class FiscalYearField(forms.CharField):
         if text in self.empty_values:
             return None
         if len(text) > 20:
-            raise forms.ValidationError(_("年度は20文字以内で入力してください。"), code="max_length")
+            raise forms.ValidationError(
+                _("年度は20文字以内で入力してください。"), code="max_length"
+            )
         try:
             return parse_fiscal_year(text)
         except ValueError as error:

@@ -59,7 +59,9 @@ def parse_fiscal_year(text: str | int) -> int:
     typed = unicodedata.normalize("NFKC", text).strip().upper()
     match = _TYPED_YEAR.fullmatch(typed)
     if not match:
-        raise ValueError(f"「{text}」は年度として読めません。2021、令和3、R3 のように入力してください。")
+        raise ValueError(
+            f"「{text}」は年度として読めません。2021、令和3、R3 のように入力してください。"
+        )
     if match["western"]:
         return int(match["western"])
     number = 1 if match["n"] == "元" else int(match["n"])
@@ -67,5 +69,7 @@ def parse_fiscal_year(text: str | int) -> int:
         raise ValueError(f"「{text}」という年はありません。")
     year = _ERA_OFFSETS[match["era"]] + number
     if match["paren"] and int(match["paren"]) != year:
-        raise ValueError(f"「{text}」は和暦と西暦が合っていません（{era_label(year)}は{year}年度）。")
+        raise ValueError(
+            f"「{text}」は和暦と西暦が合っていません（{era_label(year)}は{year}年度）。"
+        )
     return year
