@@ -209,10 +209,11 @@ class CycleForm(VersionedForm):
         if not self.instance.pk and typed != str(year):
             # Say how the 和暦 was read, while the form is still on screen.
             self.typed_year = typed
-            self.fields["fiscal_year"].help_text = _("「%(typed)s」は %(year)s です。") % {
+            understood = _("「%(typed)s」は %(year)s です。") % {
                 "typed": typed,
                 "year": wareki(year),
             }
+            self["fiscal_year"].help_text = understood  # the bound field keeps its own copy
         return year
 
     def clean(self):
