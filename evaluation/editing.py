@@ -9,6 +9,7 @@ page of this site; else the record's own page. Always with a message naming what
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from evaluation import services
 from evaluation.access import Access, denied
 from evaluation.history import changes_of
+from evaluation.numbers import plain_number
 from evaluation.templatetags.evaluation_tags import person
 
 
@@ -33,6 +35,8 @@ def _values(record, form) -> list[tuple[str, str]]:
             text = "、".join(str(item) for item in getattr(record, name).all())
         elif field.choices:
             text = getattr(record, f"get_{name}_display")()
+        elif isinstance(field, models.DecimalField):
+            text = plain_number(getattr(record, name))  # 275, not 275.00
         else:
             value = getattr(record, name)
             text = "" if value is None else str(value)

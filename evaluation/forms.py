@@ -19,6 +19,7 @@ from evaluation.models import (
     ProjectReport,
     SelfEvaluation,
 )
+from evaluation.numbers import typed_number
 from policies.fiscal_years import parse_fiscal_year, wareki
 from policies.models import Initiative, Plan, RatingLevel
 
@@ -275,3 +276,9 @@ class IndicatorValueForm(VersionedForm):
     class Meta:
         model = IndicatorValue
         fields = ["actual", "target"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self._meta.fields:  # 275, not the stored 275.00
+            if self.initial.get(name) is not None:
+                self.initial[name] = typed_number(self.initial[name])

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django import template
 
 from evaluation.models import Cycle, Phase, ReportStatus
+from evaluation.numbers import plain_number
 
 register = template.Library()
 
@@ -43,3 +44,9 @@ def report_status(value: str) -> str:
 @register.filter
 def active_in(project, fiscal_year: int) -> bool:
     return project.is_active_in(fiscal_year)
+
+
+@register.filter
+def number(value) -> str:
+    """{{ 275.00|number }} → 275, {{ 275.5|number }} → 275.5, {{ 1234|number }} → 1,234"""
+    return plain_number(value)

@@ -127,7 +127,7 @@ def test_a_second_person_saving_the_same_record_sees_the_conflict(pages, year):
     second.get_by_label("実施状況").select_option(label="一部実施")
     second.get_by_label("実施内容").fill("事務局が入力した内容")
     second.get_by_role("button", name="保存する").click()
-    expect(second.locator("main form")).to_contain_text("ほかの人がこの記録を保存しました")
+    expect(second.locator("main form")).to_contain_text("さんがこの記録を保存しました")
     expect(second.locator("#conflict")).to_contain_text("担当者が入力した内容")
     expect(second.get_by_label("実施内容")).to_have_value("事務局が入力した内容")
     assert ProjectReport.objects.get().activities == "担当者が入力した内容"

@@ -8,13 +8,11 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
-
-from evaluation.models import ProjectReport
-from tests.evaluation.test_access_matrix import MATRIX, SAVED
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from evaluation.models import Role
+from evaluation.models import ProjectReport, Role
+from tests.evaluation.test_access_matrix import MATRIX, SAVED
 from tests.factories import ParticipantFactory, ProjectReportFactory, UserFactory
 
 EDIT_FORMS = sorted(

@@ -265,3 +265,14 @@ def test_a_rolled_back_save_does_not_invalidate(scale_plan, django_capture_on_co
 def test_the_dashboard_pages_refuse_posts(client, scale_plan):
     assert client.post(year_url("scale-k1", 2020)).status_code == 405
     assert client.post(trends_url("scale-k1")).status_code == 405
+
+
+def test_measures_keep_the_plans_order_with_priority_measures_marked_not_moved(client):
+    CycleFactory(fiscal_year=2020, phase=Phase.PUBLISHED)
+    for url in [year_url("revised-2017", 2020), trends_url("revised-2017")]:
+        html = client.get(url).content.decode()
+        table = html[html.find("基本施策2 ") :]
+        positions = [table.find(f">{n} ") for n in ["2-1", "2-2", "2-3", "2-4", "2-5", "2-6"]]
+        assert -1 not in positions and positions == sorted(positions), url
+        assert "重点施策" in table[positions[3] : positions[4]], url  # 2-4 is marked
+        assert "重点施策" not in table[positions[0] : positions[3]], url
