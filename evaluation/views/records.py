@@ -153,6 +153,11 @@ def committee_evaluation_edit(
             "opinions": opinions,
             "evaluation": evaluation,
             "confirm": access.committee_confirmation_access(request.user, cycle, evaluation),
+            # Why the draft cannot be edited concerns the secretariat who drafts it; the
+            # chair and members see only what applies to them (confirming, the result).
+            "hide_reason": not getattr(
+                access.participant_of(request.user), "is_secretariat", False
+            ),
         },
         form_kwargs={"plan": cycle.plan},
     )
