@@ -83,7 +83,10 @@ def line_chart(
 
     ``series`` holds (label, css, value by year, tooltip by year); a year without a value
     breaks the line. ``unplotted`` puts a text mark (e.g. － for 評価不能) on the axis for
-    a series' years that have a record but no value."""
+    a series' years that have a record but no value. The axis runs through every year
+    from the first to the last, so a year without data is a visible gap, not a shorter step.
+    """
+    years = list(range(min(years), max(years) + 1)) if years else []
     width = line_width(len(years))
     lines = []
     for label, css, values, tips in series:

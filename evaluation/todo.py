@@ -124,7 +124,7 @@ def _staff_sections(cycle: Cycle, body: ImplementingBody) -> list[TodoSection]:
                     TodoItem(
                         f"{m.number} {m.title}",
                         _url("self_evaluation", cycle, number=m.number, body=body.code),
-                        m.evaluated or "",
+                        _("評価 %(code)s") % {"code": m.evaluated} if m.evaluated else "",
                     ),
                 )
                 for m in measures
@@ -153,7 +153,9 @@ def _member_section(cycle: Cycle, user: User) -> TodoSection:
                     TodoItem(
                         f"{m.number} {m.title}",
                         _url("member_evaluation", cycle, number=m.number),
-                        (m.rating or NO_RATING) if m.scored else "",
+                        (_("評価 %(code)s") % {"code": m.rating} if m.rating else NO_RATING)
+                        if m.scored
+                        else "",
                     ),
                 )
                 for m in measures

@@ -57,6 +57,16 @@ def test_many_years_widen_the_chart_instead_of_dropping_or_crowding_labels():
     assert c.width == 538 and c.right_edge == 512
 
 
+def test_years_without_data_keep_their_place_and_label_on_the_axis():
+    c = chart({2016: 3, 2020: 2, 2021: 2}, years=[2016, 2020, 2021])
+    assert [era for _x, era, _w in c.x_ticks] == [
+        "平成28", "平成29", "平成30", "令和元", "令和2", "令和3",
+    ]  # fmt: skip
+    [series] = c.series
+    assert len(series.dots) == 3
+    assert series.segments == ["252.0,86.7 304.0,86.7"]  # 2016 stands alone: no data between
+
+
 def test_a_single_year_is_one_point_in_the_middle():
     [series] = chart({2021: 2}, years=[2021]).series
     assert [(x, y) for x, y, _tip in series.dots] == [(169.0, 86.7)]

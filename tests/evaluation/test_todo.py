@@ -112,7 +112,7 @@ def test_what_staff_have_entered_stays_listed_under_finished_with_links(world, l
         ("市民活動入門講座", "/cycles/revised-2017/2021/projects/city-001/report/", "一部実施")
     ]
     assert [(i.label, i.detail) for i in evaluations.finished] == [
-        ("1-1 市民活動のきっかけづくり", "B")
+        ("1-1 市民活動のきっかけづくり", "評価 B")
     ]
     html = login(world.users["staff_a"]).get(TODO).content.decode()
     assert "入力済み（1件）" in html
@@ -132,7 +132,7 @@ def test_a_members_scored_measures_stay_listed_with_their_rating(world):
     section = todo_for(world.users["member"]).sections[0]
     assert [(i.label, i.detail) for i in section.finished] == [
         ("1-1 市民活動のきっかけづくり", "評価なし"),
-        ("2-4 市民活動に関する学びの機会の提供", "B"),
+        ("2-4 市民活動に関する学びの機会の提供", "評価 B"),
     ]
     assert len(section.items) == 10
 
