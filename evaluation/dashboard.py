@@ -2,6 +2,7 @@
 (geometry). The views call one function here per page and cache what it returns."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -112,13 +113,16 @@ def year_context(cycle: Cycle, audience: str) -> dict:
 def _link_missing(progress: rollups.EntryProgress, cycle: Cycle) -> None:
     """Links for the secretariat to each missing record's page."""
     plan, year = cycle.plan.code, cycle.fiscal_year
+    # A form opened from here comes back here after saving (see editing.edit_record).
+    back = urlencode({"next": reverse("evaluation:dashboard", kwargs={"plan": plan, "year": year})})
     for kind, line in progress.all_lines():
         shown = line.missing[:MISSING_SHOWN]
         if kind == "report":
             line.links = [
                 (
                     label,
-                    reverse("evaluation:report", kwargs={"plan": plan, "year": year, "code": key}),
+                    reverse("evaluation:report", kwargs={"plan": plan, "year": year, "code": key})
+                    + f"?{back}",
                 )
                 for label, key in shown
             ]

@@ -150,3 +150,25 @@ def test_a_long_list_is_paged(projects, login):
 @pytest.mark.django_db
 def test_the_public_is_asked_to_log_in(client):
     assert client.get(LIST)["Location"].startswith("/login/")
+
+
+def test_hostile_query_strings_are_refused_as_form_errors_not_server_errors(projects, login):
+    client = login(projects.users["member"])
+    for query in [
+        {"q": "x" * 5000},
+        {"initiative": "'; DROP TABLE x"},
+        {"year": "1900"},
+        {"department": "<script>"},
+        {"page": "-1"},
+        {"page": "abc"},
+        {"q": "%_\\"},
+    ]:
+        response = client.get(LIST, query)
+        assert response.status_code == 200, query
+        assert "<script>" not in response.content.decode().split("<main")[1], query
+    assert names(client.get(LIST, {"q": "%_"})) == []  # LIKE wildcards are literal
+
+
+def test_the_project_page_leads_back_to_the_list(projects, login):
+    html = login(projects.users["member"]).get("/projects/city-001/").content.decode()
+    assert '<a href="/plans/revised-2017/projects/">事業一覧</a>' in html
