@@ -1,4 +1,5 @@
-"""Half-width katakana (半角カナ) to full-width, and nothing else.
+"""Half-width katakana (半角カナ) to full-width, and nothing else (applied by
+``evaluation.models.Versioned.save``, so every writer stores the same spelling).
 
 Full NFKC would also turn ① into 1 and full-width brackets （） into ASCII, which changes
 what people wrote; only the JIS X 0201 katakana block (U+FF61–U+FF9F: ｶﾀｶﾅ, ｰ, ｡｢｣､･ and

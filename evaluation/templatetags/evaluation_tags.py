@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django import template
 
-from evaluation.models import Cycle, Phase, ReportStatus
+from evaluation.models import Cycle, Phase, ReportStatus, display_name
 from evaluation.numbers import plain_number
 
 register = template.Library()
@@ -25,7 +25,7 @@ def person(user) -> str:
     """A user's display name: full name, else username; （システム） for changes without one."""
     if user is None or user == "":
         return "（システム）"
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 @register.simple_tag(takes_context=True)

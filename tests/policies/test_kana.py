@@ -33,3 +33,12 @@ def test_every_text_field_of_a_record_is_converted():
         "①パソコン",
         "x",
     )
+
+
+@pytest.mark.django_db
+def test_every_writer_stores_full_width_because_the_base_model_converts_on_save():
+    from tests.factories import ProjectFactory
+
+    project = ProjectFactory(name="ｺﾐｭﾆﾃｨ講座", summary="①ﾎﾞﾗﾝﾃｨｱ（ｶﾌｪ）")
+    project.refresh_from_db()
+    assert (project.name, project.summary) == ("コミュニティ講座", "①ボランティア（カフェ）")
