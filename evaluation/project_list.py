@@ -77,7 +77,8 @@ class ProjectFilterForm(forms.Form):
         if data.get("department"):
             projects = projects.filter(department=data["department"])
         if data.get("initiative"):
-            projects = projects.serving(data["initiative"])
+            # A 再掲 item is its original: the 事業 serving the original serve it too.
+            projects = projects.filter(initiatives=data["initiative"].source)
         if data.get("year"):
             projects = projects.active_in(data["year"])
         return projects

@@ -188,7 +188,7 @@ def test_the_indicator_list_query_count_is_pinned(indicator, django_assert_num_q
     client.get(LIST)
     # session, user, participant, plan, published?, values, indicators, plan switcher,
     # the session's refresh and the request's savepoint pair
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         assert client.get(LIST).status_code == 200
 
 
