@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from evaluation import services
 from evaluation.access import Access, denied
 from evaluation.history import changes_of
+from evaluation.models import display_name
 from evaluation.numbers import plain_number
-from evaluation.templatetags.evaluation_tags import person
 
 
 def _values(record, form) -> list[tuple[str, str]]:
@@ -79,7 +79,8 @@ def conflict_notice(record, user) -> tuple[str, str]:
             % {"when": when},
             _("別のタブまたは別の画面で、あなた自身が保存した内容（%(when)s）") % {"when": when},
         )
-    who = person(last.history_user) if last is not None else _("ほかの人")
+    saver = last.history_user if last is not None else None
+    who = display_name(saver) if saver is not None else _("ほかの人")
     return (
         _(
             "あなたが編集している間に、%(who)sさんがこの記録を保存しました（%(when)s）。"
