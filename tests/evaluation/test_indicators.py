@@ -194,10 +194,10 @@ def test_the_indicator_list_query_count_is_pinned(indicator, django_assert_num_q
 
 def test_each_entry_link_names_the_indicator_and_year_for_screen_readers(indicator):
     html = logged_in(secretariat()).get(LIST).content.decode()
-    assert html.count('<span class="visually-hidden">市民活動団体の登録数 ') == 5
+    assert html.count('aria-label="市民活動団体の登録数 ') == 5
     assert (
-        f'href="{value_url(indicator, 2020)}?next=%2Findicators%2Frevised-2017%2F">'
-        '<span class="visually-hidden">市民活動団体の登録数 令和2年度を</span>入力</a>' in html
+        f'href="{value_url(indicator, 2020)}?next=%2Findicators%2Frevised-2017%2F"'
+        ' aria-label="市民活動団体の登録数 令和2年度を入力">入力</a>' in html
     )
 
 
