@@ -54,7 +54,7 @@ def _cycle(request: HttpRequest, plan: str, year: int) -> Cycle:
 
 def _measure(cycle: Cycle, number: str) -> Measure:
     return get_object_or_404(
-        Measure.objects.select_related("basic_policy", "predecessor"),
+        Measure.objects.select_related("basic_policy"),
         basic_policy__plan_id=cycle.plan_id,
         number=number,
     )

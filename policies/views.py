@@ -28,12 +28,12 @@ def measure_detail(request: HttpRequest, plan: str, number: str) -> HttpResponse
     initiatives = Initiative.objects.select_related(f"original__{with_plan}").prefetch_related(
         Prefetch("relistings", queryset=Initiative.objects.select_related(with_plan))
     )
+    lineage = Measure.objects.in_lineage_order()
     measure = get_object_or_404(
-        Measure.objects.select_related(
-            "basic_policy__plan", "predecessor__basic_policy__plan"
-        ).prefetch_related(
+        Measure.objects.select_related("basic_policy__plan").prefetch_related(
             Prefetch("initiatives", queryset=initiatives),
-            Prefetch("successors", queryset=Measure.objects.select_related("basic_policy__plan")),
+            Prefetch("predecessors", queryset=lineage),
+            Prefetch("successors", queryset=lineage),
         ),
         basic_policy__plan__code=plan,
         number=number,
