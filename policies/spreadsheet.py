@@ -1,0 +1,194 @@
+"""Reading an uploaded Excel (.xlsx) or CSV file as rows of text, within fixed bounds.
+
+No input may exhaust the server: the file's size, the zip's unpacked sizes (checked in
+the zip's directory before anything is parsed), the number of shared strings, the sheet's
+declared range, the rows, the columns and each cell's length are all bounded, and every
+refusal says why in Japanese. The workbook is streamed (openpyxl ``read_only``) and the
+rows are never padded beyond the columns asked for.
+"""
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from openpyxl.utils.cell import range_boundaries
+
+NOT_A_SPREADSHEET = "Excel（.xlsx）または CSV（.csv）のファイルではありません。"
+
+
+class SpreadsheetRejected(Exception):
+    """The file cannot be read; ``errors`` says why, in Japanese."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Bounds:
+    max_bytes: int  # the uploaded file
+    max_rows: int
+    max_columns: int
+    max_cell_chars: int
+    max_unpacked_bytes: int = 32 * 1024 * 1024  # all parts of an xlsx, unzipped
+    max_zip_members: int = 200
+    max_shared_strings: int = 100_000
+
+
+def read_rows(name: str, data: bytes, bounds: Bounds) -> list[list[str]]:
+    """The file's rows as lists of text (trailing empty cells dropped), numbered from 1."""
+    if len(data) > bounds.max_bytes:
+        raise SpreadsheetRejected(
+            [
+                f"ファイルが大きすぎます（{len(data):,} バイト）。上限は {bounds.max_bytes:,} バイトです。"
+            ]
+        )
+    lowered = (name or "").lower()
+    if lowered.endswith(".xlsx"):
+        rows = _xlsx_rows(data, bounds)
+    elif lowered.endswith(".csv"):
+        rows = _csv_rows(data, bounds)
+    else:
+        raise SpreadsheetRejected([NOT_A_SPREADSHEET])
+    errors = []
+    for number, row in enumerate(rows, start=1):
+        for column, cell in enumerate(row, start=1):
+            if len(cell) > bounds.max_cell_chars:
+                errors.append(
+                    f"{number}行目 {column}列目: 文字が多すぎます（{len(cell):,} 文字。上限は {bounds.max_cell_chars:,} 文字）。"
+                )
+    if errors:
+        raise SpreadsheetRejected(errors[:20])
+    return rows
+
+
+def text_of(value) -> str:
+    """A cell as text: whole numbers without ".0", nothing for an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def _trimmed(cells) -> list[str]:
+    row = [text_of(v) for v in cells]
+    while row and row[-1] == "":
+        row.pop()
+    return row
+
+
+def _too_many_rows(bounds: Bounds) -> SpreadsheetRejected:
+    return SpreadsheetRejected(
+        [
+            f"行が多すぎます。上限は {bounds.max_rows:,} 行です（空の行も数えます。不要な行は削除してください）。"
+        ]
+    )
+
+
+def _check_zip(data: bytes, bounds: Bounds) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise SpreadsheetRejected([NOT_A_SPREADSHEET]) from None
+    with archive:
+        if len(members) > bounds.max_zip_members:
+            raise SpreadsheetRejected(["ファイルの中身の部品が多すぎます。"])
+        # zipfile never returns more than a member's declared size, so these bound the parse.
+        unpacked = sum(m.file_size for m in members)
+        if unpacked > bounds.max_unpacked_bytes:
+            raise SpreadsheetRejected(
+                [
+                    f"展開後の大きさが上限を超えます（{unpacked:,} バイト。上限は {bounds.max_unpacked_bytes:,} バイト）。"
+                ]
+            )
+        names = {m.filename for m in members}
+        if "xl/sharedStrings.xml" in names:
+            count = 0
+            with archive.open("xl/sharedStrings.xml") as part:
+                while chunk := part.read(1 << 20):
+                    count += chunk.count(b"<si>") + chunk.count(b"<si ")
+                    if count > bounds.max_shared_strings:
+                        raise SpreadsheetRejected(
+                            [f"文字列の数が多すぎます（上限は {bounds.max_shared_strings:,} 個）。"]
+                        )
+
+
+DIMENSION = re.compile(r"^\$?[A-Z]{1,3}\$?\d+(:\$?[A-Z]{1,3}\$?\d+)?$")
+
+
+def _xlsx_rows(data: bytes, bounds: Bounds) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    _check_zip(data, bounds)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds (zip, XML, key errors) for non-xlsx data
+        raise SpreadsheetRejected([NOT_A_SPREADSHEET]) from None
+    try:
+        sheet = workbook.worksheets[0]
+        declared = sheet.calculate_dimension(force=False) if sheet.max_row else None
+        if declared and DIMENSION.match(declared):
+            _min_col, _min_row, max_col, max_row = range_boundaries(declared)
+            if (max_row or 0) > bounds.max_rows or (max_col or 0) > bounds.max_columns:
+                raise SpreadsheetRejected(
+                    [
+                        f"シートの範囲（{declared}）が大きすぎます。上限は {bounds.max_rows:,} 行 × "
+                        f"{bounds.max_columns} 列です。使っていない行・列を削除してください。"
+                    ]
+                )
+        # Ignore the declared range from here on: rows are read as they are stored, and
+        # never padded beyond max_columns (a row is cut there, see the check below).
+        sheet.reset_dimensions()
+        rows = []
+        for cells in sheet.iter_rows(max_col=bounds.max_columns + 1, values_only=True):
+            if len(rows) >= bounds.max_rows:
+                raise _too_many_rows(bounds)
+            rows.append(_trimmed(cells))
+    except SpreadsheetRejected:
+        raise
+    except Exception:
+        raise SpreadsheetRejected([NOT_A_SPREADSHEET]) from None
+    finally:
+        workbook.close()
+    _check_columns(rows, bounds)
+    return rows
+
+
+def _check_columns(rows: list[list[str]], bounds: Bounds) -> None:
+    for number, row in enumerate(rows, start=1):
+        if len(row) > bounds.max_columns:
+            raise SpreadsheetRejected(
+                [f"{number}行目: 列が多すぎます（上限は {bounds.max_columns} 列）。"]
+            )
+
+
+def _csv_rows(data: bytes, bounds: Bounds) -> list[list[str]]:
+    if b"\x00" in data:
+        raise SpreadsheetRejected([NOT_A_SPREADSHEET])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            # Japanese Excel's 「CSV（コンマ区切り）」 saves in Shift_JIS (cp932).
+            text = data.decode("cp932")
+        except UnicodeDecodeError:
+            raise SpreadsheetRejected([NOT_A_SPREADSHEET]) from None
+    rows = []
+    try:
+        for cells in csv.reader(io.StringIO(text, newline="")):
+            if len(rows) >= bounds.max_rows:
+                raise _too_many_rows(bounds)
+            if len(cells) > bounds.max_columns:
+                # Keep the cells up to the bound plus one, so the column check reports it.
+                cells = cells[: bounds.max_columns + 1]
+            rows.append(_trimmed(cells))
+    except csv.Error:
+        raise SpreadsheetRejected([NOT_A_SPREADSHEET]) from None
+    _check_columns(rows, bounds)
+    return rows
