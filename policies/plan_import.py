@@ -61,6 +61,7 @@ TRUE_MARKS = {PRIORITY_MARK, "◯", "〇", "●", "1", "はい", "重点", "重�
 FALSE_MARKS = {"", "0", "いいえ", "FALSE", "false", "×", "-", "－"}
 LIST_SPLIT = re.compile(r"[、,，\s]+")
 PLAN_CODE = re.compile(r"^[-a-zA-Z0-9_]{1,50}$")
+SKIPPED = "skipped"  # a section whose header (or repetition) was refused
 INITIATIVE_REF = re.compile(r"^(?P<measure>.+?)(?:-(?P<digit>\d{1,2})|(?P<circled>[①-⑳]))$")
 
 
@@ -175,7 +176,7 @@ def _sections(rows: list[list[str]], errors: list[str]) -> dict[str, list[tuple[
         if first in SECTIONS and not any(c.strip() for c in cells[1:]):
             if first in sections:
                 errors.append(f"{line}行目: 「{first}」が2回あります。1回にまとめてください。")
-                current = None
+                current = SKIPPED
                 continue
             current, expect_header = first, True
             sections[current] = []
@@ -191,8 +192,10 @@ def _sections(rows: list[list[str]], errors: list[str]) -> dict[str, list[tuple[
                 errors.append(
                     f"{line}行目: 「{current}」の列見出しが違います。「{'、'.join(HEADERS[current])}」の順に並べてください。"
                 )
-                current = None
+                current = SKIPPED  # its rows cannot be read; the header error says why
             expect_header = False
+            continue
+        if current == SKIPPED:
             continue
         width = len(HEADERS[current])
         if len(cells) > width:
@@ -395,7 +398,9 @@ def _tree(
             errors,
             what,
         )
-        _same(measure, "is_priority", mark in TRUE_MARKS, line, "重点施策", errors, what)
+        # A blank 重点施策 on a later row of the 施策 repeats the first; "×" or "0" says no.
+        flag = (mark in TRUE_MARKS) if mark else None
+        _same(measure, "is_priority", flag, line, "重点施策", errors, what)
         lineage = sorted({_norm(p) for p in LIST_SPLIT.split(row["前計画の施策"]) if _norm(p)})
         _same(measure, "predecessors", lineage or None, line, "前計画の施策", errors, what)
         title, description, original = (
@@ -533,6 +538,18 @@ class Preview:
 
     def count(self, action: str) -> int:
         return sum(1 for c in self.changes if c.action == action)
+
+    @property
+    def count_created(self) -> int:
+        return self.count("create")
+
+    @property
+    def count_changed(self) -> int:
+        return self.count("change")
+
+    @property
+    def count_same(self) -> int:
+        return self.count("same")
 
     @property
     def levels(self) -> list[tuple[str, list[Change], int]]:
