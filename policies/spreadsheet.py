@@ -108,6 +108,9 @@ def _check_zip(data: bytes, bounds: Bounds) -> None:
                 ]
             )
         names = {m.filename for m in members}
+        for name in sorted(names):
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                _check_sheet_part(archive, name, bounds)
         if "xl/sharedStrings.xml" in names:
             count = 0
             with archive.open("xl/sharedStrings.xml") as part:
@@ -117,6 +120,35 @@ def _check_zip(data: bytes, bounds: Bounds) -> None:
                         raise SpreadsheetRejected(
                             [f"文字列の数が多すぎます（上限は {bounds.max_shared_strings:,} 個）。"]
                         )
+
+
+ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
+CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
+
+
+def _check_sheet_part(archive: zipfile.ZipFile, name: str, bounds: Bounds) -> None:
+    """Count rows and cells in the sheet's XML before openpyxl parses it: openpyxl reads a
+    whole sheet without a declared range just to look for one, and builds each row's
+    cells before they can be cut."""
+    rows = cells = 0
+    tail = b""
+    with archive.open(name) as part:
+        while chunk := part.read(1 << 20):
+            # Keep a tag split between two chunks whole, and count it once.
+            data = tail + chunk
+            cut = max(0, len(data) - 16)
+            rows += len(ROW_TAG.findall(data, 0, cut))
+            cells += len(CELL_TAG.findall(data, 0, cut))
+            tail = data[cut:]
+            if rows > bounds.max_rows:
+                raise _too_many_rows(bounds)
+            if cells > bounds.max_rows * bounds.max_columns:
+                raise SpreadsheetRejected(
+                    [f"セルが多すぎます（上限は {bounds.max_rows * bounds.max_columns:,} 個）。"]
+                )
+    rows += len(ROW_TAG.findall(tail))
+    if rows > bounds.max_rows:
+        raise _too_many_rows(bounds)
 
 
 DIMENSION = re.compile(r"^\$?[A-Z]{1,3}\$?\d+(:\$?[A-Z]{1,3}\$?\d+)?$")
@@ -160,12 +192,14 @@ def _xlsx_rows(data: bytes, bounds: Bounds) -> list[list[str]]:
     return rows
 
 
+def _too_many_columns(line: int, bounds: Bounds) -> SpreadsheetRejected:
+    return SpreadsheetRejected([f"{line}行目: 列が多すぎます（上限は {bounds.max_columns} 列）。"])
+
+
 def _check_columns(rows: list[list[str]], bounds: Bounds) -> None:
     for number, row in enumerate(rows, start=1):
         if len(row) > bounds.max_columns:
-            raise SpreadsheetRejected(
-                [f"{number}行目: 列が多すぎます（上限は {bounds.max_columns} 列）。"]
-            )
+            raise _too_many_columns(number, bounds)
 
 
 def _csv_rows(data: bytes, bounds: Bounds) -> list[list[str]]:
@@ -184,11 +218,9 @@ def _csv_rows(data: bytes, bounds: Bounds) -> list[list[str]]:
         for cells in csv.reader(io.StringIO(text, newline="")):
             if len(rows) >= bounds.max_rows:
                 raise _too_many_rows(bounds)
-            if len(cells) > bounds.max_columns:
-                # Keep the cells up to the bound plus one, so the column check reports it.
-                cells = cells[: bounds.max_columns + 1]
-            rows.append(_trimmed(cells))
+            if any(c.strip() for c in cells[bounds.max_columns :]):
+                raise _too_many_columns(len(rows) + 1, bounds)
+            rows.append(_trimmed(cells[: bounds.max_columns]))
     except csv.Error:
         raise SpreadsheetRejected([NOT_A_SPREADSHEET]) from None
-    _check_columns(rows, bounds)
     return rows
