@@ -814,8 +814,12 @@ class ChangedMeanwhile(Exception):
 
 
 def _save(instance, user: User | None, errors: list[str], what: str) -> None:
+    # The related records were just saved or read here: checking that they exist would
+    # cost a query per link. Uniqueness and constraints were checked on the whole file.
+    relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
     try:
-        instance.full_clean(validate_unique=False, validate_constraints=False)
+        instance.clean_fields(exclude=relations)
+        instance.clean()
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             label = instance._meta.get_field(name).verbose_name if name != "__all__" else ""
