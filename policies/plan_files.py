@@ -3,7 +3,7 @@
 from django.conf import settings
 
 from policies import plan_import
-from policies.spreadsheet import Bounds, SpreadsheetRejected, read_rows
+from policies.spreadsheet import Bounds, read_rows
 
 
 def bounds() -> Bounds:
@@ -16,9 +16,5 @@ def bounds() -> Bounds:
 
 
 def parse_file(name: str, data: bytes) -> plan_import.Structure:
-    """The file's structure, or ``ImportRejected`` (with the reader's reasons too)."""
-    try:
-        rows = read_rows(name, data, bounds())
-    except SpreadsheetRejected as error:
-        raise plan_import.ImportRejected(error.errors) from None
-    return plan_import.parse(rows)
+    """The file's structure, or ``ImportRejected`` with every reason."""
+    return plan_import.parse(read_rows(name, data, bounds()))

@@ -49,6 +49,7 @@ from policies.plan_sheet import (
     SECTIONS,
     TREE_COLUMNS,
 )
+from policies.spreadsheet import ImportRejected
 
 HEADERS = {
     SECTION_PLAN: PLAN_HEADER,
@@ -63,14 +64,6 @@ LIST_SPLIT = re.compile(r"[、,，\s]+")
 PLAN_CODE = re.compile(r"^[-a-zA-Z0-9_]{1,50}$")
 SKIPPED = "skipped"  # a section whose header (or repetition) was refused
 INITIATIVE_REF = re.compile(r"^(?P<measure>.+?)(?:-(?P<digit>\d{1,2})|(?P<circled>[①-⑳]))$")
-
-
-class ImportRejected(Exception):
-    """The file cannot be imported; ``errors`` lists every problem found, row by row."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
 
 
 # ----------------------------------------------------------------------------- structure

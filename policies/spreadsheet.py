@@ -18,10 +18,16 @@ from openpyxl.utils.cell import range_boundaries
 NOT_A_SPREADSHEET = "Excel（.xlsx）または CSV（.csv）のファイルではありません。"
 
 
-class SpreadsheetRejected(Exception):
-    """The file cannot be read; ``errors`` says why, in Japanese."""
+class ImportRejected(Exception):
+    """The file cannot be read or imported; ``errors`` lists every problem found (by row
+    and column where there is one), in Japanese."""
+
+    SHOWN = 100  # a file wrong from its first line would otherwise list every row
 
     def __init__(self, errors: list[str]):
+        if len(errors) > self.SHOWN:
+            rest = len(errors) - self.SHOWN
+            errors = [*errors[: self.SHOWN], f"ほかに {rest:,} 件の問題があります。"]
         super().__init__("\n".join(errors))
         self.errors = errors
 
@@ -40,7 +46,7 @@ class Bounds:
 def read_rows(name: str, data: bytes, bounds: Bounds) -> list[list[str]]:
     """The file's rows as lists of text (trailing empty cells dropped), numbered from 1."""
     if len(data) > bounds.max_bytes:
-        raise SpreadsheetRejected(
+        raise ImportRejected(
             [
                 f"ファイルが大きすぎます（{len(data):,} バイト）。上限は {bounds.max_bytes:,} バイトです。"
             ]
@@ -51,7 +57,7 @@ def read_rows(name: str, data: bytes, bounds: Bounds) -> list[list[str]]:
     elif lowered.endswith(".csv"):
         rows = _csv_rows(data, bounds)
     else:
-        raise SpreadsheetRejected([NOT_A_SPREADSHEET])
+        raise ImportRejected([NOT_A_SPREADSHEET])
     errors = []
     for number, row in enumerate(rows, start=1):
         for column, cell in enumerate(row, start=1):
@@ -60,7 +66,7 @@ def read_rows(name: str, data: bytes, bounds: Bounds) -> list[list[str]]:
                     f"{number}行目 {column}列目: 文字が多すぎます（{len(cell):,} 文字。上限は {bounds.max_cell_chars:,} 文字）。"
                 )
     if errors:
-        raise SpreadsheetRejected(errors[:20])
+        raise ImportRejected(errors[:20])
     return rows
 
 
@@ -82,8 +88,8 @@ def _trimmed(cells) -> list[str]:
     return row
 
 
-def _too_many_rows(bounds: Bounds) -> SpreadsheetRejected:
-    return SpreadsheetRejected(
+def _too_many_rows(bounds: Bounds) -> ImportRejected:
+    return ImportRejected(
         [
             f"行が多すぎます。上限は {bounds.max_rows:,} 行です（空の行も数えます。不要な行は削除してください）。"
         ]
@@ -95,14 +101,14 @@ def _check_zip(data: bytes, bounds: Bounds) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise SpreadsheetRejected([NOT_A_SPREADSHEET]) from None
+        raise ImportRejected([NOT_A_SPREADSHEET]) from None
     with archive:
         if len(members) > bounds.max_zip_members:
-            raise SpreadsheetRejected(["ファイルの中身の部品が多すぎます。"])
+            raise ImportRejected(["ファイルの中身の部品が多すぎます。"])
         # zipfile never returns more than a member's declared size, so these bound the parse.
         unpacked = sum(m.file_size for m in members)
         if unpacked > bounds.max_unpacked_bytes:
-            raise SpreadsheetRejected(
+            raise ImportRejected(
                 [
                     f"展開後の大きさが上限を超えます（{unpacked:,} バイト。上限は {bounds.max_unpacked_bytes:,} バイト）。"
                 ]
@@ -117,7 +123,7 @@ def _check_zip(data: bytes, bounds: Bounds) -> None:
                 while chunk := part.read(1 << 20):
                     count += chunk.count(b"<si>") + chunk.count(b"<si ")
                     if count > bounds.max_shared_strings:
-                        raise SpreadsheetRejected(
+                        raise ImportRejected(
                             [f"文字列の数が多すぎます（上限は {bounds.max_shared_strings:,} 個）。"]
                         )
 
@@ -143,7 +149,7 @@ def _check_sheet_part(archive: zipfile.ZipFile, name: str, bounds: Bounds) -> No
             if rows > bounds.max_rows:
                 raise _too_many_rows(bounds)
             if cells > bounds.max_rows * bounds.max_columns:
-                raise SpreadsheetRejected(
+                raise ImportRejected(
                     [f"セルが多すぎます（上限は {bounds.max_rows * bounds.max_columns:,} 個）。"]
                 )
     rows += len(ROW_TAG.findall(tail))
@@ -161,14 +167,14 @@ def _xlsx_rows(data: bytes, bounds: Bounds) -> list[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds (zip, XML, key errors) for non-xlsx data
-        raise SpreadsheetRejected([NOT_A_SPREADSHEET]) from None
+        raise ImportRejected([NOT_A_SPREADSHEET]) from None
     try:
         sheet = workbook.worksheets[0]
         declared = sheet.calculate_dimension(force=False) if sheet.max_row else None
         if declared and DIMENSION.match(declared):
             _min_col, _min_row, max_col, max_row = range_boundaries(declared)
             if (max_row or 0) > bounds.max_rows or (max_col or 0) > bounds.max_columns:
-                raise SpreadsheetRejected(
+                raise ImportRejected(
                     [
                         f"シートの範囲（{declared}）が大きすぎます。上限は {bounds.max_rows:,} 行 × "
                         f"{bounds.max_columns} 列です。使っていない行・列を削除してください。"
@@ -182,18 +188,18 @@ def _xlsx_rows(data: bytes, bounds: Bounds) -> list[list[str]]:
             if len(rows) >= bounds.max_rows:
                 raise _too_many_rows(bounds)
             rows.append(_trimmed(cells))
-    except SpreadsheetRejected:
+    except ImportRejected:
         raise
     except Exception:
-        raise SpreadsheetRejected([NOT_A_SPREADSHEET]) from None
+        raise ImportRejected([NOT_A_SPREADSHEET]) from None
     finally:
         workbook.close()
     _check_columns(rows, bounds)
     return rows
 
 
-def _too_many_columns(line: int, bounds: Bounds) -> SpreadsheetRejected:
-    return SpreadsheetRejected([f"{line}行目: 列が多すぎます（上限は {bounds.max_columns} 列）。"])
+def _too_many_columns(line: int, bounds: Bounds) -> ImportRejected:
+    return ImportRejected([f"{line}行目: 列が多すぎます（上限は {bounds.max_columns} 列）。"])
 
 
 def _check_columns(rows: list[list[str]], bounds: Bounds) -> None:
@@ -204,7 +210,7 @@ def _check_columns(rows: list[list[str]], bounds: Bounds) -> None:
 
 def _csv_rows(data: bytes, bounds: Bounds) -> list[list[str]]:
     if b"\x00" in data:
-        raise SpreadsheetRejected([NOT_A_SPREADSHEET])
+        raise ImportRejected([NOT_A_SPREADSHEET])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -212,7 +218,7 @@ def _csv_rows(data: bytes, bounds: Bounds) -> list[list[str]]:
             # Japanese Excel's 「CSV（コンマ区切り）」 saves in Shift_JIS (cp932).
             text = data.decode("cp932")
         except UnicodeDecodeError:
-            raise SpreadsheetRejected([NOT_A_SPREADSHEET]) from None
+            raise ImportRejected([NOT_A_SPREADSHEET]) from None
     rows = []
     try:
         for cells in csv.reader(io.StringIO(text, newline="")):
@@ -222,5 +228,5 @@ def _csv_rows(data: bytes, bounds: Bounds) -> list[list[str]]:
                 raise _too_many_columns(len(rows) + 1, bounds)
             rows.append(_trimmed(cells[: bounds.max_columns]))
     except csv.Error:
-        raise SpreadsheetRejected([NOT_A_SPREADSHEET]) from None
+        raise ImportRejected([NOT_A_SPREADSHEET]) from None
     return rows

@@ -120,3 +120,61 @@ def test_anyone_downloads_a_loaded_plans_structure_as_csv(client):
     text = response.content.decode("utf-8")
     assert response["Content-Disposition"] == 'attachment; filename="plan-revised-2017.csv"'
     assert text.startswith("\ufeff【計画】\r\n項目,内容\r\n計画コード,revised-2017\r\n")
+
+
+def big_plan_file(measures: int) -> SimpleUploadedFile:
+    """A plan of ``measures`` 施策 (10 to a 基本施策), two 展開 each, the second a 再掲."""
+    text = template_file().read().decode("utf-8").removeprefix("\ufeff")
+    rows = [line.split(",") for line in text.splitlines()]
+    tree = rows.index(["【施策体系】"]) + 2
+    body = []
+    for m in range(measures):
+        bp, number = m // 10 + 1, f"{m // 10 + 1}-{m % 10 + 1}"
+        head = ["next-2022", str(bp), f"基本施策{bp}", "", number, f"施策{number}", "", ""]
+        body.append([*head, "①", f"展開{number}", "", "", "1-1"])
+        body.append(
+            [*head, "②", "", "", "1-1①" if m else "", "1-1"]
+            if m
+            else [*head, "②", "展開", "", "", "1-1"]
+        )
+    out = io.StringIO()
+    write_csv(rows[:tree] + body, out)
+    return SimpleUploadedFile("big.csv", out.getvalue().encode("utf-8"))
+
+
+@pytest.mark.parametrize("measures", [10, 100])
+def test_the_preview_reads_the_database_in_the_same_number_of_queries_at_any_size(
+    importer, measures, django_assert_num_queries
+):
+    file = big_plan_file(measures)
+    # session and user (2), the secretariat's role and permissions (3); the plan, same-named
+    # plans, the previous plan and its 施策, the scale (twice) and its levels (7); the plan
+    # switcher; the session write; two savepoint pairs (the request, the session write)
+    with django_assert_num_queries(18):
+        response = importer.post(UPLOAD, {"file": file})
+    # the plan, its 新たな方向性, the 基本施策, the 施策 and two 展開 each (the scale exists)
+    assert response.context["preview"].count("create") == 2 + measures // 10 + 3 * measures
+
+
+def test_a_new_plan_sits_beside_the_others_in_the_switcher_and_the_cycle_list(importer):
+    digest = importer.post(UPLOAD, {"file": template_file()}).context["preview"].digest
+    importer.post(CONFIRM, {"digest": digest})
+    tree = importer.get(reverse("policies:tree", kwargs={"plan": "revised-2017"})).content.decode()
+    assert (
+        "（例）第二期市民活動促進基本計画" in tree
+        and "武蔵野市市民活動促進基本計画改定計画" in tree
+    )
+    cycles = importer.get(reverse("evaluation:cycles", kwargs={"plan": "next-2022"}))
+    assert cycles.status_code == 200
+    importer.logout()
+    assert importer.get(reverse("home"))["Location"] == "/plans/next-2022/"  # the newest
+
+
+def test_the_admin_edits_a_measures_predecessors(client):
+    client.force_login(UserFactory(username="it-admin", is_superuser=True, is_staff=True))
+    measure = Measure.objects.get_by_natural_key("revised-2017", "2-2")
+    page = client.get(reverse("admin:policies_measure_change", args=[measure.pk]))
+    assert page.status_code == 200
+    assert "前の計画の施策" in page.content.decode()
+    listing = client.get(reverse("admin:policies_measure_changelist")).content.decode()
+    assert "相談体制の拡充" in listing

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from policies.spreadsheet import Bounds, SpreadsheetRejected, read_rows
+from policies.spreadsheet import Bounds, ImportRejected, read_rows
 
 BOUNDS = Bounds(max_bytes=2 * 1024 * 1024, max_rows=3000, max_columns=20, max_cell_chars=4000)
 SECONDS = 2
@@ -54,7 +54,7 @@ def refused_quickly(data: bytes, name: str = "plan.xlsx") -> list[str]:
     tracemalloc.start()
     started = time.perf_counter()
     try:
-        with pytest.raises(SpreadsheetRejected) as rejected:
+        with pytest.raises(ImportRejected) as rejected:
             read_rows(name, data, BOUNDS)
         elapsed = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
@@ -164,3 +164,9 @@ def test_neither_xlsx_nor_csv_is_refused():
     assert refused_quickly(b"hello", "plan.pdf") == [
         "Excel（.xlsx）または CSV（.csv）のファイルではありません。"
     ]
+
+
+def test_a_file_wrong_from_its_first_line_lists_a_hundred_problems_and_counts_the_rest():
+    errors = ImportRejected([f"{n}行目: 違います。" for n in range(1, 3001)]).errors
+    assert len(errors) == 101
+    assert errors[-2:] == ["100行目: 違います。", "ほかに 2,900 件の問題があります。"]
