@@ -2,11 +2,19 @@
 
 Each returns an ``Access``: whether the user may view the record, may edit it, and, when
 not, the reason in words a city employee understands (shown next to a read-only record).
+At the end: the one way a view fetches a cycle (and a 施策 in it) through these rules, and
+the one way it refuses.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from evaluation.models import (
@@ -16,7 +24,7 @@ from evaluation.models import (
     Phase,
     Project,
 )
-from policies.models import ImplementingBody
+from policies.models import ImplementingBody, Measure
 
 
 @dataclass(frozen=True)
@@ -227,3 +235,51 @@ def plan_dashboard_access(user: User | AnonymousUser, plan_has_published_cycle: 
     if not (plan_has_published_cycle or is_insider(user)):
         return DENIED
     return Access(view=True, reason=_("ダッシュボードは集計結果の表示だけです。"))
+
+
+# --- fetching and refusing, for the views --------------------------------------------------
+
+
+def denied(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Anonymous visitors are asked to log in; logged-in people without the right get 403."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied(reason)
+
+
+class Hidden(Exception):
+    """Raised where a view finds the user may not see what was asked for; the
+    ``refuse_hidden`` decorator turns it into ``denied``."""
+
+
+def refuse_hidden(view):
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Hidden:
+            return denied(request)
+
+    return wrapper
+
+
+def visible_cycle(
+    request: HttpRequest, plan: str, year: int, rule: Callable[..., Access] = cycle_access
+) -> tuple[Cycle, Access]:
+    """The cycle with the user's access to it (by ``rule``); ``Hidden`` if they may not see it."""
+    cycle = get_object_or_404(
+        Cycle.objects.select_related("plan__predecessor"), plan__code=plan, fiscal_year=year
+    )
+    access = rule(request.user, cycle)
+    if not access.view:
+        raise Hidden
+    return cycle, access
+
+
+def measure_in(cycle: Cycle, number: str) -> Measure:
+    """A 施策 of the cycle's plan by its number (404 if the plan has none)."""
+    return get_object_or_404(
+        Measure.objects.select_related("basic_policy"),
+        basic_policy__plan_id=cycle.plan_id,
+        number=number,
+    )

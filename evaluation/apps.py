@@ -7,4 +7,4 @@ class EvaluationConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the receivers that invalidate the dashboard cache on every save.
-        from evaluation import dashboard_cache  # noqa: F401
+        from evaluation import page_cache  # noqa: F401

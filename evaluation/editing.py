@@ -1,56 +1,15 @@
-"""The one way a view refuses a request, the one way it fetches a cycle through the access
-rules, and the one edit flow of every versioned record."""
-
-from collections.abc import Callable
-from functools import wraps
+"""The one edit flow of every versioned record: show the form, save through
+``services.record_save``, and turn a concurrent save into a visible conflict."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from evaluation import services
-from evaluation.access import Access, cycle_access
+from evaluation.access import Access, denied
 from evaluation.history import changes_of
-from evaluation.models import Cycle
-
-
-def denied(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """Anonymous visitors are asked to log in; logged-in people without the right get 403."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied(reason)
-
-
-class Hidden(Exception):
-    """Raised where a view finds the user may not see what was asked for; the
-    ``refuse_hidden`` decorator turns it into ``denied``."""
-
-
-def refuse_hidden(view):
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except Hidden:
-            return denied(request)
-
-    return wrapper
-
-
-def visible_cycle(
-    request: HttpRequest, plan: str, year: int, rule: Callable[..., Access] = cycle_access
-) -> tuple[Cycle, Access]:
-    """The cycle with the user's access to it (by ``rule``); ``Hidden`` if they may not see it."""
-    cycle = get_object_or_404(
-        Cycle.objects.select_related("plan__predecessor"), plan__code=plan, fiscal_year=year
-    )
-    access = rule(request.user, cycle)
-    if not access.view:
-        raise Hidden
-    return cycle, access
 
 
 def _values(record, form) -> list[tuple[str, str]]:

@@ -7,8 +7,8 @@ import csv
 import io
 from collections.abc import Iterator
 
-from evaluation.evaluation_table import EvaluationTable
 from evaluation.sheet_layout import CODE_SEPARATOR, CSV_COLUMNS, report_values
+from evaluation.sheet_table import EvaluationTable
 
 BOM = "\ufeff"
 # Text starting with these would run as a formula when the file is opened in Excel; a

@@ -23,7 +23,6 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import Element
 
-from evaluation.evaluation_table import EvaluationTable
 from evaluation.sheet_layout import (
     PROJECT_COLUMNS,
     REPORT_COLUMNS,
@@ -35,6 +34,7 @@ from evaluation.sheet_layout import (
     xlsx_columns,
     year_label,
 )
+from evaluation.sheet_table import EvaluationTable
 from policies.fiscal_years import wareki
 
 # Widths in Excel's character units; Japanese characters are about two units wide.

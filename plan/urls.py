@@ -3,13 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from evaluation import views as evaluation_views
+from evaluation.views import cycles as evaluation_cycles
 
 admin.site.site_header = "市民活動促進基本計画 進捗管理 管理画面"
 admin.site.site_title = "進捗管理 管理画面"
 
 urlpatterns = [
-    path("", evaluation_views.home, name="home"),
+    path("", evaluation_cycles.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("policies.urls")),

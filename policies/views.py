@@ -8,8 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from evaluation.access import plan_import_access
-from evaluation.editing import denied
+from evaluation.access import denied, plan_import_access
 from policies import plan_import as importer
 from policies.forms import PlanUploadForm
 from policies.models import Initiative, Measure, Plan

@@ -19,7 +19,7 @@ from evaluation.models import (
     ReportStatus,
     SelfEvaluation,
 )
-from evaluation.scale_data import generate
+from ops.scale_data import generate
 from policies.models import ImplementingBody, Initiative, Measure, Plan, RatingLevel
 from tests.factories import (
     CommitteeEvaluationFactory,

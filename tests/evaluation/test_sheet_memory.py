@@ -7,10 +7,10 @@ import tracemalloc
 
 import pytest
 
-from evaluation.evaluation_table import build_table
 from evaluation.models import Cycle
-from evaluation.scale_data import generate
+from evaluation.sheet_table import build_table
 from evaluation.sheet_xlsx import write_xlsx
+from ops.scale_data import generate
 
 pytestmark = pytest.mark.django_db
 

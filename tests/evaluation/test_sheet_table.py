@@ -2,9 +2,9 @@
 
 import pytest
 
-from evaluation.evaluation_table import build_table
 from evaluation.models import Cycle, Phase
-from evaluation.scale_data import generate
+from evaluation.sheet_table import build_table
+from ops.scale_data import generate
 from policies.models import Initiative
 from tests.factories import (
     CommitteeEvaluationFactory,

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evaluation.models import Phase
-from evaluation.scale_data import generate
+from ops.scale_data import generate
 from policies.models import Initiative
 from tests.factories import (
     CommitteeEvaluationFactory,

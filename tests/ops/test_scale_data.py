@@ -8,7 +8,7 @@ from evaluation.models import (
     ProjectReport,
     SelfEvaluation,
 )
-from evaluation.scale_data import generate
+from ops.scale_data import generate
 from policies.models import Initiative, Measure
 
 pytestmark = pytest.mark.django_db

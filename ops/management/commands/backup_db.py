@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import BaseCommand, CommandError
 from django.utils import timezone
 
-from evaluation.backup import BackupError, backup, file_suffix
+from ops.backup import BackupError, backup, file_suffix
 
 
 class Command(BaseCommand):

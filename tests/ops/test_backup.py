@@ -36,7 +36,7 @@ def manage(*args: str, database_url: str, check: bool = True) -> subprocess.Comp
     return result
 
 
-HELPERS = "import tests.evaluation.backup_roundtrip as h; h"
+HELPERS = "import tests.ops.backup_roundtrip as h; h"
 
 
 def shell(code: str, database_url: str) -> str:

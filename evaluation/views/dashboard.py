@@ -1,7 +1,7 @@
 """The dashboard: one plan's year at a glance, and its 施策 across the years.
 
 The pages' roll-ups are rendered once per generation of the data and audience (see
-``dashboard_cache``), so a request costs a handful of queries whatever the plan's size.
+``page_cache``), so a request costs a handful of queries whatever the plan's size.
 """
 
 from django.http import HttpRequest, HttpResponse
@@ -11,10 +11,9 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from evaluation import dashboard
-from evaluation.access import cycle_access, participant_of, plan_dashboard_access
-from evaluation.dashboard_cache import cached
-from evaluation.editing import denied
+from evaluation.access import cycle_access, denied, participant_of, plan_dashboard_access
 from evaluation.models import Cycle
+from evaluation.page_cache import cached
 from policies.models import Plan
 
 

@@ -16,7 +16,6 @@ dashboard run the callbacks with ``django_capture_on_commit_callbacks(execute=Tr
 
 import hashlib
 from collections.abc import Callable
-from pathlib import Path
 from typing import TypeVar
 from uuid import uuid4
 
@@ -35,12 +34,16 @@ T = TypeVar("T")
 
 
 def _code_stamp() -> str:
-    """A digest of the code and templates that render the cached pages: a deploy that
-    changes them must not serve pages rendered by the old code from the shared cache."""
-    app = Path(__file__).resolve().parent
-    names = ("dashboard", "rollups", "charts", "views_dashboard", "evaluation_table", "sheet_views")
-    files = [app / f"{name}.py" for name in names]
-    files += sorted((settings.BASE_DIR / "templates" / "evaluation").glob("*.html"))
+    """A digest of the code and templates that can render the cached pages: a deploy that
+    changes any of them must not serve pages rendered by the old code from the shared cache.
+    Every module of the apps and every template counts, so a new module needs no listing."""
+    base = settings.BASE_DIR
+    files = sorted(
+        path
+        for pattern in ("evaluation/**/*.py", "policies/**/*.py", "templates/**/*.html")
+        for path in base.glob(pattern)
+        if "migrations" not in path.parts
+    )
     digest = hashlib.sha1(usedforsecurity=False)
     for path in files:
         digest.update(path.read_bytes())

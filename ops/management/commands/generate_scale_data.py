@@ -2,7 +2,7 @@ import time
 
 from django.core.management import BaseCommand
 
-from evaluation.scale_data import generate
+from ops.scale_data import generate
 
 
 class Command(BaseCommand):

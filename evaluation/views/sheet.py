@@ -9,11 +9,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from evaluation.access import sheet_import_access
-from evaluation.dashboard_cache import cached
-from evaluation.editing import refuse_hidden, visible_cycle
-from evaluation.evaluation_table import build_table
+from evaluation.access import refuse_hidden, sheet_import_access, visible_cycle
 from evaluation.models import Cycle
+from evaluation.page_cache import cached
 from evaluation.services import EditConflict
 from evaluation.sheet_csv import write_csv
 from evaluation.sheet_forms import SheetUploadForm
@@ -25,6 +23,7 @@ from evaluation.sheet_import import (
     load_pending,
     store_pending,
 )
+from evaluation.sheet_table import build_table
 from evaluation.sheet_xlsx import xlsx_file
 
 
@@ -43,7 +42,7 @@ def sheet_print(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     cycle, _access = visible_cycle(request, plan, year)
     previous = _with_previous(request)
     # The table is the same for everyone who may see it; it is rendered once per data
-    # generation (any save invalidates it, see dashboard_cache) and shared by all workers.
+    # generation (any save invalidates it, see page_cache) and shared by all workers.
     tables = cached(
         ("sheet", cycle.pk, previous),
         lambda: render_to_string(

@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from evaluation.models import Phase
-from evaluation.scale_data import generate
 from evaluation.services import record_save
+from ops.scale_data import generate
 from tests import factories
 
 

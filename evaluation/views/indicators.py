@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from evaluation import rollups
-from evaluation.access import Access, indicator_access
-from evaluation.editing import denied, edit_record
+from evaluation.access import Access, denied, indicator_access
+from evaluation.editing import edit_record
 from evaluation.forms import IndicatorForm, IndicatorValueForm
 from evaluation.models import Cycle, Indicator, IndicatorValue
 from policies.models import Plan

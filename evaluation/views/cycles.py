@@ -1,0 +1,147 @@
+"""The yearly cycle: the start page, やること, the cycle list and page, the cycle form
+and phase moves."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from evaluation import access, services
+from evaluation.access import refuse_hidden, visible_cycle
+from evaluation.editing import edit_record
+from evaluation.forms import (
+    CycleForm,
+    PhaseMoveForm,
+)
+from evaluation.models import (
+    Cycle,
+    Phase,
+)
+from evaluation.todo import todo_for
+from policies.models import Measure, Plan
+from policies.views import home as plan_home
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """People with a part in the evaluation start at their to-do list; others at the plan."""
+    if access.participant_of(request.user):
+        return redirect("evaluation:todo")
+    return plan_home(request)
+
+
+@require_safe
+@login_required
+def todo(request: HttpRequest) -> HttpResponse:
+    """やること: what the logged-in person still has to enter in the open cycles."""
+    return render(request, "evaluation/todo.html", {"todo": todo_for(request.user)})
+
+
+@require_safe
+def cycle_list(request: HttpRequest, plan: str) -> HttpResponse:
+    plan_obj = get_object_or_404(Plan, code=plan)
+    cycles = [
+        c
+        for c in Cycle.objects.filter(plan=plan_obj).select_related("plan")
+        if access.cycle_access(request.user, c).view
+    ]
+    participant = access.participant_of(request.user)
+    return render(
+        request,
+        "evaluation/cycle_list.html",
+        {
+            "current_plan": plan_obj,
+            "cycles": cycles,
+            "can_create": bool(participant and participant.is_secretariat),
+        },
+    )
+
+
+@require_safe
+@refuse_hidden
+def cycle_detail(request: HttpRequest, plan: str, year: int) -> HttpResponse:
+    cycle = visible_cycle(request, plan, year)[0]
+    measures = Measure.objects.of_plan(cycle.plan).select_related("basic_policy")
+    moves, phase = [], None
+    for record in cycle.history.select_related("history_user").order_by("history_date"):
+        if record.phase != phase:  # creation, or a phase move (not a due-date edit)
+            moves.insert(0, record)
+            phase = record.phase
+    return render(
+        request,
+        "evaluation/cycle_detail.html",
+        {
+            "cycle": cycle,
+            "current_plan": cycle.plan,
+            "access": access.cycle_access(request.user, cycle),
+            "measures": measures,
+            "phases": Phase,
+            "moves": moves,
+        },
+    )
+
+
+def cycle_create(request: HttpRequest, plan: str) -> HttpResponse:
+    """The secretariat opens a new fiscal year's cycle (in 準備) with its due dates."""
+    plan_obj = get_object_or_404(Plan, code=plan)
+    participant = access.participant_of(request.user)
+    allowed = bool(participant and participant.is_secretariat)
+    return edit_record(
+        request,
+        instance=Cycle(plan=plan_obj),
+        rule=access.Access(view=allowed, edit=allowed),
+        form_class=CycleForm,
+        template="evaluation/cycle_form.html",
+        context={"current_plan": plan_obj},
+        success_url=lambda cycle: cycle.get_absolute_url(),
+        form_kwargs={"plan": plan_obj},
+    )
+
+
+@refuse_hidden
+def cycle_edit(request: HttpRequest, plan: str, year: int) -> HttpResponse:
+    cycle = visible_cycle(request, plan, year)[0]
+    return edit_record(
+        request,
+        instance=cycle,
+        rule=access.cycle_access(request.user, cycle),
+        form_class=CycleForm,
+        template="evaluation/cycle_form.html",
+        context={"cycle": cycle, "current_plan": cycle.plan},
+        success_url=cycle.get_absolute_url(),
+        form_kwargs={"plan": cycle.plan},
+    )
+
+
+@require_POST
+@refuse_hidden
+def cycle_move(request: HttpRequest, plan: str, year: int) -> HttpResponse:
+    cycle = visible_cycle(request, plan, year)[0]
+    rule = access.cycle_access(request.user, cycle)
+    if not rule.edit:
+        raise PermissionDenied(rule.reason)
+    form = PhaseMoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("段階の指定が正しくありません。"))
+        return redirect(cycle)
+    try:
+        moved = services.cycle_move(
+            cycle=cycle,
+            to_phase=form.cleaned_data["to_phase"],
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except services.EditConflict:
+        messages.error(
+            request, _("ほかの人が先に段階を変更しました。現在の段階を確認してください。")
+        )
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("段階を「%(phase)s」にしました。") % {"phase": moved.get_phase_display()}
+        )
+    return redirect(cycle)

@@ -1,0 +1,80 @@
+"""事業: its page, registration and edit."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from evaluation import access
+from evaluation.access import denied
+from evaluation.editing import edit_record
+from evaluation.forms import (
+    ProjectForm,
+)
+from evaluation.history import changes_of
+from evaluation.models import (
+    Project,
+)
+from policies.models import ImplementingBody, Plan
+
+
+def _project(request: HttpRequest, code: str) -> tuple[Project, access.Access]:
+    project = get_object_or_404(Project.objects.select_related("body", "plan"), code=code)
+    return project, access.project_access(request.user, project)
+
+
+@require_safe
+def project_detail(request: HttpRequest, code: str) -> HttpResponse:
+    project, rule = _project(request, code)
+    if not rule.view:
+        return denied(request)
+    reports = project.reports.select_related("cycle").order_by("-cycle__fiscal_year")
+    return render(
+        request,
+        "evaluation/project_detail.html",
+        {
+            "project": project,
+            "current_plan": project.plan,
+            "access": rule,
+            "reports": reports,
+            "initiatives": project.initiatives.select_related("measure").prefetch_related(
+                "relistings__measure"
+            ),
+            "changes": changes_of(project),
+        },
+    )
+
+
+def project_edit(request: HttpRequest, code: str) -> HttpResponse:
+    project, rule = _project(request, code)
+    participant = access.participant_of(request.user)
+    return edit_record(
+        request,
+        instance=project,
+        rule=rule,
+        form_class=ProjectForm,
+        template="evaluation/project_form.html",
+        context={"project": project, "current_plan": project.plan},
+        success_url=project.get_absolute_url(),
+        form_kwargs={
+            "plan": project.plan,
+            "body": participant.body if participant and participant.is_staff_member else None,
+        },
+    )
+
+
+def project_create(request: HttpRequest, plan: str) -> HttpResponse:
+    """Staff register a 事業 of their own body; the secretariat may register any body's."""
+    plan_obj = get_object_or_404(Plan, code=plan)
+    participant = access.participant_of(request.user)
+    body = participant.body if participant and participant.is_staff_member else None
+    draft = Project(plan=plan_obj, body=body or ImplementingBody.objects.first())
+    return edit_record(
+        request,
+        instance=draft,
+        rule=access.project_access(request.user, draft),
+        form_class=ProjectForm,
+        template="evaluation/project_form.html",
+        context={"current_plan": plan_obj},
+        success_url=lambda project: project.get_absolute_url(),
+        form_kwargs={"plan": plan_obj, "body": body},
+    )

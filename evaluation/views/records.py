@@ -1,0 +1,199 @@
+"""A 施策 in one year and the records entered for it: 実施状況, 自己評価, 委員評価 and the
+committee's evaluation. Views stay thin: fetch through the access functions, validate a form,
+call one service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from evaluation import access, measure_page, services
+from evaluation.access import measure_in, refuse_hidden, visible_cycle
+from evaluation.editing import edit_record
+from evaluation.forms import (
+    CommitteeEvaluationForm,
+    ConfirmForm,
+    MemberEvaluationForm,
+    ProjectReportForm,
+    SelfEvaluationForm,
+)
+from evaluation.models import (
+    CommitteeEvaluation,
+    MemberEvaluation,
+    Project,
+    ProjectReport,
+    SelfEvaluation,
+)
+from policies.models import ImplementingBody
+
+
+@require_safe
+@refuse_hidden
+def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> HttpResponse:
+    """A 施策 in one year: 展開 → 事業 and 実施状況, self-evaluations, member scores and the
+    committee's evaluation side by side, with last year's beside them. Individual member
+    scores are for insiders; the public sees the committee's evaluation."""
+    cycle = visible_cycle(request, plan, year)[0]
+    measure = measure_in(cycle, number)
+    insider = access.is_insider(request.user)
+    return render(
+        request,
+        "evaluation/measure_year.html",
+        {
+            "cycle": cycle,
+            "current_plan": cycle.plan,
+            "measure": measure,
+            "initiatives": measure_page.initiatives_with_projects(cycle, measure),
+            "show_members": insider,
+            "can_score": access.member_evaluation_access(request.user, cycle, request.user).edit,
+            "can_draft": access.committee_evaluation_access(request.user, cycle, None).edit,
+            **measure_page.year_pairs(cycle, measure, with_members=insider),
+        },
+    )
+
+
+@refuse_hidden
+def report_edit(request: HttpRequest, plan: str, year: int, code: str) -> HttpResponse:
+    cycle = visible_cycle(request, plan, year)[0]
+    project = get_object_or_404(Project.objects.select_related("body"), code=code)
+    report = ProjectReport.objects.filter(cycle=cycle, project=project).first()
+    return edit_record(
+        request,
+        instance=report or ProjectReport(cycle=cycle, project=project),
+        rule=access.report_access(request.user, cycle, project),
+        form_class=ProjectReportForm,
+        template="evaluation/report_form.html",
+        context={"cycle": cycle, "current_plan": cycle.plan, "project": project},
+        success_url=reverse("evaluation:todo"),
+    )
+
+
+@refuse_hidden
+def self_evaluation_edit(
+    request: HttpRequest, plan: str, year: int, number: str, body: str
+) -> HttpResponse:
+    cycle = visible_cycle(request, plan, year)[0]
+    measure = measure_in(cycle, number)
+    body_obj = get_object_or_404(ImplementingBody, code=body)
+    evaluation = SelfEvaluation.objects.filter(cycle=cycle, measure=measure, body=body_obj).first()
+    previous = cycle.previous_for(measure)
+    last_opinion = (
+        CommitteeEvaluation.objects.filter(cycle=previous[0], measure=previous[1])
+        .select_related("rating", "cycle")
+        .first()
+        if previous
+        else None
+    )
+    return edit_record(
+        request,
+        instance=evaluation or SelfEvaluation(cycle=cycle, measure=measure, body=body_obj),
+        rule=access.self_evaluation_access(request.user, cycle, body_obj),
+        form_class=SelfEvaluationForm,
+        template="evaluation/self_evaluation_form.html",
+        context={
+            "cycle": cycle,
+            "current_plan": cycle.plan,
+            "measure": measure,
+            "body": body_obj,
+            "last_opinion": last_opinion,
+        },
+        success_url=reverse("evaluation:todo"),
+        form_kwargs={"plan": cycle.plan},
+    )
+
+
+@login_required
+@refuse_hidden
+def member_evaluation_edit(request: HttpRequest, plan: str, year: int, number: str) -> HttpResponse:
+    """The logged-in member's own score and opinion (nobody edits another's)."""
+    cycle = visible_cycle(request, plan, year)[0]
+    measure = measure_in(cycle, number)
+    evaluation = MemberEvaluation.objects.filter(
+        cycle=cycle, measure=measure, member=request.user
+    ).first()
+    return edit_record(
+        request,
+        instance=evaluation or MemberEvaluation(cycle=cycle, measure=measure, member=request.user),
+        rule=access.member_evaluation_access(request.user, cycle, request.user),
+        form_class=MemberEvaluationForm,
+        template="evaluation/member_evaluation_form.html",
+        context={"cycle": cycle, "current_plan": cycle.plan, "measure": measure},
+        success_url=reverse("evaluation:todo"),
+        form_kwargs={"plan": cycle.plan},
+    )
+
+
+@refuse_hidden
+def committee_evaluation_edit(
+    request: HttpRequest, plan: str, year: int, number: str
+) -> HttpResponse:
+    """The secretariat drafts the committee's evaluation with every member's opinion beside it."""
+    cycle = visible_cycle(request, plan, year)[0]
+    measure = measure_in(cycle, number)
+    evaluation = CommitteeEvaluation.objects.filter(cycle=cycle, measure=measure).first()
+    rule = access.committee_evaluation_access(request.user, cycle, evaluation)
+    opinions = (
+        MemberEvaluation.objects.filter(cycle=cycle, measure=measure).select_related(
+            "rating", "member"
+        )
+        if access.is_insider(request.user)
+        else MemberEvaluation.objects.none()
+    )
+    return edit_record(
+        request,
+        instance=evaluation or CommitteeEvaluation(cycle=cycle, measure=measure),
+        rule=rule,
+        form_class=CommitteeEvaluationForm,
+        template="evaluation/committee_evaluation_form.html",
+        context={
+            "cycle": cycle,
+            "current_plan": cycle.plan,
+            "measure": measure,
+            "opinions": opinions,
+            "evaluation": evaluation,
+            "confirm": access.committee_confirmation_access(request.user, cycle, evaluation),
+        },
+        success_url=reverse(
+            "evaluation:measure_year",
+            kwargs={"plan": plan, "year": year, "number": number},
+        ),
+        form_kwargs={"plan": cycle.plan},
+    )
+
+
+@require_POST
+@refuse_hidden
+def committee_evaluation_confirm(
+    request: HttpRequest, plan: str, year: int, number: str
+) -> HttpResponse:
+    cycle = visible_cycle(request, plan, year)[0]
+    measure = measure_in(cycle, number)
+    evaluation = CommitteeEvaluation.objects.filter(cycle=cycle, measure=measure).first()
+    rule = access.committee_confirmation_access(request.user, cycle, evaluation)
+    if not rule.edit:
+        raise PermissionDenied(rule.reason)
+    form = ConfirmForm(request.POST)
+    target = reverse(
+        "evaluation:committee_evaluation", kwargs={"plan": plan, "year": year, "number": number}
+    )
+    if not form.is_valid():
+        messages.error(request, _("確定できませんでした。画面を開き直してください。"))
+        return redirect(target)
+    try:
+        services.committee_evaluation_confirm(
+            evaluation=evaluation, user=request.user, expected_version=form.cleaned_data["version"]
+        )
+    except services.EditConflict:
+        messages.error(
+            request,
+            _(
+                "確定する前に事務局が案を変更しました。最新の案を確認してから、もう一度確定してください。"
+            ),
+        )
+    else:
+        messages.success(request, _("委員会評価を確定しました。"))
+    return redirect(target)
