@@ -168,6 +168,12 @@ def test_import_plan_and_export_plan_commands_round_trip(tmp_path):
     )
 
 
+def test_export_plan_without_an_output_writes_csv_to_the_standard_output():
+    out = io.StringIO()
+    call_command("export_plan", "basic-2012", stdout=out)
+    assert out.getvalue().encode("utf-8") == exported("basic-2012", "csv")
+
+
 def test_import_plan_dry_run_lists_the_changes_and_saves_nothing(tmp_path):
     path = tmp_path / "template.csv"
     call_command("export_plan", template=True, output=str(path))

@@ -1,5 +1,3 @@
-import sys
-
 from django.core.management import BaseCommand, CommandError
 
 from policies.models import Plan
@@ -37,7 +35,8 @@ class Command(BaseCommand):
             rows = plan_rows(plan)
         output = options["output"]
         if not output:
-            write_csv(rows, sys.stdout)
+            self.stdout.ending = ""  # the rows carry their own line ends
+            write_csv(rows, self.stdout)
         elif output.lower().endswith(".xlsx"):
             with open(output, "wb") as out:
                 write_xlsx(rows, out)
