@@ -38,7 +38,7 @@ class Bounds:
     max_rows: int
     max_columns: int
     max_cell_chars: int
-    max_unpacked_bytes: int = 32 * 1024 * 1024  # all parts of an xlsx, unzipped
+    max_unpacked_bytes: int = 16 * 1024 * 1024  # all parts of an xlsx, unzipped
     max_zip_members: int = 200
     max_shared_strings: int = 100_000
 
@@ -128,8 +128,13 @@ def _check_zip(data: bytes, bounds: Bounds) -> None:
                         )
 
 
-ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
-CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
+ROOT_TAG = re.compile(rb"<(\w+:)?worksheet[\s>]")
+
+
+def _count_tags(data: bytes, name: bytes, end: int) -> int:
+    """Start tags ``<name …>``, ``<name>`` and ``<name/>`` that begin before ``end``
+    (bytes.count: no match objects, so it stays fast and small on a huge sheet)."""
+    return sum(data.count(name + after, 0, end + len(name)) for after in (b" ", b">", b"/"))
 
 
 def _check_sheet_part(archive: zipfile.ZipFile, name: str, bounds: Bounds) -> None:
@@ -137,24 +142,29 @@ def _check_sheet_part(archive: zipfile.ZipFile, name: str, bounds: Bounds) -> No
     whole sheet without a declared range just to look for one, and builds each row's
     cells before they can be cut."""
     rows = cells = 0
-    tail = b""
+    data = b""
+    prefix = None
     with archive.open(name) as part:
-        while chunk := part.read(1 << 20):
-            # Keep a tag split between two chunks whole, and count it once.
-            data = tail + chunk
-            cut = max(0, len(data) - 16)
-            rows += len(ROW_TAG.findall(data, 0, cut))
-            cells += len(CELL_TAG.findall(data, 0, cut))
-            tail = data[cut:]
+        while True:
+            chunk = part.read(1 << 20)
+            data += chunk
+            if prefix is None:
+                root = ROOT_TAG.search(data)
+                prefix = root[1] or b"" if root else b""
+            # Count the tags that start in this stretch; a tag cut at the end is counted
+            # with the next chunk, which starts with the stretch's last bytes.
+            end = len(data) if not chunk else max(0, len(data) - 16)
+            rows += _count_tags(data, b"<" + prefix + b"row", end)
+            cells += _count_tags(data, b"<" + prefix + b"c", end)
             if rows > bounds.max_rows:
                 raise _too_many_rows(bounds)
             if cells > bounds.max_rows * bounds.max_columns:
                 raise ImportRejected(
                     [f"セルが多すぎます（上限は {bounds.max_rows * bounds.max_columns:,} 個）。"]
                 )
-    rows += len(ROW_TAG.findall(tail))
-    if rows > bounds.max_rows:
-        raise _too_many_rows(bounds)
+            if not chunk:
+                return
+            data = data[end:]
 
 
 DIMENSION = re.compile(r"^\$?[A-Z]{1,3}\$?\d+(:\$?[A-Z]{1,3}\$?\d+)?$")

@@ -117,7 +117,7 @@ def test_millions_of_shared_strings_are_refused_by_the_unpacked_size():
     unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
     assert unpacked > 50_000_000
     assert refused_quickly(data) == [
-        f"展開後の大きさが上限を超えます（{unpacked:,} バイト。上限は 33,554,432 バイト）。"
+        f"展開後の大きさが上限を超えます（{unpacked:,} バイト。上限は 16,777,216 バイト）。"
     ]
 
 
