@@ -69,9 +69,11 @@ def _file_response(rows, fmt: str, filename: str) -> HttpResponse:
     if fmt == "xlsx":
         write_xlsx(rows, response)
     else:
-        write_csv(
-            rows, io.TextIOWrapper(response, encoding="utf-8", newline="", write_through=True)
-        )
+        # Not a TextIOWrapper around the response: collecting the wrapper would close the
+        # response, and with it the request's database connection.
+        text = io.StringIO()
+        write_csv(rows, text)
+        response.write(text.getvalue().encode("utf-8"))
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
 

@@ -1,10 +1,12 @@
 """The upload page for a plan's structure: who may use it, the preview, the confirmation."""
 
+import gc
 import io
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.signals import request_finished
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -178,3 +180,20 @@ def test_the_admin_edits_a_measures_predecessors(client):
     assert "前の計画の施策" in page.content.decode()
     listing = client.get(reverse("admin:policies_measure_changelist")).content.decode()
     assert "相談体制の拡充" in listing
+
+
+def test_a_csv_download_finishes_its_request_once(client):
+    """A file object wrapped around the response would close it again when collected,
+    and closing a response closes the request's database connection."""
+    finished = []
+
+    def count(**kwargs) -> None:
+        finished.append(1)
+
+    request_finished.connect(count)
+    try:
+        client.get(reverse("policies:plan_export", kwargs={"plan": "basic-2012", "fmt": "csv"}))
+        gc.collect()
+    finally:
+        request_finished.disconnect(count)
+    assert len(finished) == 1
