@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from evaluation.models import Cycle, Phase, Project
-from plan.sessions import KEY
+from plan.sessions import KEY as IDLE_KEY
 from tests.factories import (
     CycleFactory,
     ProjectFactory,
@@ -49,17 +49,22 @@ def world(db) -> World:
     )
 
 
+def fresh_idle_timeout(client) -> None:
+    """As right after a request: the next requests within a minute write no session, so a
+    page's pinned query count is the same on the first request and the second."""
+    session = client.session
+    session[IDLE_KEY] = int(time.time())
+    session.save()
+
+
 @pytest.fixture
 def login(client):
-    """Log the test client in as a user (or stay anonymous for None), with the idle timeout
-    just refreshed: pinned query counts never include the once-a-minute session write."""
+    """Log the test client in as a user (or stay anonymous for None)."""
 
     def _login(user: User | None):
         if user is not None:
             client.force_login(user)
-            session = client.session
-            session[KEY] = int(time.time())
-            session.save()
+            fresh_idle_timeout(client)
         return client
 
     return _login
