@@ -139,6 +139,43 @@ def member_evaluation_access(user: User | AnonymousUser, cycle: Cycle, member: U
     return Access(view=True, edit=True)
 
 
+def member_scores_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
+    """Other members' 委員評価 (rating and opinion) of a cycle, on every page and export.
+
+    Members score independently: until the cycle reaches 確定, a 委員 sees only their own
+    current-year 委員評価; the 事務局 and the 委員長 see them all (they compile and confirm
+    the committee's evaluation). From 確定 on, every insider sees them. The public never
+    sees individual scores. Body staff are kept out until 確定 as well, so nobody can
+    pass a score on to a member while scoring is open.
+    """
+    if not is_insider(user):
+        return DENIED
+    participant = participant_of(user)
+    if (
+        cycle.is_locked
+        or user.is_superuser
+        or (participant and (participant.is_secretariat or participant.is_chair))
+    ):
+        return Access(view=True)
+    return Access(
+        view=False,
+        reason=_(
+            "委員はそれぞれ独立して評価するため、ほかの委員のこの年度の評価と意見は、"
+            "委員長が確定し評価サイクルが「確定」になるまで表示しません。"
+        ),
+    )
+
+
+def scoring_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
+    """The member's scoring pages (the list of 施策 and one 施策 with its material): for
+    委員 and 委員長. Whether the form on them can be saved is ``member_evaluation_access``."""
+    base = cycle_access(user, cycle)
+    participant = participant_of(user)
+    if not (base.view and participant and participant.is_committee_member):
+        return DENIED
+    return Access(view=True)
+
+
 def committee_evaluation_access(
     user: User | AnonymousUser, cycle: Cycle, evaluation: CommitteeEvaluation | None
 ) -> Access:

@@ -114,7 +114,7 @@ def _member_section(cycle: Cycle, user: User) -> TodoSection:
         cycle.committee_due,
         total=len(measures),
         items=[
-            TodoItem(f"{m.number} {m.title}", _url("member_evaluation", cycle, number=m.number))
+            TodoItem(f"{m.number} {m.title}", _url("scoring", cycle, number=m.number))
             for m in measures
             if not m.scored
         ],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluation.views import cycles, dashboard, indicators, projects, records, sheet
+from evaluation.views import cycles, dashboard, indicators, projects, records, scoring, sheet
 
 app_name = "evaluation"
 
@@ -35,6 +35,13 @@ urlpatterns = [
         "cycles/<slug:plan>/<int:year>/measures/<str:number>/committee/confirm/",
         records.committee_evaluation_confirm,
         name="committee_confirm",
+    ),
+    # The member's scoring pages.
+    path("cycles/<slug:plan>/<int:year>/scoring/", scoring.scoring_list, name="scoring_list"),
+    path(
+        "cycles/<slug:plan>/<int:year>/scoring/<str:number>/",
+        scoring.scoring_page,
+        name="scoring",
     ),
     path(
         "cycles/<slug:plan>/<int:year>/projects/<slug:code>/report/",

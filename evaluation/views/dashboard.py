@@ -11,7 +11,13 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from evaluation import dashboard
-from evaluation.access import cycle_access, denied, participant_of, plan_dashboard_access
+from evaluation.access import (
+    cycle_access,
+    denied,
+    member_scores_access,
+    participant_of,
+    plan_dashboard_access,
+)
 from evaluation.models import Cycle
 from evaluation.page_cache import cached
 from policies.models import Plan
@@ -35,10 +41,12 @@ def dashboard_year(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     if not cycle_access(request.user, cycle).view:
         return denied(request)
     audience = _audience(request)
+    scores = member_scores_access(request.user, cycle).view or audience == dashboard.PUBLIC
     body = cached(
-        ("year", cycle.pk, cycle.phase, audience),
+        ("year", cycle.pk, cycle.phase, audience, scores),
         lambda: render_to_string(
-            "evaluation/_dashboard_year_body.html", dashboard.year_context(cycle, audience)
+            "evaluation/_dashboard_year_body.html",
+            dashboard.year_context(cycle, audience, member_scores=scores),
         ),
     )
     return render(

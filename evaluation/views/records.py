@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from evaluation import access, measure_page, services
+from evaluation import access, measure_page, rollups, services
 from evaluation.access import measure_in, refuse_hidden, visible_cycle
 from evaluation.editing import edit_record
 from evaluation.forms import (
@@ -40,6 +40,7 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
     cycle = visible_cycle(request, plan, year)[0]
     measure = measure_in(cycle, number)
     insider = access.is_insider(request.user)
+    scores = access.member_scores_access(request.user, cycle)
     return render(
         request,
         "evaluation/measure_year.html",
@@ -51,7 +52,13 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
             "show_members": insider,
             "can_score": access.member_evaluation_access(request.user, cycle, request.user).edit,
             "can_draft": access.committee_evaluation_access(request.user, cycle, None).edit,
-            **measure_page.year_pairs(cycle, measure, with_members=insider),
+            "member_scores": scores,
+            **measure_page.year_pairs(
+                cycle,
+                measure,
+                with_members=insider,
+                only_member_id=None if scores.view else request.user.pk,
+            ),
         },
     )
 
@@ -136,11 +143,12 @@ def committee_evaluation_edit(
     measure = measure_in(cycle, number)
     evaluation = CommitteeEvaluation.objects.filter(cycle=cycle, measure=measure).first()
     rule = access.committee_evaluation_access(request.user, cycle, evaluation)
+    scores = access.member_scores_access(request.user, cycle)
     opinions = (
         MemberEvaluation.objects.filter(cycle=cycle, measure=measure).select_related(
             "rating", "member"
         )
-        if access.is_insider(request.user)
+        if scores.view
         else MemberEvaluation.objects.none()
     )
     return edit_record(
@@ -154,6 +162,8 @@ def committee_evaluation_edit(
             "current_plan": cycle.plan,
             "measure": measure,
             "opinions": opinions,
+            "member_scores": scores,
+            "tally": rollups.member_tally(cycle, measure) if scores.view else None,
             "evaluation": evaluation,
             "confirm": access.committee_confirmation_access(request.user, cycle, evaluation),
         },
