@@ -120,7 +120,7 @@ def material(cycle: Cycle, measure: Measure) -> Material:
         CommitteeEvaluation.objects.filter(
             cycle=previous[0], measure=previous[1], confirmed_at__isnull=False
         )
-        .select_related("rating")
+        .select_related("rating", "cycle__plan", "measure")
         .first()
         if previous
         else None

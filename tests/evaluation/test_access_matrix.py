@@ -145,6 +145,14 @@ MATRIX: dict[str, Case] = {
         phase=Phase.COMMITTEE,
         data=lambda w, r: {"opinion": "参加を促す仕組みが必要。", "version": 0},
     ),
+    "evaluation:scoring_list": Case(kwargs=CYCLE, get=only("member", "chair", outcome=OK)),
+    "evaluation:scoring": Case(
+        kwargs=MEASURE,
+        get=only("member", "chair", outcome=OK),
+        post=only("member", "chair"),
+        phase=Phase.COMMITTEE,
+        data=lambda w, r: {"opinion": "参加を促す仕組みが必要。", "version": 0, "then": "next"},
+    ),
     "evaluation:committee_evaluation": Case(
         kwargs=MEASURE,
         get=insiders(),

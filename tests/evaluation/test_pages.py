@@ -124,7 +124,7 @@ FORM_QUERIES = {
     "report": 12,
     "self_evaluation": 17,
     "member_evaluation": 13,
-    "committee_evaluation": 15,
+    "committee_evaluation": 17,  # + the members' tally (levels, counts)
     "cycle_edit": 11,
     "project_edit": 16,
 }
