@@ -212,6 +212,36 @@ def committee_confirmation_access(
     return Access(view=True, edit=True)
 
 
+def committee_review_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
+    """The chair's review page (every draft with the members' tally): the 委員長 confirms
+    or sends back in 委員会評価; the 事務局 sees the same page to follow it."""
+    base = cycle_access(user, cycle)
+    participant = participant_of(user)
+    if not (base.view and participant and (participant.is_chair or participant.is_secretariat)):
+        return DENIED
+    if not participant.is_chair:
+        return Access(view=True, reason=_("委員会評価を確定・差し戻しできるのは委員長だけです。"))
+    if cycle.phase != Phase.COMMITTEE:
+        return Access(view=True, reason=_phase_reason(cycle, Phase.COMMITTEE))
+    return Access(view=True, edit=True)
+
+
+def entry_review_access(user: User | AnonymousUser, cycle: Cycle, entry) -> Access:
+    """差し戻し / 確認済 of a 実施状況 or 自己評価: the 事務局, in 実施状況入力, once the
+    実施主体 has entered it."""
+    base = cycle_access(user, cycle)
+    if not base.view:
+        return DENIED
+    participant = participant_of(user)
+    if not (participant and participant.is_secretariat):
+        return Access(view=True, reason=_("差し戻しと確認は事務局が行います。"))
+    if cycle.phase != Phase.ENTRY:
+        return Access(view=True, reason=_phase_reason(cycle, Phase.ENTRY))
+    if entry is None or entry.pk is None:
+        return Access(view=True, reason=_("まだ入力されていないため、差し戻せません。"))
+    return Access(view=True, edit=True)
+
+
 def sheet_import_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     """評価表の取り込み: body staff and the secretariat, while the cycle is in 実施状況入力.
 

@@ -284,6 +284,33 @@ class ReportStatus(models.TextChoices):
     ENDED = "ended", _("終了")
 
 
+class ReviewState(models.TextChoices):
+    """Where an entry (or the committee's draft) stands with whoever checks it: sent back
+    with a comment (差し戻し), saved again after that (再提出), checked (確認済).
+    See ``evaluation.send_back``."""
+
+    SUBMITTED = "submitted", _("提出済")
+    SENT_BACK = "sent_back", _("差し戻し")
+    RESUBMITTED = "resubmitted", _("再提出")
+    CHECKED = "checked", _("確認済")
+
+
+def review_state_field():
+    return models.CharField(
+        _("確認の状況"),
+        max_length=20,
+        choices=ReviewState.choices,
+        default=ReviewState.SUBMITTED,
+        editable=False,
+    )
+
+
+def review_comment_field():
+    return models.TextField(
+        _("差し戻しのコメント"), blank=True, editable=False, help_text=_("差し戻した理由。")
+    )
+
+
 class ProjectReportQuerySet(models.QuerySet):
     def for_cycle(self, cycle: Cycle) -> "ProjectReportQuerySet":
         return self.filter(cycle=cycle)
@@ -308,6 +335,8 @@ class ProjectReport(models.Model):
     times = models.PositiveIntegerField(_("回数"), null=True, blank=True)
     participants = models.PositiveIntegerField(_("参加者数"), null=True, blank=True)
     issues = models.TextField(_("課題"), blank=True)
+    review_state = review_state_field()
+    review_comment = review_comment_field()
     version = models.PositiveIntegerField(default=0, editable=False)
 
     history = HistoricalRecords()
@@ -381,6 +410,8 @@ class SelfEvaluation(models.Model):
         blank=True,
         help_text=_("前年度の委員会による評価及び意見を受けて、どう対応したか（対応方針）。"),
     )
+    review_state = review_state_field()
+    review_comment = review_comment_field()
     version = models.PositiveIntegerField(default=0, editable=False)
 
     history = HistoricalRecords()
@@ -527,6 +558,8 @@ class CommitteeEvaluation(models.Model):
         verbose_name=_("確定した委員長"),
     )
     confirmed_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
+    review_state = review_state_field()
+    review_comment = review_comment_field()
     version = models.PositiveIntegerField(default=0, editable=False)
 
     history = HistoricalRecords()

@@ -10,7 +10,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluation.models import PHASES, CommitteeEvaluation, Cycle
+from evaluation.models import PHASES, CommitteeEvaluation, Cycle, ReviewState
 
 
 class EditConflict(Exception):
@@ -38,6 +38,14 @@ def _locked_current(instance: models.Model) -> models.Model | None:
     return None
 
 
+def _mark_resubmitted(instance: models.Model, current: models.Model) -> None:
+    """An edit of an entry that was sent back (差し戻し) or already checked (確認済) is a
+    re-submission (再提出) for the checker to look at again. See ``send_back``."""
+    state = getattr(current, "review_state", None)
+    if state in {ReviewState.SENT_BACK, ReviewState.CHECKED}:
+        instance.review_state = ReviewState.RESUBMITTED
+
+
 @transaction.atomic
 def record_save(
     *, instance: models.Model, expected_version: int, user: User, m2m: dict | None = None
@@ -51,6 +59,7 @@ def record_save(
     if current is not None:
         if current.version != expected_version:
             raise EditConflict(current)
+        _mark_resubmitted(instance, current)
         instance.pk = current.pk
         instance._state.adding = False
     elif expected_version != 0:

@@ -20,6 +20,7 @@ from evaluation.models import (
     Phase,
     Project,
     ProjectReport,
+    ReviewState,
     SelfEvaluation,
 )
 from policies.models import ImplementingBody, Measure
@@ -39,6 +40,7 @@ class TodoSection:
     due: date | None
     total: int
     items: list[TodoItem] = field(default_factory=list)
+    overview: tuple[str, str] | None = None  # (label, URL) of a page that does them all
 
     @property
     def done(self) -> int:
@@ -97,7 +99,7 @@ def _staff_sections(cycle: Cycle, body: ImplementingBody) -> list[TodoSection]:
             if not m.evaluated
         ],
     )
-    return [reports, self_evaluations]
+    return [reports, self_evaluations, *sent_back_sections(cycle, body=body)]
 
 
 def _member_section(cycle: Cycle, user: User) -> TodoSection:
@@ -129,8 +131,10 @@ def _committee_section(cycle: Cycle, *, for_chair: bool) -> TodoSection:
             drafted=Exists(drafts), confirmed=Exists(drafts.filter(confirmed_at__isnull=False))
         )
     )
+    overview = None
     if for_chair:
         title = _("委員会評価の確定（委員長）")
+        overview = (_("すべての案を一覧で確認・確定する"), _url("committee_review", cycle))
         pending = [m for m in measures if not m.confirmed]
         detail = {True: "", False: _("事務局の案を待っています")}
         items = [
@@ -148,7 +152,9 @@ def _committee_section(cycle: Cycle, *, for_chair: bool) -> TodoSection:
             for m in measures
             if not m.drafted
         ]
-    return TodoSection(cycle, title, cycle.committee_due, total=len(measures), items=items)
+    return TodoSection(
+        cycle, title, cycle.committee_due, total=len(measures), items=items, overview=overview
+    )
 
 
 def _entry_progress_section(cycle: Cycle) -> TodoSection:
@@ -187,6 +193,68 @@ def _entry_progress_section(cycle: Cycle) -> TodoSection:
     )
 
 
+def sent_back_sections(
+    cycle: Cycle,
+    *,
+    body: ImplementingBody | None = None,
+    resubmitted: bool = False,
+    committee: bool = False,
+) -> list[TodoSection]:
+    """差し戻し on the to-do pages, with the comment. A body's staff: their entries sent back.
+    The 事務局 in 実施状況入力: entries saved again after a send-back (再提出), to check.
+    The 事務局 in 委員会評価: drafts the chair sent back. One or two queries; a section only
+    when there is something in it."""
+    if committee:
+        drafts = CommitteeEvaluation.objects.filter(
+            cycle=cycle, review_state=ReviewState.SENT_BACK, confirmed_at__isnull=True
+        ).select_related("measure")
+        items = [
+            TodoItem(
+                f"{d.measure.number} {d.measure.title}",
+                _url("committee_evaluation", cycle, number=d.measure.number),
+                _("委員長のコメント: %(c)s") % {"c": d.review_comment},
+            )
+            for d in drafts
+        ]
+        title = _("委員長から差し戻された委員会評価の案")
+    else:
+        state = ReviewState.RESUBMITTED if resubmitted else ReviewState.SENT_BACK
+        reports = ProjectReport.objects.filter(cycle=cycle, review_state=state).select_related(
+            "project__body"
+        )
+        evaluations = SelfEvaluation.objects.filter(cycle=cycle, review_state=state).select_related(
+            "measure", "body"
+        )
+        if body is not None:
+            reports = reports.filter(project__body=body)
+            evaluations = evaluations.filter(body=body)
+        review = "_review" if resubmitted else ""
+        items = [
+            TodoItem(
+                _("実施状況：%(name)s") % {"name": r.project.name},
+                _url(f"report{review}", cycle, code=r.project.code),
+                r.project.body.short_name if resubmitted else r.review_comment,
+            )
+            for r in reports
+        ] + [
+            TodoItem(
+                _("自己評価：%(n)s %(t)s") % {"n": e.measure.number, "t": e.measure.title},
+                _url(f"self_evaluation{review}", cycle, number=e.measure.number, body=e.body.code),
+                e.body.short_name if resubmitted else e.review_comment,
+            )
+            for e in evaluations
+        ]
+        title = (
+            _("再提出された入力（事務局の確認待ち）")
+            if resubmitted
+            else _("事務局から差し戻された入力（直して保存してください）")
+        )
+    if not items:
+        return []
+    due = cycle.committee_due if committee else cycle.entry_due
+    return [TodoSection(cycle, title, due, total=len(items), items=items)]
+
+
 @dataclass
 class Todo:
     sections: list[TodoSection] = field(default_factory=list)
@@ -218,6 +286,7 @@ def todo_for(user: User) -> Todo:
                 sections += _staff_sections(cycle, participant.body)
             elif participant.is_secretariat:
                 sections.append(_entry_progress_section(cycle))
+                sections += sent_back_sections(cycle, resubmitted=True)
             else:
                 todo.notes.append(
                     _(
@@ -233,6 +302,7 @@ def todo_for(user: User) -> Todo:
                 sections.append(_committee_section(cycle, for_chair=True))
             if participant.is_secretariat:
                 sections.append(_committee_section(cycle, for_chair=False))
+                sections += sent_back_sections(cycle, committee=True)
             if participant.is_staff_member:
                 todo.notes.append(
                     _(

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from evaluation.views import cycles, dashboard, indicators, projects, records, scoring, sheet
+from evaluation.views import (
+    cycles,
+    dashboard,
+    indicators,
+    projects,
+    records,
+    review,
+    scoring,
+    sheet,
+)
 
 app_name = "evaluation"
 
@@ -35,6 +44,28 @@ urlpatterns = [
         "cycles/<slug:plan>/<int:year>/measures/<str:number>/committee/confirm/",
         records.committee_evaluation_confirm,
         name="committee_confirm",
+    ),
+    # The chair's review of every draft, and send-backs.
+    path("cycles/<slug:plan>/<int:year>/review/", review.committee_review, name="committee_review"),
+    path(
+        "cycles/<slug:plan>/<int:year>/review/confirm/",
+        review.committee_review_confirm,
+        name="committee_review_confirm",
+    ),
+    path(
+        "cycles/<slug:plan>/<int:year>/measures/<str:number>/committee/send-back/",
+        review.committee_send_back,
+        name="committee_send_back",
+    ),
+    path(
+        "cycles/<slug:plan>/<int:year>/projects/<slug:code>/report/review/",
+        review.report_review,
+        name="report_review",
+    ),
+    path(
+        "cycles/<slug:plan>/<int:year>/measures/<str:number>/self/<slug:body>/review/",
+        review.self_evaluation_review,
+        name="self_evaluation_review",
     ),
     # The member's scoring pages.
     path("cycles/<slug:plan>/<int:year>/scoring/", scoring.scoring_list, name="scoring_list"),

@@ -74,7 +74,14 @@ def report_edit(request: HttpRequest, plan: str, year: int, code: str) -> HttpRe
         rule=access.report_access(request.user, cycle, project),
         form_class=ProjectReportForm,
         template="evaluation/report_form.html",
-        context={"cycle": cycle, "current_plan": cycle.plan, "project": project},
+        context={
+            "cycle": cycle,
+            "current_plan": cycle.plan,
+            "project": project,
+            "review_url": reverse(
+                "evaluation:report_review", kwargs={"plan": plan, "year": year, "code": code}
+            ),
+        },
         success_url=reverse("evaluation:todo"),
     )
 
@@ -107,6 +114,10 @@ def self_evaluation_edit(
             "measure": measure,
             "body": body_obj,
             "last_opinion": last_opinion,
+            "review_url": reverse(
+                "evaluation:self_evaluation_review",
+                kwargs={"plan": plan, "year": year, "number": number, "body": body},
+            ),
         },
         success_url=reverse("evaluation:todo"),
         form_kwargs={"plan": cycle.plan},
