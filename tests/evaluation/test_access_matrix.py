@@ -72,6 +72,18 @@ def draft(world: World) -> None:
     CommitteeEvaluation.objects.create(cycle=world.cycle, measure_id=world_measure(), opinion="案")
 
 
+def entered_report(world: World) -> None:
+    from tests.factories import ProjectReportFactory
+
+    ProjectReportFactory(cycle=world.cycle, project=world.project)
+
+
+def entered_self_evaluation(world: World) -> None:
+    from tests.factories import SelfEvaluationFactory
+
+    SelfEvaluationFactory(cycle=world.cycle)
+
+
 def world_measure() -> int:
     from policies.models import Measure
 
@@ -144,6 +156,43 @@ MATRIX: dict[str, Case] = {
         post=only("member", "chair"),
         phase=Phase.COMMITTEE,
         data=lambda w, r: {"opinion": "参加を促す仕組みが必要。", "version": 0},
+    ),
+    "evaluation:committee_review": Case(
+        kwargs=CYCLE, get=only("chair", "secretariat", outcome=OK), setup=draft
+    ),
+    "evaluation:committee_review_confirm": Case(
+        kwargs=CYCLE,
+        get=everyone(NOT_ALLOWED),
+        post=only("chair"),
+        phase=Phase.COMMITTEE,
+        setup=draft,
+        data=lambda w, r: {"measure": "1-1", "version-1-1": 0, "step": "confirm"},
+    ),
+    "evaluation:committee_send_back": Case(
+        kwargs=MEASURE,
+        get=everyone(NOT_ALLOWED),
+        post=only("chair"),
+        phase=Phase.COMMITTEE,
+        setup=draft,
+        data=lambda w, r: {"comment": "根拠を足してください。", "version": 0},
+    ),
+    "evaluation:report_review": Case(
+        kwargs={**CYCLE, "code": "city-001"},
+        get=insiders(),
+        post=only("secretariat"),
+        setup=entered_report,
+        data=lambda w, r: {
+            "action": "send_back",
+            "comment": "回数を入れてください。",
+            "version": 0,
+        },
+    ),
+    "evaluation:self_evaluation_review": Case(
+        kwargs={**MEASURE, "body": "city"},
+        get=insiders(),
+        post=only("secretariat"),
+        setup=entered_self_evaluation,
+        data=lambda w, r: {"action": "check", "version": 0},
     ),
     "evaluation:scoring_list": Case(kwargs=CYCLE, get=only("member", "chair", outcome=OK)),
     "evaluation:scoring": Case(
