@@ -213,9 +213,10 @@ class EntryProgress:
 
 
 def entry_progress(cycle: Cycle) -> EntryProgress:
-    """What exists and what is missing in a cycle. Four queries whatever the size.
+    """What exists and what is missing in a cycle. Six queries whatever the size.
 
-    Expected: a 実施状況 for every active 事業 of a body, a 自己評価 per 施策 per body,
+    Expected: a 実施状況 for every active 事業 of a body, a 自己評価 per 施策 per body
+    where the body has 事業 under the 施策 (``self_evaluation_scope``),
     a 委員評価 per 施策 per member (委員 and 委員長), a 委員会評価 per 施策.
     """
     plan, year = cycle.plan, cycle.fiscal_year
@@ -255,9 +256,16 @@ def entry_progress(cycle: Cycle) -> EntryProgress:
         Measure.objects.of_plan(plan)
         .annotate(**body_has, **member_has, **committee_has)
         .order_by("basic_policy__number", "order")
-        .values("number", *body_has, *member_has, *committee_has)
+        .values("id", "number", *body_has, *member_has, *committee_has)
     )
     n = len(measures)
+    expected = self_evaluation_expected(cycle)
+
+    def body_line(b: ImplementingBody) -> ProgressLine:
+        """Only the 施策 the body has 事業 under (該当なし elsewhere)."""
+        wanted = [m for m in measures if m["id"] in expected.get(b.pk, set())]
+        missing = [(m["number"], m["number"]) for m in wanted if not m[f"b{b.pk}"]]
+        return ProgressLine(b.short_name, len(wanted), len(wanted) - len(missing), missing)
 
     def line(label: str, key: str) -> ProgressLine:
         missing = [(m["number"], m["number"]) for m in measures if not m[key]]
@@ -273,7 +281,7 @@ def entry_progress(cycle: Cycle) -> EntryProgress:
             )
             for b in bodies
         ],
-        self_evaluations=[line(b.short_name, f"b{b.pk}") for b in bodies],
+        self_evaluations=[body_line(b) for b in bodies],
         member_evaluations=[
             line(u.get_full_name() or u.get_username(), f"u{u.pk}") for u in members
         ],
@@ -545,3 +553,38 @@ def member_tally(cycle: Cycle, measure: Measure) -> Tally:
     """One 施策's tally (all zeros when no member has scored it yet)."""
     levels = rating_levels(cycle.plan)
     return member_tallies(cycle, measure, levels=levels).get(measure.pk) or _tally(levels, {}, 0)
+
+
+def self_evaluation_scope(plan: Plan, years: list[int]) -> set[tuple[int, int, int]]:
+    """Where a 自己評価 is asked for: (実施主体 id, 施策 id, fiscal year) for each body with a
+    事業 active that year that serves a 展開 of the 施策, directly or through a 再掲 item
+    (work on 1-1② counts under 3-1④). Everywhere else the body is 該当なし: not asked,
+    though it may still write one. The one place of this rule: やること, the entry
+    progress, the dashboard's 未入力 lists and the 評価表 all read it. Two queries."""
+    if not years:
+        return set()
+    first, last = min(years), max(years)
+    running = (
+        Project.objects.of_plan(plan)
+        .filter(first_year__lte=last)
+        .filter(Q(last_year__isnull=True) | Q(last_year__gte=first))
+        .order_by()
+    )
+    scope: set[tuple[int, int, int]] = set()
+    for path in ("initiatives__measure_id", "initiatives__relistings__measure_id"):
+        for body_id, measure_id, start, end in running.filter(
+            **{f"{path}__isnull": False}
+        ).values_list("body_id", path, "first_year", "last_year"):
+            for year in years:
+                if start <= year and (end is None or year <= end):
+                    scope.add((body_id, measure_id, year))
+    return scope
+
+
+def self_evaluation_expected(cycle: Cycle) -> dict[int, set[int]]:
+    """Per 実施主体 id: the 施策 ids whose 自己評価 the cycle asks it for (see
+    ``self_evaluation_scope``)."""
+    expected: dict[int, set[int]] = defaultdict(set)
+    for body_id, measure_id, _year in self_evaluation_scope(cycle.plan, [cycle.fiscal_year]):
+        expected[body_id].add(measure_id)
+    return expected

@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from evaluation import rollups
 from evaluation.access import participant_of
 from evaluation.models import (
     CommitteeEvaluation,
@@ -78,8 +79,12 @@ def _staff_sections(cycle: Cycle, body: ImplementingBody) -> list[TodoSection]:
             if not p.reported
         ],
     )
+    # Only the 施策 the body has 事業 under; elsewhere it is 該当なし (not asked).
+    asked = rollups.self_evaluation_expected(cycle).get(body.pk, set())
     measures = list(
-        _measures(cycle).annotate(
+        _measures(cycle)
+        .filter(pk__in=asked)
+        .annotate(
             evaluated=Exists(
                 SelfEvaluation.objects.filter(cycle=cycle, body=body, measure=OuterRef("pk"))
             )
@@ -170,15 +175,15 @@ def _entry_progress_section(cycle: Cycle) -> TodoSection:
         report_count=Count(
             "projects__reports", filter=Q(projects__reports__cycle=cycle), distinct=True
         ),
-        evaluation_count=Count(
-            "self_evaluations", filter=Q(self_evaluations__cycle=cycle), distinct=True
-        ),
     )
-    measure_count = Measure.objects.of_plan(cycle.plan).count()
+    expected = rollups.self_evaluation_expected(cycle)
+    entered = set(SelfEvaluation.objects.filter(cycle=cycle).values_list("body_id", "measure_id"))
     items = []
     for body in bodies:
         missing_reports = body.project_count - body.report_count
-        missing_evaluations = measure_count - body.evaluation_count
+        missing_evaluations = sum(
+            1 for m in expected.get(body.pk, set()) if (body.pk, m) not in entered
+        )
         if missing_reports or missing_evaluations:
             items.append(
                 TodoItem(
