@@ -28,7 +28,6 @@ def _review_save(record: models.Model, *, expected_version: int, user: User, **c
         raise services.EditConflict(current)
     for name, value in changes.items():
         setattr(current, name, value)
-    current.version += 1
     current._history_user = user
     current.save()
     return current

@@ -55,17 +55,20 @@ def test_the_review_page_shows_every_draft_with_the_members_tally(world, drafts,
 
 def test_the_chair_confirms_several_drafts_in_one_step_after_a_confirmation(world, drafts, login):
     client = login(world.users["chair"])
-    first = confirm_post(client, {"1-1": 0, "2-1": 0}, step="")
+    seen = {n: drafts[n].version for n in ["1-1", "2-1"]}  # the versions on the chair's page
+    first = confirm_post(client, seen, step="")
     html = first.content.decode()
     assert first.status_code == 200
     assert "確定した委員会評価は、あとから編集できなくなります" in html
     assert "2件を確定する" in html
-    assert CommitteeEvaluation.objects.for_cycle(world.cycle).confirmed().count() == 0
+    assert CommitteeEvaluation.objects.filter(cycle=world.cycle).confirmed().count() == 0
 
-    response = confirm_post(client, {"1-1": 0, "2-1": 0})
+    response = confirm_post(client, seen)
     assert response.status_code == 302
     confirmed = (
-        CommitteeEvaluation.objects.for_cycle(world.cycle).confirmed().order_by("measure__number")
+        CommitteeEvaluation.objects.filter(cycle=world.cycle)
+        .confirmed()
+        .order_by("measure__number")
     )
     assert [(e.measure.number, e.confirmed_by) for e in confirmed] == [
         ("1-1", world.users["chair"]),
@@ -76,11 +79,12 @@ def test_the_chair_confirms_several_drafts_in_one_step_after_a_confirmation(worl
 
 
 def test_a_draft_changed_after_the_page_was_opened_is_not_confirmed(world, drafts, login):
+    seen = {n: drafts[n].version for n in ["1-1", "1-2"]}  # the chair opens the page
     changed = drafts["1-2"]
-    changed.opinion, changed.version = "事務局が直した案", 1
-    changed.save()
+    changed.opinion = "事務局が直した案"
+    changed.save()  # the 事務局 saves meanwhile
     client = login(world.users["chair"])
-    response = confirm_post(client, {"1-1": 0, "1-2": 0})
+    response = confirm_post(client, seen)
     page = client.get(response.headers["Location"]).content.decode()
     assert "このページを開いた後に案が変更されたため確定していません。" in page
     assert "もう一度確定してください：1-2" in page
@@ -101,14 +105,14 @@ def test_a_sent_back_draft_reaches_the_secretariats_todo_with_the_comment(world,
     client = login(world.users["chair"])
     response = client.post(
         url("committee_send_back", number="1-2"),
-        {"comment": "参加者数の推移にも触れてください。", "version": 0},
+        {"comment": "参加者数の推移にも触れてください。", "version": drafts["1-2"].version},
     )
     assert response.status_code == 302
     draft = CommitteeEvaluation.objects.get(pk=drafts["1-2"].pk)
     assert (draft.review_state, draft.review_comment, draft.version) == (
         ReviewState.SENT_BACK,
         "参加者数の推移にも触れてください。",
-        1,
+        drafts["1-2"].version + 1,
     )
     last = draft.history.first()
     assert (last.history_user, last.review_state) == (world.users["chair"], "sent_back")
@@ -120,7 +124,7 @@ def test_a_sent_back_draft_reaches_the_secretariats_todo_with_the_comment(world,
     # The 事務局 revises the draft: it is 再提出 and leaves the to-do list.
     client.post(
         url("committee_evaluation", number="1-2"),
-        {"opinion": "参加者数は増えている。", "version": 1},
+        {"opinion": "参加者数は増えている。", "version": draft.version},
     )
     assert CommitteeEvaluation.objects.get(pk=draft.pk).review_state == ReviewState.RESUBMITTED
     todo = client.get(reverse("evaluation:todo")).content.decode()
@@ -170,7 +174,7 @@ def test_a_sent_back_report_is_on_the_bodys_todo_and_its_resubmission_can_be_che
     secretariat = login(world.users["secretariat"])
     response = secretariat.post(
         url("report_review", code="city-001"),
-        {"action": "send_back", "comment": "参加者数を入れてください。", "version": 0},
+        {"action": "send_back", "comment": "参加者数を入れてください。", "version": 1},
     )
     assert response.headers["Location"] == url("report", code="city-001")
     report.refresh_from_db()
@@ -185,7 +189,7 @@ def test_a_sent_back_report_is_on_the_bodys_todo_and_its_resubmission_can_be_che
     assert "差し戻しのコメント" in staff.get(url("report", code="city-001")).content.decode()
     staff.post(
         url("report", code="city-001"),
-        {"status": "done", "activities": "講座", "participants": 40, "version": 1},
+        {"status": "done", "activities": "講座", "participants": 40, "version": 2},
     )
     report.refresh_from_db()
     assert (report.review_state, report.participants) == ("resubmitted", 40)
@@ -197,7 +201,7 @@ def test_a_sent_back_report_is_on_the_bodys_todo_and_its_resubmission_can_be_che
     todo = secretariat.get(reverse("evaluation:todo")).content.decode()
     assert "再提出された入力（事務局の確認待ち）" in todo
     assert f'href="{url("report_review", code="city-001")}"' in todo
-    secretariat.post(url("report_review", code="city-001"), {"action": "check", "version": 2})
+    secretariat.post(url("report_review", code="city-001"), {"action": "check", "version": 3})
     report.refresh_from_db()
     assert (report.review_state, report.review_comment) == ("checked", "")
     states = [h.review_state for h in report.history.order_by("history_date")]
@@ -208,7 +212,7 @@ def test_a_self_evaluation_can_be_sent_back_to_its_body(world, login):
     SelfEvaluationFactory(cycle=world.cycle)
     login(world.users["secretariat"]).post(
         url("self_evaluation_review", number="1-1", body="city"),
-        {"action": "send_back", "comment": "課題も書いてください。", "version": 0},
+        {"action": "send_back", "comment": "課題も書いてください。", "version": 1},
     )
     assert SelfEvaluation.objects.get().review_state == "sent_back"
     todo = login(world.users["staff_a"]).get(reverse("evaluation:todo")).content.decode()
