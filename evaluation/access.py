@@ -242,6 +242,26 @@ def entry_review_access(user: User | AnonymousUser, cycle: Cycle, entry) -> Acce
     return Access(view=True, edit=True)
 
 
+def follow_up_access(user: User | AnonymousUser, cycle: Cycle, body_id: int) -> Access:
+    """委員会意見への対応 (対応方針・対応状況): written by the staff of that 実施主体 (or the
+    事務局 on its behalf) in 実施状況入力; insiders view."""
+    base = cycle_access(user, cycle)
+    if not (base.view and is_insider(user)):
+        return DENIED
+    participant = participant_of(user)
+    if not (
+        participant
+        and (
+            participant.is_secretariat
+            or (participant.is_staff_member and participant.body_id == body_id)
+        )
+    ):
+        return Access(view=True, reason=_("対応状況を入力できるのは、その実施主体と事務局です。"))
+    if cycle.phase != Phase.ENTRY:
+        return Access(view=True, reason=_phase_reason(cycle, Phase.ENTRY))
+    return Access(view=True, edit=True)
+
+
 def sheet_import_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     """評価表の取り込み: body staff and the secretariat, while the cycle is in 実施状況入力.
 

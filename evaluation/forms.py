@@ -11,6 +11,7 @@ from evaluation.models import (
     PHASES,
     CommitteeEvaluation,
     Cycle,
+    FollowUp,
     Indicator,
     IndicatorValue,
     MemberEvaluation,
@@ -198,3 +199,10 @@ class IndicatorValueForm(VersionedForm):
     class Meta:
         model = IndicatorValue
         fields = ["actual", "target"]
+
+
+class FollowUpForm(VersionedForm):
+    class Meta:
+        model = FollowUp
+        fields = ["policy", "status", "difficulty_reason"]
+        widgets = {"policy": TEXTAREA, "difficulty_reason": forms.Textarea(attrs={"rows": 2})}

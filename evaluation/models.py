@@ -6,6 +6,7 @@ keeps who, when and what.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -670,3 +671,85 @@ class IndicatorValue(Versioned):
             else (self.target, self.actual)
         )
         return float(numerator / denominator) if denominator else None
+
+
+class FollowUpStatus(models.TextChoices):
+    DONE = "done", _("対応済")
+    IN_PROGRESS = "in_progress", _("対応中")
+    NOT_YET = "not_yet", _("未対応")
+    DIFFICULT = "difficult", _("対応困難")
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def open(self) -> "FollowUpQuerySet":
+        """Not closed yet: carried forward to the next year."""
+        return self.exclude(status=FollowUpStatus.DONE)
+
+
+class FollowUp(Versioned):
+    """委員会意見への対応: one 実施主体's follow-up, in year N+1, of the committee's confirmed
+    opinion of year N on a 施策 it has 事業 under. Carried forward to the next year until
+    対応済 (``carried_from``). See ``evaluation.follow_ups``."""
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("評価サイクル")
+    )
+    measure = models.ForeignKey(
+        Measure, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("施策")
+    )
+    body = models.ForeignKey(
+        ImplementingBody,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        verbose_name=_("実施主体"),
+    )
+    opinion = models.ForeignKey(
+        CommitteeEvaluation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("委員会意見"),
+        help_text=_("対応する委員会による評価及び意見（確定したもの）。"),
+    )
+    policy = models.TextField(
+        _("対応方針"), blank=True, help_text=_("委員会意見を受けて、どう対応するか（したか）。")
+    )
+    status = models.CharField(
+        _("対応状況"),
+        max_length=20,
+        choices=FollowUpStatus.choices,
+        default=FollowUpStatus.NOT_YET,
+    )
+    difficulty_reason = models.TextField(
+        _("対応困難の理由"), blank=True, help_text=_("対応状況が「対応困難」のときに書きます。")
+    )
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        verbose_name=_("前年度からの繰り越し元"),
+    )
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("委員会意見への対応")
+        verbose_name_plural = _("委員会意見への対応")
+        ordering = ["cycle", "measure", "body__order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "measure", "body", "opinion"], name="unique_follow_up"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.number} {self.body.short_name} {wareki(self.cycle.fiscal_year)}"
+
+    def clean(self) -> None:
+        if self.status == FollowUpStatus.DIFFICULT and not self.difficulty_reason.strip():
+            raise ValidationError(
+                {"difficulty_reason": _("「対応困難」のときは、その理由を書いてください。")}
+            )

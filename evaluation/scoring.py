@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
+    FollowUp,
     MemberEvaluation,
     Project,
     ProjectReport,
@@ -76,6 +77,7 @@ class Material:
     self_evaluations: list[SelfEvaluation]
     last_committee: CommitteeEvaluation | None
     responses: list[SelfEvaluation] = field(default_factory=list)  # with a response text
+    follow_ups: list[FollowUp] = field(default_factory=list)  # 委員会意見への対応, this year
 
 
 def _attach_reports(projects: list[Project], cycle: Cycle, previous: Cycle | None) -> None:
@@ -86,7 +88,7 @@ def _attach_reports(projects: list[Project], cycle: Cycle, previous: Cycle | Non
 
 
 def material(cycle: Cycle, measure: Measure) -> Material:
-    """Seven queries whatever the plan's size (last year's cycle, the 展開 with their 事業
+    """Eight queries whatever the plan's size (last year's cycle, the 展開 with their 事業
     and reports, both directly and through a 再掲 item's original, the self-evaluations
     and last year's committee evaluation)."""
     previous = cycle.previous_for(measure)
@@ -131,4 +133,9 @@ def material(cycle: Cycle, measure: Measure) -> Material:
         self_evaluations=self_evaluations,
         last_committee=last_committee,
         responses=[s for s in self_evaluations if s.response_to_committee],
+        follow_ups=list(
+            FollowUp.objects.filter(cycle=cycle, measure=measure).select_related(
+                "body", "opinion__cycle"
+            )
+        ),
     )

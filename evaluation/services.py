@@ -11,7 +11,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluation.models import PHASES, CommitteeEvaluation, Cycle, ReviewState, Versioned
+from evaluation.follow_ups import follow_ups_open
+from evaluation.models import PHASES, CommitteeEvaluation, Cycle, Phase, ReviewState, Versioned
 
 
 class EditConflict(Exception):
@@ -94,6 +95,9 @@ def cycle_move(*, cycle: Cycle, to_phase: str, user: User, expected_version: int
     current.phase = to_phase
     current._history_user = user
     current.save()
+    if to_phase == Phase.ENTRY:
+        # Last year's committee opinions become this year's follow-up items.
+        follow_ups_open(cycle=current, user=user)
     return current
 
 

@@ -17,6 +17,8 @@ from evaluation.access import participant_of
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
+    FollowUp,
+    FollowUpStatus,
     MemberEvaluation,
     Phase,
     Project,
@@ -105,7 +107,40 @@ def _staff_sections(cycle: Cycle, body: ImplementingBody) -> list[TodoSection]:
             if not m.evaluated
         ],
     )
-    return [reports, self_evaluations, *sent_back_sections(cycle, body=body)]
+    return [
+        reports,
+        self_evaluations,
+        *_follow_up_sections(cycle, body),
+        *sent_back_sections(cycle, body=body),
+    ]
+
+
+def _follow_up_sections(cycle: Cycle, body: ImplementingBody) -> list[TodoSection]:
+    """Last year's committee opinions the body has still to answer (未対応). One query."""
+    items = list(
+        FollowUp.objects.filter(cycle=cycle, body=body)
+        .select_related("measure")
+        .order_by("measure__basic_policy__number", "measure__order", "pk")
+    )
+    if not items:
+        return []
+    return [
+        TodoSection(
+            cycle,
+            _("委員会意見への対応（%(body)s）") % {"body": body.short_name},
+            cycle.entry_due,
+            total=len(items),
+            items=[
+                TodoItem(
+                    f"{i.measure.number} {i.measure.title}",
+                    _url("follow_up", cycle, pk=i.pk),
+                    _("前年度からの繰り越し") if i.carried_from_id else "",
+                )
+                for i in items
+                if i.status == FollowUpStatus.NOT_YET
+            ],
+        )
+    ]
 
 
 def _member_section(cycle: Cycle, user: User) -> TodoSection:

@@ -3,6 +3,7 @@ from django.urls import path
 from evaluation.views import (
     cycles,
     dashboard,
+    follow_ups,
     indicators,
     projects,
     records,
@@ -66,6 +67,27 @@ urlpatterns = [
         "cycles/<slug:plan>/<int:year>/measures/<str:number>/self/<slug:body>/review/",
         review.self_evaluation_review,
         name="self_evaluation_review",
+    ),
+    # 委員会意見への対応状況.
+    path(
+        "cycles/<slug:plan>/<int:year>/follow-ups/",
+        follow_ups.follow_up_report,
+        name="follow_up_report",
+    ),
+    path(
+        "cycles/<slug:plan>/<int:year>/follow-ups.xlsx",
+        follow_ups.follow_up_xlsx,
+        name="follow_up_xlsx",
+    ),
+    path(
+        "cycles/<slug:plan>/<int:year>/follow-ups.csv",
+        follow_ups.follow_up_csv,
+        name="follow_up_csv",
+    ),
+    path(
+        "cycles/<slug:plan>/<int:year>/follow-ups/<int:pk>/",
+        follow_ups.follow_up_edit,
+        name="follow_up",
     ),
     # The member's scoring pages.
     path("cycles/<slug:plan>/<int:year>/scoring/", scoring.scoring_list, name="scoring_list"),

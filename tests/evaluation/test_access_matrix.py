@@ -84,6 +84,14 @@ def entered_self_evaluation(world: World) -> None:
     SelfEvaluationFactory(cycle=world.cycle)
 
 
+def follow_up(world: World) -> None:
+    from evaluation.models import FollowUp
+
+    FollowUp.objects.create(
+        pk=1, cycle=world.cycle, measure_id=world_measure(), body=world.project.body
+    )
+
+
 def world_measure() -> int:
     from policies.models import Measure
 
@@ -166,7 +174,7 @@ MATRIX: dict[str, Case] = {
         post=only("chair"),
         phase=Phase.COMMITTEE,
         setup=draft,
-        data=lambda w, r: {"measure": "1-1", "version-1-1": 0, "step": "confirm"},
+        data=lambda w, r: {"measure": "1-1", "version-1-1": 1, "step": "confirm"},
     ),
     "evaluation:committee_send_back": Case(
         kwargs=MEASURE,
@@ -174,7 +182,7 @@ MATRIX: dict[str, Case] = {
         post=only("chair"),
         phase=Phase.COMMITTEE,
         setup=draft,
-        data=lambda w, r: {"comment": "根拠を足してください。", "version": 0},
+        data=lambda w, r: {"comment": "根拠を足してください。", "version": 1},
     ),
     "evaluation:report_review": Case(
         kwargs={**CYCLE, "code": "city-001"},
@@ -184,7 +192,7 @@ MATRIX: dict[str, Case] = {
         data=lambda w, r: {
             "action": "send_back",
             "comment": "回数を入れてください。",
-            "version": 0,
+            "version": 1,
         },
     ),
     "evaluation:self_evaluation_review": Case(
@@ -192,7 +200,17 @@ MATRIX: dict[str, Case] = {
         get=insiders(),
         post=only("secretariat"),
         setup=entered_self_evaluation,
-        data=lambda w, r: {"action": "check", "version": 0},
+        data=lambda w, r: {"action": "check", "version": 1},
+    ),
+    "evaluation:follow_up_report": Case(kwargs=CYCLE, get=insiders(), setup=follow_up),
+    "evaluation:follow_up_xlsx": Case(kwargs=CYCLE, get=insiders(), setup=follow_up),
+    "evaluation:follow_up_csv": Case(kwargs=CYCLE, get=insiders(), setup=follow_up),
+    "evaluation:follow_up": Case(
+        kwargs={**CYCLE, "pk": 1},
+        get=insiders(),
+        post=only("staff_a", "secretariat"),
+        setup=follow_up,
+        data=lambda w, r: {"policy": "広報を見直す。", "status": "in_progress", "version": 1},
     ),
     "evaluation:scoring_list": Case(kwargs=CYCLE, get=only("member", "chair", outcome=OK)),
     "evaluation:scoring": Case(
