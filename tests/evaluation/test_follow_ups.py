@@ -215,7 +215,7 @@ def test_the_report_has_a_fixed_query_count(opened, login, django_assert_max_num
     follow_ups.follow_ups_open(cycle=opened.cycle, user=None)
     client = login(opened.users["member"])
     kwargs = {"plan": "revised-2017", "year": 2021}
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(8):
         assert client.get(reverse("evaluation:follow_up_report", kwargs=kwargs)).status_code == 200
 
 

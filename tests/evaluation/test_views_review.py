@@ -162,7 +162,7 @@ def test_the_review_page_has_a_fixed_query_count(
         CommitteeEvaluationFactory(cycle=world.cycle, measure=measure(n))
         MemberEvaluationFactory(cycle=world.cycle, measure=measure(n))
     client = login(world.users["chair"])
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(11):
         assert client.get(url("committee_review")).status_code == 200
 
 
@@ -252,5 +252,5 @@ def test_the_entry_review_page_has_a_fixed_query_count(
         report.activities = f"版{n}"
         report.save()
     client = login(world.users["secretariat"])
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(10):
         assert client.get(url("report_review", code="city-001")).status_code == 200

@@ -145,7 +145,7 @@ def test_the_scoring_page_has_a_fixed_query_count(
     fill(scoring, projects=projects)
     MemberEvaluationFactory(cycle=scoring.cycle, member=scoring.users["member"])
     client = login(scoring.users["member"])
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(19):
         assert client.get(scoring_url("1-1")).status_code == 200
 
 
@@ -170,5 +170,5 @@ def test_the_scoring_list_has_a_fixed_query_count(
     ][:scored]:
         MemberEvaluationFactory(cycle=scoring.cycle, member=member, measure=measure(number))
     client = login(member)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(9):
         assert client.get(scoring_url()).status_code == 200
