@@ -33,18 +33,16 @@ def _previous_cycle(cycle: Cycle) -> Cycle | None:
     return Cycle.objects.filter(plan_id=cycle.plan.predecessor_id, fiscal_year=year).first()
 
 
-def _successors(cycle: Cycle, previous: Cycle) -> dict[int, int]:
-    """Last year's 施策 id → this year's 施策 id (itself within a plan; across the revision,
-    the revised 施策 whose predecessor it is)."""
+def _successors(cycle: Cycle, previous: Cycle) -> dict[int, list[int]]:
+    """Last year's 施策 id → this year's 施策 ids (itself within a plan; across the revision,
+    the revised 施策 that list it among their ``predecessors``: a split gives several)."""
     measures = Measure.objects.of_plan(cycle.plan)
     if previous.plan_id == cycle.plan_id:
-        return {m: m for m in measures.values_list("pk", flat=True)}
-    return {
-        old: new
-        for new, old in measures.filter(predecessor__isnull=False).values_list(
-            "pk", "predecessor_id"
-        )
-    }
+        return {m: [m] for m in measures.values_list("pk", flat=True)}
+    successors: dict[int, list[int]] = defaultdict(list)
+    for new, old in measures.filter(predecessors__isnull=False).values_list("pk", "predecessors"):
+        successors[old].append(new)
+    return successors
 
 
 @transaction.atomic
@@ -78,12 +76,11 @@ def follow_ups_open(*, cycle: Cycle, user: User | None) -> Opened:
 
     created = carried = 0
     for opinion in CommitteeEvaluation.objects.filter(cycle=previous).confirmed():
-        measure_id = successor.get(opinion.measure_id)
-        for body_id in sorted(bodies_of.get(measure_id, [])):
-            created += add(measure_id, body_id, opinion.pk)
+        for measure_id in successor.get(opinion.measure_id, []):
+            for body_id in sorted(bodies_of.get(measure_id, [])):
+                created += add(measure_id, body_id, opinion.pk)
     for item in FollowUp.objects.filter(cycle=previous).open():
-        measure_id = successor.get(item.measure_id)
-        if measure_id is not None:
+        for measure_id in successor.get(item.measure_id, []):
             carried += add(
                 measure_id,
                 item.body_id,

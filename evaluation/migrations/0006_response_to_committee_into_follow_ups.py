@@ -21,11 +21,15 @@ def forward(apps, schema_editor):
         year = cycle.fiscal_year - 1
         previous = Cycle.objects.filter(plan_id=cycle.plan_id, fiscal_year=year).first()
         previous_measure_id = measure.pk
-        if previous is None and cycle.plan.predecessor_id and measure.predecessor_id:
+        # The first of the 施策's predecessors, in the same order as Measure.in_lineage_order.
+        first_predecessor = measure.predecessors.order_by(
+            "basic_policy__number", "order", "pk"
+        ).first()
+        if previous is None and cycle.plan.predecessor_id and first_predecessor:
             previous = Cycle.objects.filter(
                 plan_id=cycle.plan.predecessor_id, fiscal_year=year
             ).first()
-            previous_measure_id = measure.predecessor_id
+            previous_measure_id = first_predecessor.pk
         opinion = (
             CommitteeEvaluation.objects.filter(
                 cycle=previous, measure_id=previous_measure_id, confirmed_at__isnull=False
@@ -47,6 +51,9 @@ def forward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("evaluation", "0005_follow_ups_of_committee_opinions")]
+    dependencies = [
+        ("evaluation", "0005_follow_ups_of_committee_opinions"),
+        ("policies", "0004_remove_measure_predecessor"),
+    ]
 
     operations = [migrations.RunPython(forward, migrations.RunPython.noop)]

@@ -99,7 +99,7 @@ def test_the_first_revised_year_answers_the_mid_term_review_of_the_original_plan
     follow_ups.follow_ups_open(cycle=first, user=None)
     item = FollowUp.objects.get(cycle=first)
     assert (item.measure.number, item.opinion.cycle.fiscal_year) == ("1-1", 2016)
-    assert item.opinion.measure == measure("1-1").predecessor
+    assert item.opinion.measure == measure("1-1").main_predecessor()
 
 
 def test_the_migration_keeps_every_response_text(db):
