@@ -160,6 +160,43 @@ def member_evaluation_access(user: User | AnonymousUser, cycle: Cycle, member: U
     return Access(view=True, edit=True)
 
 
+def member_scores_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
+    """Other members' 委員評価 (rating and opinion) of a cycle, on every page and export.
+
+    Members score independently: until the cycle reaches 確定, a 委員 sees only their own
+    current-year 委員評価; the 事務局 and the 委員長 see them all (they compile and confirm
+    the committee's evaluation). From 確定 on, every insider sees them. The public never
+    sees individual scores. Body staff are kept out until 確定 as well, so nobody can
+    pass a score on to a member while scoring is open.
+    """
+    if not is_insider(user):
+        return DENIED
+    participant = participant_of(user)
+    if (
+        cycle.is_locked
+        or user.is_superuser
+        or (participant and (participant.is_secretariat or participant.is_chair))
+    ):
+        return Access(view=True)
+    return Access(
+        view=False,
+        reason=_(
+            "委員はそれぞれ独立して評価するため、ほかの委員のこの年度の評価と意見は、"
+            "委員長が確定し評価サイクルが「確定」になるまで表示しません。"
+        ),
+    )
+
+
+def scoring_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
+    """The member's scoring pages (the list of 施策 and one 施策 with its material): for
+    委員 and 委員長. Whether the form on them can be saved is ``member_evaluation_access``."""
+    base = cycle_access(user, cycle)
+    participant = participant_of(user)
+    if not (base.view and participant and participant.is_committee_member):
+        return DENIED
+    return Access(view=True)
+
+
 def committee_evaluation_access(
     user: User | AnonymousUser, cycle: Cycle, evaluation: CommitteeEvaluation | None
 ) -> Access:
@@ -193,6 +230,56 @@ def committee_confirmation_access(
         return Access(view=True, reason=_("まだ事務局の案がありません。"))
     if evaluation.is_confirmed:
         return Access(view=True, reason=_("この評価は確定済みです。"))
+    return Access(view=True, edit=True)
+
+
+def committee_review_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
+    """The chair's review page (every draft with the members' tally): the 委員長 confirms
+    or sends back in 委員会評価; the 事務局 sees the same page to follow it."""
+    base = cycle_access(user, cycle)
+    participant = participant_of(user)
+    if not (base.view and participant and (participant.is_chair or participant.is_secretariat)):
+        return DENIED
+    if not participant.is_chair:
+        return Access(view=True, reason=_("委員会評価を確定・差し戻しできるのは委員長だけです。"))
+    if cycle.phase != Phase.COMMITTEE:
+        return Access(view=True, reason=_phase_reason(cycle, Phase.COMMITTEE))
+    return Access(view=True, edit=True)
+
+
+def entry_review_access(user: User | AnonymousUser, cycle: Cycle, entry) -> Access:
+    """差し戻し / 確認済 of a 実施状況 or 自己評価: the 事務局, in 実施状況入力, once the
+    実施主体 has entered it."""
+    base = cycle_access(user, cycle)
+    if not base.view:
+        return DENIED
+    participant = participant_of(user)
+    if not (participant and participant.is_secretariat):
+        return Access(view=True, reason=_("差し戻しと確認は事務局が行います。"))
+    if cycle.phase != Phase.ENTRY:
+        return Access(view=True, reason=_phase_reason(cycle, Phase.ENTRY))
+    if entry is None or entry.pk is None:
+        return Access(view=True, reason=_("まだ入力されていないため、差し戻せません。"))
+    return Access(view=True, edit=True)
+
+
+def follow_up_access(user: User | AnonymousUser, cycle: Cycle, body_id: int) -> Access:
+    """委員会意見への対応 (対応方針・対応状況): written by the staff of that 実施主体 (or the
+    事務局 on its behalf) in 実施状況入力; insiders view."""
+    base = cycle_access(user, cycle)
+    if not (base.view and is_insider(user)):
+        return DENIED
+    participant = participant_of(user)
+    if not (
+        participant
+        and (
+            participant.is_secretariat
+            or (participant.is_staff_member and participant.body_id == body_id)
+        )
+    ):
+        return Access(view=True, reason=_("対応状況を入力できるのは、その実施主体と事務局です。"))
+    if cycle.phase != Phase.ENTRY:
+        return Access(view=True, reason=_phase_reason(cycle, Phase.ENTRY))
     return Access(view=True, edit=True)
 
 

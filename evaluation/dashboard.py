@@ -41,8 +41,11 @@ def _visible_cycles(cycles: list[Cycle], audience: str) -> list[Cycle]:
     return cycles
 
 
-def year_context(cycle: Cycle, audience: str) -> dict:
-    """Everything the dashboard of one plan and year shows to one kind of viewer."""
+def year_context(cycle: Cycle, audience: str, *, member_scores: bool = True) -> dict:
+    """Everything the dashboard of one plan and year shows to one kind of viewer.
+
+    ``member_scores`` False (a member while scoring is open, ``access.member_scores_access``)
+    leaves the members' ratings out of the distribution."""
     plan = cycle.plan
     bodies = list(rollups.ImplementingBody.objects.all())
     levels = rollups.rating_levels(plan)
@@ -69,6 +72,8 @@ def year_context(cycle: Cycle, audience: str) -> dict:
     distribution = rollups.rating_distribution(cycle)
     level_keys = [(lv.code, f"level-{lv.order}", lv.label) for lv in levels]
     kinds = [("committee", _("委員会")), ("self", _("自己評価")), ("member", _("委員"))]
+    if not member_scores:
+        kinds = kinds[:2]
     policy_blocks = []
     for p in policies:
         dist = distribution.get(p.pk, {})

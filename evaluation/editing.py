@@ -44,6 +44,10 @@ def _values(record, form) -> list[tuple[str, str]]:
     return values
 
 
+# The value of a 「保存して次へ」 button (name="then"): go on to the form's next record.
+THEN_NEXT = "next"
+
+
 def safe_next(request: HttpRequest) -> str:
     """The page to return to after saving, if it is on this site; else ""."""
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -140,7 +144,8 @@ def edit_record(
                 form.add_error(None, error)
             else:
                 messages.success(request, saved_message(form, saved))
-                if next_url:
+                # 「保存して次へ」 goes on to the form's next record, wherever the form was opened.
+                if next_url and request.POST.get("then") != THEN_NEXT:
                     return redirect(next_url)
                 if success_url is None:
                     return redirect(request.path)

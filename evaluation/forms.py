@@ -12,6 +12,7 @@ from evaluation.models import (
     PHASES,
     CommitteeEvaluation,
     Cycle,
+    FollowUp,
     Indicator,
     IndicatorValue,
     MemberEvaluation,
@@ -282,3 +283,10 @@ class IndicatorValueForm(VersionedForm):
         for name in self._meta.fields:  # 275, not the stored 275.00
             if self.initial.get(name) is not None:
                 self.initial[name] = typed_number(self.initial[name])
+
+
+class FollowUpForm(VersionedForm):
+    class Meta:
+        model = FollowUp
+        fields = ["policy", "status", "difficulty_reason"]
+        widgets = {"policy": TEXTAREA, "difficulty_reason": forms.Textarea(attrs={"rows": 2})}

@@ -51,10 +51,13 @@ def initiatives_with_projects(cycle: Cycle, measure: Measure):
 
 
 def year_pairs(
-    cycle: Cycle, measure: Measure, *, with_members: bool
+    cycle: Cycle, measure: Measure, *, with_members: bool, only_member_id: int | None = None
 ) -> dict[str, list[YearPair] | YearPair]:
     """Self-evaluations per body, member evaluations per member and the committee's
-    evaluation, each this year beside last year's (across the revision if need be)."""
+    evaluation, each this year beside last year's (across the revision if need be).
+
+    ``only_member_id``: this year's member evaluations are limited to that member's own
+    (independent scoring, ``access.member_scores_access``); last year's are all shown."""
     previous = cycle.previous_for(measure)
     keys = [(cycle.pk, measure.pk)]
     if previous:
@@ -78,7 +81,10 @@ def year_pairs(
         for record in MemberEvaluation.objects.filter(
             cycle__in=cycles, measure__in=measures
         ).select_related("rating", "member"):
-            if name := slot(record):
+            name = slot(record)
+            if name == "current" and only_member_id not in (None, record.member_id):
+                continue
+            if name:
                 pair = members.setdefault(
                     record.member_id,
                     YearPair(display_name(record.member)),

@@ -6,6 +6,7 @@ keeps who, when and what.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -321,6 +322,33 @@ class ReportStatus(models.TextChoices):
     ENDED = "ended", _("終了")
 
 
+class ReviewState(models.TextChoices):
+    """Where an entry (or the committee's draft) stands with whoever checks it: sent back
+    with a comment (差し戻し), saved again after that (再提出), checked (確認済).
+    See ``evaluation.send_back``."""
+
+    SUBMITTED = "submitted", _("提出済")
+    SENT_BACK = "sent_back", _("差し戻し")
+    RESUBMITTED = "resubmitted", _("再提出")
+    CHECKED = "checked", _("確認済")
+
+
+def review_state_field():
+    return models.CharField(
+        _("確認の状況"),
+        max_length=20,
+        choices=ReviewState.choices,
+        default=ReviewState.SUBMITTED,
+        editable=False,
+    )
+
+
+def review_comment_field():
+    return models.TextField(
+        _("差し戻しのコメント"), blank=True, editable=False, help_text=_("差し戻した理由。")
+    )
+
+
 class ProjectReportQuerySet(models.QuerySet):
     def get_by_natural_key(self, plan_code: str, fiscal_year: int, project_code: str):
         return self.get(
@@ -342,6 +370,8 @@ class ProjectReport(Versioned):
     times = models.PositiveIntegerField(_("回数"), null=True, blank=True)
     participants = models.PositiveIntegerField(_("参加者数"), null=True, blank=True)
     issues = models.TextField(_("課題"), blank=True)
+    review_state = review_state_field()
+    review_comment = review_comment_field()
 
     objects = ProjectReportQuerySet.as_manager()
 
@@ -410,6 +440,8 @@ class SelfEvaluation(Versioned):
         blank=True,
         help_text=_("前年度の委員会による評価及び意見を受けて、どう対応したか（対応方針）。"),
     )
+    review_state = review_state_field()
+    review_comment = review_comment_field()
 
     objects = SelfEvaluationQuerySet.as_manager()
 
@@ -546,6 +578,8 @@ class CommitteeEvaluation(Versioned):
         verbose_name=_("確定した委員長"),
     )
     confirmed_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
+    review_state = review_state_field()
+    review_comment = review_comment_field()
 
     objects = CommitteeEvaluationQuerySet.as_manager()
 
@@ -641,3 +675,85 @@ class IndicatorValue(Versioned):
             else (self.target, self.actual)
         )
         return float(numerator / denominator) if denominator else None
+
+
+class FollowUpStatus(models.TextChoices):
+    DONE = "done", _("対応済")
+    IN_PROGRESS = "in_progress", _("対応中")
+    NOT_YET = "not_yet", _("未対応")
+    DIFFICULT = "difficult", _("対応困難")
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def open(self) -> "FollowUpQuerySet":
+        """Not closed yet: carried forward to the next year."""
+        return self.exclude(status=FollowUpStatus.DONE)
+
+
+class FollowUp(Versioned):
+    """委員会意見への対応: one 実施主体's follow-up, in year N+1, of the committee's confirmed
+    opinion of year N on a 施策 it has 事業 under. Carried forward to the next year until
+    対応済 (``carried_from``). See ``evaluation.follow_ups``."""
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("評価サイクル")
+    )
+    measure = models.ForeignKey(
+        Measure, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("施策")
+    )
+    body = models.ForeignKey(
+        ImplementingBody,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        verbose_name=_("実施主体"),
+    )
+    opinion = models.ForeignKey(
+        CommitteeEvaluation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("委員会意見"),
+        help_text=_("対応する委員会による評価及び意見（確定したもの）。"),
+    )
+    policy = models.TextField(
+        _("対応方針"), blank=True, help_text=_("委員会意見を受けて、どう対応するか（したか）。")
+    )
+    status = models.CharField(
+        _("対応状況"),
+        max_length=20,
+        choices=FollowUpStatus.choices,
+        default=FollowUpStatus.NOT_YET,
+    )
+    difficulty_reason = models.TextField(
+        _("対応困難の理由"), blank=True, help_text=_("対応状況が「対応困難」のときに書きます。")
+    )
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        verbose_name=_("前年度からの繰り越し元"),
+    )
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("委員会意見への対応")
+        verbose_name_plural = _("委員会意見への対応")
+        ordering = ["cycle", "measure", "body__order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "measure", "body", "opinion"], name="unique_follow_up"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.number} {self.body.short_name} {wareki(self.cycle.fiscal_year)}"
+
+    def clean(self) -> None:
+        if self.status == FollowUpStatus.DIFFICULT and not self.difficulty_reason.strip():
+            raise ValidationError(
+                {"difficulty_reason": _("「対応困難」のときは、その理由を書いてください。")}
+            )

@@ -212,9 +212,10 @@ class EntryProgress:
 
 
 def entry_progress(cycle: Cycle) -> EntryProgress:
-    """What exists and what is missing in a cycle. Four queries whatever the size.
+    """What exists and what is missing in a cycle. Six queries whatever the size.
 
-    Expected: a 実施状況 for every active 事業 of a body, a 自己評価 per 施策 per body,
+    Expected: a 実施状況 for every active 事業 of a body, a 自己評価 per 施策 per body
+    where the body has 事業 under the 施策 (``self_evaluation_scope``),
     a 委員評価 per 施策 per member (委員 and 委員長), a 委員会評価 per 施策.
     """
     plan, year = cycle.plan, cycle.fiscal_year
@@ -254,9 +255,16 @@ def entry_progress(cycle: Cycle) -> EntryProgress:
         Measure.objects.of_plan(plan)
         .annotate(**body_has, **member_has, **committee_has)
         .order_by("basic_policy__number", "order")
-        .values("number", *body_has, *member_has, *committee_has)
+        .values("id", "number", *body_has, *member_has, *committee_has)
     )
     n = len(measures)
+    expected = self_evaluation_expected(cycle)
+
+    def body_line(b: ImplementingBody) -> ProgressLine:
+        """Only the 施策 the body has 事業 under (該当なし elsewhere)."""
+        wanted = [m for m in measures if m["id"] in expected.get(b.pk, set())]
+        missing = [(m["number"], m["number"]) for m in wanted if not m[f"b{b.pk}"]]
+        return ProgressLine(b.short_name, len(wanted), len(wanted) - len(missing), missing)
 
     def line(label: str, key: str) -> ProgressLine:
         missing = [(m["number"], m["number"]) for m in measures if not m[key]]
@@ -272,7 +280,7 @@ def entry_progress(cycle: Cycle) -> EntryProgress:
             )
             for b in bodies
         ],
-        self_evaluations=[line(b.short_name, f"b{b.pk}") for b in bodies],
+        self_evaluations=[body_line(b) for b in bodies],
         member_evaluations=[line(display_name(u), f"u{u.pk}") for u in members],
         committee=line("委員会", "committee"),
     )
@@ -481,3 +489,109 @@ def indicator_series(plan: Plan) -> list[IndicatorSeries]:
         IndicatorSeries(i.pk, i.name, i.unit, i.source, i.higher_is_better, points.get(i.pk, []))
         for i in Indicator.objects.filter(plan=plan)
     ]
+
+
+@dataclass
+class Tally:
+    """The members' ratings of one 施策: how many chose each level, the median and the
+    spread. 評価不能 is counted but left out of the median and the spread; an opinion
+    without a rating is counted as ``opinion_only``."""
+
+    counts: list[tuple[RatingLevel, int]]  # every level of the scale, in display order
+    median: str  # a level code, or "B〜C" when the median falls between two levels
+    spread: str  # lowest〜highest level code ("B" when all agree, "" without ratings)
+    spread_points: int | None  # highest minus lowest points
+    opinion_only: int
+
+    @property
+    def rated(self) -> int:
+        return sum(n for _level, n in self.counts)
+
+
+def _tally(levels: list[RatingLevel], counts: dict[int, int], opinion_only: int) -> Tally:
+    scored = sorted(
+        (
+            (lv.points, lv.code)
+            for lv in levels
+            if lv.points is not None
+            for _ in range(counts.get(lv.pk, 0))
+        ),
+    )
+    median = spread = ""
+    spread_points = None
+    if scored:
+        middle = len(scored) // 2
+        low, high = scored[(len(scored) - 1) // 2][1], scored[middle][1]
+        median = low if low == high else f"{high}〜{low}"
+        # Codes read best from the better level down (A〜C), like the paper sheets.
+        best, worst = scored[-1], scored[0]
+        spread = best[1] if best[1] == worst[1] else f"{best[1]}〜{worst[1]}"
+        spread_points = best[0] - worst[0]
+    return Tally(
+        counts=[(lv, counts.get(lv.pk, 0)) for lv in levels],
+        median=median,
+        spread=spread,
+        spread_points=spread_points,
+        opinion_only=opinion_only,
+    )
+
+
+def member_tallies(
+    cycle: Cycle, measure: Measure | None = None, *, levels: list[RatingLevel] | None = None
+) -> dict[int, Tally]:
+    """The members' rating tally per 施策 of the cycle (or of one 施策) that has any 委員評価.
+    Two queries: the scale's levels, and the count per 施策 and level (grouped in SQL)."""
+    levels = rating_levels(cycle.plan) if levels is None else levels
+    rows = MemberEvaluation.objects.filter(cycle=cycle).order_by()
+    if measure is not None:
+        rows = rows.filter(measure=measure)
+    counts: dict[int, dict[int, int]] = defaultdict(dict)
+    opinion_only: dict[int, int] = defaultdict(int)
+    for row in rows.values("measure_id", "rating_id").annotate(n=Count("id")):
+        if row["rating_id"] is None:
+            opinion_only[row["measure_id"]] += row["n"]
+        else:
+            counts[row["measure_id"]][row["rating_id"]] = row["n"]
+    measure_ids = set(counts) | set(opinion_only)
+    return {m: _tally(levels, counts.get(m, {}), opinion_only.get(m, 0)) for m in measure_ids}
+
+
+def member_tally(cycle: Cycle, measure: Measure) -> Tally:
+    """One 施策's tally (all zeros when no member has scored it yet)."""
+    levels = rating_levels(cycle.plan)
+    return member_tallies(cycle, measure, levels=levels).get(measure.pk) or _tally(levels, {}, 0)
+
+
+def self_evaluation_scope(plan: Plan, years: list[int]) -> set[tuple[int, int, int]]:
+    """Where a 自己評価 is asked for: (実施主体 id, 施策 id, fiscal year) for each body with a
+    事業 active that year that serves a 展開 of the 施策, directly or through a 再掲 item
+    (work on 1-1② counts under 3-1④). Everywhere else the body is 該当なし: not asked,
+    though it may still write one. The one place of this rule: やること, the entry
+    progress, the dashboard's 未入力 lists and the 評価表 all read it. Two queries."""
+    if not years:
+        return set()
+    first, last = min(years), max(years)
+    running = (
+        Project.objects.of_plan(plan)
+        .filter(first_year__lte=last)
+        .filter(Q(last_year__isnull=True) | Q(last_year__gte=first))
+        .order_by()
+    )
+    scope: set[tuple[int, int, int]] = set()
+    for path in ("initiatives__measure_id", "initiatives__relistings__measure_id"):
+        for body_id, measure_id, start, end in running.filter(
+            **{f"{path}__isnull": False}
+        ).values_list("body_id", path, "first_year", "last_year"):
+            for year in years:
+                if start <= year and (end is None or year <= end):
+                    scope.add((body_id, measure_id, year))
+    return scope
+
+
+def self_evaluation_expected(cycle: Cycle) -> dict[int, set[int]]:
+    """Per 実施主体 id: the 施策 ids whose 自己評価 the cycle asks it for (see
+    ``self_evaluation_scope``)."""
+    expected: dict[int, set[int]] = defaultdict(set)
+    for body_id, measure_id, _year in self_evaluation_scope(cycle.plan, [cycle.fiscal_year]):
+        expected[body_id].add(measure_id)
+    return expected

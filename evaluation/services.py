@@ -11,7 +11,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluation.models import PHASES, CommitteeEvaluation, Cycle, Versioned
+from evaluation.follow_ups import follow_ups_open
+from evaluation.models import PHASES, CommitteeEvaluation, Cycle, Phase, ReviewState, Versioned
 
 
 class EditConflict(Exception):
@@ -39,6 +40,14 @@ def _locked_current(instance: models.Model) -> models.Model | None:
     return None
 
 
+def _mark_resubmitted(instance: models.Model, current: models.Model) -> None:
+    """An edit of an entry that was sent back (差し戻し) or already checked (確認済) is a
+    re-submission (再提出) for the checker to look at again. See ``send_back``."""
+    state = getattr(current, "review_state", None)
+    if state in {ReviewState.SENT_BACK, ReviewState.CHECKED}:
+        instance.review_state = ReviewState.RESUBMITTED
+
+
 @transaction.atomic
 def record_save(
     *, instance: Versioned, expected_version: int, user: User, m2m: dict | None = None
@@ -56,6 +65,7 @@ def record_save(
     if current is not None:
         if current.version != expected_version:
             raise EditConflict(current)
+        _mark_resubmitted(instance, current)
         instance.pk = current.pk
         instance._state.adding = False
     elif expected_version != 0:
@@ -85,6 +95,9 @@ def cycle_move(*, cycle: Cycle, to_phase: str, user: User, expected_version: int
     current.phase = to_phase
     current._history_user = user
     current.save()
+    if to_phase == Phase.ENTRY:
+        # Last year's committee opinions become this year's follow-up items.
+        follow_ups_open(cycle=current, user=user)
     return current
 
 

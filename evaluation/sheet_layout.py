@@ -53,10 +53,11 @@ def report_values(report: ProjectReport | None) -> list:
     ]
 
 
-def self_evaluation_text(evaluation: SelfEvaluation | None) -> str:
-    """A 自己評価 as one cell of text, the way the paper table prints it."""
+def self_evaluation_text(evaluation: SelfEvaluation | None, asked: bool = True) -> str:
+    """A 自己評価 as one cell of text, the way the paper table prints it. A body without
+    事業 under the 施策 that wrote none is 該当なし."""
     if evaluation is None:
-        return "（未入力）"
+        return "（未入力）" if asked else "該当なし"
     parts = [
         f"評価：{evaluation.rating}",
         f"今後の方向性：{evaluation.get_outlook_display()}",

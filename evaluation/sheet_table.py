@@ -10,6 +10,7 @@ reported on the original counts wherever it is listed.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from evaluation import rollups
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
@@ -59,6 +60,14 @@ class SelfEvaluationLine:
 
     body: ImplementingBody
     evaluations: list[SelfEvaluation | None]
+    # Per year: whether the body is asked for it (else 該当なし; rollups.self_evaluation_scope)
+    asked: list[bool] = field(default_factory=list)
+
+    @property
+    def cells(self) -> list[tuple[SelfEvaluation | None, bool]]:
+        return list(
+            zip(self.evaluations, self.asked or [True] * len(self.evaluations), strict=True)
+        )
 
 
 @dataclass
@@ -155,6 +164,7 @@ def build_table(cycle: Cycle, *, with_previous_year: bool = False) -> Evaluation
     }
     self_of = {(e.measure_id, e.body_id, e.cycle.fiscal_year): e for e in self_evaluations}
     committee_of = {(e.measure_id, e.cycle.fiscal_year): e for e in committee}
+    scope = rollups.self_evaluation_scope(plan, years)
 
     projects_of: dict[int, list[Project]] = defaultdict(list)
     for initiative_id, project_id in links:
@@ -199,6 +209,7 @@ def build_table(cycle: Cycle, *, with_previous_year: bool = False) -> Evaluation
                         SelfEvaluationLine(
                             body=body,
                             evaluations=[self_of.get((measure.pk, body.pk, y)) for y in years],
+                            asked=[(body.pk, measure.pk, y) in scope for y in years],
                         )
                         for body in bodies
                     ],

@@ -214,7 +214,7 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> None:
                 _evaluation_row(
                     sheet,
                     label,
-                    [self_evaluation_text(e) for e in evaluation_line.evaluations],
+                    [self_evaluation_text(e, asked) for e, asked in evaluation_line.cells],
                     project_col,
                     first_report_col,
                 )

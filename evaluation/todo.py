@@ -13,15 +13,19 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from evaluation import rollups
 from evaluation.access import participant_of
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
+    FollowUp,
+    FollowUpStatus,
     MemberEvaluation,
     Phase,
     Project,
     ProjectReport,
     ReportStatus,
+    ReviewState,
     SelfEvaluation,
     running_between,
 )
@@ -44,6 +48,7 @@ class TodoSection:
     total: int
     items: list[TodoItem] = field(default_factory=list)
     finished: list[TodoItem] = field(default_factory=list)  # shown under 「入力済み」
+    overview: tuple[str, str] | None = None  # (label, URL) of a page that does them all
 
     @property
     def done(self) -> int:
@@ -104,8 +109,12 @@ def _staff_sections(cycle: Cycle, body: ImplementingBody) -> list[TodoSection]:
             ]
         ),
     )
+    # Only the 施策 the body has 事業 under; elsewhere it is 該当なし (not asked).
+    asked = rollups.self_evaluation_expected(cycle).get(body.pk, set())
     measures = list(
-        _measures(cycle).annotate(
+        _measures(cycle)
+        .filter(pk__in=asked)
+        .annotate(
             evaluated=Subquery(
                 SelfEvaluation.objects.filter(
                     cycle=cycle, body=body, measure=OuterRef("pk")
@@ -132,7 +141,40 @@ def _staff_sections(cycle: Cycle, body: ImplementingBody) -> list[TodoSection]:
             ]
         ),
     )
-    return [reports, self_evaluations]
+    return [
+        reports,
+        self_evaluations,
+        *_follow_up_sections(cycle, body),
+        *sent_back_sections(cycle, body=body),
+    ]
+
+
+def _follow_up_sections(cycle: Cycle, body: ImplementingBody) -> list[TodoSection]:
+    """Last year's committee opinions the body has still to answer (未対応). One query."""
+    items = list(
+        FollowUp.objects.filter(cycle=cycle, body=body)
+        .select_related("measure")
+        .order_by("measure__basic_policy__number", "measure__order", "pk")
+    )
+    if not items:
+        return []
+    return [
+        TodoSection(
+            cycle,
+            _("委員会意見への対応（%(body)s）") % {"body": body.short_name},
+            cycle.entry_due,
+            total=len(items),
+            items=[
+                TodoItem(
+                    f"{i.measure.number} {i.measure.title}",
+                    _url("follow_up", cycle, pk=i.pk),
+                    _("前年度からの繰り越し") if i.carried_from_id else "",
+                )
+                for i in items
+                if i.status == FollowUpStatus.NOT_YET
+            ],
+        )
+    ]
 
 
 def _member_section(cycle: Cycle, user: User) -> TodoSection:
@@ -153,7 +195,7 @@ def _member_section(cycle: Cycle, user: User) -> TodoSection:
                     m.scored,
                     TodoItem(
                         f"{m.number} {m.title}",
-                        _url("member_evaluation", cycle, number=m.number),
+                        _url("scoring", cycle, number=m.number),
                         (_("評価 %(code)s") % {"code": m.rating} if m.rating else NO_RATING)
                         if m.scored
                         else "",
@@ -180,8 +222,10 @@ def _committee_section(cycle: Cycle, *, for_chair: bool) -> TodoSection:
         )
 
     confirmed = _("確定済み")
+    overview = None
     if for_chair:
         title = _("委員会評価の確定（委員長）")
+        overview = (_("すべての案を一覧で確認・確定する"), _url("committee_review", cycle))
         waiting = {True: "", False: _("事務局の案を待っています")}
         pairs = [
             (m.confirmed, item(m, confirmed if m.confirmed else waiting[m.drafted]))
@@ -194,7 +238,9 @@ def _committee_section(cycle: Cycle, *, for_chair: bool) -> TodoSection:
             (m.drafted, item(m, (confirmed if m.confirmed else drafted) if m.drafted else ""))
             for m in measures
         ]
-    return TodoSection(cycle, title, cycle.committee_due, total=len(measures), **_split(pairs))
+    return TodoSection(
+        cycle, title, cycle.committee_due, total=len(measures), overview=overview, **_split(pairs)
+    )
 
 
 def _entry_progress_section(cycle: Cycle) -> TodoSection:
@@ -209,15 +255,15 @@ def _entry_progress_section(cycle: Cycle) -> TodoSection:
         report_count=Count(
             "projects__reports", filter=Q(projects__reports__cycle=cycle), distinct=True
         ),
-        evaluation_count=Count(
-            "self_evaluations", filter=Q(self_evaluations__cycle=cycle), distinct=True
-        ),
     )
-    measure_count = Measure.objects.of_plan(cycle.plan).count()
+    expected = rollups.self_evaluation_expected(cycle)
+    entered = set(SelfEvaluation.objects.filter(cycle=cycle).values_list("body_id", "measure_id"))
     pairs = []
     for body in bodies:
         missing_reports = body.project_count - body.report_count
-        missing_evaluations = measure_count - body.evaluation_count
+        missing_evaluations = sum(
+            1 for m in expected.get(body.pk, set()) if (body.pk, m) not in entered
+        )
         complete = not (missing_reports or missing_evaluations)
         detail = (
             _("すべて入力済み")
@@ -230,6 +276,68 @@ def _entry_progress_section(cycle: Cycle) -> TodoSection:
     return TodoSection(
         cycle, _("実施主体の入力状況"), cycle.entry_due, total=len(pairs), **_split(pairs)
     )
+
+
+def sent_back_sections(
+    cycle: Cycle,
+    *,
+    body: ImplementingBody | None = None,
+    resubmitted: bool = False,
+    committee: bool = False,
+) -> list[TodoSection]:
+    """差し戻し on the to-do pages, with the comment. A body's staff: their entries sent back.
+    The 事務局 in 実施状況入力: entries saved again after a send-back (再提出), to check.
+    The 事務局 in 委員会評価: drafts the chair sent back. One or two queries; a section only
+    when there is something in it."""
+    if committee:
+        drafts = CommitteeEvaluation.objects.filter(
+            cycle=cycle, review_state=ReviewState.SENT_BACK, confirmed_at__isnull=True
+        ).select_related("measure")
+        items = [
+            TodoItem(
+                f"{d.measure.number} {d.measure.title}",
+                _url("committee_evaluation", cycle, number=d.measure.number),
+                _("委員長のコメント: %(c)s") % {"c": d.review_comment},
+            )
+            for d in drafts
+        ]
+        title = _("委員長から差し戻された委員会評価の案")
+    else:
+        state = ReviewState.RESUBMITTED if resubmitted else ReviewState.SENT_BACK
+        reports = ProjectReport.objects.filter(cycle=cycle, review_state=state).select_related(
+            "project__body"
+        )
+        evaluations = SelfEvaluation.objects.filter(cycle=cycle, review_state=state).select_related(
+            "measure", "body"
+        )
+        if body is not None:
+            reports = reports.filter(project__body=body)
+            evaluations = evaluations.filter(body=body)
+        review = "_review" if resubmitted else ""
+        items = [
+            TodoItem(
+                _("実施状況：%(name)s") % {"name": r.project.name},
+                _url(f"report{review}", cycle, code=r.project.code),
+                r.project.body.short_name if resubmitted else r.review_comment,
+            )
+            for r in reports
+        ] + [
+            TodoItem(
+                _("自己評価：%(n)s %(t)s") % {"n": e.measure.number, "t": e.measure.title},
+                _url(f"self_evaluation{review}", cycle, number=e.measure.number, body=e.body.code),
+                e.body.short_name if resubmitted else e.review_comment,
+            )
+            for e in evaluations
+        ]
+        title = (
+            _("再提出された入力（事務局の確認待ち）")
+            if resubmitted
+            else _("事務局から差し戻された入力（直して保存してください）")
+        )
+    if not items:
+        return []
+    due = cycle.committee_due if committee else cycle.entry_due
+    return [TodoSection(cycle, title, due, total=len(items), items=items)]
 
 
 @dataclass
@@ -263,6 +371,7 @@ def todo_for(user: User) -> Todo:
                 sections += _staff_sections(cycle, participant.body)
             elif participant.is_secretariat:
                 sections.append(_entry_progress_section(cycle))
+                sections += sent_back_sections(cycle, resubmitted=True)
             else:
                 todo.notes.append(
                     _(
@@ -278,6 +387,7 @@ def todo_for(user: User) -> Todo:
                 sections.append(_committee_section(cycle, for_chair=True))
             if participant.is_secretariat:
                 sections.append(_committee_section(cycle, for_chair=False))
+                sections += sent_back_sections(cycle, committee=True)
             if participant.is_staff_member:
                 todo.notes.append(
                     _(

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from evaluation.views import cycles, dashboard, indicators, projects, records, sheet
+from evaluation.views import (
+    cycles,
+    dashboard,
+    follow_ups,
+    indicators,
+    projects,
+    records,
+    review,
+    scoring,
+    sheet,
+)
 
 app_name = "evaluation"
 
@@ -35,6 +45,56 @@ urlpatterns = [
         "cycles/<slug:plan>/<int:year>/measures/<str:number>/committee/confirm/",
         records.committee_evaluation_confirm,
         name="committee_confirm",
+    ),
+    # The chair's review of every draft, and send-backs.
+    path("cycles/<slug:plan>/<int:year>/review/", review.committee_review, name="committee_review"),
+    path(
+        "cycles/<slug:plan>/<int:year>/review/confirm/",
+        review.committee_review_confirm,
+        name="committee_review_confirm",
+    ),
+    path(
+        "cycles/<slug:plan>/<int:year>/measures/<str:number>/committee/send-back/",
+        review.committee_send_back,
+        name="committee_send_back",
+    ),
+    path(
+        "cycles/<slug:plan>/<int:year>/projects/<slug:code>/report/review/",
+        review.report_review,
+        name="report_review",
+    ),
+    path(
+        "cycles/<slug:plan>/<int:year>/measures/<str:number>/self/<slug:body>/review/",
+        review.self_evaluation_review,
+        name="self_evaluation_review",
+    ),
+    # 委員会意見への対応状況.
+    path(
+        "cycles/<slug:plan>/<int:year>/follow-ups/",
+        follow_ups.follow_up_report,
+        name="follow_up_report",
+    ),
+    path(
+        "cycles/<slug:plan>/<int:year>/follow-ups.xlsx",
+        follow_ups.follow_up_xlsx,
+        name="follow_up_xlsx",
+    ),
+    path(
+        "cycles/<slug:plan>/<int:year>/follow-ups.csv",
+        follow_ups.follow_up_csv,
+        name="follow_up_csv",
+    ),
+    path(
+        "cycles/<slug:plan>/<int:year>/follow-ups/<int:pk>/",
+        follow_ups.follow_up_edit,
+        name="follow_up",
+    ),
+    # The member's scoring pages.
+    path("cycles/<slug:plan>/<int:year>/scoring/", scoring.scoring_list, name="scoring_list"),
+    path(
+        "cycles/<slug:plan>/<int:year>/scoring/<str:number>/",
+        scoring.scoring_page,
+        name="scoring",
     ),
     path(
         "cycles/<slug:plan>/<int:year>/projects/<slug:code>/report/",

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from evaluation import dashboard
 from evaluation.access import (
     audience_of,
+    member_scores_access,
     plan_dashboard_access,
     refuse_hidden,
     visible_cycle,
@@ -27,10 +28,12 @@ def dashboard_year(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     """One plan and fiscal year: ratings, gaps, 事業 by status, entry progress, indicators."""
     cycle, _access = visible_cycle(request, plan, year)
     audience = audience_of(request.user)
+    scores = member_scores_access(request.user, cycle).view or audience == dashboard.PUBLIC
     body = cached(
-        ("year", cycle.pk, cycle.phase, audience),
+        ("year", cycle.pk, cycle.phase, audience, scores),
         lambda: render_to_string(
-            "evaluation/_dashboard_year_body.html", dashboard.year_context(cycle, audience)
+            "evaluation/_dashboard_year_body.html",
+            dashboard.year_context(cycle, audience, member_scores=scores),
         ),
     )
     return render(

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from evaluation import access, measure_page, services
+from evaluation import access, measure_page, rollups, services
 from evaluation.access import measure_in, refuse_hidden, visible_cycle
 from evaluation.editing import edit_record
 from evaluation.forms import (
@@ -40,6 +40,7 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
     cycle = visible_cycle(request, plan, year)[0]
     measure = measure_in(cycle, number)
     insider = access.is_insider(request.user)
+    scores = access.member_scores_access(request.user, cycle)
     return render(
         request,
         "evaluation/measure_year.html",
@@ -51,7 +52,13 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
             "show_members": insider,
             "can_score": access.member_evaluation_access(request.user, cycle, request.user).edit,
             "can_draft": access.committee_evaluation_access(request.user, cycle, None).edit,
-            **measure_page.year_pairs(cycle, measure, with_members=insider),
+            "member_scores": scores,
+            **measure_page.year_pairs(
+                cycle,
+                measure,
+                with_members=insider,
+                only_member_id=None if scores.view else request.user.pk,
+            ),
         },
     )
 
@@ -67,7 +74,14 @@ def report_edit(request: HttpRequest, plan: str, year: int, code: str) -> HttpRe
         rule=access.report_access(request.user, cycle, project),
         form_class=ProjectReportForm,
         template="evaluation/report_form.html",
-        context={"cycle": cycle, "current_plan": cycle.plan, "project": project},
+        context={
+            "cycle": cycle,
+            "current_plan": cycle.plan,
+            "project": project,
+            "review_url": reverse(
+                "evaluation:report_review", kwargs={"plan": plan, "year": year, "code": code}
+            ),
+        },
     )
 
 
@@ -99,6 +113,10 @@ def self_evaluation_edit(
             "measure": measure,
             "body": body_obj,
             "last_opinion": last_opinion,
+            "review_url": reverse(
+                "evaluation:self_evaluation_review",
+                kwargs={"plan": plan, "year": year, "number": number, "body": body},
+            ),
         },
         form_kwargs={"plan": cycle.plan},
     )
@@ -133,11 +151,12 @@ def committee_evaluation_edit(
     measure = measure_in(cycle, number)
     evaluation = CommitteeEvaluation.objects.filter(cycle=cycle, measure=measure).first()
     rule = access.committee_evaluation_access(request.user, cycle, evaluation)
+    scores = access.member_scores_access(request.user, cycle)
     opinions = (
         MemberEvaluation.objects.filter(cycle=cycle, measure=measure).select_related(
             "rating", "member"
         )
-        if access.is_insider(request.user)
+        if scores.view
         else MemberEvaluation.objects.none()
     )
     return edit_record(
@@ -151,6 +170,8 @@ def committee_evaluation_edit(
             "current_plan": cycle.plan,
             "measure": measure,
             "opinions": opinions,
+            "member_scores": scores,
+            "tally": rollups.member_tally(cycle, measure) if scores.view else None,
             "evaluation": evaluation,
             "confirm": access.committee_confirmation_access(request.user, cycle, evaluation),
             # Why the draft cannot be edited concerns the secretariat who drafts it; the

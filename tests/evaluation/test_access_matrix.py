@@ -72,6 +72,26 @@ def draft(world: World) -> None:
     CommitteeEvaluation.objects.create(cycle=world.cycle, measure_id=world_measure(), opinion="案")
 
 
+def entered_report(world: World) -> None:
+    from tests.factories import ProjectReportFactory
+
+    ProjectReportFactory(cycle=world.cycle, project=world.project)
+
+
+def entered_self_evaluation(world: World) -> None:
+    from tests.factories import SelfEvaluationFactory
+
+    SelfEvaluationFactory(cycle=world.cycle)
+
+
+def follow_up(world: World) -> None:
+    from evaluation.models import FollowUp
+
+    FollowUp.objects.create(
+        pk=1, cycle=world.cycle, measure_id=world_measure(), body=world.project.body
+    )
+
+
 def world_measure() -> int:
     from policies.models import Measure
 
@@ -168,6 +188,61 @@ MATRIX: dict[str, Case] = {
         post=only("member", "chair"),
         phase=Phase.COMMITTEE,
         data=lambda w, r: {"opinion": "参加を促す仕組みが必要。", "version": 0},
+    ),
+    "evaluation:committee_review": Case(
+        kwargs=CYCLE, get=only("chair", "secretariat", outcome=OK), setup=draft
+    ),
+    "evaluation:committee_review_confirm": Case(
+        kwargs=CYCLE,
+        get=everyone(NOT_ALLOWED),
+        post=only("chair"),
+        phase=Phase.COMMITTEE,
+        setup=draft,
+        data=lambda w, r: {"measure": "1-1", "version-1-1": 1, "step": "confirm"},
+    ),
+    "evaluation:committee_send_back": Case(
+        kwargs=MEASURE,
+        get=everyone(NOT_ALLOWED),
+        post=only("chair"),
+        phase=Phase.COMMITTEE,
+        setup=draft,
+        data=lambda w, r: {"comment": "根拠を足してください。", "version": 1},
+    ),
+    "evaluation:report_review": Case(
+        kwargs={**CYCLE, "code": "city-001"},
+        get=insiders(),
+        post=only("secretariat"),
+        setup=entered_report,
+        data=lambda w, r: {
+            "action": "send_back",
+            "comment": "回数を入れてください。",
+            "version": 1,
+        },
+    ),
+    "evaluation:self_evaluation_review": Case(
+        kwargs={**MEASURE, "body": "city"},
+        get=insiders(),
+        post=only("secretariat"),
+        setup=entered_self_evaluation,
+        data=lambda w, r: {"action": "check", "version": 1},
+    ),
+    "evaluation:follow_up_report": Case(kwargs=CYCLE, get=insiders(), setup=follow_up),
+    "evaluation:follow_up_xlsx": Case(kwargs=CYCLE, get=insiders(), setup=follow_up),
+    "evaluation:follow_up_csv": Case(kwargs=CYCLE, get=insiders(), setup=follow_up),
+    "evaluation:follow_up": Case(
+        kwargs={**CYCLE, "pk": 1},
+        get=insiders(),
+        post=only("staff_a", "secretariat"),
+        setup=follow_up,
+        data=lambda w, r: {"policy": "広報を見直す。", "status": "in_progress", "version": 1},
+    ),
+    "evaluation:scoring_list": Case(kwargs=CYCLE, get=only("member", "chair", outcome=OK)),
+    "evaluation:scoring": Case(
+        kwargs=MEASURE,
+        get=only("member", "chair", outcome=OK),
+        post=only("member", "chair"),
+        phase=Phase.COMMITTEE,
+        data=lambda w, r: {"opinion": "参加を促す仕組みが必要。", "version": 0, "then": "next"},
     ),
     "evaluation:committee_evaluation": Case(
         kwargs=MEASURE,

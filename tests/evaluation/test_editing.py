@@ -19,7 +19,16 @@ EDIT_FORMS = sorted(
     name
     for name, case in MATRIX.items()
     if SAVED in case.post.values()
-    and name not in {"evaluation:cycle_move", "evaluation:committee_confirm"}  # buttons, not forms
+    # Buttons and review actions (a phase move, a confirmation, a send-back), not record forms.
+    and name
+    not in {
+        "evaluation:cycle_move",
+        "evaluation:committee_confirm",
+        "evaluation:committee_review_confirm",
+        "evaluation:committee_send_back",
+        "evaluation:report_review",
+        "evaluation:self_evaluation_review",
+    }
 )
 
 # The record's own page: where a save lands when the form was not opened from a page.
@@ -35,6 +44,8 @@ OWN_PAGE = {
     "evaluation:project_edit": "/projects/city-001/",
     "evaluation:report": "/cycles/revised-2017/2021/projects/city-001/report/",
     "evaluation:self_evaluation": "/cycles/revised-2017/2021/measures/1-1/self/city/",
+    "evaluation:scoring": "/cycles/revised-2017/2021/scoring/1-2/",  # 保存して次へ: the next 施策
+    "evaluation:follow_up": "/cycles/revised-2017/2021/follow-ups/",
 }
 
 # What the success message names.
@@ -50,6 +61,8 @@ SAVED_MESSAGE = {
     "evaluation:project_edit": "事業「新しい事業」を保存しました。",
     "evaluation:report": "実施状況「市民活動入門講座 令和3（2021）年度」を保存しました。",
     "evaluation:self_evaluation": "自己評価「1-1 市 令和3（2021）年度」を保存しました。",
+    "evaluation:scoring": "委員評価「1-1 市民活動のきっかけづくり 令和3（2021）年度」を保存しました。",
+    "evaluation:follow_up": "委員会意見への対応「1-1 市 令和3（2021）年度」を保存しました。",
 }
 
 ORIGIN = "/plans/revised-2017/projects/?q=%E8%AC%9B%E5%BA%A7&body=city"
@@ -75,7 +88,9 @@ def test_each_edit_form_returns_to_the_page_it_was_opened_from(world, login, nam
         '<input type="hidden" name="next" value="/plans/revised-2017/projects/?q=%E8%AC%9B%E5%BA%A7&amp;body=city">'
         in page
     )
-    response = client.post(url, {**case.data(world, role), "next": ORIGIN})
+    data = {**case.data(world, role), "next": ORIGIN}
+    data.pop("then", None)  # a plain 保存 (「保存して次へ」 goes on to the next record)
+    response = client.post(url, data)
     assert (response.status_code, response["Location"]) == (302, ORIGIN)
     assert [str(m) for m in get_messages(response.wsgi_request)] == [SAVED_MESSAGE[name]]
 

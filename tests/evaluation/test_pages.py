@@ -123,7 +123,7 @@ FORM_QUERIES = {
     "report": 9,
     "self_evaluation": 14,
     "member_evaluation": 10,
-    "committee_evaluation": 12,
+    "committee_evaluation": 14,  # + the members' tally (levels, counts)
     "cycle_edit": 8,
     "project_edit": 13,
 }

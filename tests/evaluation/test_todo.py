@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from evaluation.models import Phase
 from evaluation.todo import todo_for
+from policies.models import Initiative
 from tests.factories import (
     CommitteeEvaluationFactory,
     MemberEvaluationFactory,
@@ -22,7 +23,12 @@ def titles(todo) -> list[str]:
 
 def test_staff_see_their_missing_reports_and_self_evaluations(world):
     ProjectReportFactory(cycle=world.cycle, project=world.project)
-    missing = ProjectFactory(code="city-002", name="職員研修", body=body("city"))
+    missing = ProjectFactory(
+        code="city-002",
+        name="職員研修",
+        body=body("city"),
+        initiatives=[Initiative.objects.get_by_natural_key("revised-2017", "1-2", 1)],
+    )
     ProjectFactory(code="place-001", body=body("place"))  # another body's: not listed
     SelfEvaluationFactory(cycle=world.cycle, measure=measure("1-1"), body=body("city"))
     todo = todo_for(world.users["staff_a"])
@@ -30,8 +36,13 @@ def test_staff_see_their_missing_reports_and_self_evaluations(world):
     assert (reports.title, reports.total, reports.done) == ("実施状況（市の事業）", 2, 1)
     assert [i.label for i in reports.items] == [missing.name]
     assert reports.items[0].url == "/cycles/revised-2017/2021/projects/city-002/report/"
-    assert (evaluations.total, evaluations.done) == (12, 1)
-    assert evaluations.items[0].label == "1-2 多様な活動につながる情報の提供"
+    # Only the 施策 the body has 事業 under: 1-1, 1-2, and 2-1 (its ③ re-lists 1-2①);
+    # the others are 該当なし.
+    assert (evaluations.total, evaluations.done) == (3, 1)
+    assert [i.label for i in evaluations.items] == [
+        "1-2 多様な活動につながる情報の提供",
+        "2-1 情報提供の充実",
+    ]
 
 
 def test_projects_that_ended_are_not_expected(world):
@@ -74,10 +85,9 @@ def test_the_chair_sees_drafts_to_confirm_and_the_secretariat_measures_to_draft(
 
 def test_the_secretariat_sees_which_bodies_are_behind(world):
     sections = todo_for(world.users["secretariat"]).sections
+    # Only 武蔵野市 has a 事業 (under 1-1): the other bodies are asked for nothing.
     assert [(i.label, i.detail) for i in sections[0].items] == [
-        ("武蔵野市", "実施状況 未入力 1件・自己評価 未入力 12件"),
-        ("武蔵野プレイス", "実施状況 未入力 0件・自己評価 未入力 12件"),
-        ("武蔵野市民社会福祉協議会", "実施状況 未入力 0件・自己評価 未入力 12件"),
+        ("武蔵野市", "実施状況 未入力 1件・自己評価 未入力 1件"),
     ]
 
 
@@ -85,12 +95,14 @@ def test_the_todo_page_has_a_fixed_query_count(world, login, django_assert_num_q
     world.cycle.entry_due = "2022-05-31"
     world.cycle.save()
     client = login(world.users["staff_a"])
-    with django_assert_num_queries(9):
+    # 9 + the entries sent back to the body (実施状況, 自己評価): todo.sent_back_sections,
+    # + where the body is asked for a 自己評価 (rollups.self_evaluation_scope) + its follow-ups
+    with django_assert_num_queries(14):
         response = client.get(TODO)
     assert "期限: 2022年5月31日" in response.content.decode()
     for n in range(5):
         ProjectFactory(code=f"city-1{n}", body=body("city"))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(14):
         client.get(TODO)
 
 
@@ -152,11 +164,10 @@ def test_confirmed_and_drafted_measures_stay_listed_for_the_chair_and_the_secret
 
 
 def test_bodies_with_everything_entered_stay_listed_for_the_secretariat(world):
-    world.project.delete()
-    for m in world.cycle.plan.basic_policies.all():
-        for one in m.measures.all():
-            SelfEvaluationFactory(cycle=world.cycle, measure=one, body=body("place"))
+    world.project.delete()  # no body has an active 事業: nobody is asked for anything
     section = todo_for(world.users["secretariat"]).sections[0]
     assert [(i.label, i.detail, i.opens_form) for i in section.finished] == [
-        ("武蔵野プレイス", "すべて入力済み", False)
+        ("武蔵野市", "すべて入力済み", False),
+        ("武蔵野プレイス", "すべて入力済み", False),
+        ("武蔵野市民社会福祉協議会", "すべて入力済み", False),
     ]

@@ -3,7 +3,8 @@ import json
 from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
-from evaluation.models import Participant
+from evaluation.follow_ups import follow_ups_open
+from evaluation.models import Cycle, Participant, Phase
 
 # Every demo account shares this password; the fixture stores only its hash.
 DEMO_PASSWORD = "musashino-demo-2021"
@@ -26,6 +27,10 @@ class Command(BaseCommand):
         usernames = [u["fields"]["username"] for u in users if u["model"] == "auth.user"]
         if reset or not Participant.objects.filter(user__username__in=usernames).exists():
             call_command("loaddata", *DEMO_FIXTURES, verbosity=options["verbosity"])
+            # The demo's open years start in 実施状況入力 without a phase move: open their
+            # follow-up items of last year's committee opinions as the move would.
+            for cycle in Cycle.objects.filter(phase__in=[Phase.ENTRY, Phase.COMMITTEE]):
+                follow_ups_open(cycle=cycle, user=None)
         else:
             self.stdout.write(
                 "デモデータは読み込み済みです（初期状態に戻すには load_demo --reset）。"

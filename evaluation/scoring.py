@@ -1,0 +1,141 @@
+"""What a member judges a 施策 by, gathered for the scoring page in a fixed number of
+queries: the 施策の目標, each 展開 with its 事業 and their 実施状況 this year and last,
+each 実施主体's 自己評価, last year's committee opinion, and where the member stands in
+the plan's 施策 (previous / next, how many scored)."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import User
+from django.db.models import Exists, OuterRef, Prefetch
+
+from evaluation.models import (
+    CommitteeEvaluation,
+    Cycle,
+    FollowUp,
+    MemberEvaluation,
+    Project,
+    ProjectReport,
+    SelfEvaluation,
+)
+from policies.models import Initiative, Measure
+
+
+@dataclass
+class ScoringProgress:
+    """The plan's 施策 in order, each marked scored or not by one member."""
+
+    measures: list[Measure]  # each with ``scored`` (bool)
+    current: Measure | None = None
+
+    @property
+    def done(self) -> int:
+        return sum(1 for m in self.measures if m.scored)
+
+    @property
+    def total(self) -> int:
+        return len(self.measures)
+
+    def _index(self) -> int:
+        numbers = [m.number for m in self.measures]
+        return numbers.index(self.current.number) if self.current else -1
+
+    @property
+    def previous(self) -> Measure | None:
+        index = self._index()
+        return self.measures[index - 1] if index > 0 else None
+
+    @property
+    def next(self) -> Measure | None:
+        index = self._index()
+        return self.measures[index + 1] if 0 <= index < len(self.measures) - 1 else None
+
+    @property
+    def position(self) -> int:
+        return self._index() + 1
+
+
+def scoring_progress(cycle: Cycle, member: User, current: Measure | None = None) -> ScoringProgress:
+    """One query: the plan's 施策 with whether ``member`` has a 委員評価 of each."""
+    measures = list(
+        Measure.objects.of_plan(cycle.plan)
+        .select_related("basic_policy")
+        .annotate(
+            scored=Exists(
+                MemberEvaluation.objects.filter(cycle=cycle, member=member, measure=OuterRef("pk"))
+            )
+        )
+    )
+    return ScoringProgress(measures, current)
+
+
+@dataclass
+class Material:
+    """Everything on the left of the scoring page."""
+
+    previous: tuple[Cycle, Measure] | None
+    initiatives: list[Initiative]  # each ``source.year_projects`` with current/previous report
+    self_evaluations: list[SelfEvaluation]
+    last_committee: CommitteeEvaluation | None
+    responses: list[SelfEvaluation] = field(default_factory=list)  # with a response text
+    follow_ups: list[FollowUp] = field(default_factory=list)  # 委員会意見への対応, this year
+
+
+def _attach_reports(projects: list[Project], cycle: Cycle, previous: Cycle | None) -> None:
+    for project in projects:
+        by_cycle = {r.cycle_id: r for r in project.scoring_reports}
+        project.current_report = by_cycle.get(cycle.pk)
+        project.previous_report = by_cycle.get(previous.pk) if previous else None
+
+
+def material(cycle: Cycle, measure: Measure) -> Material:
+    """Eight queries whatever the plan's size (last year's cycle, the 展開 with their 事業
+    and reports, both directly and through a 再掲 item's original, the self-evaluations
+    and last year's committee evaluation)."""
+    previous = cycle.previous_for(measure)
+    previous_cycle = previous[0] if previous and previous[0].plan_id == cycle.plan_id else None
+    report_cycles = [cycle.pk] + ([previous_cycle.pk] if previous_cycle else [])
+    projects = (
+        Project.objects.active_in(cycle.fiscal_year)
+        .select_related("body")
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=ProjectReport.objects.filter(cycle_id__in=report_cycles),
+                to_attr="scoring_reports",
+            )
+        )
+    )
+    initiatives = list(
+        Initiative.objects.filter(measure=measure)
+        .select_related("original__measure")
+        .prefetch_related(
+            Prefetch("projects", queryset=projects, to_attr="year_projects"),
+            Prefetch("original__projects", queryset=projects, to_attr="year_projects"),
+        )
+    )
+    for initiative in initiatives:
+        _attach_reports(initiative.source.year_projects, cycle, previous_cycle)
+    self_evaluations = list(
+        SelfEvaluation.objects.filter(cycle=cycle, measure=measure).select_related("rating", "body")
+    )
+    last_committee = (
+        CommitteeEvaluation.objects.filter(
+            cycle=previous[0], measure=previous[1], confirmed_at__isnull=False
+        )
+        .select_related("rating", "cycle__plan", "measure")
+        .first()
+        if previous
+        else None
+    )
+    return Material(
+        previous=previous,
+        initiatives=initiatives,
+        self_evaluations=self_evaluations,
+        last_committee=last_committee,
+        responses=[s for s in self_evaluations if s.response_to_committee],
+        follow_ups=list(
+            FollowUp.objects.filter(cycle=cycle, measure=measure).select_related(
+                "body", "opinion__cycle"
+            )
+        ),
+    )

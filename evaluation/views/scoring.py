@@ -1,0 +1,89 @@
+"""The member's scoring pages: the plan's 施策 with what the member has scored, and one
+施策 with everything the member judges by beside their own form. "保存して次へ" saves and
+opens the next 施策, so scoring the whole plan takes one submit per 施策."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from evaluation import access, scoring
+from evaluation.access import measure_in, refuse_hidden, visible_cycle
+from evaluation.editing import THEN_NEXT, edit_record
+from evaluation.forms import MemberEvaluationForm
+from evaluation.models import MemberEvaluation
+
+# The button that saves and moves on posts ``then=next``; any other submit stays on the page.
+
+
+def _scoring_url(cycle, number: str | None = None) -> str:
+    kwargs = {"plan": cycle.plan.code, "year": cycle.fiscal_year}
+    if number is None:
+        return reverse("evaluation:scoring_list", kwargs=kwargs)
+    return reverse("evaluation:scoring", kwargs={**kwargs, "number": number})
+
+
+@require_safe
+@login_required
+@refuse_hidden
+def scoring_list(request: HttpRequest, plan: str, year: int) -> HttpResponse:
+    """The plan's 施策 with the member's own rating of each and "n / 12 入力済み"."""
+    cycle = visible_cycle(request, plan, year, rule=access.scoring_access)[0]
+    progress = scoring.scoring_progress(cycle, request.user)
+    own = {
+        e.measure_id: e
+        for e in MemberEvaluation.objects.filter(cycle=cycle, member=request.user).select_related(
+            "rating"
+        )
+    }
+    for m in progress.measures:
+        m.own = own.get(m.pk)
+    return render(
+        request,
+        "evaluation/scoring_list.html",
+        {
+            "cycle": cycle,
+            "current_plan": cycle.plan,
+            "progress": progress,
+            "first_open": next((m for m in progress.measures if not m.scored), None),
+            "can_score": access.member_evaluation_access(request.user, cycle, request.user).edit,
+        },
+    )
+
+
+@login_required
+@refuse_hidden
+def scoring_page(request: HttpRequest, plan: str, year: int, number: str) -> HttpResponse:
+    """One 施策: the material on one side, the member's own 委員評価 on the other."""
+    cycle = visible_cycle(request, plan, year, rule=access.scoring_access)[0]
+    measure = measure_in(cycle, number)
+    evaluation = MemberEvaluation.objects.filter(
+        cycle=cycle, measure=measure, member=request.user
+    ).first()
+    progress = scoring.scoring_progress(cycle, request.user, measure)
+
+    def after_save(saved) -> str:
+        if request.POST.get("then") == THEN_NEXT:
+            following = progress.next
+            return _scoring_url(cycle, following.number if following else None)
+        return _scoring_url(cycle, measure.number)
+
+    return edit_record(
+        request,
+        instance=evaluation or MemberEvaluation(cycle=cycle, measure=measure, member=request.user),
+        rule=access.member_evaluation_access(request.user, cycle, request.user),
+        form_class=MemberEvaluationForm,
+        template="evaluation/scoring_form.html",
+        context={
+            "cycle": cycle,
+            "current_plan": cycle.plan,
+            "measure": measure,
+            "progress": progress,
+            "material": scoring.material(cycle, measure),
+            "then_next": THEN_NEXT,
+            "scoring_list_url": _scoring_url(cycle),
+        },
+        success_url=after_save,
+        form_kwargs={"plan": cycle.plan},
+    )

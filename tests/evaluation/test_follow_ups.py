@@ -1,0 +1,236 @@
+"""Closing the loop: confirmed committee opinions become next year's follow-up items per
+実施主体 concerned, carried forward until 対応済; the 対応状況 report; the migration of the
+old free-text 「前年度の委員会意見への対応」."""
+
+import csv
+import importlib
+import io
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from evaluation import follow_ups, services
+from evaluation.models import FollowUp, FollowUpStatus, Phase
+from policies.models import Initiative
+from tests.factories import (
+    CommitteeEvaluationFactory,
+    CycleFactory,
+    ProjectFactory,
+    SelfEvaluationFactory,
+    body,
+    measure,
+    secretariat,
+)
+
+CONFIRMED = "2021-06-01T10:00:00+09:00"
+
+
+def item_keys(cycle) -> list[tuple[str, str, int | None]]:
+    return sorted(
+        (f.measure.number, f.body.code, f.opinion.cycle.fiscal_year if f.opinion else None)
+        for f in FollowUp.objects.filter(cycle=cycle)
+    )
+
+
+@pytest.fixture
+def years(world):
+    """FY2020 with confirmed opinions on 1-1 and 1-2 and a draft on 2-1; FY2021 where
+    武蔵野市 has a 事業 under 1-1 and 武蔵野プレイス one under 1-1 too."""
+    last = CycleFactory(fiscal_year=2020, phase=Phase.PUBLISHED)
+    for number in ["1-1", "1-2"]:
+        CommitteeEvaluationFactory(
+            cycle=last, measure=measure(number), confirmed_at=CONFIRMED, opinion=f"{number}の意見"
+        )
+    CommitteeEvaluationFactory(cycle=last, measure=measure("2-1"))  # a draft: no follow-up
+    ProjectFactory(code="place-001", body=body("place"))
+    world.set_phase(Phase.PREPARATION)
+    return last, world
+
+
+def test_confirmed_opinions_become_items_for_each_body_with_projects(years):
+    last, world = years
+    opened = follow_ups.follow_ups_open(cycle=world.cycle, user=None)
+    # 1-2 has no 事業 this year: nobody is asked; the 2-1 draft was never confirmed.
+    assert item_keys(world.cycle) == [("1-1", "city", 2020), ("1-1", "place", 2020)]
+    assert (opened.created, opened.carried) == (2, 0)
+    assert follow_ups.follow_ups_open(cycle=world.cycle, user=None).created == 0  # idempotent
+
+
+def test_moving_the_cycle_into_entry_opens_the_items(years):
+    last, world = years
+    user = secretariat().user
+    services.cycle_move(
+        cycle=world.cycle, to_phase=Phase.ENTRY, user=user, expected_version=world.cycle.version
+    )
+    item = FollowUp.objects.get(cycle=world.cycle, body=body("city"))
+    assert (item.status, item.history.first().history_user) == (FollowUpStatus.NOT_YET, user)
+
+
+def test_items_not_closed_are_carried_forward_until_done(years):
+    last, world = years
+    follow_ups.follow_ups_open(cycle=world.cycle, user=None)
+    city = FollowUp.objects.get(cycle=world.cycle, body=body("city"))
+    city.policy, city.status = "講座の広報を見直す。", FollowUpStatus.IN_PROGRESS
+    city.save()
+    place = FollowUp.objects.get(cycle=world.cycle, body=body("place"))
+    place.status = FollowUpStatus.DONE
+    place.save()
+
+    next_year = CycleFactory(fiscal_year=2022, phase=Phase.PREPARATION)
+    opened = follow_ups.follow_ups_open(cycle=next_year, user=None)
+    carried = FollowUp.objects.get(cycle=next_year)
+    assert (opened.created, opened.carried) == (0, 1)
+    assert (carried.body.code, carried.policy, carried.status, carried.carried_from) == (
+        "city",
+        "講座の広報を見直す。",
+        FollowUpStatus.IN_PROGRESS,
+        city,
+    )
+    assert carried.opinion.opinion == "1-1の意見"
+
+
+def test_the_first_revised_year_answers_the_mid_term_review_of_the_original_plan(world):
+    # The fixtures hold the confirmed FY2016 mid-term opinions of the original plan.
+    world.set_phase(Phase.PREPARATION)
+    first = CycleFactory(fiscal_year=2017, phase=Phase.PREPARATION)
+    ProjectFactory(code="city-2017", body=body("city"), first_year=2017)
+    follow_ups.follow_ups_open(cycle=first, user=None)
+    item = FollowUp.objects.get(cycle=first)
+    assert (item.measure.number, item.opinion.cycle.fiscal_year) == ("1-1", 2016)
+    assert item.opinion.measure == measure("1-1").main_predecessor()
+
+
+def test_the_migration_keeps_every_response_text(db):
+    CycleFactory(fiscal_year=2020, phase=Phase.PUBLISHED)
+    cycle = CycleFactory(fiscal_year=2021, phase=Phase.ENTRY)
+    last = CommitteeEvaluationFactory(cycle=CycleFactory(fiscal_year=2020), confirmed_at=CONFIRMED)
+    texts = {"city": "SNSでの告知を増やした。", "place": "館内掲示を見直した。"}
+    for code, text in texts.items():
+        SelfEvaluationFactory(cycle=cycle, body=body(code), response_to_committee=text)
+    SelfEvaluationFactory(cycle=cycle, body=body("shakyo"))  # no text: no item
+    migration = importlib.import_module(
+        "evaluation.migrations.0006_response_to_committee_into_follow_ups"
+    )
+    migration.forward(apps, None)
+    items = FollowUp.objects.filter(cycle=cycle).order_by("body__order")
+    assert [(i.body.code, i.policy, i.status, i.opinion) for i in items] == [
+        ("city", texts["city"], "in_progress", last),
+        ("place", texts["place"], "in_progress", last),
+    ]
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def opened(years):
+    last, world = years
+    world.set_phase(Phase.ENTRY)
+    follow_ups.follow_ups_open(cycle=world.cycle, user=None)
+    return world
+
+
+def edit_url(item) -> str:
+    return reverse(
+        "evaluation:follow_up", kwargs={"plan": "revised-2017", "year": 2021, "pk": item.pk}
+    )
+
+
+def test_a_body_writes_its_policy_and_status_and_difficult_needs_a_reason(opened, login):
+    item = FollowUp.objects.get(body=body("city"))
+    client = login(opened.users["staff_a"])
+    refused = client.post(
+        edit_url(item), {"policy": "人員が足りない。", "status": "difficult", "version": 1}
+    )
+    assert "「対応困難」のときは、その理由を書いてください。" in refused.content.decode()
+    assert "人員が足りない。" in refused.content.decode()
+    client.post(
+        edit_url(item),
+        {"policy": "講座を増やす。", "status": "in_progress", "version": 1},
+    )
+    item.refresh_from_db()
+    assert (item.policy, item.status, item.version) == ("講座を増やす。", "in_progress", 2)
+    other = login(opened.users["staff_b"]).post(
+        edit_url(item), {"policy": "x", "status": "done", "version": 2}
+    )
+    assert other.status_code == 403
+
+
+def test_the_todo_lists_the_opinions_still_to_answer(opened, login):
+    html = login(opened.users["staff_a"]).get(reverse("evaluation:todo")).content.decode()
+    assert "委員会意見への対応（市）" in html
+    assert edit_url(FollowUp.objects.get(body=body("city"))) in html
+
+
+def test_the_report_prints_and_downloads_the_same_rows(opened, login):
+    item = FollowUp.objects.get(body=body("city"))
+    item.policy, item.status, item.difficulty_reason = "=1+1 広報", "difficult", "予算がない。"
+    item.save()
+    client = login(opened.users["member"])
+    kwargs = {"plan": "revised-2017", "year": 2021}
+    html = client.get(reverse("evaluation:follow_up_report", kwargs=kwargs)).content.decode()
+    assert "1-1の意見" in html and "対応困難" in html and "予算がない。" in html
+
+    text = client.get(reverse("evaluation:follow_up_csv", kwargs=kwargs)).content.decode()
+    assert text.startswith("\ufeff年度,施策番号")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[1] == [
+        "2021",
+        "1-1",
+        "市民活動のきっかけづくり",
+        "武蔵野市",
+        "2020",
+        "C",
+        "1-1の意見",
+        "'=1+1 広報",
+        "対応困難",
+        "予算がない。",
+        "",
+    ]
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("evaluation:follow_up_xlsx", kwargs=kwargs)).content)
+    )
+    sheet = book.active
+    assert [c.value for c in sheet[2]][:9] == [
+        2021,
+        "1-1",
+        "市民活動のきっかけづくり",
+        "武蔵野市",
+        2020,
+        "C",
+        "1-1の意見",
+        "'=1+1 広報",
+        "対応困難",
+    ]
+    assert sheet.max_row == 3
+
+
+@pytest.mark.parametrize("extra", [0, 8])
+def test_the_report_has_a_fixed_query_count(opened, login, django_assert_max_num_queries, extra):
+    lecture = Initiative.objects.get_by_natural_key("revised-2017", "1-2", 1)
+    for n in range(extra):
+        ProjectFactory(code=f"x-{n}", body=body("shakyo"), initiatives=[lecture])
+    follow_ups.follow_ups_open(cycle=opened.cycle, user=None)
+    client = login(opened.users["member"])
+    kwargs = {"plan": "revised-2017", "year": 2021}
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("evaluation:follow_up_report", kwargs=kwargs)).status_code == 200
+
+
+def test_the_scoring_page_shows_the_follow_ups(opened, login):
+    opened.set_phase(Phase.COMMITTEE)
+    item = FollowUp.objects.get(body=body("place"))
+    item.policy = "館内の案内を増やした。"
+    item.save()
+    html = (
+        login(opened.users["member"])
+        .get(
+            reverse(
+                "evaluation:scoring", kwargs={"plan": "revised-2017", "year": 2021, "number": "1-1"}
+            )
+        )
+        .content.decode()
+    )
+    assert "委員会意見への対応状況" in html and "館内の案内を増やした。" in html

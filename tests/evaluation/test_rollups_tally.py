@@ -1,0 +1,63 @@
+"""The members' tally of one 施策: count per level, median, spread (rollups.member_tallies)."""
+
+import pytest
+
+from evaluation import rollups
+from evaluation.models import Phase
+from tests.factories import CycleFactory, MemberEvaluationFactory, level, measure
+
+pytestmark = pytest.mark.django_db
+
+
+def scored(cycle, *codes: str | None, number: str = "1-1") -> None:
+    for code in codes:
+        MemberEvaluationFactory(
+            cycle=cycle, measure=measure(number), rating=level(code) if code else None
+        )
+
+
+def counts(tally) -> dict[str, int]:
+    return {lv.code: n for lv, n in tally.counts}
+
+
+def test_it_counts_each_level_and_finds_the_median_and_the_spread():
+    cycle = CycleFactory(phase=Phase.COMMITTEE)
+    scored(cycle, "A", "B", "B", "C", "－", None)
+    tally = rollups.member_tally(cycle, measure("1-1"))
+    assert counts(tally) == {"A": 1, "B": 2, "C": 1, "D": 0, "－": 1}
+    assert (tally.median, tally.spread, tally.spread_points) == ("B", "A〜C", 2)
+    assert (tally.rated, tally.opinion_only) == (5, 1)
+
+
+def test_an_even_split_gives_a_median_between_two_levels():
+    cycle = CycleFactory(phase=Phase.COMMITTEE)
+    scored(cycle, "B", "C")
+    tally = rollups.member_tally(cycle, measure("1-1"))
+    assert (tally.median, tally.spread, tally.spread_points) == ("B〜C", "B〜C", 1)
+
+
+def test_agreement_has_no_spread_and_no_ratings_have_no_median():
+    cycle = CycleFactory(phase=Phase.COMMITTEE)
+    scored(cycle, "B", "B")
+    scored(cycle, None, number="1-2")
+    agreed = rollups.member_tally(cycle, measure("1-1"))
+    assert (agreed.median, agreed.spread, agreed.spread_points) == ("B", "B", 0)
+    opinions = rollups.member_tally(cycle, measure("1-2"))
+    assert (opinions.median, opinions.spread, opinions.rated, opinions.opinion_only) == (
+        "",
+        "",
+        0,
+        1,
+    )
+
+
+def test_every_measure_of_the_cycle_is_tallied_in_two_queries(django_assert_num_queries):
+    cycle = CycleFactory(phase=Phase.COMMITTEE)
+    scored(cycle, "A", "D")
+    scored(cycle, "C", number="2-4")
+    with django_assert_num_queries(2):
+        tallies = rollups.member_tallies(cycle)
+    assert {m: t.spread for m, t in tallies.items()} == {
+        measure("1-1").pk: "A〜D",
+        measure("2-4").pk: "C",
+    }

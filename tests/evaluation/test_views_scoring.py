@@ -1,0 +1,174 @@
+"""The member's scoring pages: the material beside the form, 保存して次へ, n / 12."""
+
+import pytest
+from django.urls import reverse
+
+from evaluation.models import MemberEvaluation, Phase
+from tests.factories import (
+    CommitteeEvaluationFactory,
+    CycleFactory,
+    MemberEvaluationFactory,
+    ProjectFactory,
+    ProjectReportFactory,
+    SelfEvaluationFactory,
+    body,
+    level,
+    measure,
+)
+
+
+def scoring_url(number: str | None = None) -> str:
+    kwargs = {"plan": "revised-2017", "year": 2021}
+    if number is None:
+        return reverse("evaluation:scoring_list", kwargs=kwargs)
+    return reverse("evaluation:scoring", kwargs={**kwargs, "number": number})
+
+
+@pytest.fixture
+def scoring(world):
+    world.set_phase(Phase.COMMITTEE)
+    return world
+
+
+def fill(world, projects: int) -> None:
+    """施策 1-1 with 事業 and their reports this year and last, every body's self-evaluation
+    and last year's confirmed committee opinion."""
+    previous = CycleFactory(fiscal_year=2020, phase=Phase.PUBLISHED)
+    CommitteeEvaluationFactory(
+        cycle=previous,
+        opinion="昨年度の委員会意見",
+        rating=level("B"),
+        confirmed_at="2021-06-01T10:00:00+09:00",
+    )
+    for n in range(projects):
+        project = ProjectFactory(code=f"extra-{n}", body=body(["city", "place", "shakyo"][n % 3]))
+        ProjectReportFactory(cycle=world.cycle, project=project, activities=f"今年の活動{n}")
+        ProjectReportFactory(cycle=previous, project=project, activities=f"昨年の活動{n}")
+    for code in ["city", "place", "shakyo"]:
+        SelfEvaluationFactory(
+            cycle=world.cycle,
+            body=body(code),
+            reason=f"{code}の理由",
+            issues=f"{code}の課題",
+            response_to_committee=f"{code}の対応",
+        )
+
+
+def test_the_page_shows_everything_the_member_judges_by(scoring, login):
+    fill(scoring, projects=2)
+    html = login(scoring.users["member"]).get(scoring_url("1-1")).content.decode()
+    assert measure("1-1").description[:30] in html  # 施策の目標
+    assert "今年の活動0" in html and "今年の活動1" in html
+    assert "昨年の活動0" in html and "昨年の活動1" in html
+    assert "cityの理由" in html and "shakyoの課題" in html
+    assert "昨年度の委員会意見" in html and "placeの対応" in html
+    assert "0 / 12 入力済み" in html
+    assert "次の施策 1-2" in html and "前の施策" not in html
+
+
+def test_save_and_next_saves_and_opens_the_next_measure(scoring, login):
+    client = login(scoring.users["member"])
+    response = client.post(
+        scoring_url("1-1"),
+        {"rating": level("C").pk, "opinion": "橋渡しが弱い。", "version": 0, "then": "next"},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == scoring_url("1-2")
+    saved = MemberEvaluation.objects.get(member=scoring.users["member"])
+    assert (saved.measure.number, saved.rating.code, saved.opinion) == (
+        "1-1",
+        "C",
+        "橋渡しが弱い。",
+    )
+    html = client.get(scoring_url("1-2")).content.decode()
+    assert "1 / 12 入力済み" in html
+    assert "前の施策 1-1" in html and "次の施策 2-1" in html
+
+
+def test_plain_save_stays_on_the_measure(scoring, login):
+    response = login(scoring.users["member"]).post(
+        scoring_url("2-4"), {"opinion": "学びの場が広がった。", "version": 0}
+    )
+    assert response.headers["Location"] == scoring_url("2-4")
+
+
+def test_save_and_next_on_the_last_measure_returns_to_the_list(scoring, login):
+    response = login(scoring.users["chair"]).post(
+        scoring_url("4-2"), {"opinion": "庁内の連携が進んだ。", "version": 0, "then": "next"}
+    )
+    assert response.headers["Location"] == scoring_url()
+
+
+def test_the_list_shows_the_members_own_ratings_and_progress(scoring, login):
+    member = scoring.users["member"]
+    MemberEvaluationFactory(cycle=scoring.cycle, member=member, rating=level("A"))
+    html = login(member).get(scoring_url()).content.decode()
+    assert "1 / 12 入力済み" in html
+    assert "未入力の施策（1-2）から入力する" in html
+    assert html.count(">入力済み</span>") == 1 and html.count(">未入力</span>") == 11
+
+
+def test_a_second_save_from_a_stale_page_is_a_conflict_and_keeps_the_text(scoring, login):
+    member = scoring.users["member"]
+    MemberEvaluationFactory(cycle=scoring.cycle, member=member, opinion="先に保存", version=1)
+    response = login(member).post(
+        scoring_url("1-1"), {"opinion": "あとから保存", "version": 0, "then": "next"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "さんがこの記録を保存しました" in html and "あとから保存" in html
+    assert MemberEvaluation.objects.get().opinion == "先に保存"
+
+
+@pytest.mark.parametrize("role", ["staff_a", "secretariat"])
+def test_only_committee_members_have_a_scoring_page(scoring, login, role):
+    client = login(scoring.users[role])
+    assert client.get(scoring_url("1-1")).status_code == 403
+    assert client.get(scoring_url()).status_code == 403
+
+
+def test_outside_committee_scoring_the_page_is_read_only_and_says_why(world, login):
+    html = login(world.users["member"]).get(scoring_url("1-1")).content.decode()
+    assert "いまは「実施状況入力」の段階なので" in html
+    assert "保存して次へ" not in html
+
+
+def test_the_todo_links_each_measure_to_its_scoring_page(scoring, login):
+    html = login(scoring.users["member"]).get(reverse("evaluation:todo")).content.decode()
+    assert f'href="{scoring_url("1-1")}?next=%2Ftodo%2F"' in html
+
+
+@pytest.mark.parametrize("projects", [1, 6])
+def test_the_scoring_page_has_a_fixed_query_count(
+    scoring, login, django_assert_max_num_queries, projects
+):
+    fill(scoring, projects=projects)
+    MemberEvaluationFactory(cycle=scoring.cycle, member=scoring.users["member"])
+    client = login(scoring.users["member"])
+    with django_assert_max_num_queries(19):
+        assert client.get(scoring_url("1-1")).status_code == 200
+
+
+@pytest.mark.parametrize("scored", [1, 12])
+def test_the_scoring_list_has_a_fixed_query_count(
+    scoring, login, django_assert_max_num_queries, scored
+):
+    member = scoring.users["member"]
+    for number in [
+        "1-1",
+        "1-2",
+        "2-1",
+        "2-2",
+        "2-3",
+        "2-4",
+        "2-5",
+        "2-6",
+        "3-1",
+        "3-2",
+        "4-1",
+        "4-2",
+    ][:scored]:
+        MemberEvaluationFactory(cycle=scoring.cycle, member=member, measure=measure(number))
+    client = login(member)
+    with django_assert_max_num_queries(9):
+        assert client.get(scoring_url()).status_code == 200
