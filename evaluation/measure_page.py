@@ -50,11 +50,17 @@ def initiatives_with_projects(cycle: Cycle, measure: Measure):
 
 
 def year_pairs(
-    cycle: Cycle, measure: Measure, *, with_members: bool
+    cycle: Cycle,
+    measure: Measure,
+    *,
+    with_members: bool,
+    previous: tuple[Cycle, Measure] | None,
 ) -> dict[str, list[YearPair] | YearPair]:
     """Self-evaluations per body, member evaluations per member and the committee's
-    evaluation, each this year beside last year's (across the revision if need be)."""
-    previous = cycle.previous_for(measure)
+    evaluation, each this year beside last year's (across the revision if need be).
+
+    ``previous`` is last year's cycle and 施策 as the viewer may see them
+    (``access.visible_previous``), or None to show no previous year."""
     keys = [(cycle.pk, measure.pk)]
     if previous:
         keys.append((previous[0].pk, previous[1].pk))
@@ -85,9 +91,11 @@ def year_pairs(
                 setattr(pair, name, record)
 
     committee = YearPair("委員会")
-    for record in CommitteeEvaluation.objects.filter(
-        cycle__in=cycles, measure__in=measures
-    ).select_related("rating"):
+    for record in (
+        CommitteeEvaluation.objects.shown()
+        .filter(cycle__in=cycles, measure__in=measures)
+        .select_related("rating")
+    ):
         if name := slot(record):
             setattr(committee, name, record)
 

@@ -72,5 +72,6 @@ def self_evaluation_text(evaluation: SelfEvaluation | None) -> str:
 def committee_text(evaluation) -> str:
     if evaluation is None:
         return "（未入力）"
+    draft = "" if evaluation.is_confirmed else "【案・未確定】\n"
     rating = f"評価：{evaluation.rating}\n" if evaluation.rating_id else ""
-    return f"{rating}{evaluation.opinion}"
+    return f"{draft}{rating}{evaluation.opinion}"

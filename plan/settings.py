@@ -85,6 +85,16 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default must hold a committee's worth of concurrent users: WAL lets
+    # readers run beside the one writer, a writer waits (timeout, seconds) instead of
+    # failing with "database is locked", and IMMEDIATE takes the write lock when the
+    # transaction begins, so two requests never both read and then fail to upgrade.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": env_int("SQLITE_TIMEOUT_SECONDS", 20),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -179,6 +189,11 @@ CONTENT_SECURITY_POLICY = {
 
 # 評価表の取り込み: the largest spreadsheet accepted (a full year of the real plan is ~50 KB).
 SHEET_IMPORT_MAX_BYTES = env_int("SHEET_IMPORT_MAX_MB", 5) * 1024 * 1024
+# Request bodies: uploads above 2.5 MB go to a temporary file rather than memory; other
+# form posts (the longest is a 実施状況 with its texts) stay far below 2.5 MB.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 
 # Shared by every worker and machine (a per-process cache would go stale in the other

@@ -80,6 +80,8 @@ def cycle_detail(request: HttpRequest, plan: str, year: int) -> HttpResponse:
             "measures": measures,
             "phases": Phase,
             "moves": moves,
+            # Who moved the phase is staff's business; the public sees when and to what.
+            "show_people": access.is_insider(request.user),
         },
     )
 

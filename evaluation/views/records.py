@@ -51,7 +51,12 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
             "show_members": insider,
             "can_score": access.member_evaluation_access(request.user, cycle, request.user).edit,
             "can_draft": access.committee_evaluation_access(request.user, cycle, None).edit,
-            **measure_page.year_pairs(cycle, measure, with_members=insider),
+            **measure_page.year_pairs(
+                cycle,
+                measure,
+                with_members=insider,
+                previous=access.visible_previous(request.user, cycle, measure),
+            ),
         },
     )
 
@@ -80,9 +85,10 @@ def self_evaluation_edit(
     measure = measure_in(cycle, number)
     body_obj = get_object_or_404(ImplementingBody, code=body)
     evaluation = SelfEvaluation.objects.filter(cycle=cycle, measure=measure, body=body_obj).first()
-    previous = cycle.previous_for(measure)
+    previous = access.visible_previous(request.user, cycle, measure)
     last_opinion = (
-        CommitteeEvaluation.objects.filter(cycle=previous[0], measure=previous[1])
+        CommitteeEvaluation.objects.shown()
+        .filter(cycle=previous[0], measure=previous[1])
         .select_related("rating", "cycle")
         .first()
         if previous

@@ -9,7 +9,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from evaluation.access import refuse_hidden, sheet_import_access, visible_cycle
+from evaluation.access import (
+    previous_year_visible,
+    refuse_hidden,
+    sheet_import_access,
+    visible_cycle,
+)
 from evaluation.models import Cycle
 from evaluation.page_cache import cached
 from evaluation.services import EditConflict
@@ -27,8 +32,10 @@ from evaluation.sheet_table import build_table
 from evaluation.sheet_xlsx import xlsx_file
 
 
-def _with_previous(request: HttpRequest) -> bool:
-    return request.GET.get("previous") == "1"
+def _with_previous(request: HttpRequest, cycle: Cycle) -> bool:
+    """``?previous=1`` adds last year's columns, if the viewer may see last year (the
+    public sees a published year beside an unpublished one without its columns)."""
+    return request.GET.get("previous") == "1" and previous_year_visible(request.user, cycle)
 
 
 def _filename(cycle: Cycle, extension: str) -> str:
@@ -40,7 +47,7 @@ def _filename(cycle: Cycle, extension: str) -> str:
 def sheet_print(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     """The 評価表 for printing: A4 landscape, one 基本施策 per page group, no navigation."""
     cycle, _access = visible_cycle(request, plan, year)
-    previous = _with_previous(request)
+    previous = _with_previous(request, cycle)
     # The table is the same for everyone who may see it; it is rendered once per data
     # generation (any save invalidates it, see page_cache) and shared by all workers.
     tables = cached(
@@ -51,7 +58,13 @@ def sheet_print(request: HttpRequest, plan: str, year: int) -> HttpResponse:
         ),
     )
     return render(
-        request, "evaluation/sheet_print.html", {"cycle": cycle, "tables": mark_safe(tables)}
+        request,
+        "evaluation/sheet_print.html",
+        {
+            "cycle": cycle,
+            "tables": mark_safe(tables),
+            "previous_withheld": request.GET.get("previous") == "1" and not previous,
+        },
     )
 
 
@@ -59,7 +72,7 @@ def sheet_print(request: HttpRequest, plan: str, year: int) -> HttpResponse:
 @refuse_hidden
 def sheet_xlsx(request: HttpRequest, plan: str, year: int) -> FileResponse:
     cycle, _access = visible_cycle(request, plan, year)
-    table = build_table(cycle, with_previous_year=_with_previous(request))
+    table = build_table(cycle, with_previous_year=_with_previous(request, cycle))
     return FileResponse(
         xlsx_file(table),
         as_attachment=True,
@@ -72,7 +85,7 @@ def sheet_xlsx(request: HttpRequest, plan: str, year: int) -> FileResponse:
 @refuse_hidden
 def sheet_csv(request: HttpRequest, plan: str, year: int) -> StreamingHttpResponse:
     cycle, _access = visible_cycle(request, plan, year)
-    table = build_table(cycle, with_previous_year=_with_previous(request))
+    table = build_table(cycle, with_previous_year=_with_previous(request, cycle))
     response = StreamingHttpResponse(
         (chunk.encode("utf-8") for chunk in write_csv(table)),
         content_type="text/csv; charset=utf-8",

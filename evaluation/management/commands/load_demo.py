@@ -3,7 +3,8 @@ import json
 from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
-from evaluation.models import Participant
+from evaluation.locked_sheet import freeze, unfreeze
+from evaluation.models import LOCKED_PHASES, Cycle, Participant
 
 # Every demo account shares this password; the fixture stores only its hash.
 DEMO_PASSWORD = "musashino-demo-2021"
@@ -26,6 +27,10 @@ class Command(BaseCommand):
         usernames = [u["fields"]["username"] for u in users]
         if reset or not Participant.objects.filter(user__username__in=usernames).exists():
             call_command("loaddata", *DEMO_FIXTURES, verbosity=options["verbosity"])
+            # The demo's published years print their 事業 as loaded, whatever is edited later.
+            for cycle in Cycle.objects.filter(phase__in=LOCKED_PHASES).select_related("plan"):
+                unfreeze(cycle)
+                freeze(cycle)
         else:
             self.stdout.write(
                 "デモデータは読み込み済みです（初期状態に戻すには load_demo --reset）。"
