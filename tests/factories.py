@@ -2,8 +2,8 @@
 build evaluation records on top of it, or whole small plans where a test needs its own."""
 
 import factory
-from django.utils import timezone
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from evaluation.models import (
     CommitteeEvaluation,
