@@ -190,6 +190,11 @@ CONTENT_SECURITY_POLICY = {
 
 # 評価表の取り込み: the largest spreadsheet accepted (a full year of the real plan is ~50 KB).
 SHEET_IMPORT_MAX_BYTES = env_int("SHEET_IMPORT_MAX_MB", 5) * 1024 * 1024
+# …its data rows, its sheet or string table unpacked, and the seconds a preview or a
+# confirm may take (well under gunicorn's 30 s worker timeout); see evaluation/sheet_bounds.
+SHEET_IMPORT_MAX_ROWS = env_int("SHEET_IMPORT_MAX_ROWS", 10_000)
+SHEET_IMPORT_MAX_UNPACKED_MB = env_int("SHEET_IMPORT_MAX_UNPACKED_MB", 16)
+SHEET_IMPORT_MAX_SECONDS = env_int("SHEET_IMPORT_MAX_SECONDS", 20)
 # Request bodies: uploads above 2.5 MB go to a temporary file rather than memory; other
 # form posts (the longest is a 実施状況 with its texts) stay far below 2.5 MB.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -22,6 +22,7 @@ from evaluation.sheet_csv import write_csv
 from evaluation.sheet_forms import SheetUploadForm
 from evaluation.sheet_import import (
     ImportRejected,
+    already_applied,
     discard_pending,
     import_apply,
     import_preview,
@@ -120,15 +121,20 @@ def sheet_import(request: HttpRequest, plan: str, year: int) -> HttpResponse:
 def sheet_import_confirm(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     """Apply the previewed changes in one transaction, or nothing at all."""
     cycle, access = visible_cycle(request, plan, year, sheet_import_access)
-    pending = load_pending(request.session, cycle, request.POST.get("token", ""))
+    token = request.POST.get("token", "")
     upload_url = reverse("evaluation:sheet_import", kwargs={"plan": plan, "year": year})
+    if receipt := already_applied(cycle, request.user, token):
+        # A double click (or a second tab): the first confirm saved it; say so truthfully.
+        messages.info(request, _saved_message(receipt, again=True))
+        return redirect(upload_url)
+    pending = load_pending(request.session, cycle, token)
     if pending is None:
         messages.error(
             request, _("取り込みの確認期限が切れました。もう一度ファイルを選んでください。")
         )
         return redirect(upload_url)
     try:
-        result = import_apply(user=request.user, cycle=cycle, pending=pending)
+        result = import_apply(user=request.user, cycle=cycle, pending=pending, token=token)
     except ImportRejected as rejected:
         return render(
             request,
@@ -141,6 +147,10 @@ def sheet_import_confirm(request: HttpRequest, plan: str, year: int) -> HttpResp
             },
         )
     except EditConflict:
+        if receipt := already_applied(cycle, request.user, token):
+            # The other click won the race (PostgreSQL): it saved this very file.
+            messages.info(request, _saved_message(receipt, again=True))
+            return redirect(upload_url)
         discard_pending(request.session, cycle)
         messages.error(
             request,
@@ -151,9 +161,17 @@ def sheet_import_confirm(request: HttpRequest, plan: str, year: int) -> HttpResp
         )
         return redirect(upload_url)
     discard_pending(request.session, cycle)
-    messages.success(
-        request,
-        _("取り込みました（新規 %(created)d 件、変更 %(changed)d 件）。")
-        % {"created": result.created, "changed": result.changed},
-    )
+    messages.success(request, _saved_message(result))
     return redirect(upload_url)
+
+
+def _saved_message(result, *, again: bool = False) -> str:
+    counts = {"created": result.created, "changed": result.changed}
+    if again:
+        return (
+            _(
+                "この取り込みは既に保存しました（新規 %(created)d 件、変更 %(changed)d 件）。二重には保存していません。"
+            )
+            % counts
+        )
+    return _("取り込みました（新規 %(created)d 件、変更 %(changed)d 件）。") % counts
