@@ -6,6 +6,7 @@ user. Nothing here uses ``QuerySet.update()``, which would bypass the history.
 """
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,7 +60,15 @@ def record_save(
         # It was deleted meanwhile; saving would resurrect it silently.
         raise EditConflict(instance)
     instance.version = expected_version + 1
-    instance.full_clean()
+    try:
+        instance.full_clean()
+    except ValidationError:
+        # Two people creating the same record at once: the other's row appeared between
+        # the look-up above and this check. That is a conflict (shown with both versions),
+        # not a "already exists" message about the record's key.
+        if current is None and (other := _locked_current(instance)) is not None:
+            raise EditConflict(other) from None
+        raise
     instance._history_user = user
     try:
         with transaction.atomic():
