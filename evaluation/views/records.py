@@ -189,6 +189,20 @@ def committee_evaluation_confirm(
     if not form.is_valid():
         messages.error(request, _("確定できませんでした。画面を開き直してください。"))
         return redirect(target)
+    if request.POST.get("confirmed") != "1":
+        # The chair's 確定 cannot be undone by the chair: say so before doing it.
+        return render(
+            request,
+            "evaluation/committee_confirm.html",
+            {
+                "cycle": cycle,
+                "current_plan": cycle.plan,
+                "measure": measure,
+                "evaluation": evaluation,
+                "version": form.cleaned_data["version"],
+                "back": target,
+            },
+        )
     try:
         services.committee_evaluation_confirm(
             evaluation=evaluation, user=request.user, expected_version=form.cleaned_data["version"]

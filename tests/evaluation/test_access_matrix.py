@@ -124,7 +124,11 @@ MATRIX: dict[str, Case] = {
         kwargs=CYCLE,
         get=everyone(NOT_ALLOWED),
         post=only("secretariat"),
-        data=lambda w, r: {"to_phase": Phase.COMMITTEE, "version": w.cycle.version},
+        data=lambda w, r: {
+            "to_phase": Phase.COMMITTEE,
+            "version": w.cycle.version,
+            "confirmed": "1",  # past the confirmation step (test_phase_moves)
+        },
     ),
     "evaluation:measure_year": Case(kwargs=MEASURE, get=insiders()),
     "evaluation:self_evaluation": Case(
@@ -158,7 +162,7 @@ MATRIX: dict[str, Case] = {
         post=only("chair"),
         phase=Phase.COMMITTEE,
         setup=draft,
-        data=lambda w, r: {"version": 0},
+        data=lambda w, r: {"version": 0, "confirmed": "1"},
     ),
     "evaluation:report": Case(
         kwargs={**CYCLE, "code": "city-001"},

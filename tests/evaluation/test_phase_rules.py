@@ -62,7 +62,7 @@ def test_the_chair_confirms_and_then_nobody_can_edit(world, login):
         "evaluation:committee_confirm",
         kwargs={"plan": "revised-2017", "year": 2021, "number": "1-1"},
     )
-    login(world.users["chair"]).post(confirm, {"version": draft.version})
+    login(world.users["chair"]).post(confirm, {"version": draft.version, "confirmed": "1"})
     draft.refresh_from_db()
     assert draft.is_confirmed
     assert draft.confirmed_by == world.users["chair"]
@@ -106,7 +106,9 @@ def test_the_cycle_page_shows_the_moves(world, login):
     client = login(world.users["secretariat"])
     move = reverse("evaluation:cycle_move", kwargs={"plan": "revised-2017", "year": 2021})
     response = client.post(
-        move, {"to_phase": Phase.COMMITTEE, "version": world.cycle.version}, follow=True
+        move,
+        {"to_phase": Phase.COMMITTEE, "version": world.cycle.version, "confirmed": "1"},
+        follow=True,
     )
     html = response.content.decode()
     assert "段階を「委員会評価」にしました。" in html
@@ -116,8 +118,10 @@ def test_the_cycle_page_shows_the_moves(world, login):
 def test_a_stale_phase_move_is_refused(world, login):
     client = login(world.users["secretariat"])
     move = reverse("evaluation:cycle_move", kwargs={"plan": "revised-2017", "year": 2021})
-    client.post(move, {"to_phase": Phase.COMMITTEE, "version": 0})
-    response = client.post(move, {"to_phase": Phase.CONFIRMED, "version": 0}, follow=True)
+    client.post(move, {"to_phase": Phase.COMMITTEE, "version": 0, "confirmed": "1"})
+    response = client.post(
+        move, {"to_phase": Phase.CONFIRMED, "version": 0, "confirmed": "1"}, follow=True
+    )
     assert "ほかの人が先に段階を変更しました" in response.content.decode()
     assert Cycle.objects.get(pk=world.cycle.pk).phase == Phase.COMMITTEE
 
