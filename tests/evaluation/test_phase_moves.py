@@ -19,7 +19,7 @@ MOVE = reverse("evaluation:cycle_move", kwargs={"plan": "revised-2017", "year": 
 
 def test_a_forward_move_with_entries_missing_asks_first_and_lists_them(world, login):
     client = login(world.users["secretariat"])
-    response = client.post(MOVE, {"to_phase": Phase.COMMITTEE, "version": 0})
+    response = client.post(MOVE, {"to_phase": Phase.COMMITTEE, "version": world.cycle.version})
     assert response.status_code == 200
     html = response.content.decode()
     assert "令和3（2021）年度を「委員会評価」に進めますか" in html
@@ -30,7 +30,9 @@ def test_a_forward_move_with_entries_missing_asks_first_and_lists_them(world, lo
     assert 'href="/cycles/revised-2017/2021/projects/city-001/report/"' in html
     assert Cycle.objects.get(pk=world.cycle.pk).phase == Phase.ENTRY  # nothing moved yet
 
-    response = client.post(MOVE, {"to_phase": Phase.COMMITTEE, "version": 0, "confirmed": "1"})
+    response = client.post(
+        MOVE, {"to_phase": Phase.COMMITTEE, "version": world.cycle.version, "confirmed": "1"}
+    )
     assert response.status_code == 302
     assert Cycle.objects.get(pk=world.cycle.pk).phase == Phase.COMMITTEE
 
@@ -42,7 +44,7 @@ def test_a_forward_move_with_nothing_missing_needs_no_confirmation(world, login)
             SelfEvaluationFactory(cycle=world.cycle, body=body(code), measure=Measure.objects.get(
                 basic_policy__plan=world.cycle.plan, number=number))  # fmt: skip
     response = login(world.users["secretariat"]).post(
-        MOVE, {"to_phase": Phase.COMMITTEE, "version": 0}
+        MOVE, {"to_phase": Phase.COMMITTEE, "version": world.cycle.version}
     )
     assert response.status_code == 302
     assert Cycle.objects.get(pk=world.cycle.pk).phase == Phase.COMMITTEE

@@ -58,7 +58,10 @@ def test_moving_to_confirmed_is_refused_while_a_committee_evaluation_is_unconfir
     CommitteeEvaluationFactory(cycle=cycle, measure=measure("1-1"), opinion="案")
     with pytest.raises(TransitionError) as refused:
         services.cycle_move(
-            cycle=cycle, to_phase=Phase.CONFIRMED, user=secretariat().user, expected_version=0
+            cycle=cycle,
+            to_phase=Phase.CONFIRMED,
+            user=secretariat().user,
+            expected_version=cycle.version,
         )
     assert str(refused.value) == (
         "委員長が確定していない委員会評価があるため、「確定」に進めません: "
@@ -74,12 +77,18 @@ def test_moving_to_confirmed_with_every_evaluation_confirmed_freezes_the_years_p
     confirm_all(cycle)
     ProjectFactory(code="city-001", name="市民活動入門講座")
     moved = services.cycle_move(
-        cycle=cycle, to_phase=Phase.CONFIRMED, user=secretariat().user, expected_version=0
+        cycle=cycle,
+        to_phase=Phase.CONFIRMED,
+        user=secretariat().user,
+        expected_version=cycle.version,
     )
     assert moved.phase == Phase.CONFIRMED
     assert [p.name for p in moved.locked_sheet.projects.all()] == ["市民活動入門講座"]
     back = services.cycle_move(
-        cycle=moved, to_phase=Phase.COMMITTEE, user=secretariat().user, expected_version=1
+        cycle=moved,
+        to_phase=Phase.COMMITTEE,
+        user=secretariat().user,
+        expected_version=moved.version,
     )
     assert back.phase == Phase.COMMITTEE
     assert not LockedSheet.objects.exists()  # open again: the 事業 follow the live ones
@@ -270,9 +279,13 @@ def test_editing_a_project_leaves_a_published_years_outputs_byte_identical(db, c
     ProjectReportFactory(cycle=published, project=project, activities="講座を3回開いた。")
     gone_later = ProjectFactory(code="city-002", name="終わる事業", last_year=None)
     who = secretariat().user
-    services.cycle_move(cycle=published, to_phase=Phase.CONFIRMED, user=who, expected_version=0)
+    services.cycle_move(
+        cycle=published, to_phase=Phase.CONFIRMED, user=who, expected_version=published.version
+    )
     published.refresh_from_db()
-    services.cycle_move(cycle=published, to_phase=Phase.PUBLISHED, user=who, expected_version=1)
+    services.cycle_move(
+        cycle=published, to_phase=Phase.PUBLISHED, user=who, expected_version=published.version
+    )
     entry = CycleFactory(fiscal_year=2021, phase=Phase.ENTRY)
     assert entry.phase == Phase.ENTRY
     before = outputs(client, 2020)
