@@ -51,18 +51,25 @@ class MovePlan:
         lines = self._relevant_lines()
         return sum(line.expected - line.existing for line in lines) + len(self.unconfirmed)
 
-    def _relevant_lines(self):
+    @property
+    def groups(self) -> list[tuple[str, list[rollups.ProgressLine]]]:
+        """What the current phase should have produced, by kind of record."""
         if self.progress is None:
             return []
         if self.cycle.phase == Phase.ENTRY:
-            return [*self.progress.reports, *self.progress.self_evaluations]
+            return [
+                (_("実施状況（実施主体ごと）"), self.progress.reports),
+                (_("自己評価（実施主体ごと）"), self.progress.self_evaluations),
+            ]
         if self.cycle.phase == Phase.COMMITTEE:
-            return [*self.progress.member_evaluations, self.progress.committee]
+            return [
+                (_("委員評価（委員ごと）"), self.progress.member_evaluations),
+                (_("委員会評価の案"), [self.progress.committee]),
+            ]
         return []
 
-    @property
-    def lines(self):
-        return self._relevant_lines()
+    def _relevant_lines(self) -> list[rollups.ProgressLine]:
+        return [line for _title, lines in self.groups for line in lines]
 
     @property
     def needs_confirmation(self) -> bool:
