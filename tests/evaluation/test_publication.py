@@ -316,3 +316,29 @@ def test_editing_a_project_leaves_a_published_years_outputs_byte_identical(db, c
         ).streaming_content
     ).decode("utf-8-sig")
     assert "新しい名前の講座" in csv_2021 and "市民活動入門講座" not in csv_2021
+
+
+def test_the_measure_page_of_a_published_year_shows_its_projects_as_printed(db, client):
+    published = CycleFactory(fiscal_year=2020, phase=Phase.COMMITTEE)
+    confirm_all(published)
+    project = ProjectFactory(code="city-001", name="市民活動入門講座")
+    ProjectReportFactory(cycle=published, project=project, activities="講座を3回開いた。")
+    who = secretariat().user
+    services.cycle_move(
+        cycle=published, to_phase=Phase.CONFIRMED, user=who, expected_version=published.version
+    )
+    published.refresh_from_db()
+    services.cycle_move(
+        cycle=published, to_phase=Phase.PUBLISHED, user=who, expected_version=published.version
+    )
+    project.refresh_from_db()
+    project.name = "後で変えた名前"
+    services.record_save(instance=project, expected_version=project.version, user=who)
+    html = client.get(
+        reverse(
+            "evaluation:measure_year",
+            kwargs={"plan": "revised-2017", "year": 2020, "number": "1-1"},
+        )
+    ).content.decode()
+    assert "市民活動入門講座" in html and "講座を3回開いた。" in html
+    assert "後で変えた名前" not in html
