@@ -203,6 +203,9 @@ SHEET_IMPORT_MAX_SECONDS = env_int("SHEET_IMPORT_MAX_SECONDS", 20)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# 計画の構造の取り込み（policies.plan_files）: ファイルの大きさと行数の上限。
+PLAN_IMPORT_MAX_BYTES = env_int("PLAN_IMPORT_MAX_MB", 2) * 1024 * 1024
+PLAN_IMPORT_MAX_ROWS = env_int("PLAN_IMPORT_MAX_ROWS", 3000)
 
 
 # Shared by every worker and machine (a per-process cache would go stale in the other
