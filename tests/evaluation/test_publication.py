@@ -40,6 +40,13 @@ def confirm_all(cycle, *, except_numbers=()) -> None:
             )
 
 
+def move(cycle, phase: str):
+    """The secretariat moves the cycle one step, from the version it was read at."""
+    return services.cycle_move(
+        cycle=cycle, to_phase=phase, user=secretariat().user, expected_version=cycle.version
+    )
+
+
 def body_text(response) -> str:
     """Everything a response shows: HTML, CSV, or every part of an Excel file."""
     content = b"".join(response.streaming_content) if response.streaming else response.content
@@ -76,20 +83,10 @@ def test_moving_to_confirmed_with_every_evaluation_confirmed_freezes_the_years_p
     cycle = CycleFactory(fiscal_year=2021, phase=Phase.COMMITTEE)
     confirm_all(cycle)
     ProjectFactory(code="city-001", name="市民活動入門講座")
-    moved = services.cycle_move(
-        cycle=cycle,
-        to_phase=Phase.CONFIRMED,
-        user=secretariat().user,
-        expected_version=cycle.version,
-    )
+    moved = move(cycle, Phase.CONFIRMED)
     assert moved.phase == Phase.CONFIRMED
     assert [p.name for p in moved.locked_sheet.projects.all()] == ["市民活動入門講座"]
-    back = services.cycle_move(
-        cycle=moved,
-        to_phase=Phase.COMMITTEE,
-        user=secretariat().user,
-        expected_version=moved.version,
-    )
+    back = move(moved, Phase.COMMITTEE)
     assert back.phase == Phase.COMMITTEE
     assert not LockedSheet.objects.exists()  # open again: the 事業 follow the live ones
 
@@ -279,13 +276,7 @@ def test_editing_a_project_leaves_a_published_years_outputs_byte_identical(db, c
     ProjectReportFactory(cycle=published, project=project, activities="講座を3回開いた。")
     gone_later = ProjectFactory(code="city-002", name="終わる事業", last_year=None)
     who = secretariat().user
-    services.cycle_move(
-        cycle=published, to_phase=Phase.CONFIRMED, user=who, expected_version=published.version
-    )
-    published.refresh_from_db()
-    services.cycle_move(
-        cycle=published, to_phase=Phase.PUBLISHED, user=who, expected_version=published.version
-    )
+    move(move(published, Phase.CONFIRMED), Phase.PUBLISHED)
     entry = CycleFactory(fiscal_year=2021, phase=Phase.ENTRY)
     assert entry.phase == Phase.ENTRY
     before = outputs(client, 2020)
@@ -324,13 +315,7 @@ def test_the_measure_page_of_a_published_year_shows_its_projects_as_printed(db, 
     project = ProjectFactory(code="city-001", name="市民活動入門講座")
     ProjectReportFactory(cycle=published, project=project, activities="講座を3回開いた。")
     who = secretariat().user
-    services.cycle_move(
-        cycle=published, to_phase=Phase.CONFIRMED, user=who, expected_version=published.version
-    )
-    published.refresh_from_db()
-    services.cycle_move(
-        cycle=published, to_phase=Phase.PUBLISHED, user=who, expected_version=published.version
-    )
+    move(move(published, Phase.CONFIRMED), Phase.PUBLISHED)
     project.refresh_from_db()
     project.name = "後で変えた名前"
     services.record_save(instance=project, expected_version=project.version, user=who)

@@ -240,29 +240,21 @@ def _people_and_records(users: int, plan: Plan) -> list[User]:
         Participant.objects.update_or_create(user=user, defaults={"role": role, "body": body})
         if role == Role.STAFF:
             for k in (1, 2):  # each person's own 事業, so nobody shares a 実施状況
-                project, _ = Project.objects.get_or_create(
-                    code=f"{user.username}-{k}",
-                    defaults={
-                        "plan": plan,
-                        "body": body,
-                        "name": f"負荷試験の事業 {user.username}-{k}",
-                        "first_year": plan.first_year,
-                    },
-                )
-                project.initiatives.set([initiative])
+                name = f"負荷試験の事業 {user.username}-{k}"
+                _project(f"{user.username}-{k}", name, plan, body, initiative)
         people.append(user)
     for body in bodies:
-        project, _ = Project.objects.get_or_create(
-            code=f"{RACE}{body.code}",
-            defaults={
-                "plan": plan,
-                "body": body,
-                "name": f"負荷試験の競合用の事業（{body.short_name}）",
-                "first_year": plan.first_year,
-            },
-        )
-        project.initiatives.set([initiative])
+        name = f"負荷試験の競合用の事業（{body.short_name}）"
+        _project(f"{RACE}{body.code}", name, plan, body, initiative)
     return people
+
+
+def _project(code: str, name: str, plan: Plan, body, initiative: Initiative) -> None:
+    project, _ = Project.objects.get_or_create(
+        code=code,
+        defaults={"plan": plan, "body": body, "name": name, "first_year": plan.first_year},
+    )
+    project.initiatives.set([initiative])
 
 
 def prepare(plan_file: str, users: int = 20) -> None:
