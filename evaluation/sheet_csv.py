@@ -19,7 +19,10 @@ LEADING_BLANKS = " \t\r\n\u3000"
 
 
 def is_formula_like(value: str) -> bool:
-    return value.lstrip(LEADING_BLANKS).startswith(FORMULA_STARTS)
+    """A sign followed by something: a sign alone computes nothing (and the plan's own
+    評価不能 symbol is a lone full-width －, which stays readable)."""
+    text = value.lstrip(LEADING_BLANKS)
+    return len(text) > 1 and text.startswith(FORMULA_STARTS)
 
 
 def protect(value):

@@ -28,7 +28,9 @@ def test_formula_like_text_gets_an_apostrophe_and_the_import_takes_it_off(typed)
     assert unprotect(protect(typed)) == typed
 
 
-@pytest.mark.parametrize("typed", ["講座を3回開いた。", "1-1", "'既にアポストロフィ", "", "A=1"])
+@pytest.mark.parametrize(
+    "typed", ["講座を3回開いた。", "1-1", "'既にアポストロフィ", "", "A=1", "－", " =", "-"]
+)
 def test_ordinary_text_is_left_alone(typed):
     assert protect(typed) == typed
     assert unprotect(typed) == typed
