@@ -86,6 +86,25 @@ def _in_entry(plan_id: int) -> bool:
     return Cycle.objects.filter(plan_id=plan_id, phase=Phase.ENTRY).exists()
 
 
+def visible_previous(
+    user: User | AnonymousUser, cycle: Cycle, measure: Measure
+) -> tuple[Cycle, Measure] | None:
+    """Last year's cycle and 施策 (``Cycle.previous_for``), only if the user may see that
+    year: a published year never shows the public an unpublished one beside it."""
+    previous = cycle.previous_for(measure)
+    if previous is None or not cycle_access(user, previous[0]).view:
+        return None
+    return previous
+
+
+def previous_year_visible(user: User | AnonymousUser, cycle: Cycle) -> bool:
+    """Whether the 評価表's 前年度 columns may be shown: the same plan's previous year is
+    visible to the user (or there is none, so the columns stay empty)."""
+    previous = Cycle.objects.filter(plan_id=cycle.plan_id, fiscal_year=cycle.fiscal_year - 1)
+    previous = previous.only("phase").first()
+    return previous is None or cycle_access(user, previous).view
+
+
 def project_access(user: User | AnonymousUser, project: Project) -> Access:
     """事業: insiders view; staff of its 実施主体 (and the secretariat, who enters on a
     body's behalf) edit while the plan has a cycle in 実施状況入力."""
@@ -117,9 +136,12 @@ def plan_projects_access(user: User | AnonymousUser, plan: Plan) -> Access:
 
 
 def report_access(user: User | AnonymousUser, cycle: Cycle, project: Project) -> Access:
-    """実施状況: edited by the project's 実施主体 (or the secretariat) in 実施状況入力."""
-    base = cycle_access(user, cycle)
-    if not base.view:
+    """実施状況: edited by the project's 実施主体 (or the secretariat) in 実施状況入力.
+
+    The record page is for insiders only: it shows the 事業 as it is now (name, body,
+    担当課), whatever year it is opened under; the public reads a published year's
+    実施状況 on the 評価表 and the 施策 page, which print the 事業 as that year did."""
+    if not is_insider(user):
         return DENIED
     if not _enters_for(participant_of(user), project):
         return Access(
@@ -135,9 +157,10 @@ def report_access(user: User | AnonymousUser, cycle: Cycle, project: Project) ->
 def self_evaluation_access(
     user: User | AnonymousUser, cycle: Cycle, body: ImplementingBody
 ) -> Access:
-    """自己評価: written by the staff of that 実施主体 only, in 実施状況入力."""
-    base = cycle_access(user, cycle)
-    if not base.view:
+    """自己評価: written by the staff of that 実施主体 only, in 実施状況入力. Record pages
+    (with their history of who changed what) are for insiders; the public reads the
+    published year's 評価表 and 施策 page."""
+    if not is_insider(user):
         return DENIED
     participant = participant_of(user)
     if not (participant and participant.is_staff_member and participant.body_id == body.pk):
@@ -148,9 +171,8 @@ def self_evaluation_access(
 
 
 def member_evaluation_access(user: User | AnonymousUser, cycle: Cycle, member: User) -> Access:
-    """委員評価: each member edits only their own, in 委員会評価."""
-    base = cycle_access(user, cycle)
-    if not base.view:
+    """委員評価: each member edits only their own, in 委員会評価 (insiders only)."""
+    if not is_insider(user):
         return DENIED
     participant = participant_of(user)
     if not (participant and participant.is_committee_member and user.pk == member.pk):
@@ -200,9 +222,11 @@ def scoring_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
 def committee_evaluation_access(
     user: User | AnonymousUser, cycle: Cycle, evaluation: CommitteeEvaluation | None
 ) -> Access:
-    """委員会評価: drafted by the secretariat in 委員会評価; confirmed means locked."""
-    base = cycle_access(user, cycle)
-    if not base.view:
+    """委員会評価: drafted by the secretariat in 委員会評価; confirmed means locked.
+
+    The drafting page is for insiders only (it shows drafts and every member's opinion);
+    the public reads the confirmed evaluation on the 施策 page and the 評価表."""
+    if not is_insider(user):
         return DENIED
     participant = participant_of(user)
     if not (participant and participant.is_secretariat):
@@ -218,8 +242,7 @@ def committee_confirmation_access(
     user: User | AnonymousUser, cycle: Cycle, evaluation: CommitteeEvaluation | None
 ) -> Access:
     """Confirming the compiled evaluation: the chair, once a draft exists, in 委員会評価."""
-    base = cycle_access(user, cycle)
-    if not base.view:
+    if not is_insider(user):
         return DENIED
     participant = participant_of(user)
     if not (participant and participant.is_chair):

@@ -8,7 +8,8 @@ page of this site; else the record's own page. Always with a message naming what
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -117,9 +118,17 @@ def edit_record(
     conflict = None
     conflict_title = ""
     next_url = safe_next(request)
-    if request.method == "POST":
-        if not rule.edit:
-            raise PermissionDenied(rule.reason)
+    refused = False
+    if request.method == "POST" and not rule.edit:
+        if not request.user.is_authenticated:
+            # The session expired while typing: log in again; the browser keeps the draft
+            # (static/evaluation/drafts.js) and puts it back into the form afterwards.
+            return redirect_to_login(request.get_full_path())
+        # Refused (the phase moved, the record was confirmed…): the form comes back with
+        # what was typed and the reason, so nothing is lost.
+        form = form_class(request.POST, instance=instance, **form_kwargs)
+        refused = True
+    elif request.method == "POST":
         form = form_class(request.POST, instance=instance, **form_kwargs)
         if form.is_valid():
             try:
@@ -152,7 +161,7 @@ def edit_record(
                 return redirect(success_url(saved) if callable(success_url) else success_url)
     else:
         form = form_class(instance=instance, **form_kwargs)
-    if not rule.edit:
+    if not rule.edit and not refused:
         form.disable()
     return render(
         request,
@@ -166,5 +175,7 @@ def edit_record(
             "next": next_url,
             "conflict_values": _values(conflict, form) if conflict is not None else [],
             "changes": changes_of(instance),
+            "refused": refused,
         },
+        status=403 if refused else 200,
     )

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from evaluation.locked_sheet import frozen_projects
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
@@ -28,7 +29,10 @@ class YearPair:
 
 def initiatives_with_projects(cycle: Cycle, measure: Measure):
     """展開 items with the 事業 active this year and their 実施状況; a 再掲 item shows the
-    事業 of its original (``initiative.source.year_projects``)."""
+    事業 of its original (``initiative.source.year_projects``). A locked year shows its 事業
+    as they were when it was locked, like its 評価表 (``locked_sheet``)."""
+    if cycle.is_locked:
+        return _locked_initiatives(cycle, measure)
     projects = (
         Project.objects.active_in(cycle.fiscal_year)
         .select_related("body")
@@ -50,15 +54,42 @@ def initiatives_with_projects(cycle: Cycle, measure: Measure):
     )
 
 
+def _locked_initiatives(cycle: Cycle, measure: Measure) -> list[Initiative]:
+    """The same shape as the live query, from the locked year's frozen 事業. Four queries."""
+    bodies = {b.pk: b for b in ImplementingBody.objects.all()}
+    projects, links = frozen_projects(cycle, bodies)
+    reports = {r.project_id: r for r in ProjectReport.objects.filter(cycle=cycle)}
+    for project in projects.values():
+        report = reports.get(project.pk)
+        project.year_reports = [report] if report else []
+    serving: dict[int, list[Project]] = {}
+    for initiative_id, project_id in links:
+        serving.setdefault(initiative_id, []).append(projects[project_id])
+    initiatives = list(
+        Initiative.objects.filter(measure=measure).select_related(
+            "original__measure__basic_policy__plan"
+        )
+    )
+    for initiative in initiatives:
+        initiative.source.year_projects = serving.get(initiative.source.pk, [])
+    return initiatives
+
+
 def year_pairs(
-    cycle: Cycle, measure: Measure, *, with_members: bool, only_member_id: int | None = None
+    cycle: Cycle,
+    measure: Measure,
+    *,
+    with_members: bool,
+    previous: tuple[Cycle, Measure] | None,
+    only_member_id: int | None = None,
 ) -> dict[str, list[YearPair] | YearPair]:
     """Self-evaluations per body, member evaluations per member and the committee's
     evaluation, each this year beside last year's (across the revision if need be).
 
+    ``previous`` is last year's cycle and 施策 as the viewer may see them
+    (``access.visible_previous``), or None to show no previous year.
     ``only_member_id``: this year's member evaluations are limited to that member's own
     (independent scoring, ``access.member_scores_access``); last year's are all shown."""
-    previous = cycle.previous_for(measure)
     keys = [(cycle.pk, measure.pk)]
     if previous:
         keys.append((previous[0].pk, previous[1].pk))
@@ -92,9 +123,11 @@ def year_pairs(
                 setattr(pair, name, record)
 
     committee = YearPair("委員会")
-    for record in CommitteeEvaluation.objects.filter(
-        cycle__in=cycles, measure__in=measures
-    ).select_related("rating"):
+    for record in (
+        CommitteeEvaluation.objects.shown()
+        .filter(cycle__in=cycles, measure__in=measures)
+        .select_related("rating")
+    ):
         if name := slot(record):
             setattr(committee, name, record)
 

@@ -135,6 +135,8 @@ class Phase(models.TextChoices):
 
 
 PHASES: list[str] = list(Phase.values)
+# 確定 and 公開: the year's evaluation is final; nothing in it changes until moved back.
+LOCKED_PHASES: tuple[str, ...] = (Phase.CONFIRMED, Phase.PUBLISHED)
 
 
 class CycleQuerySet(models.QuerySet):
@@ -532,6 +534,15 @@ class CommitteeEvaluationQuerySet(models.QuerySet):
     def confirmed(self) -> "CommitteeEvaluationQuerySet":
         return self.filter(confirmed_at__isnull=False)
 
+    def shown(self) -> "CommitteeEvaluationQuerySet":
+        """What may be shown as the committee's evaluation: in a locked (確定/公開) year only
+        what the chair confirmed; before that, drafts too (every page marks them 案).
+
+        Moving to 確定 is refused while a draft is unconfirmed (``services.cycle_move``), so
+        this only bites on data forced past that rule; it is the public's guarantee.
+        """
+        return self.exclude(confirmed_at__isnull=True, cycle__phase__in=LOCKED_PHASES)
+
     def get_by_natural_key(self, plan_code: str, fiscal_year: int, number: str):
         return self.get(
             cycle__plan__code=plan_code,
@@ -757,3 +768,69 @@ class FollowUp(Versioned):
             raise ValidationError(
                 {"difficulty_reason": _("「対応困難」のときは、その理由を書いてください。")}
             )
+
+
+class LockedSheet(models.Model):
+    """The 事業 as a locked (確定/公開) year's 評価表 printed them, frozen when the year was
+    locked, so a later edit of a 事業 (name, 担当課, 展開, years) never changes that year.
+
+    Taken by ``services.cycle_move`` on the move to 確定 (and, for a year locked before
+    this existed, on its first read: ``locked_sheet.frozen_projects``); dropped when the
+    secretariat moves the year back to 委員会評価, where the 事業 may change again.
+    """
+
+    cycle = models.OneToOneField(
+        Cycle, on_delete=models.CASCADE, related_name="locked_sheet", verbose_name=_("評価サイクル")
+    )
+    taken_at = models.DateTimeField(_("固定した日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("確定した評価表の事業")
+        verbose_name_plural = _("確定した評価表の事業")
+
+    def __str__(self) -> str:
+        return str(self.cycle)
+
+
+class LockedProject(models.Model):
+    """One 事業 as printed in a locked year: the fields the 評価表 shows, and its 展開."""
+
+    sheet = models.ForeignKey(LockedSheet, on_delete=models.CASCADE, related_name="projects")
+    # PROTECT: a 事業 printed in a locked year cannot be deleted from under it.
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(_("事業コード"), max_length=40)
+    name = models.CharField(_("事業名"), max_length=200)
+    body = models.ForeignKey(ImplementingBody, on_delete=models.PROTECT, related_name="+")
+    department = models.CharField(_("担当課"), max_length=100, blank=True)
+    initiative_ids = models.JSONField(_("展開"), default=list)
+    position = models.PositiveIntegerField(_("順番"))
+
+    class Meta:
+        verbose_name = _("確定した評価表の事業")
+        verbose_name_plural = _("確定した評価表の事業")
+        ordering = ["sheet", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "project"], name="unique_locked_project")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportReceipt(models.Model):
+    """A confirmed 評価表 import, by its preview token: a second click on 確定 (or a
+    second tab) finds it and says truthfully that the import was already saved."""
+
+    token = models.CharField(max_length=32, unique=True)
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    saved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("取り込みの記録")
+        verbose_name_plural = _("取り込みの記録")
+
+    def __str__(self) -> str:
+        return self.token

@@ -83,7 +83,7 @@ def measure_ratings(cycle: Cycle) -> list[MeasureRow]:
     Two queries: the 施策 annotated with the committee rating and the self-rating
     aggregates, and the individual self-ratings.
     """
-    committee = CommitteeEvaluation.objects.filter(cycle=cycle, measure=OuterRef("pk"))
+    committee = CommitteeEvaluation.objects.shown().filter(cycle=cycle, measure=OuterRef("pk"))
     own = Q(self_evaluations__cycle=cycle)
     measures = (
         Measure.objects.of_plan(cycle.plan)
@@ -321,7 +321,9 @@ def rating_trends(plan: Plan) -> dict[int, list[TrendPoint]]:
             own_measures.append(m["id"])
     committee = {
         (r["measure_id"], r["cycle__fiscal_year"]): r
-        for r in CommitteeEvaluation.objects.filter(cycle__plan__in=chain).values(
+        for r in CommitteeEvaluation.objects.shown()
+        .filter(cycle__plan__in=chain)
+        .values(
             "measure_id", "cycle__fiscal_year", "cycle__plan_id", "rating__code", "rating__points"
         )
     }
@@ -417,7 +419,8 @@ def rating_distribution(cycle: Cycle) -> dict[int, dict[str, Distribution]]:
     """
     result: dict[int, dict[str, Distribution]] = defaultdict(dict)
     for kind, model in KINDS.items():
-        base = model.objects.filter(cycle=cycle, rating__isnull=False).order_by()
+        records = CommitteeEvaluation.objects.shown() if kind == "committee" else model.objects
+        base = records.filter(cycle=cycle, rating__isnull=False).order_by()
         counts: dict[int, dict[str, int]] = defaultdict(dict)
         for row in base.values("measure__basic_policy_id", "rating__code").annotate(n=Count("id")):
             counts[row["measure__basic_policy_id"]][row["rating__code"]] = row["n"]

@@ -11,8 +11,18 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from evaluation import locked_sheet
 from evaluation.follow_ups import follow_ups_open
-from evaluation.models import PHASES, CommitteeEvaluation, Cycle, Phase, ReviewState, Versioned
+from evaluation.models import (
+    LOCKED_PHASES,
+    PHASES,
+    CommitteeEvaluation,
+    Cycle,
+    Phase,
+    ReviewState,
+    Versioned,
+)
+from policies.models import Measure
 
 
 class EditConflict(Exception):
@@ -72,7 +82,15 @@ def record_save(
         # It was deleted meanwhile; saving would resurrect it silently.
         raise EditConflict(instance)
     instance.version = expected_version  # save() bumps it (models.Versioned)
-    instance.full_clean()
+    try:
+        instance.full_clean()
+    except ValidationError:
+        # Two people creating the same record at once: the other's row appeared between
+        # the look-up above and this check. That is a conflict (shown with both versions),
+        # not a "already exists" message about the record's key.
+        if current is None and (other := _locked_current(instance)) is not None:
+            raise EditConflict(other) from None
+        raise
     instance._history_user = user
     try:
         with transaction.atomic():
@@ -92,6 +110,18 @@ def cycle_move(*, cycle: Cycle, to_phase: str, user: User, expected_version: int
         raise EditConflict(current)
     if to_phase not in PHASES or abs(PHASES.index(to_phase) - current.phase_index) != 1:
         raise TransitionError(_("段階は1つずつ進めるか戻すことしかできません。"))
+    if to_phase in LOCKED_PHASES:
+        if unconfirmed := unconfirmed_measures(current):
+            raise TransitionError(
+                _("委員長が確定していない委員会評価があるため、「%(phase)s」に進めません: %(list)s")
+                % {
+                    "phase": Phase(to_phase).label,
+                    "list": "、".join(f"{m.number} {m.title}" for m in unconfirmed),
+                }
+            )
+        locked_sheet.freeze(current)
+    elif current.is_locked:
+        locked_sheet.unfreeze(current)  # back to 委員会評価: the 事業 may change again
     current.phase = to_phase
     current._history_user = user
     current.save()
@@ -99,6 +129,16 @@ def cycle_move(*, cycle: Cycle, to_phase: str, user: User, expected_version: int
         # Last year's committee opinions become this year's follow-up items.
         follow_ups_open(cycle=current, user=user)
     return current
+
+
+def unconfirmed_measures(cycle: Cycle) -> list[Measure]:
+    """施策 of the cycle's plan without a 委員会評価 that the chair confirmed."""
+    confirmed = CommitteeEvaluation.objects.filter(cycle=cycle).confirmed().values("measure_id")
+    return list(
+        Measure.objects.of_plan(cycle.plan)
+        .exclude(pk__in=confirmed)
+        .order_by("basic_policy__number", "order")
+    )
 
 
 @transaction.atomic

@@ -11,19 +11,28 @@ from evaluation.sheet_layout import CODE_SEPARATOR, CSV_COLUMNS, report_values
 from evaluation.sheet_table import EvaluationTable
 
 BOM = "\ufeff"
-# Text starting with these would run as a formula when the file is opened in Excel; a
-# leading apostrophe keeps it text, and the import takes the apostrophe off again.
-FORMULA_STARTS = ("=", "+", "-", "@")
+# Text starting with these would run as a formula when the file is opened in Excel (which
+# skips leading blanks, tabs and line breaks, and reads full-width ＝＋－＠ as the ASCII
+# signs); a leading apostrophe keeps it text, and the import takes the apostrophe off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+LEADING_BLANKS = " \t\r\n\u3000"
+
+
+def is_formula_like(value: str) -> bool:
+    """A sign followed by something: a sign alone computes nothing (and the plan's own
+    評価不能 symbol is a lone full-width －, which stays readable)."""
+    text = value.lstrip(LEADING_BLANKS)
+    return len(text) > 1 and text.startswith(FORMULA_STARTS)
 
 
 def protect(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and is_formula_like(value):
         return "'" + value
     return value
 
 
 def unprotect(value: str) -> str:
-    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+    if value.startswith("'") and is_formula_like(value[1:]):
         return value[1:]
     return value
 

@@ -73,5 +73,6 @@ def self_evaluation_text(evaluation: SelfEvaluation | None, asked: bool = True) 
 def committee_text(evaluation) -> str:
     if evaluation is None:
         return "（未入力）"
+    draft = "" if evaluation.is_confirmed else "【案・未確定】\n"
     rating = f"評価：{evaluation.rating}\n" if evaluation.rating_id else ""
-    return f"{rating}{evaluation.opinion}"
+    return f"{draft}{rating}{evaluation.opinion}"

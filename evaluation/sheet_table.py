@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from evaluation import rollups
+from evaluation.locked_sheet import frozen_projects
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
@@ -137,26 +138,33 @@ def build_table(cycle: Cycle, *, with_previous_year: bool = False) -> Evaluation
         .select_related("original__measure")
         .order_by("measure_id", "position")
     )
-    # 事業 shown: those running in any year shown (ended ones keep their last report).
-    projects = {
-        p.pk: p
-        for p in Project.objects.of_plan(plan)
-        .filter(running_between(first, last))
-        .select_related("body")
-        .order_by("body__order", "code")
-    }
-    links = Project.initiatives.through.objects.filter(
-        project__plan=plan, project_id__in=list(projects)
-    ).values_list("initiative_id", "project_id")
+    if cycle.is_locked:
+        # A locked year prints its 事業 as they were when it was locked (locked_sheet).
+        projects, links = frozen_projects(cycle, {b.pk: b for b in bodies})
+    else:
+        # 事業 shown: those running in any year shown (ended ones keep their last report).
+        projects = {
+            p.pk: p
+            for p in Project.objects.of_plan(plan)
+            .filter(running_between(first, last))
+            .select_related("body")
+            .order_by("body__order", "code")
+        }
+        links = Project.initiatives.through.objects.filter(
+            project__plan=plan, project_id__in=list(projects)
+        ).values_list("initiative_id", "project_id")
     reports = ProjectReport.objects.filter(
         cycle__plan=plan, cycle__fiscal_year__in=years
     ).select_related("cycle")
     self_evaluations = SelfEvaluation.objects.filter(
         cycle__plan=plan, cycle__fiscal_year__in=years
     ).select_related("cycle", "rating")
-    committee = CommitteeEvaluation.objects.filter(
-        cycle__plan=plan, cycle__fiscal_year__in=years
-    ).select_related("cycle", "rating")
+    # Never a draft as the committee's evaluation of a locked year (see ``shown``).
+    committee = (
+        CommitteeEvaluation.objects.shown()
+        .filter(cycle__plan=plan, cycle__fiscal_year__in=years)
+        .select_related("cycle", "rating")
+    )
 
     column = {year: i for i, year in enumerate(years)}
     report_of: dict[tuple[int, int], ProjectReport] = {

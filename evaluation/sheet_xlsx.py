@@ -11,9 +11,11 @@ the whole <mergeCells> element as one object tree (about 0.4 kB per range, 6 MB 
 k = 100); ``_stream_merges`` writes the elements one by one instead.
 """
 
+import datetime
 import tempfile
 from copy import copy
 from typing import IO
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -21,6 +23,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import Element
 
 from evaluation.sheet_layout import (
@@ -228,7 +231,17 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> None:
             sheet.merge(measure_first, 5, sheet.row, 5)
         sheet.merge(policy_first, 4, sheet.row, 4)
         ws.row_breaks.append(Break(id=sheet.row))
-    wb.save(out)
+    # A locked year's file must not change from one download to the next, so its
+    # document properties carry a fixed date (the end of the fiscal year), not "now",
+    # which openpyxl's ``save`` would stamp in.
+    stamp = (
+        datetime.datetime(table.year + 1, 3, 31)
+        if table.cycle.is_locked
+        else datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
+    )
+    wb.properties.created = wb.properties.modified = stamp
+    with ZipFile(out, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
 
 
 def _evaluation_row(

@@ -53,8 +53,13 @@ def _run(args: list[str], env: dict[str, str]) -> None:
 
 
 def backup(path: Path, using: str = "default") -> Path:
-    """Write the whole database ``using`` to ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write the whole database ``using`` to ``path``, readable by its owner only (mode
+    0600: a backup holds password hashes and live session keys)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # Create the file 0600 before anything is written into it; pg_dump and SQLite then
+    # write into the existing file and keep its mode.
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    os.chmod(path, 0o600)  # an existing file keeps its old mode through O_CREAT
     connection = connections[using]
     if connection.vendor == "postgresql":
         _run(["pg_dump", "-Fc", "--no-owner", "--no-privileges", "-f", str(path)], _pg_env(using))

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from evaluation.locked_sheet import freeze
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
@@ -239,6 +240,8 @@ def generate(k: int, *, code: str | None = None) -> Plan:
             CommitteeEvaluation,
             batch_size=BATCH,
         )
+        if cycle.is_locked:
+            freeze(cycle)  # what services.cycle_move does on the move to 確定
     return plan
 
 

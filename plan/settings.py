@@ -86,6 +86,16 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default must hold a committee's worth of concurrent users: WAL lets
+    # readers run beside the one writer, a writer waits (timeout, seconds) instead of
+    # failing with "database is locked", and IMMEDIATE takes the write lock when the
+    # transaction begins, so two requests never both read and then fail to upgrade.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": env_int("SQLITE_TIMEOUT_SECONDS", 20),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -103,6 +113,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+CSRF_FAILURE_VIEW = "plan.errors.csrf_failure"  # Japanese, in the site's layout
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -182,6 +193,16 @@ CONTENT_SECURITY_POLICY = {
 
 # 評価表の取り込み: the largest spreadsheet accepted (a full year of the real plan is ~50 KB).
 SHEET_IMPORT_MAX_BYTES = env_int("SHEET_IMPORT_MAX_MB", 5) * 1024 * 1024
+# …its data rows, its sheet or string table unpacked, and the seconds a preview or a
+# confirm may take (well under gunicorn's 30 s worker timeout); see evaluation/sheet_bounds.
+SHEET_IMPORT_MAX_ROWS = env_int("SHEET_IMPORT_MAX_ROWS", 10_000)
+SHEET_IMPORT_MAX_UNPACKED_MB = env_int("SHEET_IMPORT_MAX_UNPACKED_MB", 16)
+SHEET_IMPORT_MAX_SECONDS = env_int("SHEET_IMPORT_MAX_SECONDS", 20)
+# Request bodies: uploads above 2.5 MB go to a temporary file rather than memory; other
+# form posts (the longest is a 実施状況 with its texts) stay far below 2.5 MB.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 # 計画の構造の取り込み（policies.plan_files）: ファイルの大きさと行数の上限。
 PLAN_IMPORT_MAX_BYTES = env_int("PLAN_IMPORT_MAX_MB", 2) * 1024 * 1024
 PLAN_IMPORT_MAX_ROWS = env_int("PLAN_IMPORT_MAX_ROWS", 3000)

@@ -21,3 +21,8 @@ urlpatterns = [
 urlpatterns += [
     path("floor/", TemplateView.as_view(template_name="floor.html"), name="floor"),
 ]
+
+handler400 = "plan.errors.bad_request"
+handler403 = "plan.errors.permission_denied"
+handler404 = "plan.errors.page_not_found"
+handler500 = "plan.errors.server_error"

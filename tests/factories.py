@@ -3,6 +3,7 @@ build evaluation records on top of it, or whole small plans where a test needs i
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from evaluation.models import (
     CommitteeEvaluation,
@@ -150,3 +151,5 @@ class CommitteeEvaluationFactory(factory.django.DjangoModelFactory):
     measure = factory.LazyFunction(lambda: measure("1-1"))
     rating = factory.LazyFunction(lambda: level("C"))
     opinion = "講座は行われているが、参加を促す活動が弱い。"
+    # A locked (確定/公開) year only ever holds confirmed evaluations (services.cycle_move).
+    confirmed_at = factory.LazyAttribute(lambda o: timezone.now() if o.cycle.is_locked else None)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from evaluation import access, services
+from evaluation import access, phase_moves, services
 from evaluation.access import refuse_hidden, visible_cycle
 from evaluation.editing import edit_record
 from evaluation.forms import (
@@ -79,6 +79,8 @@ def cycle_detail(request: HttpRequest, plan: str, year: int) -> HttpResponse:
             "measures": measures,
             "phases": Phase,
             "moves": moves,
+            # Who moved the phase is staff's business; the public sees when and to what.
+            "show_people": access.is_insider(request.user),
         },
     )
 
@@ -124,6 +126,19 @@ def cycle_move(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("段階の指定が正しくありません。"))
         return redirect(cycle)
+    move = phase_moves.plan_move(cycle, form.cleaned_data["to_phase"])
+    if move.needs_confirmation and request.POST.get("confirmed") != "1":
+        # Say what the move does and what is still missing before doing it.
+        return render(
+            request,
+            "evaluation/cycle_move_confirm.html",
+            {
+                "cycle": cycle,
+                "current_plan": cycle.plan,
+                "move": move,
+                "version": form.cleaned_data["version"],
+            },
+        )
     try:
         moved = services.cycle_move(
             cycle=cycle,

@@ -57,6 +57,7 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
                 cycle,
                 measure,
                 with_members=insider,
+                previous=access.visible_previous(request.user, cycle, measure),
                 only_member_id=None if scores.view else request.user.pk,
             ),
         },
@@ -93,9 +94,10 @@ def self_evaluation_edit(
     measure = measure_in(cycle, number)
     body_obj = get_object_or_404(ImplementingBody, code=body)
     evaluation = SelfEvaluation.objects.filter(cycle=cycle, measure=measure, body=body_obj).first()
-    previous = cycle.previous_for(measure)
+    previous = access.visible_previous(request.user, cycle, measure)
     last_opinion = (
-        CommitteeEvaluation.objects.filter(cycle=previous[0], measure=previous[1])
+        CommitteeEvaluation.objects.shown()
+        .filter(cycle=previous[0], measure=previous[1])
         .select_related("rating", "cycle")
         .first()
         if previous
@@ -202,6 +204,20 @@ def committee_evaluation_confirm(
     if not form.is_valid():
         messages.error(request, _("確定できませんでした。画面を開き直してください。"))
         return redirect(target)
+    if request.POST.get("confirmed") != "1":
+        # The chair's 確定 cannot be undone by the chair: say so before doing it.
+        return render(
+            request,
+            "evaluation/committee_confirm.html",
+            {
+                "cycle": cycle,
+                "current_plan": cycle.plan,
+                "measure": measure,
+                "evaluation": evaluation,
+                "version": form.cleaned_data["version"],
+                "back": target,
+            },
+        )
     try:
         services.committee_evaluation_confirm(
             evaluation=evaluation, user=request.user, expected_version=form.cleaned_data["version"]

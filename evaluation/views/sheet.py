@@ -11,7 +11,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from evaluation.access import refuse_hidden, sheet_import_access, visible_cycle
+from evaluation.access import (
+    previous_year_visible,
+    refuse_hidden,
+    sheet_import_access,
+    visible_cycle,
+)
 from evaluation.models import Cycle
 from evaluation.page_cache import cached
 from evaluation.services import EditConflict
@@ -19,6 +24,7 @@ from evaluation.sheet_csv import write_csv
 from evaluation.sheet_forms import SheetUploadForm
 from evaluation.sheet_import import (
     ImportRejected,
+    already_applied,
     discard_pending,
     import_apply,
     import_preview,
@@ -29,8 +35,10 @@ from evaluation.sheet_table import build_table
 from evaluation.sheet_xlsx import xlsx_file
 
 
-def _with_previous(request: HttpRequest) -> bool:
-    return request.GET.get("previous") == "1"
+def _with_previous(request: HttpRequest, cycle: Cycle) -> bool:
+    """``?previous=1`` adds last year's columns, if the viewer may see last year (the
+    public sees a published year beside an unpublished one without its columns)."""
+    return request.GET.get("previous") == "1" and previous_year_visible(request.user, cycle)
 
 
 def _filename(cycle: Cycle, extension: str) -> str:
@@ -42,7 +50,7 @@ def _filename(cycle: Cycle, extension: str) -> str:
 def sheet_print(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     """The 評価表 for printing: A4 landscape, one 基本施策 per page group, no navigation."""
     cycle, _access = visible_cycle(request, plan, year)
-    previous = _with_previous(request)
+    previous = _with_previous(request, cycle)
     # The table is the same for everyone who may see it; it is rendered once per data
     # generation (any save invalidates it, see page_cache) and shared by all workers.
     tables = cached(
@@ -53,7 +61,13 @@ def sheet_print(request: HttpRequest, plan: str, year: int) -> HttpResponse:
         ),
     )
     return render(
-        request, "evaluation/sheet_print.html", {"cycle": cycle, "tables": mark_safe(tables)}
+        request,
+        "evaluation/sheet_print.html",
+        {
+            "cycle": cycle,
+            "tables": mark_safe(tables),
+            "previous_withheld": request.GET.get("previous") == "1" and not previous,
+        },
     )
 
 
@@ -61,7 +75,7 @@ def sheet_print(request: HttpRequest, plan: str, year: int) -> HttpResponse:
 @refuse_hidden
 def sheet_xlsx(request: HttpRequest, plan: str, year: int) -> FileResponse:
     cycle, _access = visible_cycle(request, plan, year)
-    previous = _with_previous(request)
+    previous = _with_previous(request, cycle)
 
     def workbook() -> bytes:
         with xlsx_file(build_table(cycle, with_previous_year=previous)) as out:
@@ -81,7 +95,7 @@ def sheet_xlsx(request: HttpRequest, plan: str, year: int) -> FileResponse:
 @refuse_hidden
 def sheet_csv(request: HttpRequest, plan: str, year: int) -> StreamingHttpResponse:
     cycle, _access = visible_cycle(request, plan, year)
-    table = build_table(cycle, with_previous_year=_with_previous(request))
+    table = build_table(cycle, with_previous_year=_with_previous(request, cycle))
     response = StreamingHttpResponse(
         (chunk.encode("utf-8") for chunk in write_csv(table)),
         content_type="text/csv; charset=utf-8",
@@ -116,15 +130,20 @@ def sheet_import(request: HttpRequest, plan: str, year: int) -> HttpResponse:
 def sheet_import_confirm(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     """Apply the previewed changes in one transaction, or nothing at all."""
     cycle, access = visible_cycle(request, plan, year, sheet_import_access)
-    pending = load_pending(request.session, cycle, request.POST.get("token", ""))
+    token = request.POST.get("token", "")
     upload_url = reverse("evaluation:sheet_import", kwargs={"plan": plan, "year": year})
+    if receipt := already_applied(cycle, request.user, token):
+        # A double click (or a second tab): the first confirm saved it; say so truthfully.
+        messages.info(request, _saved_message(receipt, again=True))
+        return redirect(upload_url)
+    pending = load_pending(request.session, cycle, token)
     if pending is None:
         messages.error(
             request, _("取り込みの確認期限が切れました。もう一度ファイルを選んでください。")
         )
         return redirect(upload_url)
     try:
-        result = import_apply(user=request.user, cycle=cycle, pending=pending)
+        result = import_apply(user=request.user, cycle=cycle, pending=pending, token=token)
     except ImportRejected as rejected:
         return render(
             request,
@@ -137,6 +156,10 @@ def sheet_import_confirm(request: HttpRequest, plan: str, year: int) -> HttpResp
             },
         )
     except EditConflict:
+        if receipt := already_applied(cycle, request.user, token):
+            # The other click won the race (PostgreSQL): it saved this very file.
+            messages.info(request, _saved_message(receipt, again=True))
+            return redirect(upload_url)
         discard_pending(request.session, cycle)
         messages.error(
             request,
@@ -147,9 +170,17 @@ def sheet_import_confirm(request: HttpRequest, plan: str, year: int) -> HttpResp
         )
         return redirect(upload_url)
     discard_pending(request.session, cycle)
-    messages.success(
-        request,
-        _("取り込みました（新規 %(created)d 件、変更 %(changed)d 件）。")
-        % {"created": result.created, "changed": result.changed},
-    )
+    messages.success(request, _saved_message(result))
     return redirect(upload_url)
+
+
+def _saved_message(result, *, again: bool = False) -> str:
+    counts = {"created": result.created, "changed": result.changed}
+    if again:
+        return (
+            _(
+                "この取り込みは既に保存しました（新規 %(created)d 件、変更 %(changed)d 件）。二重には保存していません。"
+            )
+            % counts
+        )
+    return _("取り込みました（新規 %(created)d 件、変更 %(changed)d 件）。") % counts

@@ -96,6 +96,9 @@ def test_a_member_scores_and_the_chair_confirms_the_secretariats_draft(pages, ye
     log_in(chair_page, "chair")
     chair_page.get_by_role("link", name="1-1 市民活動のきっかけづくり").last.click()
     chair_page.get_by_role("button", name="この内容で委員会評価を確定する（委員長）").click()
+    expect(chair_page.locator(".alert-warning")).to_contain_text("編集できなくなります")
+    assert pages.problems(chair_page) == []  # the confirmation step passes axe too
+    chair_page.get_by_role("button", name="内容を確認しました。確定する").click()
     expect(chair_page.locator(".alert-success").first).to_contain_text("確定しました")
     assert CommitteeEvaluation.objects.get(cycle=cycle).confirmed_by == people["chair"]
 

@@ -168,7 +168,11 @@ MATRIX: dict[str, Case] = {
         kwargs=CYCLE,
         get=everyone(NOT_ALLOWED),
         post=only("secretariat"),
-        data=lambda w, r: {"to_phase": Phase.COMMITTEE, "version": w.cycle.version},
+        data=lambda w, r: {
+            "to_phase": Phase.COMMITTEE,
+            "version": w.cycle.version,
+            "confirmed": "1",  # past the confirmation step (test_phase_moves)
+        },
     ),
     "evaluation:measure_year": Case(kwargs=MEASURE, get=insiders()),
     "evaluation:self_evaluation": Case(
@@ -257,7 +261,7 @@ MATRIX: dict[str, Case] = {
         post=only("chair"),
         phase=Phase.COMMITTEE,
         setup=draft,
-        data=lambda w, r: {"version": 1},  # the draft as created
+        data=lambda w, r: {"version": 1, "confirmed": "1"},  # the draft as created
     ),
     "evaluation:report": Case(
         kwargs={**CYCLE, "code": "city-001"},

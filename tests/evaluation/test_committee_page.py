@@ -23,7 +23,9 @@ def test_the_chair_sees_the_confirmation_and_no_note_about_who_drafts(world, log
     before = client.get(PAGE).content.decode()
     assert "この内容で委員会評価を確定する（委員長）" in before
     assert DRAFTING not in before
-    after = client.post(CONFIRM, {"version": draft.version}, follow=True).content.decode()
+    after = client.post(
+        CONFIRM, {"version": draft.version, "confirmed": "1"}, follow=True
+    ).content.decode()
     assert "委員会評価を確定しました。" in after
     assert DRAFTING not in after and "alert-secondary" not in after
 

@@ -62,7 +62,7 @@ def test_the_chair_confirms_and_then_nobody_can_edit(world, login):
         "evaluation:committee_confirm",
         kwargs={"plan": "revised-2017", "year": 2021, "number": "1-1"},
     )
-    login(world.users["chair"]).post(confirm, {"version": draft.version})
+    login(world.users["chair"]).post(confirm, {"version": draft.version, "confirmed": "1"})
     draft.refresh_from_db()
     assert draft.is_confirmed
     assert draft.confirmed_by == world.users["chair"]
@@ -106,7 +106,9 @@ def test_the_cycle_page_shows_the_moves(world, login):
     client = login(world.users["secretariat"])
     move = reverse("evaluation:cycle_move", kwargs={"plan": "revised-2017", "year": 2021})
     response = client.post(
-        move, {"to_phase": Phase.COMMITTEE, "version": world.cycle.version}, follow=True
+        move,
+        {"to_phase": Phase.COMMITTEE, "version": world.cycle.version, "confirmed": "1"},
+        follow=True,
     )
     html = response.content.decode()
     assert "段階を「委員会評価」にしました。" in html
@@ -117,7 +119,29 @@ def test_a_stale_phase_move_is_refused(world, login):
     client = login(world.users["secretariat"])
     move = reverse("evaluation:cycle_move", kwargs={"plan": "revised-2017", "year": 2021})
     opened = world.cycle.version  # two tabs open at this version
-    client.post(move, {"to_phase": Phase.COMMITTEE, "version": opened})
-    response = client.post(move, {"to_phase": Phase.CONFIRMED, "version": opened}, follow=True)
+    client.post(move, {"to_phase": Phase.COMMITTEE, "version": opened, "confirmed": "1"})
+    response = client.post(
+        move, {"to_phase": Phase.CONFIRMED, "version": opened, "confirmed": "1"}, follow=True
+    )
     assert "ほかの人が先に段階を変更しました" in response.content.decode()
     assert Cycle.objects.get(pk=world.cycle.pk).phase == Phase.COMMITTEE
+
+
+def test_a_save_refused_because_the_phase_moved_shows_the_typed_text_and_the_reason(world, login):
+    world.set_phase(Phase.COMMITTEE)  # moved on while the staff member was typing
+    typed = {**REPORT_DATA, "activities": "入力中だった長い文章。講座を5回開いた。"}
+    response = login(world.users["staff_a"]).post(REPORT, typed)
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "保存できませんでした。" in html
+    assert "いまは「委員会評価」の段階なので、「実施状況入力」の記録は編集できません。" in html
+    assert "入力中だった長い文章。講座を5回開いた。</textarea>" in html
+    assert "disabled" not in html.split('name="activities"')[1].split(">")[0]
+    assert not ProjectReport.objects.exists()
+
+
+def test_a_save_after_the_session_expired_goes_to_the_login_and_back(world, client):
+    response = client.post(REPORT, REPORT_DATA)
+    assert response.status_code == 302
+    assert response["Location"] == f"/login/?next={REPORT}"
+    assert not ProjectReport.objects.exists()

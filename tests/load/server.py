@@ -114,7 +114,9 @@ def _self_targets(user: User, index: int, plan: Plan) -> list[dict]:
         return []
     levels = _levels(plan)
     targets = []
-    for n, measure in enumerate(_measures(plan, index % 3, 3)):
+    # Staff take turns among the bodies (index % 3 is the body), so the k-th staff member of
+    # a body is index // 3: each of a body's three staff writes its own third of the 施策.
+    for n, measure in enumerate(_measures(plan, (index // 3) % 3, 3)):
         path = _path(
             "evaluation:self_evaluation",
             plan=plan.code,
@@ -135,6 +137,28 @@ def _self_targets(user: User, index: int, plan: Plan) -> list[dict]:
     return targets
 
 
+REPORT_FIELDS = {
+    "status": "done",
+    "activities": "負荷試験: 講座を開催した。",
+    "times": "3",
+    "participants": "40",
+    "issues": "",
+}
+RACE = "load-race-"  # one 事業 per body that all its staff edit at once, on purpose
+
+
+def _race_targets(user: User, index: int, plan: Plan) -> list[dict]:
+    """The deliberate same-record race: every staff member of a body saves the same
+    実施状況; a save that finds another's newer version gets the conflict panel."""
+    participant = user.participant
+    if not participant.is_staff_member:
+        return []
+    path = _path(
+        "evaluation:report", plan=plan.code, year=ENTRY_YEAR, code=f"{RACE}{participant.body.code}"
+    )
+    return [{"path": path, "fields": REPORT_FIELDS}] if path else []
+
+
 def _report_targets(user: User, index: int, plan: Plan) -> list[dict]:
     if not user.participant.is_staff_member:
         return []
@@ -143,27 +167,34 @@ def _report_targets(user: User, index: int, plan: Plan) -> list[dict]:
         path = _path("evaluation:report", plan=plan.code, year=ENTRY_YEAR, code=project.code)
         if path is None:
             return []
-        fields = {
-            "status": "done",
-            "activities": "負荷試験: 講座を開催した。",
-            "times": "3",
-            "participants": "40",
-            "issues": "",
-        }
-        targets.append({"path": path, "fields": fields})
+        targets.append({"path": path, "fields": REPORT_FIELDS})
     return targets
 
 
-def _history_by(model) -> Callable[[list[User]], int]:
-    return lambda users: model.history.filter(history_user__in=users).count()
+def _history_by(model, **filters) -> Callable[[list[User]], int]:
+    return lambda users: model.history.filter(history_user__in=users, **filters).count()
+
+
+def _own_reports(users: list[User]) -> int:
+    return (
+        ProjectReport.history.filter(history_user__in=users)
+        .exclude(project__code__startswith=RACE)
+        .count()
+    )
 
 
 WRITE_KINDS = [
     WriteKind("委員評価", _member_targets, _history_by(MemberEvaluation)),
     WriteKind("委員会評価（案）", _committee_targets, _history_by(CommitteeEvaluation)),
     WriteKind("自己評価", _self_targets, _history_by(SelfEvaluation)),
-    WriteKind("実施状況", _report_targets, _history_by(ProjectReport)),
+    WriteKind("実施状況", _report_targets, _own_reports),
+    WriteKind(
+        "実施状況（同じ記録を同時に）",
+        _race_targets,
+        _history_by(ProjectReport, project__code__startswith=RACE),
+    ),
 ]
+RACE_KIND = "実施状況（同じ記録を同時に）"  # its conflicts are counted, not failures
 # Logins are writes too (a session row, last_login, django-axes' access log), and the only
 # ones that exist before the evaluation forms do.
 LOGIN = "ログイン"
@@ -209,18 +240,21 @@ def _people_and_records(users: int, plan: Plan) -> list[User]:
         Participant.objects.update_or_create(user=user, defaults={"role": role, "body": body})
         if role == Role.STAFF:
             for k in (1, 2):  # each person's own 事業, so nobody shares a 実施状況
-                project, _ = Project.objects.get_or_create(
-                    code=f"{user.username}-{k}",
-                    defaults={
-                        "plan": plan,
-                        "body": body,
-                        "name": f"負荷試験の事業 {user.username}-{k}",
-                        "first_year": plan.first_year,
-                    },
-                )
-                project.initiatives.set([initiative])
+                name = f"負荷試験の事業 {user.username}-{k}"
+                _project(f"{user.username}-{k}", name, plan, body, initiative)
         people.append(user)
+    for body in bodies:
+        name = f"負荷試験の競合用の事業（{body.short_name}）"
+        _project(f"{RACE}{body.code}", name, plan, body, initiative)
     return people
+
+
+def _project(code: str, name: str, plan: Plan, body, initiative: Initiative) -> None:
+    project, _ = Project.objects.get_or_create(
+        code=code,
+        defaults={"plan": plan, "body": body, "name": name, "first_year": plan.first_year},
+    )
+    project.initiatives.set([initiative])
 
 
 def prepare(plan_file: str, users: int = 20) -> None:
@@ -281,6 +315,9 @@ def report(result_file: str) -> int:
         missing_total += max(missing, 0)
         print(f"  {name}: {sent.get(name, 0)} → {found.get(name, 0)}（不足 {max(missing, 0)}）")
     print(f"書き込みの不足: {missing_total} 件")
+    conflicts = result.get("conflicts", {})
+    for name, count in conflicts.items():
+        print(f"競合（ほかの人が先に保存し、競合の画面を表示）: {name} {count} 件")
     for error, count in result.get("errors", {}).items():
         print(f"  失敗 {count} 回: {error}")
     ok = result["failures"] == 0 and missing_total == 0 and result["requests"] > 0

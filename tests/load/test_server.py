@@ -3,6 +3,7 @@ the people it creates, the pages it reads, every write it would send, and its ve
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from axes.models import AccessLog
@@ -10,6 +11,7 @@ from django.contrib.auth.models import User
 
 from evaluation.models import Participant, Role
 from tests.load import server
+from tests.load.form_answers import form_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +96,48 @@ def test_its_people_log_in_through_the_login_form_with_its_password(plan, client
     response = client.post("/login/", {"username": "load-20", "password": plan["password"]})
     assert response.status_code == 302
     assert AccessLog.objects.filter(username="load-20").count() == 1
+
+
+def test_each_staff_member_of_a_body_writes_their_own_self_evaluations(plan):
+    by_body: dict[str, list[set[str]]] = {}
+    for account in plan["users"]:
+        participant = Participant.objects.get(user__username=account["username"])
+        if participant.role == Role.STAFF:
+            paths = {t["path"] for t in account["writes"]["自己評価"]}
+            by_body.setdefault(participant.body.code, []).append(paths)
+    assert sorted(by_body) == ["city", "place", "shakyo"]
+    for own in by_body.values():
+        assert len(own) == 3
+        assert not (own[0] & own[1] or own[0] & own[2] or own[1] & own[2])  # nobody shares
+
+
+def test_the_deliberate_race_sends_a_bodys_staff_to_the_same_record(plan):
+    race = {}
+    for account in plan["users"]:
+        for target in account["writes"].get("実施状況（同じ記録を同時に）", []):
+            race.setdefault(target["path"], []).append(account["username"])
+    assert len(race) == 3 and all(len(people) == 3 for people in race.values())
+    assert "実施状況（同じ記録を同時に）" in plan["write_kinds"]
+
+
+def test_the_load_test_reads_crispys_form_level_errors():
+    html = (
+        '<div class="alert alert-block alert-danger"><ul class="m-0">'
+        "<li>あなたが編集している間に、ほかの人がこの記録を保存しました。</li></ul></div>"
+        '<span class="invalid-feedback"><strong>このフィールドは必須です。</strong></span>'
+    )
+    assert form_errors(html) == [
+        "あなたが編集している間に、ほかの人がこの記録を保存しました。",
+        "このフィールドは必須です。",
+    ]
+
+
+def test_the_report_counts_conflicts_apart_from_failures(plan, tmp_path, capsys):
+    path = tmp_path / "result.json"
+    result = json.loads(Path(write_result(tmp_path, {})).read_text("utf-8"))
+    result["conflicts"] = {"実施状況（同じ記録を同時に）": 4}
+    path.write_text(json.dumps(result), encoding="utf-8")
+    assert server.report(str(path)) == 0
+    assert "競合（ほかの人が先に保存し、競合の画面を表示）: 実施状況（同じ記録を同時に） 4 件" in (
+        capsys.readouterr().out
+    )

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
 from evaluation.follow_ups import follow_ups_open
-from evaluation.models import Cycle, Participant, Phase
+from evaluation.locked_sheet import freeze, unfreeze
+from evaluation.models import LOCKED_PHASES, Cycle, Participant, Phase
 
 # Every demo account shares this password; the fixture stores only its hash.
 DEMO_PASSWORD = "musashino-demo-2021"
@@ -31,6 +32,10 @@ class Command(BaseCommand):
             # follow-up items of last year's committee opinions as the move would.
             for cycle in Cycle.objects.filter(phase__in=[Phase.ENTRY, Phase.COMMITTEE]):
                 follow_ups_open(cycle=cycle, user=None)
+            # The demo's published years print their 事業 as loaded, whatever is edited later.
+            for cycle in Cycle.objects.filter(phase__in=LOCKED_PHASES).select_related("plan"):
+                unfreeze(cycle)
+                freeze(cycle)
         else:
             self.stdout.write(
                 "デモデータは読み込み済みです（初期状態に戻すには load_demo --reset）。"
