@@ -185,6 +185,7 @@ class ProgressLine:
     missing: list[tuple[str, str]] = field(default_factory=list)  # (label, key) of each gap
     # (label, URL or None) per missing item; filled by the page that shows them
     links: list[tuple[str, str | None]] = field(default_factory=list)
+    key: str = ""  # the 実施主体's code or the member's username (anchors, CSV)
 
     @property
     def complete(self) -> bool:
@@ -259,9 +260,9 @@ def entry_progress(cycle: Cycle) -> EntryProgress:
     )
     n = len(measures)
 
-    def line(label: str, key: str) -> ProgressLine:
+    def line(label: str, key: str, owner: str) -> ProgressLine:
         missing = [(m["number"], m["number"]) for m in measures if not m[key]]
-        return ProgressLine(label, n, n - len(missing), missing)
+        return ProgressLine(label, n, n - len(missing), missing, key=owner)
 
     return EntryProgress(
         reports=[
@@ -270,14 +271,16 @@ def entry_progress(cycle: Cycle) -> EntryProgress:
                 expected_reports.get(b.pk, 0),
                 expected_reports.get(b.pk, 0) - len(missing_projects.get(b.pk, [])),
                 missing_projects.get(b.pk, []),
+                key=b.code,
             )
             for b in bodies
         ],
-        self_evaluations=[line(b.short_name, f"b{b.pk}") for b in bodies],
+        self_evaluations=[line(b.short_name, f"b{b.pk}", b.code) for b in bodies],
         member_evaluations=[
-            line(u.get_full_name() or u.get_username(), f"u{u.pk}") for u in members
+            line(u.get_full_name() or u.get_username(), f"u{u.pk}", u.get_username())
+            for u in members
         ],
-        committee=line("委員会", "committee"),
+        committee=line("委員会", "committee", "committee"),
     )
 
 

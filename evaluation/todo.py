@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from evaluation import rollups
 from evaluation.access import participant_of
 from evaluation.models import (
     CommitteeEvaluation,
@@ -39,10 +41,21 @@ class TodoSection:
     due: date | None
     total: int
     items: list[TodoItem] = field(default_factory=list)
+    # Other people's entries the secretariat follows up (not the reader's own to enter):
+    # reminders leave these out of a person's own list and send them as the summary.
+    oversight: bool = False
 
     @property
     def done(self) -> int:
         return self.total - len(self.items)
+
+    def overdue_on(self, today: date) -> bool:
+        """Past the due date with something still missing (the due date itself is in time)."""
+        return bool(self.items and self.due and today > self.due)
+
+    @property
+    def overdue(self) -> bool:
+        return self.overdue_on(timezone.localdate())  # the day in Asia/Tokyo (TIME_ZONE)
 
 
 def _url(name: str, cycle: Cycle, **kwargs) -> str:
@@ -151,39 +164,36 @@ def _committee_section(cycle: Cycle, *, for_chair: bool) -> TodoSection:
     return TodoSection(cycle, title, cycle.committee_due, total=len(measures), items=items)
 
 
+def progress_anchor(kind: str, key: str) -> str:
+    """The cycle page's anchor of one 実施主体's or member's progress line."""
+    return f"progress-{kind}-{key}"
+
+
 def _entry_progress_section(cycle: Cycle) -> TodoSection:
-    """Secretariat during 実施状況入力: which bodies still have entries missing."""
-    bodies = ImplementingBody.objects.annotate(
-        project_count=Count(
-            "projects",
-            filter=Q(projects__plan=cycle.plan)
-            & Q(projects__first_year__lte=cycle.fiscal_year)
-            & (Q(projects__last_year__isnull=True) | Q(projects__last_year__gte=cycle.fiscal_year)),
-            distinct=True,
-        ),
-        report_count=Count(
-            "projects__reports", filter=Q(projects__reports__cycle=cycle), distinct=True
-        ),
-        evaluation_count=Count(
-            "self_evaluations", filter=Q(self_evaluations__cycle=cycle), distinct=True
-        ),
-    )
-    measure_count = Measure.objects.of_plan(cycle.plan).count()
+    """Secretariat during 実施状況入力: which bodies still have entries missing, counted by
+    the dashboard's roll-up, each linking to its list of missing entries on the cycle page."""
+    progress = rollups.entry_progress(cycle)
+    names = dict(ImplementingBody.objects.values_list("code", "name"))
     items = []
-    for body in bodies:
-        missing_reports = body.project_count - body.report_count
-        missing_evaluations = measure_count - body.evaluation_count
+    for reports, evaluations in zip(progress.reports, progress.self_evaluations, strict=True):
+        missing_reports = len(reports.missing)
+        missing_evaluations = len(evaluations.missing)
         if missing_reports or missing_evaluations:
             items.append(
                 TodoItem(
-                    body.name,
-                    cycle.get_absolute_url(),
+                    names.get(reports.key, reports.label),
+                    f"{cycle.get_absolute_url()}#{progress_anchor('body', reports.key)}",
                     _("実施状況 未入力 %(r)d件・自己評価 未入力 %(e)d件")
                     % {"r": missing_reports, "e": missing_evaluations},
                 )
             )
     return TodoSection(
-        cycle, _("実施主体の入力状況"), cycle.entry_due, total=len(bodies), items=items
+        cycle,
+        _("実施主体の入力状況"),
+        cycle.entry_due,
+        total=len(progress.reports),
+        items=items,
+        oversight=True,
     )
 
 
