@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from evaluation import charts, rollups
 from evaluation.models import Cycle, Phase, ReportStatus
+from evaluation.progress import link_missing
 from policies.fiscal_years import wareki
 from policies.models import Plan
 
@@ -85,7 +86,7 @@ def year_context(cycle: Cycle, audience: str) -> dict:
     )
     progress = rollups.entry_progress(cycle) if audience != PUBLIC else None
     if progress and audience == SECRETARIAT:
-        _link_missing(progress, cycle)
+        link_missing(progress, cycle, limit=MISSING_SHOWN)
     return {
         "plan": plan,
         "cycle": cycle,
@@ -106,32 +107,6 @@ def year_context(cycle: Cycle, audience: str) -> dict:
         "edit_indicators": audience == SECRETARIAT,
         "gap_highlight": GAP_HIGHLIGHT,
     }
-
-
-def _link_missing(progress: rollups.EntryProgress, cycle: Cycle) -> None:
-    """Links for the secretariat to each missing record's page."""
-    plan, year = cycle.plan.code, cycle.fiscal_year
-    for kind, line in progress.all_lines():
-        shown = line.missing[:MISSING_SHOWN]
-        if kind == "report":
-            line.links = [
-                (
-                    label,
-                    reverse("evaluation:report", kwargs={"plan": plan, "year": year, "code": key}),
-                )
-                for label, key in shown
-            ]
-        else:
-            line.links = [
-                (
-                    label,
-                    reverse(
-                        "evaluation:measure_year",
-                        kwargs={"plan": plan, "year": year, "number": key},
-                    ),
-                )
-                for label, key in shown
-            ]
 
 
 def trends_context(plan: Plan, audience: str) -> dict:
