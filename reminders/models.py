@@ -53,6 +53,10 @@ class ReminderPreference(models.Model):
     class Meta:
         verbose_name = _("リマインダーの設定")
         verbose_name_plural = _("リマインダーの設定")
+        # Besides the one-to-one: record_save finds the saved row by it (double submits).
+        constraints = [
+            models.UniqueConstraint(fields=["user"], name="one_reminder_preference_per_user")
+        ]
 
     def __str__(self) -> str:
         return str(self.user)
@@ -88,7 +92,10 @@ class SentReminder(models.Model):
         verbose_name=_("宛先の人"),
     )
     cycle = models.ForeignKey(
-        Cycle, on_delete=models.CASCADE, related_name="sent_reminders", verbose_name=_("評価サイクル")
+        Cycle,
+        on_delete=models.CASCADE,
+        related_name="sent_reminders",
+        verbose_name=_("評価サイクル"),
     )
     phase = models.CharField(_("段階"), max_length=20, choices=Phase.choices)
     kind = models.CharField(_("種類"), max_length=20, choices=ReminderKind.choices)

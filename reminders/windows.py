@@ -36,9 +36,7 @@ def tokyo_day(moment: datetime) -> date:
     return timezone.localdate(moment)
 
 
-def window_on(
-    today: date, *, due: date | None, opened_on: date | None, days_before: int
-) -> Window:
+def window_on(today: date, *, due: date | None, opened_on: date | None, days_before: int) -> Window:
     if due is not None and today > due:
         return Window(ReminderKind.OVERDUE, due.isoformat(), due, today)
     if due is not None and today >= due - timedelta(days=days_before):

@@ -1,0 +1,13 @@
+from django.utils.translation import gettext_lazy as _
+
+from evaluation.forms import VersionedForm
+from reminders.models import ReminderPreference
+
+
+class ReminderPreferenceForm(VersionedForm):
+    class Meta:
+        model = ReminderPreference
+        fields = ["email", "opened", "due_soon", "overdue", "summary", "send_back"]
+        help_texts = {
+            "summary": _("事務局の方だけに届きます。"),
+        }
