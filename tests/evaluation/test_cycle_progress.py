@@ -51,7 +51,9 @@ def test_the_progress_csv_opens_in_japanese_excel(world, login):
     some_entries(world)
     response = login(world.users["secretariat"]).get(CSV)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="progress-revised-2017-2021.csv"'
+    assert (
+        response["Content-Disposition"] == 'attachment; filename="progress-revised-2017-2021.csv"'
+    )
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff年度,記録,実施主体・委員,入力済み,対象,未入力,未入力の一覧\r\n")
     rows = text.splitlines()
