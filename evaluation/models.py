@@ -16,6 +16,36 @@ from policies.fiscal_years import wareki
 from policies.models import ImplementingBody, Initiative, Measure, Plan, RatingLevel
 
 
+class Versioned(models.Model):
+    """The base of every record people edit: it owns the optimistic-locking ``version`` and
+    the history (django-simple-history), so no writer — a form, an import, the admin —
+    can save without bumping the version and leaving a history row.
+
+    ``save()`` bumps ``version`` by one. ``services.record_save`` checks the version the
+    person started from before saving; a form opened before any other save (the admin's
+    included) is then a conflict, never a silent overwrite.
+    """
+
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.version = (self.version or 0) + 1
+        super().save(*args, **kwargs)
+
+    def lock_reason(self) -> str:
+        """Why this record can no longer change (empty if it can): a record of a 確定 or
+        公開 year is locked, whoever writes — a form, an import or the admin."""
+        cycle = getattr(self, "cycle", None) if hasattr(self, "cycle_id") else None
+        if cycle is not None and cycle.is_locked:
+            return _("この年度の評価は確定しているため編集できません。")
+        return ""
+
+
 class Role(models.TextChoices):
     SECRETARIAT = "secretariat", _("事務局")
     STAFF = "staff", _("実施主体担当")
@@ -111,7 +141,7 @@ class CycleQuerySet(models.QuerySet):
         return self.get(plan__code=plan_code, fiscal_year=fiscal_year)
 
 
-class Cycle(models.Model):
+class Cycle(Versioned):
     """評価サイクル: one plan's evaluation of one fiscal year, moving through phases."""
 
     plan = models.ForeignKey(
@@ -125,9 +155,7 @@ class Cycle(models.Model):
     committee_due = models.DateField(_("委員会評価の期限"), null=True, blank=True)
     confirm_due = models.DateField(_("確定の期限"), null=True, blank=True)
     publish_due = models.DateField(_("公開の予定日"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
     objects = CycleQuerySet.as_manager()
 
     class Meta:
@@ -221,7 +249,7 @@ class ProjectManager(models.Manager.from_queryset(ProjectQuerySet)):
         return self.get(code=code)
 
 
-class Project(models.Model):
+class Project(Versioned):
     """事業: a project of one 実施主体 that serves one or more 展開 items."""
 
     code = models.SlugField(
@@ -252,9 +280,8 @@ class Project(models.Model):
     last_year = models.PositiveSmallIntegerField(
         _("終了年度"), null=True, blank=True, help_text=_("継続中なら空欄。")
     )
-    version = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[initiatives])
+    _history_m2m_fields = ["initiatives"]  # the inherited history records the 展開 too
     objects = ProjectManager()
 
     class Meta:
@@ -294,7 +321,7 @@ class ProjectReportQuerySet(models.QuerySet):
         )
 
 
-class ProjectReport(models.Model):
+class ProjectReport(Versioned):
     """実施状況: what a 事業 did in one fiscal year."""
 
     cycle = models.ForeignKey(
@@ -308,9 +335,7 @@ class ProjectReport(models.Model):
     times = models.PositiveIntegerField(_("回数"), null=True, blank=True)
     participants = models.PositiveIntegerField(_("参加者数"), null=True, blank=True)
     issues = models.TextField(_("課題"), blank=True)
-    version = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
     objects = ProjectReportQuerySet.as_manager()
 
     class Meta:
@@ -352,7 +377,7 @@ class SelfEvaluationQuerySet(models.QuerySet):
         )
 
 
-class SelfEvaluation(models.Model):
+class SelfEvaluation(Versioned):
     """自己評価: one 実施主体's evaluation of one 施策 in one year."""
 
     cycle = models.ForeignKey(
@@ -381,9 +406,7 @@ class SelfEvaluation(models.Model):
         blank=True,
         help_text=_("前年度の委員会による評価及び意見を受けて、どう対応したか（対応方針）。"),
     )
-    version = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
     objects = SelfEvaluationQuerySet.as_manager()
 
     class Meta:
@@ -419,7 +442,7 @@ class MemberEvaluationQuerySet(models.QuerySet):
         )
 
 
-class MemberEvaluation(models.Model):
+class MemberEvaluation(Versioned):
     """委員評価: one committee member's score and opinion of one 施策 in one year."""
 
     cycle = models.ForeignKey(
@@ -450,9 +473,7 @@ class MemberEvaluation(models.Model):
         help_text=_("任意です。意見だけでも登録できます。"),
     )
     opinion = models.TextField(_("意見"))
-    version = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
     objects = MemberEvaluationQuerySet.as_manager()
 
     class Meta:
@@ -490,7 +511,7 @@ class CommitteeEvaluationQuerySet(models.QuerySet):
         )
 
 
-class CommitteeEvaluation(models.Model):
+class CommitteeEvaluation(Versioned):
     """委員会評価: the committee's compiled rating and 評価及び意見 for one 施策 in one year.
 
     Drafted by the secretariat, then confirmed by the chair; confirmed means locked.
@@ -527,9 +548,7 @@ class CommitteeEvaluation(models.Model):
         verbose_name=_("確定した委員長"),
     )
     confirmed_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
     objects = CommitteeEvaluationQuerySet.as_manager()
 
     class Meta:
@@ -552,8 +571,13 @@ class CommitteeEvaluation(models.Model):
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
 
+    def lock_reason(self) -> str:
+        if self.is_confirmed:
+            return _("委員長が確定した評価は編集できません。")
+        return super().lock_reason()
 
-class Indicator(models.Model):
+
+class Indicator(Versioned):
     """参考指標: a figure the secretariat tracks beside the ratings (e.g. 登録団体数)."""
 
     plan = models.ForeignKey(
@@ -570,9 +594,6 @@ class Indicator(models.Model):
         help_text=_("外すと、値が小さいほどよい指標として達成率を計算します（目標値÷実績値）。"),
     )
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
-    version = models.PositiveIntegerField(default=0, editable=False)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("参考指標")
@@ -586,7 +607,7 @@ class Indicator(models.Model):
         return self.name
 
 
-class IndicatorValue(models.Model):
+class IndicatorValue(Versioned):
     """One fiscal year's 実績値 (and optional 目標値) of a 参考指標."""
 
     indicator = models.ForeignKey(
@@ -597,9 +618,6 @@ class IndicatorValue(models.Model):
     target = models.DecimalField(
         _("目標値"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    version = models.PositiveIntegerField(default=0, editable=False)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("参考指標の値")
