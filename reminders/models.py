@@ -8,9 +8,8 @@ every reminder already in the log.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from evaluation.models import Cycle, Phase
+from evaluation.models import Cycle, Phase, Versioned
 
 
 class ReminderKind(models.TextChoices):
@@ -26,8 +25,10 @@ class ReminderPreferenceManager(models.Manager):
         return self.get(user__username=username)
 
 
-class ReminderPreference(models.Model):
-    """One person's reminder address and which kinds of reminder they want (all by default)."""
+class ReminderPreference(Versioned):
+    """One person's reminder address and which kinds of reminder they want (all by default).
+
+    ``Versioned``: saved through ``services.record_save`` (version check, history)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -45,9 +46,7 @@ class ReminderPreference(models.Model):
     overdue = models.BooleanField(ReminderKind.OVERDUE.label, default=True)
     summary = models.BooleanField(ReminderKind.SUMMARY.label, default=True)
     send_back = models.BooleanField(ReminderKind.SEND_BACK.label, default=True)
-    version = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
     objects = ReminderPreferenceManager()
 
     class Meta:

@@ -29,7 +29,8 @@ def test_the_people_who_entered_a_record_are_told_it_was_sent_back(world, smtp):
     )
     secretariat = world.users["secretariat"].get_full_name()
     assert (
-        f"年度の実施状況「市民活動入門講座」が、{secretariat} さんから差し戻されました。" in notice.body
+        f"年度の実施状況「市民活動入門講座」が、{secretariat} さんから差し戻されました。"
+        in notice.body
     )
     assert "参加者数が前年度と同じです。確認してください。" in notice.body
     assert f"入力画面: {CYCLE_URL}/projects/city-001/report/" in notice.body
