@@ -11,3 +11,8 @@ class ReminderPreferenceForm(VersionedForm):
         help_texts = {
             "summary": _("事務局の方だけに届きます。"),
         }
+
+    def __init__(self, *args, secretariat: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not secretariat:  # only the secretariat receives the summary
+            del self.fields["summary"]

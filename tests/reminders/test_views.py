@@ -95,3 +95,44 @@ def test_the_secretariat_sees_what_was_sent_to_whom_and_when(world, login):
     assert "staff-a@example.jp" in page
     assert "期限を過ぎたとき（期限の翌日）" in page
     assert "【市民活動促進基本計画】期限を過ぎています（未入力 2件）" in page
+
+
+def test_only_the_secretariat_is_offered_the_summary(world, login):
+    staff_page = login(world.users["staff_a"]).get(SETTINGS).content.decode()
+    assert 'name="summary"' not in staff_page
+    secretariat_page = login(world.users["secretariat"]).get(SETTINGS).content.decode()
+    assert 'name="summary"' in secretariat_page
+
+
+def test_arbitrary_input_never_breaks_the_settings_form(world, client):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.evaluation.test_access_matrix import snapshot
+
+    value = st.one_of(st.text(max_size=300), st.just(""), st.just("on"), st.just("0"))
+    client.force_login(world.users["staff_a"])
+
+    @settings(
+        max_examples=30,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(
+        st.fixed_dictionaries(
+            {
+                "email": value,
+                "opened": value,
+                "overdue": value,
+                "version": st.one_of(value, st.just("0")),
+            }
+        )
+    )
+    def post(data):
+        before = snapshot(("reminders",))
+        response = client.post(SETTINGS, data)
+        assert response.status_code in (200, 302)
+        if response.status_code == 200:
+            assert snapshot(("reminders",)) == before, "refused input changed the database"
+
+    post()
