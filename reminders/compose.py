@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from evaluation.models import Cycle, Phase
 from evaluation.progress import ProgressGroup, missing_links
-from evaluation.todo import TodoSection, progress_anchor
+from evaluation.todo import TodoSection
 from policies.fiscal_years import wareki_date
 from reminders.models import ReminderKind
 from reminders.windows import Window
@@ -131,8 +131,7 @@ def summary_message(
         for line in group.behind:
             links = missing_links(line, group.kind, cycle, base_url=settings.SITE_URL)
             count += len(links)
-            anchor = progress_anchor(group.anchor_kind, line.key)
-            lines.append((line, links, f"{cycle_url}#{anchor}"))
+            lines.append((line, links))
         if lines:
             blocks.append((group, lines))
     people = sum(len(lines) for _group, lines in blocks)

@@ -124,3 +124,38 @@ def test_people_without_an_address_are_named_for_the_operator(behind, smtp, caps
         capsys.readouterr().err
     )
     assert smtp.to("place@example.jp") == []
+
+
+def test_a_second_run_while_one_is_sending_refuses_to_start(behind, smtp):
+    from django.core.cache import cache
+
+    from reminders.management.commands.send_reminders import LOCK_KEY
+
+    cache.set(LOCK_KEY, "running", 60)
+    try:
+        with pytest.raises(CommandError, match="別の send_reminders が実行中です"):
+            call_command("send_reminders", now=WEEK_BEFORE)
+    finally:
+        cache.delete(LOCK_KEY)
+    assert smtp.received == []
+    call_command("send_reminders", now=WEEK_BEFORE)  # the lock was released
+    assert len(smtp.received) == 3
+
+
+def test_finding_the_reminders_costs_the_same_queries_whatever_the_plans_size(
+    behind, django_assert_max_num_queries
+):
+    from datetime import datetime
+
+    from reminders.sending import due_reminders
+
+    now = datetime.fromisoformat(WEEK_BEFORE)
+    # Cycle, its history, the log, 5 participants: each one's やること, and the summary's
+    # roll-up. Fixed for a fixed number of people, whatever the number of 事業 and 施策.
+    with django_assert_max_num_queries(22):
+        assert len(due_reminders(now)) == 3
+    for n in range(30):
+        ProjectFactory(code=f"city-9{n:02d}", body=body("city"))
+        ProjectFactory(code=f"place-9{n:02d}", body=body("place"))
+    with django_assert_max_num_queries(22):
+        assert len(due_reminders(now)) == 3
