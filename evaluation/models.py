@@ -46,6 +46,11 @@ class Versioned(models.Model):
         return ""
 
 
+def display_name(user) -> str:
+    """How a person is named everywhere: full name, else username."""
+    return user.get_full_name() or user.get_username()
+
+
 class Role(models.TextChoices):
     SECRETARIAT = "secretariat", _("事務局")
     STAFF = "staff", _("実施主体担当")
@@ -93,7 +98,7 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         suffix = f"（{self.body.short_name}）" if self.body_id else ""
-        return f"{self.user.get_full_name() or self.user.get_username()} {self.get_role_display()}{suffix}"
+        return f"{display_name(self.user)} {self.get_role_display()}{suffix}"
 
     def natural_key(self) -> tuple[str]:
         return self.user.natural_key()
@@ -132,10 +137,6 @@ PHASES: list[str] = list(Phase.values)
 class CycleQuerySet(models.QuerySet):
     def published(self) -> "CycleQuerySet":
         return self.filter(phase=Phase.PUBLISHED)
-
-    def open(self) -> "CycleQuerySet":
-        """Cycles where someone still has something to enter."""
-        return self.filter(phase__in=[Phase.ENTRY, Phase.COMMITTEE])
 
     def get_by_natural_key(self, plan_code: str, fiscal_year: int) -> "Cycle":
         return self.get(plan__code=plan_code, fiscal_year=fiscal_year)
@@ -235,13 +236,18 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(plan=plan)
 
     def active_in(self, fiscal_year: int) -> "ProjectQuerySet":
-        return self.filter(first_year__lte=fiscal_year).filter(
-            Q(last_year__isnull=True) | Q(last_year__gte=fiscal_year)
-        )
+        """事業 running in that fiscal year."""
+        return self.filter(running_between(fiscal_year))
 
-    def serving(self, initiative: Initiative) -> "ProjectQuerySet":
-        """Projects that serve an item, counting work on the original of a 再掲 item."""
-        return self.filter(initiatives=initiative.source)
+
+def running_between(first: int, last: int | None = None, via: str = "") -> Q:
+    """The one spelling of "a 事業 runs in a year" (or in any year of ``first``…``last``), as a
+    Q object; ``via`` is the path to the 事業 when filtering another model ("projects")."""
+    prefix = f"{via}__" if via else ""
+    last = first if last is None else last
+    return Q(**{f"{prefix}first_year__lte": last}) & (
+        Q(**{f"{prefix}last_year__isnull": True}) | Q(**{f"{prefix}last_year__gte": first})
+    )
 
 
 class ProjectManager(models.Manager.from_queryset(ProjectQuerySet)):
@@ -312,9 +318,6 @@ class ReportStatus(models.TextChoices):
 
 
 class ProjectReportQuerySet(models.QuerySet):
-    def for_cycle(self, cycle: Cycle) -> "ProjectReportQuerySet":
-        return self.filter(cycle=cycle)
-
     def get_by_natural_key(self, plan_code: str, fiscal_year: int, project_code: str):
         return self.get(
             cycle__plan__code=plan_code, cycle__fiscal_year=fiscal_year, project__code=project_code
@@ -364,9 +367,6 @@ class Outlook(models.TextChoices):
 
 
 class SelfEvaluationQuerySet(models.QuerySet):
-    def for_cycle(self, cycle: Cycle) -> "SelfEvaluationQuerySet":
-        return self.filter(cycle=cycle)
-
     def get_by_natural_key(self, plan_code: str, fiscal_year: int, number: str, body: str):
         return self.get(
             cycle__plan__code=plan_code,
@@ -429,9 +429,6 @@ class SelfEvaluation(Versioned):
 
 
 class MemberEvaluationQuerySet(models.QuerySet):
-    def for_cycle(self, cycle: Cycle) -> "MemberEvaluationQuerySet":
-        return self.filter(cycle=cycle)
-
     def get_by_natural_key(self, plan_code: str, fiscal_year: int, number: str, username: str):
         return self.get(
             cycle__plan__code=plan_code,
@@ -496,9 +493,6 @@ class MemberEvaluation(Versioned):
 
 
 class CommitteeEvaluationQuerySet(models.QuerySet):
-    def for_cycle(self, cycle: Cycle) -> "CommitteeEvaluationQuerySet":
-        return self.filter(cycle=cycle)
-
     def confirmed(self) -> "CommitteeEvaluationQuerySet":
         return self.filter(confirmed_at__isnull=False)
 

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from evaluation.models import Cycle, Phase
+from evaluation.models import Cycle, Phase, display_name
 from evaluation.progress import ProgressGroup, missing_links
 from evaluation.todo import TodoSection
 from policies.fiscal_years import wareki_date
@@ -49,10 +49,6 @@ def _message(address: str, subject: str, template: str, context: dict) -> EmailM
             "List-Unsubscribe": f"<{settings_url}>",
         },
     )
-
-
-def person_name(user: User) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def _when(window: Window, phase: str) -> str:
@@ -103,7 +99,7 @@ def reminder_message(
         "n": count,
     }
     context = {
-        "name": person_name(user),
+        "name": display_name(user),
         "cycle": cycle,
         "when": _when(window, cycle.phase),
         "count": count,
@@ -141,7 +137,7 @@ def summary_message(
         "n": count,
     }
     context = {
-        "name": person_name(user),
+        "name": display_name(user),
         "cycle": cycle,
         "when": _when(window, cycle.phase),
         "blocks": blocks,
@@ -165,12 +161,12 @@ def send_back_message(
 ) -> EmailMessage:
     subject = _("%(cycle)s 差し戻し: %(what)s") % {"cycle": cycle, "what": what}
     context = {
-        "name": person_name(user),
+        "name": display_name(user),
         "cycle": cycle,
         "what": what,
         "url": absolute(url),
         "comment": comment,
-        "by": person_name(by),
+        "by": display_name(by),
         "reason": _("あなたが入力を担当している記録が差し戻されたため"),
         "kind_label": ReminderKind.SEND_BACK.label,
     }

@@ -16,7 +16,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from evaluation.models import Cycle, Participant
+from evaluation.models import Cycle, Participant, Phase
 from evaluation.progress import groups_for_phase
 from evaluation.rollups import entry_progress
 from evaluation.todo import todo_for
@@ -53,6 +53,10 @@ class RunResult:
         return not (self.failed or self.aborted)
 
 
+# The phases in which people enter something (実施主体: 実施状況入力, 委員: 委員会評価).
+REMINDED_PHASES = [Phase.ENTRY, Phase.COMMITTEE]
+
+
 def opened_on(cycle: Cycle) -> date | None:
     """The day (Asia/Tokyo) the cycle entered its current phase, from its history."""
     opened: datetime | None = None
@@ -77,7 +81,7 @@ def cycle_windows(today: date) -> list[tuple[Cycle, Window]]:
                 days_before=settings.REMINDER_DAYS_BEFORE,
             ),
         )
-        for cycle in Cycle.objects.open().select_related("plan")
+        for cycle in Cycle.objects.filter(phase__in=REMINDED_PHASES).select_related("plan")
     ]
 
 
