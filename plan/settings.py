@@ -218,6 +218,7 @@ EMAIL_BACKEND = (
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "市民活動推進課 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_USE_LOCALTIME = True  # the Date header in Tokyo time (+0900), as people read it
 # The address people reach the app at: links in e-mail are absolute (no request to ask).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
