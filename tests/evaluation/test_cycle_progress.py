@@ -79,3 +79,12 @@ def test_the_cycle_page_costs_the_same_queries_whatever_the_size(
         MemberEvaluationFactory(cycle=world.cycle, measure=measure("1-1"))  # 20 more members
     with django_assert_max_num_queries(16):
         client.get(CYCLE)
+
+
+def test_due_dates_are_shown_in_the_era(world, login):
+    world.cycle.entry_due = "2019-05-31"
+    world.cycle.save()
+    client = login(world.users["staff_a"])
+    assert "この段階の期限: 令和元年5月31日" in client.get(CYCLE).content.decode()
+    cycles = client.get(reverse("evaluation:cycles", kwargs={"plan": "revised-2017"}))
+    assert "<td>令和元年5月31日</td>" in cycles.content.decode()
