@@ -32,6 +32,7 @@ class TodoItem:
     label: str
     url: str
     detail: str = ""
+    waiting: bool = False  # shown, but nothing to do yet (the chair waits for a draft)
 
 
 @dataclass
@@ -151,6 +152,7 @@ def _committee_section(cycle: Cycle, *, for_chair: bool) -> TodoSection:
                 f"{m.number} {m.title}",
                 _url("committee_evaluation", cycle, number=m.number),
                 detail[m.drafted],
+                waiting=not m.drafted,
             )
             for m in pending
         ]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from evaluation.models import Cycle, Phase, display_name
 from evaluation.progress import ProgressGroup, missing_links
-from evaluation.todo import TodoSection
+from evaluation.todo import TodoItem, TodoSection
 from policies.fiscal_years import wareki_date
 from reminders.models import ReminderKind
 from reminders.windows import Window
@@ -89,10 +89,15 @@ def _short_when(window: Window, phase: str) -> str:
 
 
 def reminder_message(
-    *, user: User, address: str, cycle: Cycle, window: Window, sections: list[TodoSection]
+    *,
+    user: User,
+    address: str,
+    cycle: Cycle,
+    window: Window,
+    sections: list[tuple[TodoSection, list[TodoItem]]],
 ) -> tuple[EmailMessage, int]:
     """A person's reminder: their own missing entries in this cycle, section by section."""
-    count = sum(len(s.items) for s in sections)
+    count = sum(len(items) for _section, items in sections)
     subject = _("%(cycle)s %(when)s（未入力 %(n)d件）") % {
         "cycle": cycle,
         "when": _short_when(window, cycle.phase),
@@ -104,8 +109,7 @@ def reminder_message(
         "when": _when(window, cycle.phase),
         "count": count,
         "sections": [
-            (section, [(item, absolute(item.url)) for item in section.items])
-            for section in sections
+            (section, [(item, absolute(item.url)) for item in items]) for section, items in sections
         ],
         "reason": _(
             "あなたがこの評価サイクルで入力を担当していて、まだ入力されていないものがあるため"

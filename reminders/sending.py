@@ -19,7 +19,7 @@ from django.utils import timezone
 from evaluation.models import Cycle, Participant, Phase
 from evaluation.progress import groups_for_phase
 from evaluation.rollups import entry_progress
-from evaluation.todo import todo_for
+from evaluation.todo import Todo, TodoItem, TodoSection, todo_for
 from reminders.compose import reminder_message, summary_message
 from reminders.models import ReminderKind, SentReminder, address_of, preference_of
 from reminders.windows import Window, tokyo_day, window_on
@@ -130,11 +130,7 @@ def due_reminders(now: datetime | None = None, result: RunResult | None = None) 
                         continue
                 else:
                     todo = todo if todo is not None else todo_for(user)
-                    sections = [
-                        s
-                        for s in todo.sections
-                        if s.cycle.pk == cycle.pk and not s.oversight and s.items
-                    ]
+                    sections = own_sections(todo, cycle)
                     if not sections:
                         continue
                 if not address:
@@ -148,6 +144,19 @@ def due_reminders(now: datetime | None = None, result: RunResult | None = None) 
                 )
                 outgoing.append(Outgoing(user, cycle, kind, occasion, message, items))
     return outgoing
+
+
+def own_sections(todo: Todo, cycle: Cycle) -> list[tuple[TodoSection, list[TodoItem]]]:
+    """The person's own sections of やること for the cycle, each with the items they can act
+    on now (not the secretariat's follow-up of others, not drafts still awaited)."""
+    sections = []
+    for section in todo.sections:
+        if section.cycle.pk != cycle.pk or section.oversight:
+            continue
+        items = [item for item in section.items if not item.waiting]
+        if items:
+            sections.append((section, items))
+    return sections
 
 
 # A response to one message (bad recipient, rejected data): the next message may still go.

@@ -59,6 +59,9 @@ def test_in_committee_scoring_the_summary_names_the_members_behind(behind, smtp)
             cycle=behind.cycle, member=behind.users["member"], measure=measure(number)
         )
     call_command("send_reminders", now=WEEK_BEFORE)
+    (chair,) = smtp.to("chair@example.jp")  # to score: 12; to confirm: none drafted yet
+    assert chair.subject.endswith("（未入力 12件）")
+    assert "事務局の案を待っています" not in chair.body
     own, summary = smtp.to("secretariat@example.jp")  # drafts to write, then the summary
     assert "（未入力 12件）" in own.subject and "入力状況のまとめ" in summary.subject
     assert "■ 委員評価" in summary.body and "■ 実施状況" not in summary.body
