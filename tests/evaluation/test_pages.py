@@ -206,7 +206,7 @@ def test_a_member_cannot_see_another_members_form_as_their_own(world, login):
 @pytest.mark.parametrize(
     ("name", "kwargs", "queries"),
     [
-        ("evaluation:cycle", {"plan": "revised-2017", "year": 2021}, 12),
+        ("evaluation:cycle", {"plan": "revised-2017", "year": 2021}, 16),  # 4: entry progress
         ("evaluation:cycles", {"plan": "revised-2017"}, 11),
         ("evaluation:project", {"code": "city-001"}, 15),
     ],
