@@ -163,7 +163,8 @@ def summary_message(
 def send_back_message(
     *, user: User, address: str, cycle: Cycle, what: str, url: str, comment: str, by: User
 ) -> EmailMessage:
-    subject = _("%(cycle)s 差し戻し: %(what)s") % {"cycle": cycle, "what": what}
+    # A header is one line: whatever the caller's text holds, the subject never breaks.
+    subject = _("%(cycle)s 差し戻し: %(what)s") % {"cycle": cycle, "what": " ".join(what.split())}
     context = {
         "name": display_name(user),
         "cycle": cycle,

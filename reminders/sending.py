@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import BadHeaderError, EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -159,8 +159,9 @@ def own_sections(todo: Todo, cycle: Cycle) -> list[tuple[TodoSection, list[TodoI
     return sections
 
 
-# A response to one message (bad recipient, rejected data): the next message may still go.
-PER_MESSAGE = (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException)
+# A response to one message (bad recipient, rejected data) or a message that cannot be
+# built (a header Django refuses): the next message may still go.
+PER_MESSAGE = (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException, BadHeaderError)
 
 
 def send(outgoing: list[Outgoing], result: RunResult | None = None, connection=None) -> RunResult:

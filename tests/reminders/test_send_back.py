@@ -58,3 +58,23 @@ def test_a_failing_server_does_not_break_the_send_back(world, smtp_down):
     result = send_back(world, [user])
     assert result.aborted and not result.sent
     assert not SentReminder.objects.exists()
+
+
+def test_a_line_break_in_what_was_sent_back_cannot_break_the_subject(world, smtp):
+    user = world.users["staff_a"]
+    user.email = "a@example.jp"
+    user.save()
+    result = notify_send_back(
+        cycle=world.cycle,
+        users=[user],
+        what="実施状況\r\nBcc: someone@example.jp",
+        url="/todo/",
+        comment="確認してください。",
+        by=world.users["secretariat"],
+        key="report:1:4",
+    )
+    assert result.ok
+    (notice,) = smtp.received
+    assert notice.recipients == ["a@example.jp"]
+    assert notice.subject.endswith("差し戻し: 実施状況 Bcc: someone@example.jp")
+    assert notice.message["Bcc"] is None
