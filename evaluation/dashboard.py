@@ -7,12 +7,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from evaluation import charts, rollups
+from evaluation.access import PUBLIC, SECRETARIAT
 from evaluation.models import Cycle, Phase, ReportStatus
 from evaluation.progress import link_missing
 from policies.fiscal_years import wareki
 from policies.models import Plan
 
-PUBLIC, INSIDER, SECRETARIAT = "public", "insider", "secretariat"
 MISSING_SHOWN = 20  # per line; the rest is counted ("ほか N 件")
 GAP_HIGHLIGHT = 1.0  # a whole level between the committee and the bodies' mean
 
