@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from policies.fiscal_years import wareki
+from policies.kana import normalize_text_fields
 from policies.models import ImplementingBody, Initiative, Measure, Plan, RatingLevel
 
 
@@ -35,6 +36,7 @@ class Versioned(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.version = (self.version or 0) + 1
+        normalize_text_fields(self)  # ｶﾅ → カナ, whoever writes (forms, imports, the admin)
         super().save(*args, **kwargs)
 
     def lock_reason(self) -> str:

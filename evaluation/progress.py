@@ -7,6 +7,7 @@ roll-up); this module only links and arranges its lines.
 import csv
 import io
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,15 +18,26 @@ from evaluation.sheet_csv import BOM, protect
 
 
 def missing_links(
-    line: ProgressLine, kind: str, cycle: Cycle, *, limit: int | None = None, base_url: str = ""
+    line: ProgressLine,
+    kind: str,
+    cycle: Cycle,
+    *,
+    limit: int | None = None,
+    base_url: str = "",
+    back: str = "",
 ) -> list[tuple[str, str]]:
     """(label, URL) of each missing entry of a line: a 実施状況's form, or the 施策's page
-    of the year. ``base_url`` makes them absolute (e-mail)."""
+    of the year. ``base_url`` makes them absolute (e-mail); a form opened from a page given
+    as ``back`` comes back there after saving (see editing.edit_record)."""
     plan, year = cycle.plan.code, cycle.fiscal_year
+    query = f"?{urlencode({'next': back})}" if back else ""
     links = []
     for label, key in line.missing[:limit]:
         if kind == "report":
-            url = reverse("evaluation:report", kwargs={"plan": plan, "year": year, "code": key})
+            url = (
+                reverse("evaluation:report", kwargs={"plan": plan, "year": year, "code": key})
+                + query
+            )
         else:
             url = reverse(
                 "evaluation:measure_year", kwargs={"plan": plan, "year": year, "number": key}
@@ -34,10 +46,12 @@ def missing_links(
     return links
 
 
-def link_missing(progress: EntryProgress, cycle: Cycle, *, limit: int | None = None) -> None:
+def link_missing(
+    progress: EntryProgress, cycle: Cycle, *, limit: int | None = None, back: str = ""
+) -> None:
     """Fill ``links`` of every line (the secretariat's pages show them)."""
     for kind, line in progress.all_lines():
-        line.links = missing_links(line, kind, cycle, limit=limit)
+        line.links = missing_links(line, kind, cycle, limit=limit, back=back)
 
 
 @dataclass

@@ -92,7 +92,7 @@ def _progress_context(request: HttpRequest, cycle: Cycle) -> dict:
     entry = rollups.entry_progress(cycle)
     follow_up = access.follow_up_access(request.user, cycle).view
     if follow_up:
-        progress.link_missing(entry, cycle)
+        progress.link_missing(entry, cycle, back=cycle.get_absolute_url())
     return {"progress_groups": progress.progress_groups(entry), "follow_up": follow_up}
 
 

@@ -61,7 +61,7 @@ def test_two_tabs_saving_at_once_show_a_conflict_and_keep_the_input(world, login
     client.post(SETTINGS, form(email="first@example.jp"))
     response = client.post(SETTINGS, form(email="second@example.jp", version=0))
     page = response.content.decode()
-    assert "ほかの人がこの記録を保存しました" in page
+    assert "別のタブまたは別の画面で、あなた自身がこの記録を保存しました" in page
     assert 'value="second@example.jp"' in page
     assert ReminderPreference.objects.get().email == "first@example.jp"
 
