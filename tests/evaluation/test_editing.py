@@ -35,6 +35,7 @@ OWN_PAGE = {
     "evaluation:project_edit": "/projects/city-001/",
     "evaluation:report": "/cycles/revised-2017/2021/projects/city-001/report/",
     "evaluation:self_evaluation": "/cycles/revised-2017/2021/measures/1-1/self/city/",
+    "reminders:settings": "/settings/reminders/",
 }
 
 # What the success message names.
@@ -50,6 +51,7 @@ SAVED_MESSAGE = {
     "evaluation:project_edit": "事業「新しい事業」を保存しました。",
     "evaluation:report": "実施状況「市民活動入門講座 令和3（2021）年度」を保存しました。",
     "evaluation:self_evaluation": "自己評価「1-1 市 令和3（2021）年度」を保存しました。",
+    "reminders:settings": "メールのお知らせの設定を保存しました。",
 }
 
 ORIGIN = "/plans/revised-2017/projects/?q=%E8%AC%9B%E5%BA%A7&body=city"
