@@ -25,6 +25,8 @@ run: setup
 	$(PY) manage.py load_plan
 	$(PY) manage.py load_demo
 	@echo ""
+	@echo "メール（リマインダー）は送信せず var/mail/ にファイルとして書き出します（EMAIL_HOST を設定すると SMTP で送信）。"
+	@echo "  リマインダーを送る: $(PY) manage.py send_reminders   （内容の確認だけなら --dry-run）"
 	@echo "http://$(HOST):$(PORT)/ で起動します（終了は Ctrl+C）。"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

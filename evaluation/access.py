@@ -388,6 +388,24 @@ def plan_dashboard_access(user: User | AnonymousUser, plan_has_published_cycle: 
     return Access(view=True, reason=_("ダッシュボードは集計結果の表示だけです。"))
 
 
+def entry_follow_up_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
+    """The secretariat's follow-up of a cycle: every missing entry with links, the progress
+    CSV and the reminders sent. Others see the counts on the cycle page, not the lists."""
+    if not cycle_access(user, cycle).view:
+        return DENIED
+    participant = participant_of(user)
+    if participant and participant.is_secretariat:
+        return Access(view=True, edit=True)
+    return Access(view=False, reason=_("未入力の一覧と送信記録を見られるのは事務局だけです。"))
+
+
+def reminder_settings_access(user: User | AnonymousUser) -> Access:
+    """Reminder settings: every logged-in person edits their own, nobody else's."""
+    if not user.is_authenticated:
+        return DENIED
+    return Access(view=True, edit=True)
+
+
 # --- fetching and refusing, for the views --------------------------------------------------
 
 

@@ -2,7 +2,6 @@
 (geometry). The views call one function here per page and cache what it returns."""
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -12,6 +11,7 @@ from evaluation import charts, rollups
 from evaluation.access import PUBLIC, SECRETARIAT
 from evaluation.models import Cycle, Phase, ReportStatus
 from evaluation.numbers import plain_number
+from evaluation.progress import link_missing
 from policies.fiscal_years import wareki
 from policies.models import Measure, Plan
 
@@ -93,7 +93,10 @@ def year_context(cycle: Cycle, audience: str, *, member_scores: bool = True) -> 
     )
     progress = rollups.entry_progress(cycle) if audience != PUBLIC else None
     if progress and audience == SECRETARIAT:
-        _link_missing(progress, cycle)
+        back = reverse(
+            "evaluation:dashboard", kwargs={"plan": plan.code, "year": cycle.fiscal_year}
+        )
+        link_missing(progress, cycle, limit=MISSING_SHOWN, back=back)
     return {
         "plan": plan,
         "cycle": cycle,
@@ -114,35 +117,6 @@ def year_context(cycle: Cycle, audience: str, *, member_scores: bool = True) -> 
         "edit_indicators": audience == SECRETARIAT,
         "gap_highlight": GAP_HIGHLIGHT,
     }
-
-
-def _link_missing(progress: rollups.EntryProgress, cycle: Cycle) -> None:
-    """Links for the secretariat to each missing record's page."""
-    plan, year = cycle.plan.code, cycle.fiscal_year
-    # A form opened from here comes back here after saving (see editing.edit_record).
-    back = urlencode({"next": reverse("evaluation:dashboard", kwargs={"plan": plan, "year": year})})
-    for kind, line in progress.all_lines():
-        shown = line.missing[:MISSING_SHOWN]
-        if kind == "report":
-            line.links = [
-                (
-                    label,
-                    reverse("evaluation:report", kwargs={"plan": plan, "year": year, "code": key})
-                    + f"?{back}",
-                )
-                for label, key in shown
-            ]
-        else:
-            line.links = [
-                (
-                    label,
-                    reverse(
-                        "evaluation:measure_year",
-                        kwargs={"plan": plan, "year": year, "number": key},
-                    ),
-                )
-                for label, key in shown
-            ]
 
 
 def trends_context(plan: Plan, audience: str) -> dict:

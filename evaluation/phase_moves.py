@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from evaluation import rollups, services
-from evaluation.dashboard import _link_missing
 from evaluation.models import PHASES, Cycle, Phase
+from evaluation.progress import link_missing
 
 CONSEQUENCES = {
     Phase.ENTRY: _("実施主体の担当者が、事業・実施状況・自己評価を入力できるようになります。"),
@@ -85,7 +85,7 @@ def plan_move(cycle: Cycle, to_phase: str) -> MovePlan:
         return plan
     if cycle.phase in (Phase.ENTRY, Phase.COMMITTEE):
         plan.progress = rollups.entry_progress(cycle)
-        _link_missing(plan.progress, cycle)
+        link_missing(plan.progress, cycle)
     if to_phase == Phase.CONFIRMED:
         plan.unconfirmed = [
             (

@@ -184,6 +184,7 @@ class ProgressLine:
     missing: list[tuple[str, str]] = field(default_factory=list)  # (label, key) of each gap
     # (label, URL or None) per missing item; filled by the page that shows them
     links: list[tuple[str, str | None]] = field(default_factory=list)
+    key: str = ""  # the 実施主体's code or the member's username (anchors, CSV)
 
     @property
     def complete(self) -> bool:
@@ -264,11 +265,13 @@ def entry_progress(cycle: Cycle) -> EntryProgress:
         """Only the 施策 the body has 事業 under (該当なし elsewhere)."""
         wanted = [m for m in measures if m["id"] in expected.get(b.pk, set())]
         missing = [(m["number"], m["number"]) for m in wanted if not m[f"b{b.pk}"]]
-        return ProgressLine(b.short_name, len(wanted), len(wanted) - len(missing), missing)
+        return ProgressLine(
+            b.short_name, len(wanted), len(wanted) - len(missing), missing, key=b.code
+        )
 
-    def line(label: str, key: str) -> ProgressLine:
+    def line(label: str, key: str, owner: str) -> ProgressLine:
         missing = [(m["number"], m["number"]) for m in measures if not m[key]]
-        return ProgressLine(label, n, n - len(missing), missing)
+        return ProgressLine(label, n, n - len(missing), missing, key=owner)
 
     return EntryProgress(
         reports=[
@@ -277,12 +280,13 @@ def entry_progress(cycle: Cycle) -> EntryProgress:
                 expected_reports.get(b.pk, 0),
                 expected_reports.get(b.pk, 0) - len(missing_projects.get(b.pk, [])),
                 missing_projects.get(b.pk, []),
+                key=b.code,
             )
             for b in bodies
         ],
         self_evaluations=[body_line(b) for b in bodies],
-        member_evaluations=[line(display_name(u), f"u{u.pk}") for u in members],
-        committee=line("委員会", "committee"),
+        member_evaluations=[line(display_name(u), f"u{u.pk}", u.get_username()) for u in members],
+        committee=line("委員会", "committee", "committee"),
     )
 
 

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluation import rollups
@@ -27,7 +28,6 @@ from evaluation.models import (
     ReportStatus,
     ReviewState,
     SelfEvaluation,
-    running_between,
 )
 from policies.models import ImplementingBody, Measure
 
@@ -37,6 +37,7 @@ class TodoItem:
     label: str
     url: str
     detail: str = ""
+    waiting: bool = False  # shown, but nothing to do yet (the chair waits for a draft)
     opens_form: bool = True  # links to a form carry ?next= so saving comes back here
 
 
@@ -47,12 +48,23 @@ class TodoSection:
     due: date | None
     total: int
     items: list[TodoItem] = field(default_factory=list)
+    # Other people's entries the secretariat follows up (not the reader's own to enter):
+    # reminders leave these out of a person's own list and send them as the summary.
+    oversight: bool = False
     finished: list[TodoItem] = field(default_factory=list)  # shown under 「入力済み」
     overview: tuple[str, str] | None = None  # (label, URL) of a page that does them all
 
     @property
     def done(self) -> int:
         return self.total - len(self.items)
+
+    def overdue_on(self, today: date) -> bool:
+        """Past the due date with something still missing (the due date itself is in time)."""
+        return bool(self.items and self.due and today > self.due)
+
+    @property
+    def overdue(self) -> bool:
+        return self.overdue_on(timezone.localdate())  # the day in Asia/Tokyo (TIME_ZONE)
 
 
 def _split(pairs: list[tuple[bool, TodoItem]]) -> dict[str, list[TodoItem]]:
@@ -216,9 +228,12 @@ def _committee_section(cycle: Cycle, *, for_chair: bool) -> TodoSection:
         )
     )
 
-    def item(m, detail: str) -> TodoItem:
+    def item(m, detail: str, waits: bool = False) -> TodoItem:
         return TodoItem(
-            f"{m.number} {m.title}", _url("committee_evaluation", cycle, number=m.number), detail
+            f"{m.number} {m.title}",
+            _url("committee_evaluation", cycle, number=m.number),
+            detail,
+            waiting=waits,
         )
 
     confirmed = _("確定済み")
@@ -228,7 +243,10 @@ def _committee_section(cycle: Cycle, *, for_chair: bool) -> TodoSection:
         overview = (_("すべての案を一覧で確認・確定する"), _url("committee_review", cycle))
         waiting = {True: "", False: _("事務局の案を待っています")}
         pairs = [
-            (m.confirmed, item(m, confirmed if m.confirmed else waiting[m.drafted]))
+            (
+                m.confirmed,
+                item(m, confirmed if m.confirmed else waiting[m.drafted], waits=not m.drafted),
+            )
             for m in measures
         ]
     else:
@@ -243,27 +261,20 @@ def _committee_section(cycle: Cycle, *, for_chair: bool) -> TodoSection:
     )
 
 
+def progress_anchor(kind: str, key: str) -> str:
+    """The cycle page's anchor of one 実施主体's or member's progress line."""
+    return f"progress-{kind}-{key}"
+
+
 def _entry_progress_section(cycle: Cycle) -> TodoSection:
-    """Secretariat during 実施状況入力: which bodies still have entries missing."""
-    bodies = ImplementingBody.objects.annotate(
-        project_count=Count(
-            "projects",
-            filter=Q(projects__plan=cycle.plan)
-            & running_between(cycle.fiscal_year, via="projects"),
-            distinct=True,
-        ),
-        report_count=Count(
-            "projects__reports", filter=Q(projects__reports__cycle=cycle), distinct=True
-        ),
-    )
-    expected = rollups.self_evaluation_expected(cycle)
-    entered = set(SelfEvaluation.objects.filter(cycle=cycle).values_list("body_id", "measure_id"))
+    """Secretariat during 実施状況入力: which bodies still have entries missing, counted by
+    the dashboard's roll-up, each linking to its list of missing entries on the cycle page."""
+    progress = rollups.entry_progress(cycle)
+    names = dict(ImplementingBody.objects.values_list("code", "name"))
     pairs = []
-    for body in bodies:
-        missing_reports = body.project_count - body.report_count
-        missing_evaluations = sum(
-            1 for m in expected.get(body.pk, set()) if (body.pk, m) not in entered
-        )
+    for reports, evaluations in zip(progress.reports, progress.self_evaluations, strict=True):
+        missing_reports = len(reports.missing)
+        missing_evaluations = len(evaluations.missing)
         complete = not (missing_reports or missing_evaluations)
         detail = (
             _("すべて入力済み")
@@ -271,10 +282,16 @@ def _entry_progress_section(cycle: Cycle) -> TodoSection:
             else _("実施状況 未入力 %(r)d件・自己評価 未入力 %(e)d件")
             % {"r": missing_reports, "e": missing_evaluations}
         )
-        item = TodoItem(body.name, cycle.get_absolute_url(), detail, opens_form=False)
+        url = f"{cycle.get_absolute_url()}#{progress_anchor('body', reports.key)}"
+        item = TodoItem(names.get(reports.key, reports.label), url, detail, opens_form=False)
         pairs.append((complete, item))
     return TodoSection(
-        cycle, _("実施主体の入力状況"), cycle.entry_due, total=len(pairs), **_split(pairs)
+        cycle,
+        _("実施主体の入力状況"),
+        cycle.entry_due,
+        total=len(pairs),
+        oversight=True,
+        **_split(pairs),
     )
 
 

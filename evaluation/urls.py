@@ -22,6 +22,11 @@ urlpatterns = [
     path("cycles/<slug:plan>/<int:year>/edit/", cycles.cycle_edit, name="cycle_edit"),
     path("cycles/<slug:plan>/<int:year>/move/", cycles.cycle_move, name="cycle_move"),
     path(
+        "cycles/<slug:plan>/<int:year>/progress.csv",
+        cycles.cycle_progress_csv,
+        name="cycle_progress_csv",
+    ),
+    path(
         "cycles/<slug:plan>/<int:year>/measures/<str:number>/",
         records.measure_year,
         name="measure_year",

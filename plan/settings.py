@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "csp",
     "policies",
     "evaluation",
+    "reminders",
     "ops",
 ]
 
@@ -218,3 +219,34 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
     }
 }
+
+
+# E-mail (reminders, `manage.py send_reminders`): SMTP when EMAIL_HOST is set; otherwise each
+# run writes its messages to files under var/mail/ (development, demo).
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # STARTTLS (usually port 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # TLS from the start (usually port 465)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS と EMAIL_USE_SSL は、どちらか一方だけを 1 にしてください。"
+    )
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "市民活動推進課 <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_USE_LOCALTIME = True  # the Date header in Tokyo time (+0900), as people read it
+# The address people reach the app at: links in e-mail are absolute (no request to ask).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"SITE_URL は http:// か https:// で始めてください（値: {SITE_URL!r}）。"
+    )
+REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 7)  # the due-soon reminder, days ahead

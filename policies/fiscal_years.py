@@ -7,6 +7,7 @@ whole year 令和元年度 (the era changed on 1 May 2019).
 
 import re
 import unicodedata
+from datetime import date
 
 # (first fiscal year of the era, era name), newest first.
 ERAS = (
@@ -29,6 +30,25 @@ def wareki(fiscal_year: int) -> str:
     era, year = era_year(fiscal_year)
     year_text = "元" if year == 1 else str(year)
     return f"{era}{year_text}（{fiscal_year}）年度"
+
+
+# (first day of the era, era name), newest first: a date takes the era in force that day.
+ERA_DATES = (
+    (date(2019, 5, 1), "令和"),
+    (date(1989, 1, 8), "平成"),
+    (date(1926, 12, 25), "昭和"),
+)
+
+
+def wareki_date(value: date) -> str:
+    """Format a date as 「令和3年6月30日」; the first year of an era is 元年
+    (2019-04-30 is 平成31年4月30日, 2019-05-01 令和元年5月1日)."""
+    for first_day, era in ERA_DATES:
+        if value >= first_day:
+            year = value.year - first_day.year + 1
+            year_text = "元" if year == 1 else str(year)
+            return f"{era}{year_text}年{value.month}月{value.day}日"
+    raise ValueError(f"{value} は対応していない元号の日付です。")
 
 
 def era_label(fiscal_year: int) -> str:

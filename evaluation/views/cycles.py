@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from evaluation import access, phase_moves, services
+from evaluation import access, phase_moves, progress, rollups, services
 from evaluation.access import refuse_hidden, visible_cycle
 from evaluation.editing import edit_record
 from evaluation.forms import (
@@ -81,8 +81,34 @@ def cycle_detail(request: HttpRequest, plan: str, year: int) -> HttpResponse:
             "moves": moves,
             # Who moved the phase is staff's business; the public sees when and to what.
             "show_people": access.is_insider(request.user),
+            **_progress_context(request, cycle),
         },
     )
+
+
+def _progress_context(request: HttpRequest, cycle: Cycle) -> dict:
+    """入力の進み具合 for insiders (the dashboard's roll-up); the secretariat also gets every
+    missing entry linked, the CSV and the reminders sent."""
+    if not access.is_insider(request.user):
+        return {}
+    entry = rollups.entry_progress(cycle)
+    follow_up = access.entry_follow_up_access(request.user, cycle).view
+    if follow_up:
+        progress.link_missing(entry, cycle, back=cycle.get_absolute_url())
+    return {"progress_groups": progress.progress_groups(entry), "follow_up": follow_up}
+
+
+@require_safe
+@refuse_hidden
+def cycle_progress_csv(request: HttpRequest, plan: str, year: int) -> HttpResponse:
+    """The cycle's entry progress as CSV (UTF-8 with BOM), for the secretariat."""
+    cycle = visible_cycle(request, plan, year, rule=access.entry_follow_up_access)[0]
+    response = HttpResponse(
+        progress.progress_csv(cycle).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"progress-{cycle.plan.code}-{cycle.fiscal_year}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def cycle_create(request: HttpRequest, plan: str) -> HttpResponse:

@@ -1,6 +1,6 @@
 from django import template
 
-from policies.fiscal_years import wareki, wareki_short
+from policies.fiscal_years import wareki, wareki_date, wareki_short
 
 register = template.Library()
 
@@ -9,6 +9,12 @@ register = template.Library()
 def fiscal_year(value: int) -> str:
     """{{ 2021|fiscal_year }} → 令和3（2021）年度"""
     return wareki(int(value))
+
+
+@register.filter(name="wareki_date")
+def wareki_date_filter(value) -> str:
+    """{{ due|wareki_date }} → 令和3年6月30日 (empty for no date)."""
+    return wareki_date(value) if value else ""
 
 
 @register.filter

@@ -174,6 +174,7 @@ MATRIX: dict[str, Case] = {
             "confirmed": "1",  # past the confirmation step (test_phase_moves)
         },
     ),
+    "evaluation:cycle_progress_csv": Case(kwargs=CYCLE, get=only("secretariat", outcome=OK)),
     "evaluation:measure_year": Case(kwargs=MEASURE, get=insiders()),
     "evaluation:self_evaluation": Case(
         kwargs={**MEASURE, "body": "city"},
@@ -321,6 +322,13 @@ MATRIX: dict[str, Case] = {
         post=only("staff_a", "secretariat"),
         data=lambda w, r: {**project_data(w, "staff_a"), "code": "city-001", "version": 1},
     ),
+    # Everyone with an account keeps their own reminder settings.
+    "reminders:settings": Case(
+        get=insiders(),
+        post=insiders(SAVED),
+        data=lambda w, r: {"email": f"{r}@example.jp", "overdue": "on", "version": 0},
+    ),
+    "reminders:sent_log": Case(kwargs=CYCLE, get=only("secretariat", outcome=OK)),
 }
 
 # Methods that only read: POST is refused for everyone.
@@ -346,7 +354,7 @@ def test_every_url_is_in_the_matrix():
     assert url_names() == set(MATRIX)
 
 
-def snapshot(labels: tuple[str, ...] = ("evaluation", "policies")) -> list:
+def snapshot(labels: tuple[str, ...] = ("evaluation", "policies", "reminders")) -> list:
     """Every row of the evaluation records (history included) and of the plan structure."""
     rows = []
     for label in labels:

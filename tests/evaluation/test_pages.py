@@ -206,7 +206,11 @@ def test_a_member_cannot_see_another_members_form_as_their_own(world, login):
 @pytest.mark.parametrize(
     ("name", "kwargs", "queries"),
     [
-        ("evaluation:cycle", {"plan": "revised-2017", "year": 2021}, 9),
+        (
+            "evaluation:cycle",
+            {"plan": "revised-2017", "year": 2021},
+            15,
+        ),  # 4: entry progress (+2 for 該当なし)
         ("evaluation:cycles", {"plan": "revised-2017"}, 8),
         ("evaluation:project", {"code": "city-001"}, 12),
     ],

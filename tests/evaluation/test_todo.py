@@ -1,5 +1,8 @@
+from datetime import UTC, date, datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluation.models import Phase
 from evaluation.todo import todo_for
@@ -91,6 +94,34 @@ def test_the_secretariat_sees_which_bodies_are_behind(world):
     ]
 
 
+def test_the_secretariat_goes_straight_to_the_list_of_what_a_body_is_missing(world):
+    (item,) = todo_for(world.users["secretariat"]).sections[0].items  # only 市 has a 事業
+    assert item.url == "/cycles/revised-2017/2021/#progress-body-city"
+
+
+def test_a_section_past_its_due_date_with_entries_missing_is_overdue(world):
+    world.cycle.entry_due = date(2021, 6, 30)
+    world.cycle.save()
+    reports = todo_for(world.users["staff_a"]).sections[0]
+    assert reports.overdue_on(date(2021, 6, 30)) is False  # the due date itself is in time
+    assert reports.overdue_on(date(2021, 7, 1)) is True
+    ProjectReportFactory(cycle=world.cycle, project=world.project)
+    done = todo_for(world.users["staff_a"]).sections[0]
+    assert done.overdue_on(date(2021, 7, 1)) is False  # nothing missing: nothing late
+
+
+def test_the_todo_page_marks_overdue_sections_with_the_date_in_the_era(world, login, monkeypatch):
+    world.cycle.entry_due = date(2021, 6, 30)
+    world.cycle.save()
+    client = login(world.users["staff_a"])
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2021, 6, 30, 14, 59, tzinfo=UTC))
+    assert "期限を過ぎています" not in client.get(TODO).content.decode()  # 23:59 in Tokyo
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2021, 6, 30, 15, 0, tzinfo=UTC))
+    page = client.get(TODO).content.decode()  # 7月1日 0:00 in Tokyo, still 6月30日 in UTC
+    assert "期限: 令和3年6月30日" in page
+    assert page.count("期限を過ぎています") == 2  # 実施状況 and 自己評価
+
+
 def test_the_todo_page_has_a_fixed_query_count(world, login, django_assert_num_queries):
     world.cycle.entry_due = "2022-05-31"
     world.cycle.save()
@@ -99,7 +130,7 @@ def test_the_todo_page_has_a_fixed_query_count(world, login, django_assert_num_q
     # + where the body is asked for a 自己評価 (rollups.self_evaluation_scope) + its follow-ups
     with django_assert_num_queries(14):
         response = client.get(TODO)
-    assert "期限: 2022年5月31日" in response.content.decode()
+    assert "期限: 令和4年5月31日" in response.content.decode()
     for n in range(5):
         ProjectFactory(code=f"city-1{n}", body=body("city"))
     with django_assert_num_queries(14):

@@ -1,6 +1,8 @@
+from datetime import date
+
 import pytest
 
-from policies.fiscal_years import era_label, parse_fiscal_year, wareki, wareki_short
+from policies.fiscal_years import era_label, parse_fiscal_year, wareki, wareki_date, wareki_short
 
 
 @pytest.mark.parametrize(
@@ -22,6 +24,25 @@ def test_fiscal_years_are_shown_with_the_era(fiscal_year, expected):
 def test_years_before_showa_are_refused():
     with pytest.raises(ValueError):
         wareki(1900)
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2021, 6, 30), "令和3年6月30日"),
+        (date(2019, 5, 1), "令和元年5月1日"),
+        (date(2019, 4, 30), "平成31年4月30日"),
+        (date(1989, 1, 8), "平成元年1月8日"),
+        (date(1989, 1, 7), "昭和64年1月7日"),
+    ],
+)
+def test_dates_are_shown_with_the_era_in_force_that_day(day, expected):
+    assert wareki_date(day) == expected
+
+
+def test_dates_before_showa_are_refused():
+    with pytest.raises(ValueError):
+        wareki_date(date(1926, 12, 24))
 
 
 @pytest.mark.parametrize(

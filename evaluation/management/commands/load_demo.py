@@ -9,7 +9,7 @@ from evaluation.models import LOCKED_PHASES, Cycle, Participant, Phase
 
 # Every demo account shares this password; the fixture stores only its hash.
 DEMO_PASSWORD = "musashino-demo-2021"
-DEMO_FIXTURES = ["demo_users", "demo_evaluation"]
+DEMO_FIXTURES = ["demo_users", "demo_evaluation", "demo_reminders"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,223 @@
+"""What ``send_reminders`` does: find the reminders due now, send them, log each success.
+
+A reminder is logged only after the SMTP server accepted it, so a server that is down or
+refuses leaves the log as it was and the next run sends it again. A run sends nothing
+that is in the log already, so running it every hour is safe.
+"""
+
+import logging
+import smtplib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.mail import BadHeaderError, EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from evaluation.models import Cycle, Participant, Phase
+from evaluation.progress import groups_for_phase
+from evaluation.rollups import entry_progress
+from evaluation.todo import Todo, TodoItem, TodoSection, todo_for
+from reminders.compose import reminder_message, summary_message
+from reminders.models import ReminderKind, SentReminder, address_of, preference_of
+from reminders.windows import Window, tokyo_day, window_on
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Outgoing:
+    user: User
+    cycle: Cycle
+    kind: str
+    occasion: str
+    message: EmailMessage
+    items: int
+
+    @property
+    def key(self) -> tuple:
+        return (self.user.pk, self.cycle.pk, self.cycle.phase, self.kind, self.occasion)
+
+
+@dataclass
+class RunResult:
+    sent: list[SentReminder] = field(default_factory=list)
+    no_address: list[str] = field(default_factory=list)  # people who would get one
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (address, error)
+    aborted: str = ""  # the server could not be reached: nothing more was tried
+
+    @property
+    def ok(self) -> bool:
+        return not (self.failed or self.aborted)
+
+
+# The phases in which people enter something (実施主体: 実施状況入力, 委員: 委員会評価).
+REMINDED_PHASES = [Phase.ENTRY, Phase.COMMITTEE]
+
+
+def opened_on(cycle: Cycle) -> date | None:
+    """The day (Asia/Tokyo) the cycle entered its current phase, from its history."""
+    opened: datetime | None = None
+    for record in cycle.history.order_by("-history_date", "-history_id").only(
+        "phase", "history_date"
+    ):
+        if record.phase != cycle.phase:
+            break
+        opened = record.history_date
+    return tokyo_day(opened) if opened else None
+
+
+def cycle_windows(today: date) -> list[tuple[Cycle, Window]]:
+    """Each cycle open for entry (実施状況入力, 委員会評価) and its window today."""
+    return [
+        (
+            cycle,
+            window_on(
+                today,
+                due=cycle.due_date(),
+                opened_on=opened_on(cycle),
+                days_before=settings.REMINDER_DAYS_BEFORE,
+            ),
+        )
+        for cycle in Cycle.objects.filter(phase__in=REMINDED_PHASES).select_related("plan")
+    ]
+
+
+def due_reminders(now: datetime | None = None, result: RunResult | None = None) -> list[Outgoing]:
+    """Every reminder due at ``now`` that is not in the log yet."""
+    result = result if result is not None else RunResult()
+    windows = cycle_windows(tokyo_day(now or timezone.now()))
+    if not windows:
+        return []
+    logged = set(
+        SentReminder.objects.filter(cycle__in=[c for c, _w in windows]).values_list(
+            "user_id", "cycle_id", "phase", "kind", "occasion"
+        )
+    )
+    summaries: dict[int, list] = {}
+    outgoing: list[Outgoing] = []
+    participants = (
+        Participant.objects.filter(user__is_active=True)
+        .select_related("user__reminder_preference", "body")
+        .order_by("role", "user__username")
+    )
+    for participant in participants:
+        user = participant.user
+        user._participant_cache = participant  # todo_for reads it without a query
+        preference = preference_of(user)
+        address = address_of(user, preference)
+        todo = None
+        for cycle, window in windows:
+            wanted = []
+            if preference.wants(window.kind):
+                wanted.append((window.kind, window.occasion))
+            if (
+                participant.is_secretariat
+                and window.kind != ReminderKind.OPENED
+                and preference.wants(ReminderKind.SUMMARY)
+            ):
+                wanted.append((ReminderKind.SUMMARY, f"{window.kind}:{window.occasion}"))
+            for kind, occasion in wanted:
+                if (user.pk, cycle.pk, cycle.phase, kind, occasion) in logged:
+                    continue
+                if kind == ReminderKind.SUMMARY:
+                    if cycle.pk not in summaries:
+                        summaries[cycle.pk] = groups_for_phase(entry_progress(cycle), cycle.phase)
+                    groups = summaries[cycle.pk]
+                    if not any(g.behind for g in groups):
+                        continue
+                else:
+                    todo = todo if todo is not None else todo_for(user)
+                    sections = own_sections(todo, cycle)
+                    if not sections:
+                        continue
+                if not address:
+                    result.no_address.append(user.get_username())
+                    continue
+                mail = {"user": user, "address": address, "cycle": cycle, "window": window}
+                message, items = (
+                    summary_message(**mail, groups=groups)
+                    if kind == ReminderKind.SUMMARY
+                    else reminder_message(**mail, sections=sections)
+                )
+                outgoing.append(Outgoing(user, cycle, kind, occasion, message, items))
+    return outgoing
+
+
+def own_sections(todo: Todo, cycle: Cycle) -> list[tuple[TodoSection, list[TodoItem]]]:
+    """The person's own sections of やること for the cycle, each with the items they can act
+    on now (not the secretariat's follow-up of others, not drafts still awaited)."""
+    sections = []
+    for section in todo.sections:
+        if section.cycle.pk != cycle.pk or section.oversight:
+            continue
+        items = [item for item in section.items if not item.waiting]
+        if items:
+            sections.append((section, items))
+    return sections
+
+
+# A response to one message (bad recipient, rejected data) or a message that cannot be
+# built (a header Django refuses): the next message may still go.
+PER_MESSAGE = (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException, BadHeaderError)
+
+
+def send(outgoing: list[Outgoing], result: RunResult | None = None, connection=None) -> RunResult:
+    """Send each message; log each one the server accepted, at once (a crash later keeps it)."""
+    result = result if result is not None else RunResult()
+    if not outgoing:
+        return result
+    connection = connection or get_connection()
+    try:
+        connection.open()
+    except (OSError, smtplib.SMTPException) as error:
+        result.aborted = f"{type(error).__name__}: {error}"
+        logger.error("リマインダー: メールサーバーに接続できません: %s", result.aborted)
+        return result
+    try:
+        for item in outgoing:
+            address = item.message.to[0]
+            try:
+                accepted = connection.send_messages([item.message])
+            except PER_MESSAGE as error:
+                result.failed.append((address, f"{type(error).__name__}: {error}"))
+                logger.warning("リマインダー: %s への送信が拒否されました: %s", address, error)
+                continue
+            except (OSError, smtplib.SMTPException) as error:
+                result.aborted = f"{type(error).__name__}: {error}"
+                logger.error("リマインダー: 送信を中断しました: %s", result.aborted)
+                break
+            if not accepted:
+                result.failed.append((address, "送信されませんでした"))
+                continue
+            result.sent.append(log_sent(item))
+    finally:
+        connection.close()
+    return result
+
+
+def log_sent(item: Outgoing) -> SentReminder:
+    record = SentReminder(
+        user=item.user,
+        cycle=item.cycle,
+        phase=item.cycle.phase,
+        kind=item.kind,
+        occasion=item.occasion,
+        recipient=item.message.to[0],
+        subject=item.message.subject[:255],
+        items=item.items,
+        sent_at=timezone.now(),
+    )
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:  # another run logged it meanwhile (the lock makes this rare)
+        pass
+    return record
+
+
+def send_reminders(now: datetime | None = None, connection=None) -> RunResult:
+    result = RunResult()
+    return send(due_reminders(now, result), result, connection)

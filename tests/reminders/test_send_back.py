@@ -1,0 +1,80 @@
+from reminders.models import ReminderPreference, SentReminder
+from reminders.send_back import notify_send_back
+from tests.factories import staff
+from tests.reminders.conftest import CYCLE_URL
+
+
+def send_back(world, users):
+    return notify_send_back(
+        cycle=world.cycle,
+        users=users,
+        what="実施状況「市民活動入門講座」",
+        url="/cycles/revised-2017/2021/projects/city-001/report/",
+        comment="参加者数が前年度と同じです。確認してください。",
+        by=world.users["secretariat"],
+        key="report:1:3",
+    )
+
+
+def test_the_people_who_entered_a_record_are_told_it_was_sent_back(world, smtp):
+    colleague = staff("city").user
+    for user, address in [(world.users["staff_a"], "a@example.jp"), (colleague, "c@example.jp")]:
+        user.email = address
+        user.save()
+    result = send_back(world, [world.users["staff_a"], colleague])
+    assert result.ok and len(result.sent) == 2
+    (notice,) = smtp.to("a@example.jp")
+    assert notice.subject == (
+        "【市民活動促進基本計画】改定計画 令和3（2021）年度 差し戻し: 実施状況「市民活動入門講座」"
+    )
+    secretariat = world.users["secretariat"].get_full_name()
+    assert (
+        f"年度の実施状況「市民活動入門講座」が、{secretariat} さんから差し戻されました。"
+        in notice.body
+    )
+    assert "参加者数が前年度と同じです。確認してください。" in notice.body
+    assert f"入力画面: {CYCLE_URL}/projects/city-001/report/" in notice.body
+    assert "「入力が差し戻されたとき」のチェックを外して" in notice.body
+
+
+def test_the_same_send_back_is_never_sent_twice_and_can_be_turned_off(world, smtp):
+    user = world.users["staff_a"]
+    user.email = "a@example.jp"
+    user.save()
+    send_back(world, [user])
+    send_back(world, [user])
+    assert len(smtp.received) == 1
+    off = world.users["staff_b"]
+    ReminderPreference.objects.create(user=off, email="b@example.jp", send_back=False)
+    send_back(world, [off])
+    assert smtp.to("b@example.jp") == []
+    assert SentReminder.objects.filter(kind="send_back").count() == 1
+
+
+def test_a_failing_server_does_not_break_the_send_back(world, smtp_down):
+    user = world.users["staff_a"]
+    user.email = "a@example.jp"
+    user.save()
+    result = send_back(world, [user])
+    assert result.aborted and not result.sent
+    assert not SentReminder.objects.exists()
+
+
+def test_a_line_break_in_what_was_sent_back_cannot_break_the_subject(world, smtp):
+    user = world.users["staff_a"]
+    user.email = "a@example.jp"
+    user.save()
+    result = notify_send_back(
+        cycle=world.cycle,
+        users=[user],
+        what="実施状況\r\nBcc: someone@example.jp",
+        url="/todo/",
+        comment="確認してください。",
+        by=world.users["secretariat"],
+        key="report:1:4",
+    )
+    assert result.ok
+    (notice,) = smtp.received
+    assert notice.recipients == ["a@example.jp"]
+    assert notice.subject.endswith("差し戻し: 実施状況 Bcc: someone@example.jp")
+    assert notice.message["Bcc"] is None
