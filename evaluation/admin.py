@@ -47,8 +47,8 @@ class ProjectReportAdmin(SimpleHistoryAdmin):
 
 @admin.register(SelfEvaluation)
 class SelfEvaluationAdmin(SimpleHistoryAdmin):
-    list_display = ["measure", "body", "cycle", "rating", "outlook"]
-    list_filter = ["cycle", "body", "outlook"]
+    list_display = ["measure", "body", "cycle", "rating"]
+    list_filter = ["cycle", "body"]
 
 
 @admin.register(MemberEvaluation)

@@ -3,6 +3,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -30,6 +31,35 @@ def _values(record, form) -> list[tuple[str, str]]:
     return values
 
 
+CHILDREN = "children"
+
+
+def _formset(formset_class, instance, data=None):
+    """The child rows' formset; None when there is none, or when a POST does not carry its
+    rows at all (a client that sends only the record's fields leaves the children alone)."""
+    if formset_class is None:
+        return None
+    if data is not None and f"{CHILDREN}-TOTAL_FORMS" not in data:
+        return None
+    return formset_class(data, instance=instance, prefix=CHILDREN)
+
+
+def _refresh_versions(formset) -> None:
+    """After a conflict, the child rows' versions become the saved ones (as the parent's
+    does), so that saving again overrides knowingly instead of conflicting for ever."""
+    data = formset.data.copy()
+    current = dict(
+        formset.model._default_manager.filter(
+            pk__in=[f.instance.pk for f in formset.forms if f.instance.pk]
+        ).values_list("pk", "version")
+    )
+    for form in formset.forms:
+        if form.instance.pk in current:
+            data[form.add_prefix("version")] = current[form.instance.pk]
+        form.data = data
+    formset.data = data
+
+
 def edit_record(
     request: HttpRequest,
     *,
@@ -40,9 +70,13 @@ def edit_record(
     context: dict,
     success_url,
     form_kwargs: dict | None = None,
+    formset_class=None,
 ) -> HttpResponse:
     """Show or save one versioned record. A concurrent save becomes a visible conflict:
-    the form comes back with this user's input intact and the other person's values."""
+    the form comes back with this user's input intact and the other person's values.
+
+    ``formset_class``: an inline formset of child rows edited with the record (the 指標 of
+    a 実施状況); saved with it in one transaction, or not at all."""
     if not rule.view:
         return denied(request)
     form_kwargs = form_kwargs or {}
@@ -51,23 +85,30 @@ def edit_record(
         if not rule.edit:
             raise PermissionDenied(rule.reason)
         form = form_class(request.POST, instance=instance, **form_kwargs)
-        if form.is_valid():
+        formset = _formset(formset_class, instance, request.POST)
+        if form.is_valid() and (formset is None or formset.is_valid()):
             try:
                 m2m = {
                     f.name: form.cleaned_data[f.name]
                     for f in instance._meta.many_to_many
                     if f.name in form.cleaned_data
                 }
-                saved = services.record_save(
-                    instance=form.save(commit=False),
-                    expected_version=form.cleaned_data["version"],
-                    user=request.user,
-                    m2m=m2m,
-                )
+                with transaction.atomic():
+                    saved = services.record_save(
+                        instance=form.save(commit=False),
+                        expected_version=form.cleaned_data["version"],
+                        user=request.user,
+                        m2m=m2m,
+                    )
+                    if formset is not None:
+                        services.children_save(formset=formset, parent=saved, user=request.user)
             except services.EditConflict as error:
-                conflict = error.current
+                conflict = type(instance)._default_manager.filter(pk=error.current.pk).first()
+                conflict = conflict or error.current
                 form.data = form.data.copy()
                 form.data["version"] = conflict.version  # saving again overrides, knowingly
+                if formset is not None:
+                    _refresh_versions(formset)
                 form.add_error(
                     None,
                     _(
@@ -82,14 +123,18 @@ def edit_record(
                 return redirect(success_url(saved) if callable(success_url) else success_url)
     else:
         form = form_class(instance=instance, **form_kwargs)
+        formset = _formset(formset_class, instance)
     if not rule.edit:
         form.disable()
+        if formset is not None:
+            formset.disable()
     return render(
         request,
         template,
         {
             **context,
             "form": form,
+            "formset": formset,
             "access": rule,
             "conflict": conflict,
             "conflict_values": _values(conflict, form) if conflict is not None else [],

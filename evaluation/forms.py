@@ -15,10 +15,12 @@ from evaluation.models import (
     IndicatorValue,
     MemberEvaluation,
     Project,
+    ProjectIndicator,
     ProjectReport,
     SelfEvaluation,
 )
-from policies.models import Initiative, Plan, RatingLevel
+from evaluation.achievement import implausibilities
+from policies.models import Initiative, Measure, Plan, RatingLevel
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
@@ -43,6 +45,34 @@ class VersionedForm(forms.ModelForm):
             field.disabled = True
 
 
+class ConfirmUnusualMixin:
+    """目標値・実績値 that look wrong (達成率 over 200 %, a negative count) are not refused:
+    the form comes back once with the reasons and a box to tick, the values still typed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm_unusual"] = forms.BooleanField(
+            label=_("この値で正しいことを確認しました"), required=False, widget=forms.HiddenInput
+        )
+
+    def higher_is_better(self) -> bool:
+        return self.cleaned_data.get("higher_is_better", True)
+
+    def clean(self):
+        cleaned = super().clean()
+        reasons = implausibilities(
+            cleaned.get("actual"), cleaned.get("target"), higher_is_better=self.higher_is_better()
+        )
+        if reasons and not cleaned.get("confirm_unusual"):
+            self.fields["confirm_unusual"].widget = forms.CheckboxInput()
+            self.add_error(
+                "confirm_unusual",
+                " ".join(reasons)
+                + _("入力の誤りでなければ「この値で正しいことを確認しました」にチェックして、もう一度保存してください。"),
+            )
+        return cleaned
+
+
 class RatingFieldMixin:
     """Ratings come from the plan's own scale, not a fixed list."""
 
@@ -55,8 +85,12 @@ class RatingFieldMixin:
 class ProjectReportForm(VersionedForm):
     class Meta:
         model = ProjectReport
-        fields = ["status", "activities", "times", "participants", "issues"]
-        widgets = {"activities": TEXTAREA, "issues": TEXTAREA}
+        fields = ["goal", "status", "activities", "times", "participants", "issues", "direction"]
+        widgets = {
+            "goal": forms.Textarea(attrs={"rows": 3}),
+            "activities": TEXTAREA,
+            "issues": TEXTAREA,
+        }
         help_texts = {
             "times": _("講座の開催回数など。該当しなければ空欄。"),
             "participants": _("延べ人数。該当しなければ空欄。"),
@@ -66,7 +100,7 @@ class ProjectReportForm(VersionedForm):
 class SelfEvaluationForm(RatingFieldMixin, VersionedForm):
     class Meta:
         model = SelfEvaluation
-        fields = ["rating", "reason", "issues", "outlook", "response_to_committee"]
+        fields = ["rating", "reason", "issues", "response_to_committee"]
         widgets = {"reason": TEXTAREA, "issues": TEXTAREA, "response_to_committee": TEXTAREA}
 
     def __init__(self, *args, plan: Plan, **kwargs):
@@ -183,7 +217,15 @@ class ConfirmForm(forms.Form):
 class IndicatorForm(VersionedForm):
     class Meta:
         model = Indicator
-        fields = ["name", "unit", "source", "higher_is_better", "order"]
+        fields = ["name", "unit", "source", "higher_is_better", "order", "measures"]
+        widgets = {"measures": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measures"].queryset = Measure.objects.of_plan(self.instance.plan).order_by(
+            "basic_policy__number", "order"
+        )
+        self.fields["measures"].label_from_instance = lambda m: f"{m.number} {m.title}"
 
     def clean_name(self) -> str:
         # The plan is not a form field, so the model's unique check would skip it.
@@ -194,7 +236,45 @@ class IndicatorForm(VersionedForm):
         return name
 
 
-class IndicatorValueForm(VersionedForm):
+class IndicatorValueForm(ConfirmUnusualMixin, VersionedForm):
     class Meta:
         model = IndicatorValue
-        fields = ["actual", "target"]
+        fields = ["target", "actual"]
+
+    def higher_is_better(self) -> bool:
+        return self.instance.indicator.higher_is_better
+
+
+class ProjectIndicatorForm(ConfirmUnusualMixin, VersionedForm):
+    class Meta:
+        model = ProjectIndicator
+        fields = ["kind", "name", "unit", "target", "actual", "higher_is_better"]
+        widgets = {
+            "higher_is_better": forms.Select(
+                choices=[(True, _("大きいほどよい")), (False, _("小さいほどよい"))]
+            )
+        }
+        labels = {"higher_is_better": _("方向")}
+        help_texts = {"higher_is_better": "", "name": ""}
+
+
+class BaseProjectIndicatorFormSet(forms.BaseInlineFormSet):
+    def disable(self) -> None:
+        for form in self.forms:
+            form.disable()
+
+
+# 指標 of one 実施状況. Two empty rows each time; a third and more after saving (no script
+# needed). Bounded: at most MAX_INDICATORS per 実施状況.
+MAX_INDICATORS = 20
+ProjectIndicatorFormSet = forms.inlineformset_factory(
+    ProjectReport,
+    ProjectIndicator,
+    form=ProjectIndicatorForm,
+    formset=BaseProjectIndicatorFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_INDICATORS,
+    validate_max=True,
+    absolute_max=MAX_INDICATORS,
+)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from evaluation.achievement import achievement_rate
 from policies.fiscal_years import wareki
 from policies.models import ImplementingBody, Initiative, Measure, Plan, RatingLevel
 
@@ -284,6 +285,17 @@ class ReportStatus(models.TextChoices):
     ENDED = "ended", _("終了")
 
 
+class Direction(models.TextChoices):
+    """今後の方向性 of a 事業 (set on its yearly 実施状況)."""
+
+    EXPAND = "expand", _("拡充")
+    CONTINUE = "continue", _("継続")
+    IMPROVE = "improve", _("改善して継続")
+    REDUCE = "reduce", _("縮小")
+    END = "end", _("終了")
+    COMPLETE = "complete", _("完了")
+
+
 class ProjectReportQuerySet(models.QuerySet):
     def for_cycle(self, cycle: Cycle) -> "ProjectReportQuerySet":
         return self.filter(cycle=cycle)
@@ -308,6 +320,14 @@ class ProjectReport(models.Model):
     times = models.PositiveIntegerField(_("回数"), null=True, blank=True)
     participants = models.PositiveIntegerField(_("参加者数"), null=True, blank=True)
     issues = models.TextField(_("課題"), blank=True)
+    goal = models.TextField(
+        _("事業の目標（その年度の計画）"),
+        blank=True,
+        help_text=_("年度の初めに立てた、この年度の計画・目標。"),
+    )
+    direction = models.CharField(
+        _("今後の方向性"), max_length=20, choices=Direction.choices, blank=True
+    )
     version = models.PositiveIntegerField(default=0, editable=False)
 
     history = HistoricalRecords()
@@ -328,14 +348,6 @@ class ProjectReport(models.Model):
         return (*self.cycle.natural_key(), self.project.code)
 
     natural_key.dependencies = ["evaluation.cycle", "evaluation.project"]
-
-
-class Outlook(models.TextChoices):
-    EXPAND = "expand", _("拡充")
-    CONTINUE = "continue", _("継続")
-    IMPROVE = "improve", _("改善して継続")
-    REDUCE = "reduce", _("縮小")
-    END = "end", _("終了")
 
 
 class SelfEvaluationQuerySet(models.QuerySet):
@@ -375,7 +387,6 @@ class SelfEvaluation(models.Model):
     )
     reason = models.TextField(_("評価の理由"))
     issues = models.TextField(_("課題"), blank=True)
-    outlook = models.CharField(_("今後の方向性"), max_length=20, choices=Outlook.choices)
     response_to_committee = models.TextField(
         _("前年度の委員会意見への対応"),
         blank=True,
@@ -570,9 +581,16 @@ class Indicator(models.Model):
         help_text=_("外すと、値が小さいほどよい指標として達成率を計算します（目標値÷実績値）。"),
     )
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+    measures = models.ManyToManyField(
+        Measure,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("関連する施策"),
+        help_text=_("この指標の傾向を見る施策（複数可）。施策のページと評価表に表示します。"),
+    )
     version = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[measures])
 
     class Meta:
         verbose_name = _("参考指標")
@@ -593,7 +611,14 @@ class IndicatorValue(models.Model):
         Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("参考指標")
     )
     fiscal_year = models.PositiveSmallIntegerField(_("年度"))
-    actual = models.DecimalField(_("実績値"), max_digits=14, decimal_places=2)
+    actual = models.DecimalField(
+        _("実績値"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("まだ実績がなければ空欄（目標値だけ先に登録できます）。"),
+    )
     target = models.DecimalField(
         _("目標値"), max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -616,12 +641,62 @@ class IndicatorValue(models.Model):
 
     @property
     def achievement(self) -> float | None:
-        """達成率: 実績値÷目標値, or 目標値÷実績値 when lower is better; None without a target."""
-        if self.target is None:
-            return None
-        numerator, denominator = (
-            (self.actual, self.target)
-            if self.indicator.higher_is_better
-            else (self.target, self.actual)
+        """達成率 (see ``evaluation.achievement``); None without both values."""
+        return achievement_rate(
+            self.actual, self.target, higher_is_better=self.indicator.higher_is_better
         )
-        return float(numerator / denominator) if denominator else None
+
+
+class IndicatorKind(models.TextChoices):
+    ACTIVITY = "activity", _("活動指標")
+    OUTCOME = "outcome", _("成果指標")
+
+
+class ProjectIndicator(models.Model):
+    """指標 of a 事業 in one year (活動指標 or 成果指標): 目標値, 実績値 → 達成率.
+
+    A target may be entered at the start of the year and the actual later.
+    """
+
+    report = models.ForeignKey(
+        ProjectReport,
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        verbose_name=_("実施状況"),
+    )
+    kind = models.CharField(
+        _("種類"), max_length=20, choices=IndicatorKind.choices, default=IndicatorKind.ACTIVITY
+    )
+    name = models.CharField(_("指標名"), max_length=200)
+    unit = models.CharField(_("単位"), max_length=20, blank=True)
+    target = models.DecimalField(
+        _("目標値"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    actual = models.DecimalField(
+        _("実績値"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    higher_is_better = models.BooleanField(
+        _("大きいほどよい"),
+        default=True,
+        help_text=_("外すと「小さいほどよい」指標として達成率を計算します（目標値÷実績値）。"),
+    )
+    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("事業の指標")
+        verbose_name_plural = _("事業の指標")
+        ordering = ["report", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def achievement(self) -> float | None:
+        return achievement_rate(self.actual, self.target, higher_is_better=self.higher_is_better)
+
+    @property
+    def direction_label(self) -> str:
+        return _("大きいほどよい") if self.higher_is_better else _("小さいほどよい")

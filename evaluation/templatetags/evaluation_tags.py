@@ -1,5 +1,6 @@
 from django import template
 
+from evaluation.achievement import format_number, format_rate
 from evaluation.models import Cycle, Phase
 
 register = template.Library()
@@ -23,3 +24,15 @@ def person(user) -> str:
     if user is None or user == "":
         return "（システム）"
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def figure(value) -> str:
+    """{{ 5738.00|figure }} → 5,738 (counts without decimals; 12.5 stays 12.5)."""
+    return format_number(value)
+
+
+@register.filter
+def rate(value) -> str:
+    """{{ 1.148|rate }} → 114.8%"""
+    return format_rate(value)

@@ -18,6 +18,7 @@ from evaluation.forms import (
     CommitteeEvaluationForm,
     ConfirmForm,
     MemberEvaluationForm,
+    ProjectIndicatorFormSet,
     ProjectReportForm,
     SelfEvaluationForm,
 )
@@ -66,6 +67,7 @@ def report_edit(request: HttpRequest, plan: str, year: int, code: str) -> HttpRe
         instance=report or ProjectReport(cycle=cycle, project=project),
         rule=access.report_access(request.user, cycle, project),
         form_class=ProjectReportForm,
+        formset_class=ProjectIndicatorFormSet,
         template="evaluation/report_form.html",
         context={"cycle": cycle, "current_plan": cycle.plan, "project": project},
         success_url=reverse("evaluation:todo"),

@@ -1,6 +1,6 @@
 from django import template
 
-from policies.fiscal_years import wareki
+from policies.fiscal_years import wareki, wareki_date
 
 register = template.Library()
 
@@ -9,3 +9,9 @@ register = template.Library()
 def fiscal_year(value: int) -> str:
     """{{ 2021|fiscal_year }} → 令和3（2021）年度"""
     return wareki(int(value))
+
+
+@register.filter(name="wareki")
+def date_in_wareki(value) -> str:
+    """{{ some_date|wareki }} → 令和元年5月1日 (empty for no date)."""
+    return wareki_date(value) if value else ""

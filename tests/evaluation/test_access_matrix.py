@@ -134,7 +134,6 @@ MATRIX: dict[str, Case] = {
         data=lambda w, r: {
             "rating": level("B").pk,
             "reason": "計画どおり実施した。",
-            "outlook": "continue",
             "version": 0,
         },
     ),
