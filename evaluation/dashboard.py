@@ -208,7 +208,7 @@ def indicator_charts(plan: Plan) -> list[tuple[rollups.IndicatorSeries, charts.L
     years = list(plan.fiscal_years)
     labels = {y: str(y) for y in years}
     for series in rollups.indicator_series(plan):
-        actual = {p.fiscal_year: p.actual for p in series.points}
+        actual = {p.fiscal_year: p.actual for p in series.points if p.actual is not None}
         target = {p.fiscal_year: p.target for p in series.points if p.target is not None}
         low, high = charts.nice_range([*actual.values(), *target.values()])
         unit = series.unit

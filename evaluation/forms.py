@@ -7,6 +7,7 @@ after someone else's is caught as a conflict instead of overwriting it.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from evaluation.achievement import implausibilities
 from evaluation.models import (
     PHASES,
     CommitteeEvaluation,
@@ -19,7 +20,6 @@ from evaluation.models import (
     ProjectReport,
     SelfEvaluation,
 )
-from evaluation.achievement import implausibilities
 from policies.models import Initiative, Measure, Plan, RatingLevel
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
@@ -68,7 +68,9 @@ class ConfirmUnusualMixin:
             self.add_error(
                 "confirm_unusual",
                 " ".join(reasons)
-                + _("入力の誤りでなければ「この値で正しいことを確認しました」にチェックして、もう一度保存してください。"),
+                + _(
+                    "入力の誤りでなければ「この値で正しいことを確認しました」にチェックして、もう一度保存してください。"
+                ),
             )
         return cleaned
 

@@ -8,6 +8,7 @@ every average and counted separately as ``unrated``.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
@@ -25,6 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
 
+from evaluation.achievement import achievement_rate
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
@@ -426,7 +428,7 @@ def rating_levels(plan: Plan) -> list[RatingLevel]:
 @dataclass
 class IndicatorPoint:
     fiscal_year: int
-    actual: float
+    actual: float | None  # None: only the target is entered so far
     target: float | None
     achievement: float | None  # 達成率: actual/target, target/actual where lower is better
 
@@ -465,7 +467,7 @@ def indicator_series(plan: Plan) -> list[IndicatorSeries]:
         points[v["indicator_id"]].append(
             IndicatorPoint(
                 v["fiscal_year"],
-                float(v["actual"]),
+                float(v["actual"]) if v["actual"] is not None else None,
                 float(v["target"]) if v["target"] is not None else None,
                 v["achievement"],
             )
@@ -474,3 +476,58 @@ def indicator_series(plan: Plan) -> list[IndicatorSeries]:
         IndicatorSeries(i.pk, i.name, i.unit, i.source, i.higher_is_better, points.get(i.pk, []))
         for i in Indicator.objects.filter(plan=plan)
     ]
+
+
+@dataclass
+class MeasureIndicator:
+    """A 参考指標 of a 施策 with one year's values (None where not entered)."""
+
+    id: int
+    name: str
+    unit: str
+    source: str
+    higher_is_better: bool
+    target: Decimal | None
+    actual: Decimal | None
+
+    @property
+    def achievement(self) -> float | None:
+        return achievement_rate(self.actual, self.target, higher_is_better=self.higher_is_better)
+
+
+def _with_values(indicators, fiscal_year: int) -> dict[int, MeasureIndicator]:
+    """``indicators`` (a queryset) with that year's values, in display order. One query."""
+    year_value = IndicatorValue.objects.filter(indicator=OuterRef("pk"), fiscal_year=fiscal_year)
+    rows = indicators.annotate(
+        year_target=Subquery(year_value.values("target")[:1]),
+        year_actual=Subquery(year_value.values("actual")[:1]),
+    ).order_by("order", "pk")
+    return {
+        i.pk: MeasureIndicator(
+            i.pk, i.name, i.unit, i.source, i.higher_is_better, i.year_target, i.year_actual
+        )
+        for i in rows
+    }
+
+
+def measure_indicators(plan: Plan, fiscal_year: int) -> dict[int, list[MeasureIndicator]]:
+    """Every 施策's 参考指標 with their values in ``fiscal_year``, by measure id. Two queries."""
+    from evaluation.models import Indicator
+
+    links = Indicator.measures.through.objects.filter(indicator__plan=plan).values_list(
+        "measure_id", "indicator_id"
+    )
+    indicators = _with_values(Indicator.objects.filter(plan=plan), fiscal_year)
+    order = {pk: n for n, pk in enumerate(indicators)}
+    result: dict[int, list[MeasureIndicator]] = defaultdict(list)
+    for measure_id, indicator_id in sorted(links, key=lambda link: order[link[1]]):
+        result[measure_id].append(indicators[indicator_id])
+    return result
+
+
+def indicators_of_measure(measure: Measure, fiscal_year: int) -> list[MeasureIndicator]:
+    """One 施策's 参考指標 with their values in ``fiscal_year``: for the 施策 pages, the
+    member's scoring page and anywhere else one 施策 is shown. One query."""
+    from evaluation.models import Indicator
+
+    return list(_with_values(Indicator.objects.filter(measures=measure), fiscal_year).values())

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from evaluation import access, measure_page, services
+from evaluation import access, measure_page, rollups, services
 from evaluation.access import measure_in, refuse_hidden, visible_cycle
 from evaluation.editing import edit_record
 from evaluation.forms import (
@@ -52,6 +52,7 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
             "show_members": insider,
             "can_score": access.member_evaluation_access(request.user, cycle, request.user).edit,
             "can_draft": access.committee_evaluation_access(request.user, cycle, None).edit,
+            "measure_indicators": rollups.indicators_of_measure(measure, cycle.fiscal_year),
             **measure_page.year_pairs(cycle, measure, with_members=insider),
         },
     )

@@ -5,6 +5,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpRe
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -25,6 +26,7 @@ from evaluation.sheet_import import (
 )
 from evaluation.sheet_table import build_table
 from evaluation.sheet_xlsx import xlsx_file
+from policies.fiscal_years import wareki
 
 
 def _with_previous(request: HttpRequest) -> bool:
@@ -32,7 +34,8 @@ def _with_previous(request: HttpRequest) -> bool:
 
 
 def _filename(cycle: Cycle, extension: str) -> str:
-    return f"hyokahyo-{cycle.plan.code}-{cycle.fiscal_year}.{extension}"
+    """「評価表_改定計画_令和3（2021）年度.xlsx」: sent as ``filename*`` (UTF-8)."""
+    return f"評価表_{cycle.plan.short_name}_{wareki(cycle.fiscal_year)}.{extension}"
 
 
 @require_GET
@@ -77,7 +80,9 @@ def sheet_csv(request: HttpRequest, plan: str, year: int) -> StreamingHttpRespon
         (chunk.encode("utf-8") for chunk in write_csv(table)),
         content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(cycle, "csv")}"'
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=_filename(cycle, "csv")
+    )
     return response
 
 
