@@ -295,7 +295,9 @@ def test_an_excel_with_a_column_removed_is_rejected(jimukyoku, cycle):
 
 
 def test_another_years_excel_is_rejected(jimukyoku, cycle):
-    data = edited_xlsx(export(jimukyoku, "xlsx"), {f"{xlsx_col('事業の目標')}2": "令和2（2020）年度の実施状況"})
+    data = edited_xlsx(
+        export(jimukyoku, "xlsx"), {f"{xlsx_col('事業の目標')}2": "令和2（2020）年度の実施状況"}
+    )
     assert rejected(jimukyoku, data, "x.xlsx") == [
         "2行目: このファイルは「令和2（2020）年度の実施状況」のものです。"
         "「令和3（2021）年度の実施状況」の評価表を取り込んでください。"

@@ -1,4 +1,5 @@
 import csv
+
 """評価表 outputs: print view, Excel and CSV — access, content and fixed query counts."""
 
 import io
