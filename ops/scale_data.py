@@ -13,9 +13,9 @@ from simple_history.utils import bulk_create_with_history
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
-    MemberEvaluation,
     Direction,
     IndicatorKind,
+    MemberEvaluation,
     Participant,
     Phase,
     Project,
