@@ -1,7 +1,6 @@
-import csv
-
 """評価表 outputs: print view, Excel and CSV — access, content and fixed query counts."""
 
+import csv
 import io
 from pathlib import Path
 
