@@ -114,8 +114,10 @@ class _Sheet:
         self.widths = widths  # by column, 1-based (index 0 unused)
         self.width = len(widths) - 1
         self.row = 0
-        # Titles of vertically merged cells: a merge shows its top-left cell, and in
-        # write-only mode a row cannot be changed once appended, so the next row takes them.
+        # Titles of the 基本施策 and 施策 columns, written into the next row appended (the
+        # first row of their block). Not merged down the block: a spreadsheet program prints
+        # such a merge's text at the top of the range, over the repeated header rows when
+        # the range continues on a new page.
         self.pending: dict[int, str] = {}
         self.styles: dict[tuple, WriteOnlyCell] = {}
 
@@ -139,11 +141,11 @@ class _Sheet:
         cell._style = copy(prototype._style)
         return cell
 
-    def lines(self, values: list, spans: dict[int, int], skip: set[int]) -> int:
+    def lines(self, values: list, spans: dict[int, int]) -> int:
         """Lines the tallest cell of a row needs, from its text and its (merged) width."""
         most = 1
         for col, value in enumerate(values, start=1):
-            if value is None or col in skip:
+            if value is None:
                 continue
             last = spans.get(col, col)
             most = max(most, text_lines(value, sum(self.widths[col : last + 1])))
@@ -154,16 +156,13 @@ class _Sheet:
         values: list,
         *,
         spans: dict[int, int] | None = None,
-        skip: set[int] = frozenset(),
-        height: float | None = None,
         editable: set[int] = frozenset(),
         fills: dict[int, PatternFill] | None = None,
         comment: tuple[int, str] | None = None,
         **style,
     ) -> int:
         """Append a row: ``spans`` (first → last column of a merge in this row) and the
-        text give the row its height unless ``height`` is given; cells in ``skip`` (titles
-        merged down several rows) do not count. ``editable`` columns are unlocked."""
+        text give the row its height. ``editable`` columns are unlocked."""
         values = list(values) + [None] * (self.width - len(values))
         for col, text in self.pending.items():
             values[col - 1] = text
@@ -182,7 +181,7 @@ class _Sheet:
             cells[comment[0] - 1].comment = Comment(comment[1], "評価表")
         number = self.row + 1
         dimension = self.ws.row_dimensions[number]
-        dimension.height = height or row_height(self.lines(values, spans, set(skip)))
+        dimension.height = row_height(self.lines(values, spans))
         self.ws.append(cells)
         # The row is written; its dimension is not needed any more (keeps memory flat).
         del self.ws.row_dimensions[number]
@@ -292,24 +291,20 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> None:
             start = first_report_col + n * n_report
             values += [text] + [None] * (n_report - 1)
             spans[start] = last_col if whole_width else start + n_report - 1
-        sheet.append(values, fill=EVALUATION_FILL, spans=spans, skip={4, 5})
+        sheet.append(values, fill=EVALUATION_FILL, spans=spans)
 
     first_row_of: dict[int, int] = {}  # 事業 → its editable row
     for policy in table.policies:
-        policy_first = sheet.row + 1
         bp = policy.basic_policy
         sheet.pending[4] = f"基本施策{bp.number}\n{bp.title}"
         for block in policy.measures:
             measure = block.measure
-            measure_first = sheet.row + 1
             sheet.pending[5] = f"{measure.number} {measure.title}" + (
                 "\n【重点施策】" if measure.is_priority else ""
             )
             evaluation_row("施策の目標", [measure.description or "（記載なし）"], whole_width=True)
             for item in block.initiatives:
-                _write_item(
-                    sheet, item, measure, first_row_of, editable_cols, label_col, project_col
-                )
+                _write_item(sheet, item, measure, first_row_of, editable_cols, project_col)
             evaluation_row("参考指標", [reference_text(r) for r in block.reference])
             # 自己評価 of each 実施主体, then the committee's; the code columns stay empty so
             # the import reads these rows as not being 事業.
@@ -319,8 +314,6 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> None:
                     [self_evaluation_text(e) for e in evaluation_line.evaluations],
                 )
             evaluation_row("委員会による評価及び意見", [committee_text(e) for e in block.committee])
-            sheet.merge(measure_first, 5, sheet.row, 5)
-        sheet.merge(policy_first, 4, sheet.row, 4)
         ws.row_breaks.append(Break(id=sheet.row))
 
     _dropdowns(ws, current_first, sheet.row)
@@ -328,18 +321,16 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> None:
     wb.save(out)
 
 
-def _write_item(sheet, item, measure, first_row_of, editable_cols, label_col, project_col) -> None:
-    """One 展開 and its 事業 rows. The title is merged down the rows; the rows share out
-    the height it needs (added to the first row) so it is never cut off."""
+def _write_item(sheet, item, measure, first_row_of, editable_cols, project_col) -> None:
+    """One 展開 and its 事業 rows; the title is in the first row. A 事業's first row in
+    the sheet is its editable row; its later rows are grey, locked and say which row to use."""
     title = f"{item.code} {item.initiative.display_title}"
     if item.relisting_note:
         title += f"\n{item.relisting_note}"
     head = [measure.number, item.code]
-    rows = []
     if not item.lines:
         # A 展開 without 事業: a new 事業 can be written here (with a new code).
-        values = [*head, None, None, None, title]
-        rows.append((values, {3, *editable_cols}, None))
+        sheet.append([*head, None, None, None, title], editable={3, *editable_cols})
     for n, line in enumerate(item.lines):
         project = line.project
         values = [
@@ -355,28 +346,15 @@ def _write_item(sheet, item, measure, first_row_of, editable_cols, label_col, pr
         ]
         for report in line.reports:
             values += report_values(report)
-        first = first_row_of.setdefault(project.pk, sheet.row + 1 + len(rows))
-        if first == sheet.row + 1 + len(rows):
-            rows.append((values, editable_cols, None))
-        else:
-            rows.append((values, set(), f"この行は再掲です。{first}行目で入力してください。"))
-    heights = [row_height(sheet.lines(values, {}, {4, 5, label_col})) for values, _e, _n in rows]
-    needed = row_height(text_lines(title, sheet.widths[label_col]))
-    if sum(heights) < needed:
-        heights[0] += needed - sum(heights)
-    first_row = sheet.row + 1
-    for (values, editable, note), height in zip(rows, heights, strict=True):
-        grey = (
-            {col: READ_ONLY_FILL for col in range(project_col, sheet.width + 1)} if note else None
-        )
+        first = first_row_of.setdefault(project.pk, sheet.row + 1)
+        if first == sheet.row + 1:
+            sheet.append(values, editable=editable_cols)
+            continue
         sheet.append(
             values,
-            height=height,
-            editable=editable,
-            fills=grey,
-            comment=(project_col, note) if note else None,
+            fills={col: READ_ONLY_FILL for col in range(project_col, sheet.width + 1)},
+            comment=(project_col, f"この行は再掲です。{first}行目で入力してください。"),
         )
-    sheet.merge(first_row, label_col, sheet.row, label_col)
 
 
 def _dropdowns(ws, current_first: int, last_row: int) -> None:
