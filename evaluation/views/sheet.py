@@ -24,6 +24,7 @@ from evaluation.sheet_import import (
     load_pending,
     store_pending,
 )
+from evaluation.sheet_pdf import sheet_pdf
 from evaluation.sheet_table import build_table
 from evaluation.sheet_xlsx import xlsx_file
 from policies.fiscal_years import wareki
@@ -38,24 +39,45 @@ def _filename(cycle: Cycle, extension: str) -> str:
     return f"評価表_{cycle.plan.short_name}_{wareki(cycle.fiscal_year)}.{extension}"
 
 
-@require_GET
-@refuse_hidden
-def sheet_print(request: HttpRequest, plan: str, year: int) -> HttpResponse:
-    """The 評価表 for printing: A4 landscape, one 基本施策 per page group, no navigation."""
-    cycle, _access = visible_cycle(request, plan, year)
-    previous = _with_previous(request)
-    # The table is the same for everyone who may see it; it is rendered once per data
-    # generation (any save invalidates it, see page_cache) and shared by all workers.
-    tables = cached(
+def _tables(cycle: Cycle, previous: bool) -> str:
+    """The rendered 評価表 tables. The same for everyone who may see the cycle: rendered
+    once per data generation (any save invalidates it, see page_cache), shared by all
+    workers."""
+    return cached(
         ("sheet", cycle.pk, previous),
         lambda: render_to_string(
             "evaluation/_sheet_tables.html",
             {"cycle": cycle, "table": build_table(cycle, with_previous_year=previous)},
         ),
     )
+
+
+@require_GET
+@refuse_hidden
+def sheet_print(request: HttpRequest, plan: str, year: int) -> HttpResponse:
+    """The 評価表 for printing: A4 landscape, page numbers, no navigation."""
+    cycle, _access = visible_cycle(request, plan, year)
+    tables = _tables(cycle, _with_previous(request))
     return render(
         request, "evaluation/sheet_print.html", {"cycle": cycle, "tables": mark_safe(tables)}
     )
+
+
+@require_GET
+@refuse_hidden
+def sheet_pdf_view(request: HttpRequest, plan: str, year: int) -> HttpResponse:
+    """The 評価表 as a PDF drawn on the server, cached like the print view."""
+    cycle, _access = visible_cycle(request, plan, year)
+    previous = _with_previous(request)
+    pdf = cached(
+        ("sheet-pdf", cycle.pk, previous),
+        lambda: sheet_pdf(cycle, mark_safe(_tables(cycle, previous))),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=_filename(cycle, "pdf")
+    )
+    return response
 
 
 @require_GET

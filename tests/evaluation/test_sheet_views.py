@@ -125,7 +125,7 @@ def test_the_print_stylesheet_sets_a4_landscape_page_numbers_and_page_breaks():
     css = Path(finders.find("evaluation/sheet.css")).read_text(encoding="utf-8")
     assert "size: A4 landscape;" in css
     assert '@bottom-center { content: counter(page) " / " counter(pages);' in css
-    assert "table.sheet + table.sheet { break-before: page; }" in css
+    assert "table.sheet tbody.measure-block { break-inside: avoid; }" in css
     assert "display: table-header-group" in css
 
 

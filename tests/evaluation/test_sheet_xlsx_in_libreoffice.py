@@ -2,9 +2,7 @@
 prints it to PDF, and the PDF's text shows every 施策 number, 展開 title and evaluation
 text, with no line of one cell printed over another (rows are as tall as their text)."""
 
-import os
 import re
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 
@@ -16,20 +14,11 @@ from evaluation.models import Cycle, ProjectReport, SelfEvaluation
 from evaluation.sheet_table import build_table
 from evaluation.sheet_xlsx import write_xlsx
 from policies.models import Initiative, Measure
+from tests.system_tools import require
 
 # Marked so that pytest-django creates the test database; the module fixture below works
 # outside the tests' transactions and leaves the plan as it found it.
 pytestmark = pytest.mark.django_db
-TOOLS = ("soffice", "pdftotext")
-
-
-def tools_or_skip() -> None:
-    missing = [t for t in TOOLS if shutil.which(t) is None]
-    if missing:
-        message = f"{'、'.join(missing)} がありません（apt-get install libreoffice-calc-nogui poppler-utils）"
-        if os.environ.get("CI"):
-            pytest.fail(message)  # CI installs them (.ci/run); never skipped there
-        pytest.skip(message)
 
 
 def squeeze(text: str) -> str:
@@ -39,7 +28,7 @@ def squeeze(text: str) -> str:
 @pytest.fixture(scope="module")
 def printed(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo's published year, with long texts added, as LibreOffice prints it."""
-    tools_or_skip()
+    require("soffice", "pdftotext", packages="libreoffice-calc-nogui poppler-utils")
     with django_db_blocker.unblock():
         call_command("loaddata", "demo_users", "demo_evaluation", verbosity=0)
         cycle = Cycle.objects.get(plan__code="revised-2017", fiscal_year=2020)
