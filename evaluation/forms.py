@@ -15,6 +15,7 @@ from evaluation.models import (
     Indicator,
     IndicatorValue,
     MemberEvaluation,
+    Phase,
     Project,
     ProjectIndicator,
     ProjectReport,
@@ -76,11 +77,12 @@ class ConfirmUnusualMixin:
 
 
 class RatingFieldMixin:
-    """Ratings come from the plan's own scale, not a fixed list."""
+    """Ratings come from the cycle's own scale (the plan's default unless the 事務局 chose
+    another in 準備), not a fixed list."""
 
-    def limit_ratings(self, plan: Plan) -> None:
+    def limit_ratings(self, cycle: Cycle) -> None:
         field = self.fields["rating"]
-        field.queryset = RatingLevel.objects.filter(scale_id=plan.rating_scale_id)
+        field.queryset = RatingLevel.objects.filter(scale_id=cycle.scale_id)
         field.empty_label = CHOOSE if field.required else _("（評価なし）")
 
 
@@ -105,9 +107,9 @@ class SelfEvaluationForm(RatingFieldMixin, VersionedForm):
         fields = ["rating", "reason", "issues", "response_to_committee"]
         widgets = {"reason": TEXTAREA, "issues": TEXTAREA, "response_to_committee": TEXTAREA}
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args, cycle: Cycle, **kwargs):
         super().__init__(*args, **kwargs)
-        self.limit_ratings(plan)
+        self.limit_ratings(cycle)
 
 
 class MemberEvaluationForm(RatingFieldMixin, VersionedForm):
@@ -116,9 +118,9 @@ class MemberEvaluationForm(RatingFieldMixin, VersionedForm):
         fields = ["rating", "opinion"]
         widgets = {"opinion": forms.Textarea(attrs={"rows": 6})}
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args, cycle: Cycle, **kwargs):
         super().__init__(*args, **kwargs)
-        self.limit_ratings(plan)
+        self.limit_ratings(cycle)
 
 
 class CommitteeEvaluationForm(RatingFieldMixin, VersionedForm):
@@ -127,9 +129,9 @@ class CommitteeEvaluationForm(RatingFieldMixin, VersionedForm):
         fields = ["rating", "opinion"]
         widgets = {"opinion": forms.Textarea(attrs={"rows": 8})}
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args, cycle: Cycle, **kwargs):
         super().__init__(*args, **kwargs)
-        self.limit_ratings(plan)
+        self.limit_ratings(cycle)
 
 
 class ProjectForm(VersionedForm):
@@ -183,7 +185,14 @@ class ProjectForm(VersionedForm):
 class CycleForm(VersionedForm):
     class Meta:
         model = Cycle
-        fields = ["fiscal_year", "entry_due", "committee_due", "confirm_due", "publish_due"]
+        fields = [
+            "fiscal_year",
+            "rating_scale",
+            "entry_due",
+            "committee_due",
+            "confirm_due",
+            "publish_due",
+        ]
         widgets = {
             name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
             for name in ["entry_due", "committee_due", "confirm_due", "publish_due"]
@@ -194,6 +203,19 @@ class CycleForm(VersionedForm):
         self.plan = plan
         if self.instance.pk:
             self.fields["fiscal_year"].disabled = True
+        scale = self.fields["rating_scale"]
+        scale.required = True
+        scale.empty_label = None
+        self.initial["rating_scale"] = self.instance.rating_scale_id or plan.rating_scale_id
+        self.scale_locked = self.instance.pk and (
+            self.instance.phase != Phase.PREPARATION or self.instance.has_ratings()
+        )
+        if self.scale_locked:
+            # Ratings already given on one scale cannot be re-read on another.
+            scale.disabled = True
+            scale.help_text = _(
+                "評価尺度を選べるのは「準備」の段階で、評価がまだ1件もないときだけです。"
+            )
 
     def clean_fiscal_year(self) -> int:
         year = self.cleaned_data["fiscal_year"]

@@ -6,6 +6,7 @@ keeps who, when and what.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -14,7 +15,14 @@ from simple_history.models import HistoricalRecords
 
 from evaluation.achievement import achievement_rate
 from policies.fiscal_years import wareki
-from policies.models import ImplementingBody, Initiative, Measure, Plan, RatingLevel
+from policies.models import (
+    ImplementingBody,
+    Initiative,
+    Measure,
+    Plan,
+    RatingLevel,
+    RatingScale,
+)
 
 
 class Role(models.TextChoices):
@@ -126,6 +134,18 @@ class Cycle(models.Model):
     committee_due = models.DateField(_("委員会評価の期限"), null=True, blank=True)
     confirm_due = models.DateField(_("確定の期限"), null=True, blank=True)
     publish_due = models.DateField(_("公開の予定日"), null=True, blank=True)
+    rating_scale = models.ForeignKey(
+        RatingScale,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cycles",
+        verbose_name=_("評価尺度"),
+        help_text=_(
+            "この年度の評価に使う尺度。準備の段階で選び、評価が1件でも入力されると変えられません。"
+            "空欄なら計画の既定の尺度です。"
+        ),
+    )
     version = models.PositiveIntegerField(default=0, editable=False)
 
     history = HistoricalRecords()
@@ -192,6 +212,35 @@ class Cycle(models.Model):
             if earlier:
                 return earlier, measure.predecessor
         return None
+
+    def clean(self) -> None:
+        """The scale is chosen in 準備 and fixed once any rating exists (checked here, so
+        every writer — forms, the admin, imports — keeps the rule)."""
+        super().clean()
+        saved = Cycle.objects.filter(pk=self.pk).select_related("plan").first()
+        if saved is None or saved.scale_id == self.scale_id:
+            return
+        if saved.phase != Phase.PREPARATION:
+            raise ValidationError(
+                {"rating_scale": _("評価尺度を変えられるのは「準備」の段階だけです。")}
+            )
+        if saved.has_ratings():
+            raise ValidationError(
+                {"rating_scale": _("この年度は評価が入力済みのため、評価尺度は変えられません。")}
+            )
+
+    @property
+    def scale_id(self) -> int:
+        """The rating scale of this year: its own, else the plan's default."""
+        return self.rating_scale_id or self.plan.rating_scale_id
+
+    def has_ratings(self) -> bool:
+        """Any rating entered this year (a 自己評価 always has one): the scale is then fixed."""
+        return (
+            self.self_evaluations.exists()
+            or self.member_evaluations.filter(rating__isnull=False).exists()
+            or self.committee_evaluations.filter(rating__isnull=False).exists()
+        )
 
     def due_date(self, phase: str | None = None):
         """The due date of a phase (the current one by default)."""

@@ -290,6 +290,38 @@ class TrendPoint:
     committee: Rating | None
     self_mean: float | None
     self_unrated: int
+    scale_id: int | None = None  # the rating scale of that year's cycle
+    scale_max: int | None = None  # its highest points
+
+    @property
+    def committee_share(self) -> float | None:
+        """The committee's rating as a share of the scale's maximum (B of A–D: 0.75)."""
+        if self.committee is None or self.committee.points is None or not self.scale_max:
+            return None
+        return self.committee.points / self.scale_max
+
+    @property
+    def self_share(self) -> float | None:
+        if self.self_mean is None or not self.scale_max:
+            return None
+        return self.self_mean / self.scale_max
+
+
+def scale_maxima(plan_ids: list[int]) -> dict[tuple[int, int], tuple[int, int | None]]:
+    """(plan id, fiscal year) → (the cycle's scale, its highest points). One query."""
+    top = (
+        RatingLevel.objects.filter(scale_id=OuterRef("scale"))
+        .exclude(points__isnull=True)
+        .order_by("-points")
+        .values("points")[:1]
+    )
+    rows = (
+        Cycle.objects.filter(plan__in=plan_ids)
+        .annotate(scale=Coalesce("rating_scale_id", "plan__rating_scale_id"))
+        .annotate(top=Subquery(top))
+        .values("plan_id", "fiscal_year", "scale", "top")
+    )
+    return {(r["plan_id"], r["fiscal_year"]): (r["scale"], r["top"]) for r in rows}
 
 
 def rating_trends(plan: Plan) -> dict[int, list[TrendPoint]]:
@@ -297,9 +329,13 @@ def rating_trends(plan: Plan) -> dict[int, list[TrendPoint]]:
     following ``Measure.predecessor`` back through earlier plans (the first-half plan).
 
     Where two plans of the lineage have a record for the same year, the newer plan's wins.
-    Four queries: plans, the lineage's 施策, committee ratings, self-rating averages.
+    Each point carries its cycle's scale and that scale's maximum, so years rated on
+    different scales compare as shares of their maximum (``committee_share``).
+    Five queries: plans, the lineage's 施策, committee ratings, self-rating averages, and
+    the cycles' scales.
     """
     chain = plan_chain(plan)
+    maxima = scale_maxima(chain)
     rank = {plan_id: i for i, plan_id in enumerate(chain)}
     measures = list(
         Measure.objects.filter(basic_policy__plan__in=chain).values(
@@ -370,6 +406,8 @@ def rating_trends(plan: Plan) -> dict[int, list[TrendPoint]]:
                     ),
                     self_mean=s["mean"] if s else None,
                     self_unrated=s["unrated"] if s else 0,
+                    scale_id=maxima.get((plan_of[key], year), (None, None))[0],
+                    scale_max=maxima.get((plan_of[key], year), (None, None))[1],
                 )
             )
         trends[measure_id] = points
@@ -421,8 +459,11 @@ def basic_policies(plan: Plan) -> list[BasicPolicy]:
     return list(BasicPolicy.objects.filter(plan=plan).order_by("number"))
 
 
-def rating_levels(plan: Plan) -> list[RatingLevel]:
-    return list(RatingLevel.objects.filter(scale_id=plan.rating_scale_id).order_by("order"))
+def rating_levels(plan: Plan, scale_id: int | None = None) -> list[RatingLevel]:
+    """The levels of a scale (the plan's default unless ``scale_id`` is given)."""
+    return list(
+        RatingLevel.objects.filter(scale_id=scale_id or plan.rating_scale_id).order_by("order")
+    )
 
 
 @dataclass

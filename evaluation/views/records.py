@@ -105,7 +105,7 @@ def self_evaluation_edit(
             "last_opinion": last_opinion,
         },
         success_url=reverse("evaluation:todo"),
-        form_kwargs={"plan": cycle.plan},
+        form_kwargs={"cycle": cycle},
     )
 
 
@@ -126,7 +126,7 @@ def member_evaluation_edit(request: HttpRequest, plan: str, year: int, number: s
         template="evaluation/member_evaluation_form.html",
         context={"cycle": cycle, "current_plan": cycle.plan, "measure": measure},
         success_url=reverse("evaluation:todo"),
-        form_kwargs={"plan": cycle.plan},
+        form_kwargs={"cycle": cycle},
     )
 
 
@@ -164,7 +164,7 @@ def committee_evaluation_edit(
             "evaluation:measure_year",
             kwargs={"plan": plan, "year": year, "number": number},
         ),
-        form_kwargs={"plan": cycle.plan},
+        form_kwargs={"cycle": cycle},
     )
 
 
