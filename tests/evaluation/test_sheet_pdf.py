@@ -70,3 +70,14 @@ def test_the_pdf_is_drawn_once_until_something_is_saved(
 def test_an_unpublished_years_pdf_is_for_insiders_only(client, demo):
     unpublished = reverse("evaluation:sheet_pdf", kwargs={"plan": "revised-2017", "year": 2021})
     assert client.get(unpublished).status_code == 302  # to the login page
+
+
+def test_a_plan_with_many_projects_per_measure_is_drawn_too(client, tmp_path):
+    """Generated data (51 事業 per 12 施策), where a 施策 can be taller than a page."""
+    from ops.scale_data import generate
+
+    plan = generate(1)
+    url = reverse("evaluation:sheet_pdf", kwargs={"plan": plan.code, "year": 2019})  # 公開
+    response = client.get(url)
+    assert response.status_code == 200
+    assert len(pages_of(response.content, tmp_path)) >= 4
