@@ -10,8 +10,6 @@ reported on the original counts wherever it is listed.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
@@ -19,6 +17,7 @@ from evaluation.models import (
     ProjectIndicator,
     ProjectReport,
     SelfEvaluation,
+    running_between,
 )
 from evaluation.rollups import MeasureIndicator, measure_indicators
 from policies.models import BasicPolicy, ImplementingBody, Initiative, Measure
@@ -138,8 +137,7 @@ def build_table(cycle: Cycle, *, with_previous_year: bool = False) -> Evaluation
     projects = {
         p.pk: p
         for p in Project.objects.of_plan(plan)
-        .filter(first_year__lte=last)
-        .filter(Q(last_year__isnull=True) | Q(last_year__gte=first))
+        .filter(running_between(first, last))
         .select_related("body")
         .order_by("body__order", "code")
     }

@@ -1,7 +1,7 @@
 from django import template
 
 from evaluation.achievement import format_number, format_rate
-from evaluation.models import Cycle, Phase
+from evaluation.models import Cycle, Phase, display_name
 from evaluation.sheet_layout import indicators_text, reference_text
 
 register = template.Library()
@@ -24,7 +24,7 @@ def person(user) -> str:
     """A user's display name: full name, else username; （システム） for changes without one."""
     if user is None or user == "":
         return "（システム）"
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 @register.filter

@@ -110,14 +110,20 @@ def test_an_indicator_can_be_deleted_and_the_history_keeps_who(world, staff_clie
     data = {
         **report_data(version=report.version),
         **indicator_rows(
-            {"id": str(kept.pk), "name": "参加者数", "target": "12"},
-            {"id": str(gone.pk), "name": "回数", "target": "4", "DELETE": "on"},
+            {"id": str(kept.pk), "name": "参加者数", "target": "12", "version": str(kept.version)},
+            {
+                "id": str(gone.pk),
+                "name": "回数",
+                "target": "4",
+                "DELETE": "on",
+                "version": str(gone.version),
+            },
             initial=2,
         ),
     }
     assert staff_client.post(REPORT, data).status_code == 302
     assert list(ProjectIndicator.objects.values_list("name", "target", "version")) == [
-        ("参加者数", Decimal("12.00"), 1)
+        ("参加者数", Decimal("12.00"), kept.version + 1)
     ]
     deletion = ProjectIndicator.history.filter(id=gone.pk, history_type="-").get()
     assert deletion.history_user == world.users["staff_a"]
@@ -129,7 +135,7 @@ def test_two_people_editing_indicators_see_a_conflict_and_can_save_again(world, 
     other = Client()
     other.force_login(secretariat().user)
     opened = report.version
-    row = {"id": str(indicator.pk), "name": "参加者数", "version": "0"}
+    row = {"id": str(indicator.pk), "name": "参加者数", "version": str(indicator.version)}
     staff_client.post(
         REPORT,
         {**report_data(version=opened), **indicator_rows({**row, "target": "20"}, initial=1)},
