@@ -646,18 +646,23 @@ def store_pending(session, cycle: Cycle, preview: Preview) -> None:
     """Keep the planned saves (not the file) in the session until the user confirms."""
     session[SESSION_KEY.format(cycle=cycle.pk)] = {
         "token": preview.token,
-        "changes": [
-            {
-                "kind": c.kind,
-                "code": c.code,
-                "action": c.action,
-                "expected_version": c.expected_version,
-                "values": c.values,
-            }
-            for c in preview.changes
-            if c.action != "same"
-        ],
+        "changes": planned_saves(preview),
     }
+
+
+def planned_saves(preview: Preview) -> list[dict]:
+    """The preview's creations and changes, as ``import_apply`` takes them (plain data)."""
+    return [
+        {
+            "kind": c.kind,
+            "code": c.code,
+            "action": c.action,
+            "expected_version": c.expected_version,
+            "values": c.values,
+        }
+        for c in preview.changes
+        if c.action != "same"
+    ]
 
 
 def load_pending(session, cycle: Cycle, token: str) -> list[dict] | None:

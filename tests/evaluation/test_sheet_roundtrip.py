@@ -19,10 +19,12 @@ from evaluation.sheet_import import (
     ImportRejected,
     import_apply,
     import_preview,
+    planned_saves,
 )
 from evaluation.sheet_layout import CSV_COLUMNS, xlsx_columns
 from evaluation.sheet_table import build_table
 from policies.models import Initiative
+from tests.evaluation.test_sheet_import import edited_xlsx
 from tests.factories import CycleFactory, ProjectFactory, ProjectReportFactory, secretariat
 
 pytestmark = pytest.mark.django_db
@@ -74,15 +76,6 @@ def upload(client, data: bytes):
     )
 
 
-def edited(data: bytes, edits: dict[str, object]) -> bytes:
-    workbook = openpyxl.load_workbook(io.BytesIO(data))
-    for ref, value in edits.items():
-        workbook.active[ref] = value
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
 def values(data: bytes) -> list[tuple]:
     return list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
 
@@ -98,7 +91,7 @@ def test_one_edit_per_column_kind_comes_back_exactly_in_the_next_export(
         f"{letter('実施状況')}6": "一部実施",  # dropdown
         f"{letter('今後の方向性')}6": "拡充",  # dropdown
     }
-    data = edited(export(jimukyoku), changes)
+    data = edited_xlsx(export(jimukyoku), changes)
     response = upload(jimukyoku, data)
     preview = response.context["preview"]
     assert [(c.kind, c.code, c.fields) for c in preview.changed] == [
@@ -137,7 +130,9 @@ def test_an_edit_on_a_relisted_row_is_reported_with_the_row_to_use(jimukyoku, cy
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     repeated = [r[0].row for r in sheet.iter_rows(min_row=7) if r[2].value == "city-001"]
     assert len(repeated) == 2  # under 2-4④ and 3-1④
-    response = upload(jimukyoku, edited(data, {f"{letter('実施内容')}{repeated[0]}": "別の内容"}))
+    response = upload(
+        jimukyoku, edited_xlsx(data, {f"{letter('実施内容')}{repeated[0]}": "別の内容"})
+    )
     assert response.context["errors"] == [
         f"{repeated[0]}行目: この行は再掲です。6行目で入力してください。"
     ]
@@ -149,7 +144,7 @@ def test_the_same_edit_typed_on_every_row_of_a_project_is_accepted(jimukyoku, cy
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     rows = [r[0].row for r in sheet.iter_rows(min_row=4) if r[2].value == "city-001"]
     response = upload(
-        jimukyoku, edited(data, {f"{letter('実施内容')}{row}": "同じ内容" for row in rows})
+        jimukyoku, edited_xlsx(data, {f"{letter('実施内容')}{row}": "同じ内容" for row in rows})
     )
     assert [c.fields for c in response.context["preview"].changed] == [
         [("実施内容", "入門講座を年3回開催した。", "同じ内容")]
@@ -163,7 +158,7 @@ def test_an_edit_of_an_indicator_is_reported_not_dropped(jimukyoku, cycle):
         "活動指標 講座の参加者数：目標 60人／実績 45人（75.0%）"
     )
     response = upload(
-        jimukyoku, edited(data, {cell: "活動指標 講座の参加者数：目標 60人／実績 50人"})
+        jimukyoku, edited_xlsx(data, {cell: "活動指標 講座の参加者数：目標 60人／実績 50人"})
     )
     assert response.context["errors"] == [
         "6行目「指標」: この列は取り込みません（参照用です）。指標は事業の実施状況の画面で入力してください。"
@@ -212,17 +207,7 @@ def test_the_new_columns_are_saved_exactly_or_refused_by_row(cycle, goal, summar
                 "拡充／継続／改善して継続／縮小／終了／完了から選んでください。"
             ]
             return
-        pending = [
-            {
-                "kind": c.kind,
-                "code": c.code,
-                "action": c.action,
-                "expected_version": c.expected_version,
-                "values": c.values,
-            }
-            for c in preview.changes
-            if c.action != "same"
-        ]
+        pending = planned_saves(preview)
         import_apply(user=user, cycle=cycle, pending=pending)
         report = ProjectReport.objects.select_related("project").get()
         assert report.goal.replace("\r\n", "\n") == goal.replace("\r\n", "\n")
