@@ -24,7 +24,7 @@ from evaluation.models import (
     Phase,
     Project,
 )
-from policies.models import ImplementingBody, Measure
+from policies.models import ImplementingBody, Measure, Plan
 
 
 @dataclass(frozen=True)
@@ -207,6 +207,26 @@ def indicator_access(user: User | AnonymousUser, plan_has_published_cycle: bool)
     return Access(view=True, reason=_("参考指標を登録・編集するのは事務局です。"))
 
 
+# Who a page's shared, cached body is rendered for: everyone in one audience sees the same.
+PUBLIC, INSIDER, SECRETARIAT = "public", "insider", "secretariat"
+
+
+def audience_of(user: User | AnonymousUser) -> str:
+    """The audience whose cached rendering of the dashboard the user is shown."""
+    participant = participant_of(user)
+    if participant and participant.is_secretariat:
+        return SECRETARIAT
+    return INSIDER if is_insider(user) else PUBLIC
+
+
+def cycle_creation_access(user: User | AnonymousUser) -> Access:
+    """Opening a new fiscal year's cycle: the secretariat only."""
+    participant = participant_of(user)
+    if participant and participant.is_secretariat:
+        return Access(view=True, edit=True)
+    return DENIED
+
+
 def plan_dashboard_access(user: User | AnonymousUser, plan_has_published_cycle: bool) -> Access:
     """The across-years dashboard of a plan: insiders always, the public once a year of the
     plan is 公開 (the page then shows the public only the 公開 years). Nothing to edit."""
@@ -252,6 +272,19 @@ def visible_cycle(
     if not access.view:
         raise Hidden
     return cycle, access
+
+
+def visible_plan(
+    request: HttpRequest, plan: str, rule: Callable[..., Access]
+) -> tuple[Plan, Access]:
+    """A plan with the user's access by a plan-wide ``rule`` (the 参考指標, the across-years
+    dashboard), which is told whether the plan has a published year; ``Hidden`` if the user
+    may not see it."""
+    plan_obj = get_object_or_404(Plan, code=plan)
+    access = rule(request.user, Cycle.objects.filter(plan=plan_obj, phase=Phase.PUBLISHED).exists())
+    if not access.view:
+        raise Hidden
+    return plan_obj, access
 
 
 def measure_in(cycle: Cycle, number: str) -> Measure:

@@ -7,11 +7,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from evaluation import charts, rollups
+from evaluation.access import PUBLIC, SECRETARIAT
 from evaluation.models import Cycle, Phase, ReportStatus
 from policies.fiscal_years import wareki
 from policies.models import Plan
 
-PUBLIC, INSIDER, SECRETARIAT = "public", "insider", "secretariat"
 MISSING_SHOWN = 20  # per line; the rest is counted ("ほか N 件")
 GAP_HIGHLIGHT = 1.0  # a whole level between the committee and the bodies' mean
 

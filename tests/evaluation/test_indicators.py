@@ -194,8 +194,7 @@ def test_the_indicator_list_query_count_is_pinned(indicator, django_assert_num_q
         IndicatorValue.objects.create(indicator=indicator, fiscal_year=year, actual=Decimal("1"))
     client.get(LIST)
     # session, user, participant, plan, published?, values, indicators, plan switcher and
-    # the request's savepoint pair (the session's expiry is refreshed at most once a minute,
-    # plan/sessions.py, so not on this second request)
+    # the request's savepoint pair (the session's idle timeout was refreshed by the first)
     with django_assert_num_queries(10):
         assert client.get(LIST).status_code == 200
 
