@@ -204,8 +204,8 @@ class CycleForm(VersionedForm):
         if self.instance.pk:
             self.fields["fiscal_year"].disabled = True
         scale = self.fields["rating_scale"]
-        scale.required = True
-        scale.empty_label = None
+        scale.required = False
+        scale.empty_label = _("計画の既定の尺度")
         self.initial["rating_scale"] = self.instance.rating_scale_id or plan.rating_scale_id
         self.scale_locked = self.instance.pk and (
             self.instance.phase != Phase.PREPARATION or self.instance.has_ratings()

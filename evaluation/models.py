@@ -266,9 +266,13 @@ class Cycle(Versioned):
     def has_ratings(self) -> bool:
         """Any rating entered this year (a 自己評価 always has one): the scale is then fixed."""
         return (
-            self.self_evaluations.exists()
-            or self.member_evaluations.filter(rating__isnull=False).exists()
-            or self.committee_evaluations.filter(rating__isnull=False).exists()
+            Cycle.objects.filter(pk=self.pk)
+            .filter(
+                Q(self_evaluations__isnull=False)
+                | Q(member_evaluations__rating__isnull=False)
+                | Q(committee_evaluations__rating__isnull=False)
+            )
+            .exists()
         )
 
     def due_date(self, phase: str | None = None):

@@ -87,7 +87,7 @@ def test_the_todo_page_has_a_fixed_query_count(world, login, django_assert_num_q
     client = login(world.users["staff_a"])
     with django_assert_num_queries(9):
         response = client.get(TODO)
-    assert "期限: 2022年5月31日" in response.content.decode()
+    assert "期限: 令和4年5月31日" in response.content.decode()
     for n in range(5):
         ProjectFactory(code=f"city-1{n}", body=body("city"))
     with django_assert_num_queries(9):
