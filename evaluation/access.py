@@ -192,6 +192,28 @@ def sheet_import_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     return Access(view=True, edit=True)
 
 
+def plan_import_access(user: User | AnonymousUser) -> Access:
+    """計画の構造の取り込み: administrators, and the secretariat given the permission
+    ``policies.import_plan`` (計画の構造を表計算ファイルから取り込む) in the admin.
+
+    A new plan changes what everyone evaluates, so being in the secretariat is not enough
+    on its own. View means the upload page is shown (with the reason when it cannot be used).
+    """
+    if user.is_authenticated and user.is_superuser:
+        return Access(view=True, edit=True)
+    participant = participant_of(user)
+    if not (participant and participant.is_secretariat):
+        return DENIED
+    if not user.has_perm("policies.import_plan"):
+        return Access(
+            view=True,
+            reason=_(
+                "計画の構造を取り込むには、管理者から「計画の構造を表計算ファイルから取り込む」の権限を受けてください。"
+            ),
+        )
+    return Access(view=True, edit=True)
+
+
 def indicator_access(user: User | AnonymousUser, plan_has_published_cycle: bool) -> Access:
     """参考指標 of a plan: insiders view; the public too once the plan has a 公開 cycle
     (indicators are plan-wide figures, not one year's evaluation). The secretariat edits.
@@ -290,7 +312,7 @@ def visible_plan(
 def measure_in(cycle: Cycle, number: str) -> Measure:
     """A 施策 of the cycle's plan by its number (404 if the plan has none)."""
     return get_object_or_404(
-        Measure.objects.select_related("basic_policy", "predecessor"),
+        Measure.objects.select_related("basic_policy"),
         basic_policy__plan_id=cycle.plan_id,
         number=number,
     )
