@@ -81,6 +81,11 @@ def _enters_for(participant: Participant | None, project: Project) -> bool:
     )
 
 
+def _in_entry(plan_id: int) -> bool:
+    """事業 are entered and edited while a year of their plan is in 実施状況入力."""
+    return Cycle.objects.filter(plan_id=plan_id, phase=Phase.ENTRY).exists()
+
+
 def project_access(user: User | AnonymousUser, project: Project) -> Access:
     """事業: insiders view; staff of its 実施主体 (and the secretariat, who enters on a
     body's behalf) edit while the plan has a cycle in 実施状況入力."""
@@ -88,9 +93,25 @@ def project_access(user: User | AnonymousUser, project: Project) -> Access:
         return DENIED
     if not _enters_for(participant_of(user), project):
         return Access(view=True, reason=_("この事業を編集できるのは、担当の実施主体と事務局です。"))
-    if not Cycle.objects.filter(plan_id=project.plan_id, phase=Phase.ENTRY).exists():
+    if not _in_entry(project.plan_id):
         return Access(
             view=True, reason=_("実施状況入力の段階の年度がないため、事業は編集できません。")
+        )
+    return Access(view=True, edit=True)
+
+
+def plan_projects_access(user: User | AnonymousUser, plan: Plan) -> Access:
+    """The 事業 of a plan (事業一覧) and registering a new one: insiders view; body staff
+    (for their own 実施主体) and the secretariat register while the plan has a cycle in
+    実施状況入力, as for editing a 事業."""
+    if not is_insider(user):
+        return DENIED
+    participant = participant_of(user)
+    if not (participant and (participant.is_secretariat or participant.is_staff_member)):
+        return Access(view=True, reason=_("事業を登録できるのは、実施主体の担当者と事務局です。"))
+    if not _in_entry(plan.pk):
+        return Access(
+            view=True, reason=_("実施状況入力の段階の年度がないため、事業は登録できません。")
         )
     return Access(view=True, edit=True)
 

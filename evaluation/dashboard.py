@@ -2,6 +2,7 @@
 (geometry). The views call one function here per page and cache what it returns."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from evaluation import charts, rollups
 from evaluation.access import PUBLIC, SECRETARIAT
 from evaluation.models import Cycle, Phase, ReportStatus
+from evaluation.numbers import plain_number
 from policies.fiscal_years import wareki
 from policies.models import Measure, Plan
 
@@ -61,8 +63,8 @@ def year_context(cycle: Cycle, audience: str) -> dict:
             ),
         )
         lines_by_policy[row.basic_policy_id].append(line)
-    for lines in lines_by_policy.values():
-        lines.sort(key=lambda line: not line.row.is_priority)  # stable: 重点施策 first
+    # Within a 基本施策 the plan's order (rows come ordered); 重点施策 are marked, not moved:
+    # the 重点施策 summary at the top brings them forward.
 
     distribution = rollups.rating_distribution(cycle)
     level_keys = [(lv.code, f"level-{lv.order}", lv.label) for lv in levels]
@@ -112,13 +114,16 @@ def year_context(cycle: Cycle, audience: str) -> dict:
 def _link_missing(progress: rollups.EntryProgress, cycle: Cycle) -> None:
     """Links for the secretariat to each missing record's page."""
     plan, year = cycle.plan.code, cycle.fiscal_year
+    # A form opened from here comes back here after saving (see editing.edit_record).
+    back = urlencode({"next": reverse("evaluation:dashboard", kwargs={"plan": plan, "year": year})})
     for kind, line in progress.all_lines():
         shown = line.missing[:MISSING_SHOWN]
         if kind == "report":
             line.links = [
                 (
                     label,
-                    reverse("evaluation:report", kwargs={"plan": plan, "year": year, "code": key}),
+                    reverse("evaluation:report", kwargs={"plan": plan, "year": year, "code": key})
+                    + f"?{back}",
                 )
                 for label, key in shown
             ]
@@ -155,7 +160,6 @@ def trends_context(plan: Plan, audience: str) -> dict:
     levels = [lv for lv in all_levels if lv.points is not None]
     unrated_code = next((lv.code for lv in all_levels if lv.points is None), "－")
     years = sorted({y for (_plan, y) in visible})
-    labels = {y: str(y) for y in years}  # 西暦: ten years of 和暦 do not fit under a small chart
     if mixed:
         low, high = 0.0, 1.0
         y_labels = [(0.0, "0%"), (0.5, "50%"), (1.0, "100%")]
@@ -199,7 +203,6 @@ def trends_context(plan: Plan, audience: str) -> dict:
         charts_by_measure[measure_id] = charts.line_chart(
             title="",
             years=years,
-            year_labels=labels,
             series=[
                 (_("委員会"), "series-committee", committee, committee_tips),
                 (_("自己評価の平均"), "series-self", own, self_tips),
@@ -207,14 +210,13 @@ def trends_context(plan: Plan, audience: str) -> dict:
             low=low,
             high=high,
             y_labels=y_labels,
-            step=True,
             unplotted=unplotted,
         )
     measures = list(
         rollups.Measure.objects.of_plan(plan)
         .select_related("basic_policy__plan")
         .prefetch_related(Prefetch("predecessors", queryset=Measure.objects.in_lineage_order()))
-        .order_by("basic_policy__number", "-is_priority", "order")
+        .order_by("basic_policy__number", "order")  # the plan's order; 重点施策 marked
     )
     own_years = [c.fiscal_year for c in cycles if c.plan_id == plan.pk]
     return {
@@ -238,7 +240,6 @@ def indicator_charts(plan: Plan) -> list[tuple[rollups.IndicatorSeries, charts.L
     """Each 参考指標 as a chart of 実績値 and 目標値, over the plan's fiscal years."""
     result = []
     years = list(plan.fiscal_years)
-    labels = {y: str(y) for y in years}
     for series in rollups.indicator_series(plan):
         actual = {p.fiscal_year: p.actual for p in series.points if p.actual is not None}
         target = {p.fiscal_year: p.target for p in series.points if p.target is not None}
@@ -247,24 +248,29 @@ def indicator_charts(plan: Plan) -> list[tuple[rollups.IndicatorSeries, charts.L
         chart = charts.line_chart(
             title=series.name,
             years=years,
-            year_labels=labels,
             series=[
                 (
                     _("実績値"),
                     "series-actual",
                     actual,
-                    {y: f"{wareki(y)} {_('実績値')}: {v:g}{unit}" for y, v in actual.items()},
+                    {
+                        y: f"{wareki(y)} {_('実績値')}: {plain_number(v)}{unit}"
+                        for y, v in actual.items()
+                    },
                 ),
                 (
                     _("目標値"),
                     "series-target",
                     target,
-                    {y: f"{wareki(y)} {_('目標値')}: {v:g}{unit}" for y, v in target.items()},
+                    {
+                        y: f"{wareki(y)} {_('目標値')}: {plain_number(v)}{unit}"
+                        for y, v in target.items()
+                    },
                 ),
             ],
             low=low,
             high=high,
-            y_labels=[(low, f"{low:g}"), (high, f"{high:g}")],
+            y_labels=[(low, plain_number(low)), (high, plain_number(round(high, 2)))],
         )
         result.append((series, chart))
     return result

@@ -1,16 +1,27 @@
 """The one edit flow of every versioned record: show the form, save through
-``services.record_save``, and turn a concurrent save into a visible conflict."""
+``services.record_save``, turn a concurrent save into a visible conflict, and land where
+the person came from.
+
+Where a save lands: the page the form was opened from (``next``, carried by the links
+that open forms — ``{% next_here %}`` — and by the form as a hidden field), if it is a
+page of this site; else the record's own page. Always with a message naming what was saved.
+"""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from evaluation import services
 from evaluation.access import Access, denied
 from evaluation.history import changes_of
+from evaluation.models import display_name
+from evaluation.numbers import plain_number
 
 
 def _values(record, form) -> list[tuple[str, str]]:
@@ -24,6 +35,8 @@ def _values(record, form) -> list[tuple[str, str]]:
             text = "、".join(str(item) for item in getattr(record, name).all())
         elif field.choices:
             text = getattr(record, f"get_{name}_display")()
+        elif isinstance(field, models.DecimalField):
+            text = plain_number(getattr(record, name))  # 275, not 275.00
         else:
             value = getattr(record, name)
             text = "" if value is None else str(value)
@@ -60,6 +73,53 @@ def _refresh_versions(formset) -> None:
     formset.data = data
 
 
+def safe_next(request: HttpRequest) -> str:
+    """The page to return to after saving, if it is on this site; else ""."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def saved_message(form, saved) -> str:
+    """「実施状況「市民活動入門講座 令和3（2021）年度」を保存しました。」 — a form may say it
+    better (``saved_message``), e.g. the cycle form echoes how it read a 和暦 year."""
+    if hasattr(form, "saved_message"):
+        return form.saved_message(saved)
+    return _("%(what)s「%(name)s」を保存しました。") % {
+        "what": saved._meta.verbose_name,
+        "name": saved,
+    }
+
+
+def conflict_notice(record, user) -> tuple[str, str]:
+    """Who saved the record the user collided with, and when (from its history): the
+    error above the form and the title of the panel with the saved values."""
+    last = record.history.select_related("history_user").first() if record.pk else None
+    when = date_format(timezone.localtime(last.history_date), "Y年n月j日 H:i") if last else ""
+    if last is not None and last.history_user_id == user.pk:
+        return (
+            _(
+                "あなたが編集している間に、別のタブまたは別の画面で、あなた自身がこの記録を保存しました（%(when)s）。"
+                "下の内容を確認し、必要ならこの画面の入力を直してから、もう一度保存してください。"
+            )
+            % {"when": when},
+            _("別のタブまたは別の画面で、あなた自身が保存した内容（%(when)s）") % {"when": when},
+        )
+    saver = last.history_user if last is not None else None
+    who = display_name(saver) if saver is not None else _("ほかの人")
+    return (
+        _(
+            "あなたが編集している間に、%(who)sさんがこの記録を保存しました（%(when)s）。"
+            "下の「%(who)sさんが保存した内容」を確認し、必要ならあなたの入力を直してから、もう一度保存してください。"
+        )
+        % {"who": who, "when": when},
+        _("%(who)sさんが保存した内容（%(when)s）") % {"who": who, "when": when},
+    )
+
+
 def edit_record(
     request: HttpRequest,
     *,
@@ -68,12 +128,15 @@ def edit_record(
     form_class,
     template: str,
     context: dict,
-    success_url,
+    success_url=None,
     form_kwargs: dict | None = None,
     formset_class=None,
 ) -> HttpResponse:
     """Show or save one versioned record. A concurrent save becomes a visible conflict:
     the form comes back with this user's input intact and the other person's values.
+
+    ``success_url`` is the record's own page (a URL, or a function of the saved record);
+    by default the form's own page, which shows the saved record and its history.
 
     ``formset_class``: an inline formset of child rows edited with the record (the 指標 of
     a 実施状況); saved with it in one transaction, or not at all."""
@@ -81,6 +144,8 @@ def edit_record(
         return denied(request)
     form_kwargs = form_kwargs or {}
     conflict = None
+    conflict_title = ""
+    next_url = safe_next(request)
     if request.method == "POST":
         if not rule.edit:
             raise PermissionDenied(rule.reason)
@@ -109,17 +174,16 @@ def edit_record(
                 form.data["version"] = conflict.version  # saving again overrides, knowingly
                 if formset is not None:
                     _refresh_versions(formset)
-                form.add_error(
-                    None,
-                    _(
-                        "あなたが編集している間に、ほかの人がこの記録を保存しました。"
-                        "下の「ほかの人が保存した内容」を確認し、必要ならあなたの入力を直してから、もう一度保存してください。"
-                    ),
-                )
+                error_text, conflict_title = conflict_notice(conflict, request.user)
+                form.add_error(None, error_text)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, _("保存しました。"))
+                messages.success(request, saved_message(form, saved))
+                if next_url:
+                    return redirect(next_url)
+                if success_url is None:
+                    return redirect(request.path)
                 return redirect(success_url(saved) if callable(success_url) else success_url)
     else:
         form = form_class(instance=instance, **form_kwargs)
@@ -137,6 +201,8 @@ def edit_record(
             "formset": formset,
             "access": rule,
             "conflict": conflict,
+            "conflict_title": conflict_title,
+            "next": next_url,
             "conflict_values": _values(conflict, form) if conflict is not None else [],
             "changes": changes_of(instance),
         },

@@ -5,6 +5,7 @@ after someone else's is caught as a conflict instead of overwriting it.
 """
 
 from django import forms
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.achievement import implausibilities
@@ -21,6 +22,8 @@ from evaluation.models import (
     ProjectReport,
     SelfEvaluation,
 )
+from evaluation.numbers import typed_number
+from policies.fiscal_years import parse_fiscal_year, wareki
 from policies.models import Initiative, Measure, Plan, RatingLevel
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
@@ -122,6 +125,13 @@ class MemberEvaluationForm(RatingFieldMixin, VersionedForm):
         super().__init__(*args, **kwargs)
         self.limit_ratings(cycle)
 
+    def saved_message(self, evaluation: MemberEvaluation) -> str:
+        measure = evaluation.measure
+        return _("委員評価「%(measure)s %(year)s」を保存しました。") % {
+            "measure": f"{measure.number} {measure.title}",
+            "year": wareki(evaluation.cycle.fiscal_year),
+        }
+
 
 class CommitteeEvaluationForm(RatingFieldMixin, VersionedForm):
     class Meta:
@@ -182,27 +192,48 @@ class ProjectForm(VersionedForm):
         return cleaned
 
 
+class FiscalYearField(forms.CharField):
+    """年度, typed as 2021 or in 和暦 (令和3, R3, 令和元, 平成31, H29); cleaned to 2021."""
+
+    def to_python(self, value) -> int | None:
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        if len(text) > 20:
+            raise forms.ValidationError(
+                _("年度は20文字以内で入力してください。"), code="max_length"
+            )
+        try:
+            return parse_fiscal_year(text)
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+
+
+FISCAL_YEAR_HELP = _("2021 のほか、和暦でも入力できます（令和3、R3、令和元、平成31、H29 など）。")
+DUE_DATES = ["entry_due", "committee_due", "confirm_due", "publish_due"]  # in phase order
+
+
 class CycleForm(VersionedForm):
+    fiscal_year = FiscalYearField(
+        label=_("年度"),
+        help_text=FISCAL_YEAR_HELP,
+        widget=forms.TextInput(attrs={"maxlength": 20, "class": "fiscal-year-input"}),
+    )
+
     class Meta:
         model = Cycle
-        fields = [
-            "fiscal_year",
-            "rating_scale",
-            "entry_due",
-            "committee_due",
-            "confirm_due",
-            "publish_due",
-        ]
+        fields = ["fiscal_year", "rating_scale", *DUE_DATES]
         widgets = {
-            name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-            for name in ["entry_due", "committee_due", "confirm_due", "publish_due"]
+            name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for name in DUE_DATES
         }
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+        self.typed_year = ""
         if self.instance.pk:
             self.fields["fiscal_year"].disabled = True
+            self.fields["fiscal_year"].help_text = ""
         scale = self.fields["rating_scale"]
         scale.required = False
         scale.empty_label = _("計画の既定の尺度")
@@ -226,7 +257,47 @@ class CycleForm(VersionedForm):
             )
         if not self.instance.pk and Cycle.objects.filter(plan=self.plan, fiscal_year=year).exists():
             raise forms.ValidationError(_("この年度の評価サイクルはすでにあります。"))
+        typed = str(self.data.get(self.add_prefix("fiscal_year"), "")).strip()
+        if not self.instance.pk and typed != str(year):
+            # Say how the 和暦 was read, while the form is still on screen.
+            self.typed_year = typed
+            understood = _("「%(typed)s」は %(year)s です。") % {
+                "typed": typed,
+                "year": wareki(year),
+            }
+            self["fiscal_year"].help_text = understood  # the bound field keeps its own copy
         return year
+
+    def clean(self):
+        """Due dates follow the phases: 実施状況 ≤ 委員会評価 ≤ 確定 ≤ 公開 (blank ones skipped)."""
+        cleaned = super().clean()
+        latest = None  # (field name, date) of the latest due date so far
+        for name in DUE_DATES:
+            due = cleaned.get(name)
+            if due is None:
+                continue
+            if latest is not None and due < latest[1]:
+                self.add_error(
+                    name,
+                    _("%(this)sは、%(before)s（%(date)s）と同じ日かそれより後にしてください。")
+                    % {
+                        "this": self.fields[name].label,
+                        "before": self.fields[latest[0]].label,
+                        "date": date_format(latest[1], "Y年n月j日"),
+                    },
+                )
+            else:
+                latest = (name, due)
+        return cleaned
+
+    def saved_message(self, cycle: Cycle) -> str:
+        message = _("評価サイクル「%(cycle)s」を保存しました。") % {"cycle": cycle}
+        if self.typed_year:
+            message += _("年度は「%(typed)s」を%(year)sとして受け付けました。") % {
+                "typed": self.typed_year,
+                "year": wareki(cycle.fiscal_year),
+            }
+        return message
 
 
 class PhaseMoveForm(forms.Form):
@@ -264,6 +335,12 @@ class IndicatorValueForm(ConfirmUnusualMixin, VersionedForm):
     class Meta:
         model = IndicatorValue
         fields = ["target", "actual"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self._meta.fields:  # 275, not the stored 275.00
+            if self.initial.get(name) is not None:
+                self.initial[name] = typed_number(self.initial[name])
 
     def higher_is_better(self) -> bool:
         return self.instance.indicator.higher_is_better

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from evaluation.achievement import achievement_rate
 from policies.fiscal_years import wareki
+from policies.kana import normalize_text_fields
 from policies.models import (
     ImplementingBody,
     Initiative,
@@ -44,6 +45,7 @@ class Versioned(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.version = (self.version or 0) + 1
+        normalize_text_fields(self)  # ｶﾅ → カナ, whoever writes (forms, imports, the admin)
         super().save(*args, **kwargs)
 
     def lock_reason(self) -> str:

@@ -36,6 +36,7 @@ from evaluation.sheet_layout import (
     xlsx_columns,
     year_label,
 )
+from policies.kana import full_width_katakana
 from policies.models import CIRCLED_NUMBERS, ImplementingBody, Initiative
 
 SESSION_KEY = "sheet_import:{cycle}"
@@ -154,7 +155,7 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value)
+    return full_width_katakana(str(value))  # as record_save stores it, so 'same' stays same
 
 
 def read_rows(upload: UploadedFile, cycle: Cycle) -> list[FileRow]:

@@ -1,4 +1,5 @@
-"""やること: what each person still has to enter in the open cycles.
+"""やること: what each person still has to enter in the open cycles, and what they have
+already entered (「入力済み」), one click from editing it again.
 
 The number of queries depends on the number of open cycles (one or two a year), never on
 the size of the plan.
@@ -8,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,7 @@ from evaluation.models import (
     Phase,
     Project,
     ProjectReport,
+    ReportStatus,
     SelfEvaluation,
     running_between,
 )
@@ -31,6 +33,7 @@ class TodoItem:
     label: str
     url: str
     detail: str = ""
+    opens_form: bool = True  # links to a form carry ?next= so saving comes back here
 
 
 @dataclass
@@ -40,10 +43,22 @@ class TodoSection:
     due: date | None
     total: int
     items: list[TodoItem] = field(default_factory=list)
+    finished: list[TodoItem] = field(default_factory=list)  # shown under 「入力済み」
 
     @property
     def done(self) -> int:
         return self.total - len(self.items)
+
+
+def _split(pairs: list[tuple[bool, TodoItem]]) -> dict[str, list[TodoItem]]:
+    """(is it done?, item) pairs → the section's to-do items and its 入力済み items."""
+    return {
+        "items": [item for done, item in pairs if not done],
+        "finished": [item for done, item in pairs if done],
+    }
+
+
+NO_RATING = _("評価なし")
 
 
 def _url(name: str, cycle: Cycle, **kwargs) -> str:
@@ -62,7 +77,11 @@ def _staff_sections(cycle: Cycle, body: ImplementingBody) -> list[TodoSection]:
         .filter(body=body)
         .active_in(cycle.fiscal_year)
         .annotate(
-            reported=Exists(ProjectReport.objects.filter(cycle=cycle, project=OuterRef("pk")))
+            reported=Subquery(
+                ProjectReport.objects.filter(cycle=cycle, project=OuterRef("pk")).values("status")[
+                    :1
+                ]
+            )
         )
     )
     projects = list(projects)
@@ -71,16 +90,26 @@ def _staff_sections(cycle: Cycle, body: ImplementingBody) -> list[TodoSection]:
         _("実施状況（%(body)sの事業）") % {"body": body.short_name},
         cycle.entry_due,
         total=len(projects),
-        items=[
-            TodoItem(p.name, _url("report", cycle, code=p.code), p.department)
-            for p in projects
-            if not p.reported
-        ],
+        **_split(
+            [
+                (
+                    p.reported is not None,
+                    TodoItem(
+                        p.name,
+                        _url("report", cycle, code=p.code),
+                        ReportStatus(p.reported).label if p.reported else p.department,
+                    ),
+                )
+                for p in projects
+            ]
+        ),
     )
     measures = list(
         _measures(cycle).annotate(
-            evaluated=Exists(
-                SelfEvaluation.objects.filter(cycle=cycle, body=body, measure=OuterRef("pk"))
+            evaluated=Subquery(
+                SelfEvaluation.objects.filter(
+                    cycle=cycle, body=body, measure=OuterRef("pk")
+                ).values("rating__code")[:1]
             )
         )
     )
@@ -89,24 +118,28 @@ def _staff_sections(cycle: Cycle, body: ImplementingBody) -> list[TodoSection]:
         _("自己評価（%(body)s）") % {"body": body.short_name},
         cycle.entry_due,
         total=len(measures),
-        items=[
-            TodoItem(
-                f"{m.number} {m.title}",
-                _url("self_evaluation", cycle, number=m.number, body=body.code),
-            )
-            for m in measures
-            if not m.evaluated
-        ],
+        **_split(
+            [
+                (
+                    m.evaluated is not None,
+                    TodoItem(
+                        f"{m.number} {m.title}",
+                        _url("self_evaluation", cycle, number=m.number, body=body.code),
+                        _("評価 %(code)s") % {"code": m.evaluated} if m.evaluated else "",
+                    ),
+                )
+                for m in measures
+            ]
+        ),
     )
     return [reports, self_evaluations]
 
 
 def _member_section(cycle: Cycle, user: User) -> TodoSection:
+    own = MemberEvaluation.objects.filter(cycle=cycle, member=user, measure=OuterRef("pk"))
     measures = list(
         _measures(cycle).annotate(
-            scored=Exists(
-                MemberEvaluation.objects.filter(cycle=cycle, member=user, measure=OuterRef("pk"))
-            )
+            scored=Exists(own), rating=Subquery(own.values("rating__code")[:1])
         )
     )
     return TodoSection(
@@ -114,11 +147,21 @@ def _member_section(cycle: Cycle, user: User) -> TodoSection:
         _("委員評価（あなたの評価と意見）"),
         cycle.committee_due,
         total=len(measures),
-        items=[
-            TodoItem(f"{m.number} {m.title}", _url("member_evaluation", cycle, number=m.number))
-            for m in measures
-            if not m.scored
-        ],
+        **_split(
+            [
+                (
+                    m.scored,
+                    TodoItem(
+                        f"{m.number} {m.title}",
+                        _url("member_evaluation", cycle, number=m.number),
+                        (_("評価 %(code)s") % {"code": m.rating} if m.rating else NO_RATING)
+                        if m.scored
+                        else "",
+                    ),
+                )
+                for m in measures
+            ]
+        ),
     )
 
 
@@ -130,26 +173,28 @@ def _committee_section(cycle: Cycle, *, for_chair: bool) -> TodoSection:
             drafted=Exists(drafts), confirmed=Exists(drafts.filter(confirmed_at__isnull=False))
         )
     )
+
+    def item(m, detail: str) -> TodoItem:
+        return TodoItem(
+            f"{m.number} {m.title}", _url("committee_evaluation", cycle, number=m.number), detail
+        )
+
+    confirmed = _("確定済み")
     if for_chair:
         title = _("委員会評価の確定（委員長）")
-        pending = [m for m in measures if not m.confirmed]
-        detail = {True: "", False: _("事務局の案を待っています")}
-        items = [
-            TodoItem(
-                f"{m.number} {m.title}",
-                _url("committee_evaluation", cycle, number=m.number),
-                detail[m.drafted],
-            )
-            for m in pending
+        waiting = {True: "", False: _("事務局の案を待っています")}
+        pairs = [
+            (m.confirmed, item(m, confirmed if m.confirmed else waiting[m.drafted]))
+            for m in measures
         ]
     else:
         title = _("委員会評価の案の作成（事務局）")
-        items = [
-            TodoItem(f"{m.number} {m.title}", _url("committee_evaluation", cycle, number=m.number))
+        drafted = _("案を作成済み")
+        pairs = [
+            (m.drafted, item(m, (confirmed if m.confirmed else drafted) if m.drafted else ""))
             for m in measures
-            if not m.drafted
         ]
-    return TodoSection(cycle, title, cycle.committee_due, total=len(measures), items=items)
+    return TodoSection(cycle, title, cycle.committee_due, total=len(measures), **_split(pairs))
 
 
 def _entry_progress_section(cycle: Cycle) -> TodoSection:
@@ -169,21 +214,21 @@ def _entry_progress_section(cycle: Cycle) -> TodoSection:
         ),
     )
     measure_count = Measure.objects.of_plan(cycle.plan).count()
-    items = []
+    pairs = []
     for body in bodies:
         missing_reports = body.project_count - body.report_count
         missing_evaluations = measure_count - body.evaluation_count
-        if missing_reports or missing_evaluations:
-            items.append(
-                TodoItem(
-                    body.name,
-                    cycle.get_absolute_url(),
-                    _("実施状況 未入力 %(r)d件・自己評価 未入力 %(e)d件")
-                    % {"r": missing_reports, "e": missing_evaluations},
-                )
-            )
+        complete = not (missing_reports or missing_evaluations)
+        detail = (
+            _("すべて入力済み")
+            if complete
+            else _("実施状況 未入力 %(r)d件・自己評価 未入力 %(e)d件")
+            % {"r": missing_reports, "e": missing_evaluations}
+        )
+        item = TodoItem(body.name, cycle.get_absolute_url(), detail, opens_form=False)
+        pairs.append((complete, item))
     return TodoSection(
-        cycle, _("実施主体の入力状況"), cycle.entry_due, total=len(bodies), items=items
+        cycle, _("実施主体の入力状況"), cycle.entry_due, total=len(pairs), **_split(pairs)
     )
 
 
@@ -210,7 +255,7 @@ def todo_for(user: User) -> Todo:
                         _("評価サイクルの開始（期限を確認して「実施状況入力」へ進める）"),
                         cycle.entry_due,
                         total=1,
-                        items=[TodoItem(str(cycle), cycle.get_absolute_url())],
+                        items=[TodoItem(str(cycle), cycle.get_absolute_url(), opens_form=False)],
                     )
                 )
         elif cycle.phase == Phase.ENTRY:

@@ -41,6 +41,7 @@ urlpatterns = [
         records.report_edit,
         name="report",
     ),
+    path("plans/<slug:plan>/projects/", projects.project_list_view, name="projects"),
     path("projects/new/<slug:plan>/", projects.project_create, name="project_create"),
     path("projects/<slug:code>/", projects.project_detail, name="project"),
     path("projects/<slug:code>/edit/", projects.project_edit, name="project_edit"),

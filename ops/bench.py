@@ -77,6 +77,11 @@ PAGES: list[Page] = [
         target=0.5,
     ),
     Page("todo (secretariat)", lambda plan: reverse("evaluation:todo"), login=True),
+    Page(
+        "事業一覧 (secretariat)",
+        lambda plan: reverse("evaluation:projects", kwargs={"plan": plan}),
+        login=True,
+    ),
     Page("評価表 print", _cycle_url("sheet_print", PUBLISHED_YEAR), target=0.33),
     Page("評価表 xlsx", _cycle_url("sheet_xlsx", PUBLISHED_YEAR), target=0.33),
     _form("committee_evaluation", number="1-1"),

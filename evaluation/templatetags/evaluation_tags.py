@@ -1,7 +1,10 @@
+from urllib.parse import urlencode
+
 from django import template
 
 from evaluation.achievement import format_number, format_rate
-from evaluation.models import Cycle, Phase, display_name
+from evaluation.models import Cycle, Phase, ReportStatus, display_name
+from evaluation.numbers import plain_number
 from evaluation.sheet_layout import indicators_text, reference_text
 
 register = template.Library()
@@ -55,3 +58,27 @@ def indicator_lines(report) -> str:
 def reference_lines(indicators) -> str:
     """A 施策's 参考指標 for one year, one a line."""
     return reference_text(indicators)
+
+
+@register.simple_tag(takes_context=True)
+def next_here(context) -> str:
+    """``href="{% url … %}?{% next_here %}"``: a link that opens a form carries the page it
+    was opened from, so that saving comes back here (``editing.edit_record`` checks it)."""
+    return urlencode({"next": context["request"].get_full_path()})
+
+
+@register.filter
+def report_status(value: str) -> str:
+    """{{ "partial"|report_status }} → 一部実施"""
+    return ReportStatus(value).label
+
+
+@register.filter
+def active_in(project, fiscal_year: int) -> bool:
+    return project.is_active_in(fiscal_year)
+
+
+@register.filter
+def number(value) -> str:
+    """{{ 275.00|number }} → 275, {{ 275.5|number }} → 275.5, {{ 1234|number }} → 1,234"""
+    return plain_number(value)

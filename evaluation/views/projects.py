@@ -1,10 +1,10 @@
-"""事業: its page, registration and edit."""
+"""事業: the 事業一覧 of a plan, a 事業's page, registration and edit."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from evaluation import access
+from evaluation import access, project_list
 from evaluation.access import denied
 from evaluation.editing import edit_record
 from evaluation.forms import (
@@ -14,7 +14,31 @@ from evaluation.history import changes_of
 from evaluation.models import (
     Project,
 )
-from policies.models import ImplementingBody, Plan
+from policies.models import Plan
+
+
+@require_safe
+def project_list_view(request: HttpRequest, plan: str) -> HttpResponse:
+    """事業一覧: search by name, filter by 実施主体, 担当課, 展開 and year, with the year's
+    実施状況 of each 事業 and, for those who may, the button to register one."""
+    plan_obj = get_object_or_404(Plan, code=plan)
+    rule = access.plan_projects_access(request.user, plan_obj)
+    if not rule.view:
+        return denied(request)
+    listing = project_list.project_listing(plan_obj, request.GET, request.GET.get("page"))
+    rows = [
+        (project, _report_access(request, listing.cycle, project))
+        for project in listing.page.object_list
+    ]
+    return render(
+        request,
+        "evaluation/project_list.html",
+        {"current_plan": plan_obj, "access": rule, "listing": listing, "rows": rows},
+    )
+
+
+def _report_access(request: HttpRequest, cycle, project: Project) -> access.Access | None:
+    return access.report_access(request.user, cycle, project) if cycle else None
 
 
 def _project(request: HttpRequest, code: str) -> tuple[Project, access.Access]:
@@ -67,11 +91,10 @@ def project_create(request: HttpRequest, plan: str) -> HttpResponse:
     plan_obj = get_object_or_404(Plan, code=plan)
     participant = access.participant_of(request.user)
     body = participant.body if participant and participant.is_staff_member else None
-    draft = Project(plan=plan_obj, body=body or ImplementingBody.objects.first())
     return edit_record(
         request,
-        instance=draft,
-        rule=access.project_access(request.user, draft),
+        instance=Project(plan=plan_obj, body=body),
+        rule=access.plan_projects_access(request.user, plan_obj),
         form_class=ProjectForm,
         template="evaluation/project_form.html",
         context={"current_plan": plan_obj},

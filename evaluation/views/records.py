@@ -71,7 +71,6 @@ def report_edit(request: HttpRequest, plan: str, year: int, code: str) -> HttpRe
         formset_class=ProjectIndicatorFormSet,
         template="evaluation/report_form.html",
         context={"cycle": cycle, "current_plan": cycle.plan, "project": project},
-        success_url=reverse("evaluation:todo"),
     )
 
 
@@ -104,7 +103,6 @@ def self_evaluation_edit(
             "body": body_obj,
             "last_opinion": last_opinion,
         },
-        success_url=reverse("evaluation:todo"),
         form_kwargs={"cycle": cycle},
     )
 
@@ -125,7 +123,6 @@ def member_evaluation_edit(request: HttpRequest, plan: str, year: int, number: s
         form_class=MemberEvaluationForm,
         template="evaluation/member_evaluation_form.html",
         context={"cycle": cycle, "current_plan": cycle.plan, "measure": measure},
-        success_url=reverse("evaluation:todo"),
         form_kwargs={"cycle": cycle},
     )
 
@@ -159,11 +156,12 @@ def committee_evaluation_edit(
             "opinions": opinions,
             "evaluation": evaluation,
             "confirm": access.committee_confirmation_access(request.user, cycle, evaluation),
+            # Why the draft cannot be edited concerns the secretariat who drafts it; the
+            # chair and members see only what applies to them (confirming, the result).
+            "hide_reason": not getattr(
+                access.participant_of(request.user), "is_secretariat", False
+            ),
         },
-        success_url=reverse(
-            "evaluation:measure_year",
-            kwargs={"plan": plan, "year": year, "number": number},
-        ),
         form_kwargs={"cycle": cycle},
     )
 

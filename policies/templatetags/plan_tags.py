@@ -1,6 +1,6 @@
 from django import template
 
-from policies.fiscal_years import wareki, wareki_date
+from policies.fiscal_years import wareki, wareki_date, wareki_short
 
 register = template.Library()
 
@@ -15,3 +15,9 @@ def fiscal_year(value: int) -> str:
 def date_in_wareki(value) -> str:
     """{{ some_date|wareki }} → 令和元年5月1日 (empty for no date)."""
     return wareki_date(value) if value else ""
+
+
+@register.filter
+def fiscal_year_short(value: int) -> str:
+    """{{ 2020|fiscal_year_short }} → 令和2年度"""
+    return wareki_short(int(value))

@@ -1,6 +1,8 @@
 """The year's main journeys in a real browser: staff enter, a member scores, the secretariat
 drafts, the chair confirms, and the 施策 page and the dashboard show all of it."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -134,7 +136,43 @@ def test_a_second_person_saving_the_same_record_sees_the_conflict(pages, year):
     second.get_by_label("実施状況").select_option(label="一部実施")
     second.get_by_label("実施内容").fill("事務局が入力した内容")
     second.get_by_role("button", name="保存する").click()
-    expect(second.locator("main form")).to_contain_text("ほかの人がこの記録を保存しました")
+    expect(second.locator("main form")).to_contain_text("さんがこの記録を保存しました")
     expect(second.locator("#conflict")).to_contain_text("担当者が入力した内容")
     expect(second.get_by_label("実施内容")).to_have_value("事務局が入力した内容")
     assert ProjectReport.objects.get().activities == "担当者が入力した内容"
+
+
+def test_staff_find_a_project_in_the_list_enter_its_report_and_land_back_on_the_list(pages, year):
+    cycle, project, people = year
+    page = pages.open()
+    log_in(page, "staff")
+    page.get_by_role("link", name="事業一覧").first.click()
+    page.get_by_label("事業名・事業コード").fill("入門")
+    page.get_by_label("実施主体").select_option(label="武蔵野市")
+    page.get_by_role("button", name="絞り込む").click()
+    expect(page.locator("table.project-list tbody tr")).to_have_count(1)
+    page.get_by_role("link", name="市民活動入門講座の実施状況を入力").click()
+    page.get_by_label("実施状況").select_option(label="一部実施")
+    page.get_by_label("実施内容").fill("ｵﾝﾗｲﾝで2回開催した。")
+    page.get_by_role("button", name="保存する").click()
+    # Back on the filtered list, with a message naming what was saved.
+    expect(page).to_have_url(
+        re.compile(r"/plans/revised-2017/projects/\?q=%E5%85%A5%E9%96%80&body=city")
+    )
+    expect(page.locator(".alert-success")).to_have_text(
+        "実施状況「市民活動入門講座 令和3（2021）年度」を保存しました。"
+    )
+    expect(page.locator("table.project-list")).to_contain_text("一部実施")
+    assert ProjectReport.objects.get(project=project, cycle=cycle).activities == (
+        "オンラインで2回開催した。"
+    )
+
+    page.get_by_role("link", name="事業を登録").click()
+    page.get_by_label("事業コード").fill("city-002")
+    page.get_by_label("事業名").fill("協働研修")
+    page.get_by_label("1-1① 教育機関等と連携した市民のボランティア意識の醸成").check()
+    page.get_by_label("開始年度").fill("2021")
+    page.get_by_role("button", name="保存する").click()
+    expect(page.locator(".alert-success")).to_have_text("事業「協働研修」を保存しました。")
+    expect(page.get_by_role("heading", name="事業一覧")).to_be_visible()
+    assert pages.problems(page) == []

@@ -196,6 +196,7 @@ MATRIX: dict[str, Case] = {
         data=project_data,
     ),
     "evaluation:project": Case(kwargs={"code": "city-001"}, get=insiders()),
+    "evaluation:projects": Case(kwargs=PLAN, get=insiders()),
     "evaluation:dashboard": Case(kwargs=CYCLE, get=insiders()),
     "evaluation:dashboard_trends": Case(kwargs=PLAN, get=insiders()),
     "evaluation:indicators": Case(kwargs=PLAN, get=insiders()),

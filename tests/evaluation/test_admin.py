@@ -68,7 +68,7 @@ def test_a_form_opened_before_an_admin_edit_is_a_conflict_not_an_overwrite(world
         url, {"status": "done", "activities": "担当者の文", "version": opened_in_the_app}
     )
     assert response.status_code == 200
-    assert "ほかの人がこの記録を保存しました" in response.content.decode()
+    assert "さんがこの記録を保存しました" in response.content.decode()
     assert ProjectReport.objects.get(pk=report.pk).activities == "管理画面で修正。"
 
 

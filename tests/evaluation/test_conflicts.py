@@ -31,7 +31,7 @@ def test_the_second_save_gets_a_conflict_with_both_versions(world, two_clients):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "ほかの人がこの記録を保存しました" in html
+    assert "さんがこの記録を保存しました" in html
     assert "Aさんの内容" in html  # the other person's saved values
     assert "Bさんの内容" in html  # this person's input, intact in the form
     assert ProjectReport.objects.get().activities == "Aさんの内容"
@@ -57,5 +57,5 @@ def test_two_people_creating_the_same_record_conflict(world, two_clients):
     first, second = two_clients
     first.post(REPORT, {"status": "done", "activities": "Aさんの内容", "version": 0})
     response = second.post(REPORT, {"status": "done", "activities": "Bさんの内容", "version": 0})
-    assert "ほかの人がこの記録を保存しました" in response.content.decode()
+    assert "さんがこの記録を保存しました" in response.content.decode()
     assert ProjectReport.objects.get().activities == "Aさんの内容"

@@ -121,7 +121,7 @@ def test_a_concurrent_edit_is_reported_and_keeps_both_versions(indicator):
     response = second.post(url, {"actual": "160", "target": "170", "version": "0"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "ほかの人がこの記録を保存しました" in html
+    assert "さんがこの記録を保存しました" in html
     saved = html[html.index('id="conflict"') : html.index("<form", html.index('id="conflict"'))]
     assert "実績値" in saved and ">150" in saved  # the other person's saved values
     assert 'value="160"' in html  # the second person's input is still there
@@ -197,6 +197,34 @@ def test_the_indicator_list_query_count_is_pinned(indicator, django_assert_num_q
     # the request's savepoint pair (the session's idle timeout was refreshed by the first)
     with django_assert_num_queries(10):
         assert client.get(LIST).status_code == 200
+
+
+def test_each_entry_link_names_the_indicator_and_year_for_screen_readers(indicator):
+    html = logged_in(secretariat()).get(LIST).content.decode()
+    assert html.count('aria-label="市民活動団体の登録数 ') == 5
+    assert (
+        f'href="{value_url(indicator, 2020)}?next=%2Findicators%2Frevised-2017%2F"'
+        ' aria-label="市民活動団体の登録数 令和2年度を入力">入力</a>' in html
+    )
+
+
+def test_counts_are_shown_without_decimals_and_decimals_only_where_they_are(indicator):
+    IndicatorValue.objects.create(indicator=indicator, fiscal_year=2019, actual=Decimal("275"))
+    IndicatorValue.objects.create(
+        indicator=indicator, fiscal_year=2020, actual=Decimal("1275.5"), target=Decimal("1300")
+    )
+    client = logged_in(secretariat())
+    html = client.get(LIST).content.decode()
+    assert "<div>275</div>" in html and "<div>1,275.5 / 1,300</div>" in html
+    assert "275.00" not in html and "275.50" not in html
+    form = client.get(value_url(indicator, 2019)).content.decode()
+    assert 'name="actual" value="275"' in form
+    CycleFactory(fiscal_year=2020, phase=Phase.PUBLISHED)
+    dashboard = client.get(
+        reverse("evaluation:dashboard", kwargs={"plan": PLAN, "year": 2020})
+    ).content.decode()
+    assert "令和元（2019）年度 実績値: 275団体" in dashboard
+    assert "275.00" not in dashboard
 
 
 # ------------------------------------------------------------- 参考指標 of a 施策

@@ -468,3 +468,19 @@ def test_posting_without_a_file_shows_the_form_again(jimukyoku, cycle):
     assert response.status_code == 200
     assert response.context["form"].errors["file"] == ["このフィールドは必須です。"]
     assert snapshot() == before
+
+
+def test_half_width_katakana_in_a_file_is_stored_full_width(client, cycle):
+    client.force_login(staff("place").user)
+    rows = csv_rows(export(client, "csv"))
+    rows.append(
+        ["2021", "2-4", "①", "place-003", "ﾊﾟｿｺﾝ講座①（入門）", "武蔵野プレイス", "ｼﾐﾝ活動推進課",
+         "実施", "ｶﾞｲﾀﾞﾝｽを2回開いた。", "2", "30", ""]
+    )  # fmt: skip
+    response = upload(client, csv_bytes(rows), "kana.csv")
+    confirm(client, response)
+    project = Project.objects.get(code="place-003")
+    assert (project.name, project.department) == ("パソコン講座①（入門）", "シミン活動推進課")
+    assert project.reports.get().activities == "ガイダンスを2回開いた。"
+    again = upload(client, export(client, "csv"), "again.csv").context["preview"]
+    assert again.created == [] and again.changed == []

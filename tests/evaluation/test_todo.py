@@ -102,3 +102,61 @@ def test_people_with_a_role_start_at_their_todo(world, login):
 @pytest.mark.django_db
 def test_anonymous_visitors_start_at_the_plan(client):
     assert client.get(reverse("home"))["Location"] == "/plans/revised-2017/"
+
+
+def test_what_staff_have_entered_stays_listed_under_finished_with_links(world, login):
+    ProjectReportFactory(cycle=world.cycle, project=world.project, status="partial")
+    SelfEvaluationFactory(cycle=world.cycle, measure=measure("1-1"), body=body("city"))
+    reports, evaluations = todo_for(world.users["staff_a"]).sections
+    assert [(i.label, i.url, i.detail) for i in reports.finished] == [
+        ("市民活動入門講座", "/cycles/revised-2017/2021/projects/city-001/report/", "一部実施")
+    ]
+    assert [(i.label, i.detail) for i in evaluations.finished] == [
+        ("1-1 市民活動のきっかけづくり", "評価 B")
+    ]
+    html = login(world.users["staff_a"]).get(TODO).content.decode()
+    assert "入力済み（1件）" in html
+    # One click from やること to the saved record, and back here after saving it.
+    assert (
+        '<a href="/cycles/revised-2017/2021/projects/city-001/report/?next=%2Ftodo%2F">'
+        "市民活動入門講座</a>" in html
+    )
+
+
+def test_a_members_scored_measures_stay_listed_with_their_rating(world):
+    world.set_phase(Phase.COMMITTEE)
+    MemberEvaluationFactory(cycle=world.cycle, member=world.users["member"], measure=measure("2-4"))
+    MemberEvaluationFactory(
+        cycle=world.cycle, member=world.users["member"], measure=measure("1-1"), rating=None
+    )
+    section = todo_for(world.users["member"]).sections[0]
+    assert [(i.label, i.detail) for i in section.finished] == [
+        ("1-1 市民活動のきっかけづくり", "評価なし"),
+        ("2-4 市民活動に関する学びの機会の提供", "評価 B"),
+    ]
+    assert len(section.items) == 10
+
+
+def test_confirmed_and_drafted_measures_stay_listed_for_the_chair_and_the_secretariat(world):
+    world.set_phase(Phase.COMMITTEE)
+    CommitteeEvaluationFactory(cycle=world.cycle, measure=measure("1-1"))
+    CommitteeEvaluationFactory(
+        cycle=world.cycle, measure=measure("1-2"), confirmed_at="2022-08-01T10:00:00+09:00"
+    )
+    confirm = todo_for(world.users["chair"]).sections[1]
+    assert [(i.label, i.detail) for i in confirm.finished] == [
+        ("1-2 多様な活動につながる情報の提供", "確定済み")
+    ]
+    drafting = todo_for(world.users["secretariat"]).sections[0]
+    assert [i.detail for i in drafting.finished] == ["案を作成済み", "確定済み"]
+
+
+def test_bodies_with_everything_entered_stay_listed_for_the_secretariat(world):
+    world.project.delete()
+    for m in world.cycle.plan.basic_policies.all():
+        for one in m.measures.all():
+            SelfEvaluationFactory(cycle=world.cycle, measure=one, body=body("place"))
+    section = todo_for(world.users["secretariat"]).sections[0]
+    assert [(i.label, i.detail, i.opens_form) for i in section.finished] == [
+        ("武蔵野プレイス", "すべて入力済み", False)
+    ]

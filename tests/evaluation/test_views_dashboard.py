@@ -74,7 +74,10 @@ def test_the_secretariat_sees_what_is_missing(scale_plan):
     CommitteeEvaluation.objects.filter(cycle=cycle, measure__number="4-2").delete()
     html = logged_in(secretariat()).get(year_url("scale-k1", 2021)).content.decode()
     assert "未入力" in html
-    assert "試験事業 1-6" in html
+    assert (
+        '<a href="/cycles/scale-k1/2021/projects/scale-k1-000-05/report/'
+        '?next=%2Fdashboard%2Fscale-k1%2F2021%2F">試験事業 1-6</a>' in html
+    )  # saving the missing report comes back to the dashboard
     assert '<a href="/cycles/scale-k1/2021/measures/4-2/">4-2</a>' in html
     assert "12 / 13" in html  # 市民社協's 事業 (every third of 40)
     assert "11 / 12" in html
@@ -265,3 +268,14 @@ def test_a_rolled_back_save_does_not_invalidate(scale_plan, django_capture_on_co
 def test_the_dashboard_pages_refuse_posts(client, scale_plan):
     assert client.post(year_url("scale-k1", 2020)).status_code == 405
     assert client.post(trends_url("scale-k1")).status_code == 405
+
+
+def test_measures_keep_the_plans_order_with_priority_measures_marked_not_moved(client):
+    CycleFactory(fiscal_year=2020, phase=Phase.PUBLISHED)
+    for url in [year_url("revised-2017", 2020), trends_url("revised-2017")]:
+        html = client.get(url).content.decode()
+        table = html[html.find("基本施策2 ") :]
+        positions = [table.find(f">{n} ") for n in ["2-1", "2-2", "2-3", "2-4", "2-5", "2-6"]]
+        assert -1 not in positions and positions == sorted(positions), url
+        assert "重点施策" in table[positions[3] : positions[4]], url  # 2-4 is marked
+        assert "重点施策" not in table[positions[0] : positions[3]], url

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from policies.fiscal_years import wareki, wareki_date
+from policies.fiscal_years import era_label, parse_fiscal_year, wareki, wareki_date, wareki_short
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,50 @@ def test_an_aware_datetime_is_shown_as_its_local_date(settings):
     # 15:30 UTC on 30 April 2019 is already 1 May in Japan.
     moment = datetime.datetime(2019, 4, 30, 15, 30, tzinfo=datetime.UTC)
     assert wareki_date(moment) == "令和元年5月1日"
+
+
+@pytest.mark.parametrize(
+    ("typed", "fiscal_year"),
+    [
+        ("2021", 2021),
+        ("２０２１年度", 2021),
+        ("令和3", 2021),
+        ("令和3年度", 2021),
+        ("令和３", 2021),
+        ("R3", 2021),
+        ("r03", 2021),
+        ("Ｒ３", 2021),
+        ("令和元", 2019),
+        ("令和元年度", 2019),
+        ("平成31", 2019),
+        ("H29", 2017),
+        ("平成33年度", 2021),  # how the plan, written in 2017, names its last year
+        ("令和3（2021）年度", 2021),
+        (2020, 2020),
+    ],
+)
+def test_typed_fiscal_years_are_read_in_either_calendar(typed, fiscal_year):
+    assert parse_fiscal_year(typed) == fiscal_year
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("令和", "「令和」は年度として読めません。2021、令和3、R3 のように入力してください。"),
+        ("来年", "「来年」は年度として読めません。2021、令和3、R3 のように入力してください。"),
+        ("令和0", "「令和0」という年はありません。"),
+        (
+            "令和3（2020）年度",
+            "「令和3（2020）年度」は和暦と西暦が合っていません（令和3は2021年度）。",
+        ),
+    ],
+)
+def test_what_is_not_a_fiscal_year_is_refused_with_the_reason(typed, message):
+    with pytest.raises(ValueError) as error:
+        parse_fiscal_year(typed)
+    assert str(error.value) == message
+
+
+def test_short_forms_for_axes_and_running_text():
+    assert [era_label(y) for y in (2017, 2019, 2021)] == ["平成29", "令和元", "令和3"]
+    assert wareki_short(2020) == "令和2年度"

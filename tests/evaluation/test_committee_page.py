@@ -1,0 +1,50 @@
+"""The committee's evaluation page shows each person only what applies to them."""
+
+from django.urls import reverse
+
+from evaluation.models import Phase
+from tests.factories import CommitteeEvaluationFactory
+
+PAGE = reverse(
+    "evaluation:committee_evaluation",
+    kwargs={"plan": "revised-2017", "year": 2021, "number": "1-1"},
+)
+CONFIRM = reverse(
+    "evaluation:committee_confirm",
+    kwargs={"plan": "revised-2017", "year": 2021, "number": "1-1"},
+)
+DRAFTING = "委員会評価の案を作成するのは事務局です。"
+
+
+def test_the_chair_sees_the_confirmation_and_no_note_about_who_drafts(world, login):
+    world.set_phase(Phase.COMMITTEE)
+    draft = CommitteeEvaluationFactory(cycle=world.cycle)
+    client = login(world.users["chair"])
+    before = client.get(PAGE).content.decode()
+    assert "この内容で委員会評価を確定する（委員長）" in before
+    assert DRAFTING not in before
+    after = client.post(CONFIRM, {"version": draft.version}, follow=True).content.decode()
+    assert "委員会評価を確定しました。" in after
+    assert DRAFTING not in after and "alert-secondary" not in after
+
+
+def test_the_chair_is_told_when_there_is_no_draft_yet(world, login):
+    world.set_phase(Phase.COMMITTEE)
+    html = login(world.users["chair"]).get(PAGE).content.decode()
+    assert "まだ事務局の案がありません。" in html
+    assert DRAFTING not in html
+
+
+def test_a_member_sees_neither_the_drafting_nor_the_confirming_note(world, login):
+    world.set_phase(Phase.COMMITTEE)
+    CommitteeEvaluationFactory(cycle=world.cycle)
+    html = login(world.users["member"]).get(PAGE).content.decode()
+    assert DRAFTING not in html
+    assert "委員会評価を確定できるのは委員長だけです。" not in html
+
+
+def test_the_secretariat_is_told_why_the_draft_is_read_only(world, login):
+    world.set_phase(Phase.CONFIRMED)
+    CommitteeEvaluationFactory(cycle=world.cycle)
+    html = login(world.users["secretariat"]).get(PAGE).content.decode()
+    assert "この年度の評価は確定しているため編集できません。" in html
