@@ -145,7 +145,7 @@ def test_two_people_editing_indicators_see_a_conflict_and_can_save_again(world, 
         {**report_data(version=opened), **indicator_rows({**row, "target": "30"}, initial=1)},
     )
     html = response.content.decode()
-    assert "ほかの人がこの記録を保存しました" in html
+    assert "さんがこの記録を保存しました" in html
     assert 'value="30"' in html  # the second person's input stays in the form
     assert ProjectIndicator.objects.get().target == Decimal("20")
 

@@ -474,8 +474,9 @@ def test_half_width_katakana_in_a_file_is_stored_full_width(client, cycle):
     client.force_login(staff("place").user)
     rows = csv_rows(export(client, "csv"))
     rows.append(
-        ["2021", "2-4", "①", "place-003", "ﾊﾟｿｺﾝ講座①（入門）", "武蔵野プレイス", "ｼﾐﾝ活動推進課",
-         "実施", "ｶﾞｲﾀﾞﾝｽを2回開いた。", "2", "30", ""]
+        new_row(年度="2021", 施策番号="2-4", 展開番号="①", 事業コード="place-003",
+                事業名="ﾊﾟｿｺﾝ講座①（入門）", 実施主体="武蔵野プレイス", 担当課="ｼﾐﾝ活動推進課",
+                実施状況="実施", 実施内容="ｶﾞｲﾀﾞﾝｽを2回開いた。", 回数="2", 参加者数="30")
     )  # fmt: skip
     response = upload(client, csv_bytes(rows), "kana.csv")
     confirm(client, response)
