@@ -107,8 +107,8 @@ class ProjectReportAdmin(VersionedAdmin):
 
 @admin.register(SelfEvaluation)
 class SelfEvaluationAdmin(VersionedAdmin):
-    list_display = ["measure", "body", "cycle", "rating", "outlook"]
-    list_filter = ["cycle", "body", "outlook"]
+    list_display = ["measure", "body", "cycle", "rating"]
+    list_filter = ["cycle", "body"]
 
 
 @admin.register(MemberEvaluation)

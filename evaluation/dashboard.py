@@ -48,7 +48,7 @@ def year_context(cycle: Cycle, audience: str, *, member_scores: bool = True) -> 
     leaves the members' ratings out of the distribution."""
     plan = cycle.plan
     bodies = list(rollups.ImplementingBody.objects.all())
-    levels = rollups.rating_levels(plan)
+    levels = rollups.rating_levels(plan, cycle.scale_id)
     policies = rollups.basic_policies(plan)
     counts = rollups.report_status_counts(cycle)
     rows = rollups.measure_ratings(cycle)
@@ -127,26 +127,48 @@ def trends_context(plan: Plan, audience: str) -> dict:
     )
     visible = {(c.plan_id, c.fiscal_year) for c in cycles}
     trends = rollups.rating_trends(plan)
-    levels = [lv for lv in rollups.rating_levels(plan) if lv.points is not None]
-    unrated_code = next((lv.code for lv in rollups.rating_levels(plan) if lv.points is None), "－")
+    scales = {
+        pt.scale_id
+        for points in trends.values()
+        for pt in points
+        if (pt.plan_id, pt.fiscal_year) in visible and pt.scale_id is not None
+    }
+    # Years rated on different scales compare as a share of each year's maximum.
+    mixed = len(scales) > 1
+    all_levels = rollups.rating_levels(plan, next(iter(scales)) if len(scales) == 1 else None)
+    levels = [lv for lv in all_levels if lv.points is not None]
+    unrated_code = next((lv.code for lv in all_levels if lv.points is None), "－")
     years = sorted({y for (_plan, y) in visible})
-    low = min((lv.points for lv in levels), default=1)
-    high = max((lv.points for lv in levels), default=4)
-    y_labels = [(lv.points, lv.code) for lv in levels]
+    if mixed:
+        low, high = 0.0, 1.0
+        y_labels = [(0.0, "0%"), (0.5, "50%"), (1.0, "100%")]
+    else:
+        low = min((lv.points for lv in levels), default=1)
+        high = max((lv.points for lv in levels), default=4)
+        y_labels = [(lv.points, lv.code) for lv in levels]
     charts_by_measure = {}
     for measure_id, points in trends.items():
         shown = [pt for pt in points if (pt.plan_id, pt.fiscal_year) in visible]
-        committee = {
-            pt.fiscal_year: pt.committee.points for pt in shown if pt.committee is not None
-        }
-        own = {pt.fiscal_year: pt.self_mean for pt in shown}
+        if mixed:
+            committee = {
+                pt.fiscal_year: pt.committee_share for pt in shown if pt.committee_share is not None
+            }
+            own = {pt.fiscal_year: pt.self_share for pt in shown}
+        else:
+            committee = {
+                pt.fiscal_year: pt.committee.points for pt in shown if pt.committee is not None
+            }
+            own = {pt.fiscal_year: pt.self_mean for pt in shown}
+        share = (lambda value: f"（最高点の{value:.0%}）") if mixed else (lambda value: "")
         committee_tips = {
             pt.fiscal_year: f"{wareki(pt.fiscal_year)} {_('委員会')}: {pt.committee.code}"
+            + (share(pt.committee_share) if pt.committee_share is not None else "")
             for pt in shown
             if pt.committee is not None
         }
         self_tips = {
             pt.fiscal_year: f"{wareki(pt.fiscal_year)} {_('自己評価の平均')}: {pt.self_mean:.2f}"
+            + (share(pt.self_share) if pt.self_share is not None else "")
             for pt in shown
             if pt.self_mean is not None
         }
@@ -180,6 +202,14 @@ def trends_context(plan: Plan, audience: str) -> dict:
         "plan": plan,
         "years": own_years,
         "measures": [(m, charts_by_measure.get(m.pk)) for m in measures],
+        "scale_note": (
+            _(
+                "年度によって評価尺度が違うため、各年度の評価を、その年度の尺度の最高点に対する"
+                "割合（%）で比べています（例: 4段階のB＝75%、3段階のB＝67%）。"
+            )
+            if mixed
+            else ""
+        ),
         "indicators": indicator_charts(plan),
         "edit_indicators": audience == SECRETARIAT,
     }
@@ -190,7 +220,7 @@ def indicator_charts(plan: Plan) -> list[tuple[rollups.IndicatorSeries, charts.L
     result = []
     years = list(plan.fiscal_years)
     for series in rollups.indicator_series(plan):
-        actual = {p.fiscal_year: p.actual for p in series.points}
+        actual = {p.fiscal_year: p.actual for p in series.points if p.actual is not None}
         target = {p.fiscal_year: p.target for p in series.points if p.target is not None}
         low, high = charts.nice_range([*actual.values(), *target.values()])
         unit = series.unit

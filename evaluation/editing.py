@@ -10,7 +10,7 @@ page of this site; else the record's own page. Always with a message naming what
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -47,6 +47,35 @@ def _values(record, form) -> list[tuple[str, str]]:
 
 # The value of a 「保存して次へ」 button (name="then"): go on to the form's next record.
 THEN_NEXT = "next"
+
+
+CHILDREN = "children"
+
+
+def _formset(formset_class, instance, data=None):
+    """The child rows' formset; None when there is none, or when a POST does not carry its
+    rows at all (a client that sends only the record's fields leaves the children alone)."""
+    if formset_class is None:
+        return None
+    if data is not None and f"{CHILDREN}-TOTAL_FORMS" not in data:
+        return None
+    return formset_class(data, instance=instance, prefix=CHILDREN)
+
+
+def _refresh_versions(formset) -> None:
+    """After a conflict, the child rows' versions become the saved ones (as the parent's
+    does), so that saving again overrides knowingly instead of conflicting for ever."""
+    data = formset.data.copy()
+    current = dict(
+        formset.model._default_manager.filter(
+            pk__in=[f.instance.pk for f in formset.forms if f.instance.pk]
+        ).values_list("pk", "version")
+    )
+    for form in formset.forms:
+        if form.instance.pk in current:
+            data[form.add_prefix("version")] = current[form.instance.pk]
+        form.data = data
+    formset.data = data
 
 
 def safe_next(request: HttpRequest) -> str:
@@ -106,12 +135,16 @@ def edit_record(
     context: dict,
     success_url=None,
     form_kwargs: dict | None = None,
+    formset_class=None,
 ) -> HttpResponse:
     """Show or save one versioned record. A concurrent save becomes a visible conflict:
     the form comes back with this user's input intact and the other person's values.
 
     ``success_url`` is the record's own page (a URL, or a function of the saved record);
-    by default the form's own page, which shows the saved record and its history."""
+    by default the form's own page, which shows the saved record and its history.
+
+    ``formset_class``: an inline formset of child rows edited with the record (the 指標 of
+    a 実施状況); saved with it in one transaction, or not at all."""
     if not rule.view:
         return denied(request)
     form_kwargs = form_kwargs or {}
@@ -127,26 +160,34 @@ def edit_record(
         # Refused (the phase moved, the record was confirmed…): the form comes back with
         # what was typed and the reason, so nothing is lost.
         form = form_class(request.POST, instance=instance, **form_kwargs)
+        formset = _formset(formset_class, instance, request.POST)
         refused = True
     elif request.method == "POST":
         form = form_class(request.POST, instance=instance, **form_kwargs)
-        if form.is_valid():
+        formset = _formset(formset_class, instance, request.POST)
+        if form.is_valid() and (formset is None or formset.is_valid()):
             try:
                 m2m = {
                     f.name: form.cleaned_data[f.name]
                     for f in instance._meta.many_to_many
                     if f.name in form.cleaned_data
                 }
-                saved = services.record_save(
-                    instance=form.save(commit=False),
-                    expected_version=form.cleaned_data["version"],
-                    user=request.user,
-                    m2m=m2m,
-                )
+                with transaction.atomic():
+                    saved = services.record_save(
+                        instance=form.save(commit=False),
+                        expected_version=form.cleaned_data["version"],
+                        user=request.user,
+                        m2m=m2m,
+                    )
+                    if formset is not None:
+                        services.children_save(formset=formset, parent=saved, user=request.user)
             except services.EditConflict as error:
-                conflict = error.current
+                conflict = type(instance)._default_manager.filter(pk=error.current.pk).first()
+                conflict = conflict or error.current
                 form.data = form.data.copy()
                 form.data["version"] = conflict.version  # saving again overrides, knowingly
+                if formset is not None:
+                    _refresh_versions(formset)
                 error_text, conflict_title = conflict_notice(conflict, request.user)
                 form.add_error(None, error_text)
             except ValidationError as error:
@@ -161,14 +202,18 @@ def edit_record(
                 return redirect(success_url(saved) if callable(success_url) else success_url)
     else:
         form = form_class(instance=instance, **form_kwargs)
+        formset = _formset(formset_class, instance)
     if not rule.edit and not refused:
         form.disable()
+        if formset is not None:
+            formset.disable()
     return render(
         request,
         template,
         {
             **context,
             "form": form,
+            "formset": formset,
             "access": rule,
             "conflict": conflict,
             "conflict_title": conflict_title,

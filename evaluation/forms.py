@@ -8,6 +8,7 @@ from django import forms
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 
+from evaluation.achievement import implausibilities
 from evaluation.models import (
     PHASES,
     CommitteeEvaluation,
@@ -16,13 +17,15 @@ from evaluation.models import (
     Indicator,
     IndicatorValue,
     MemberEvaluation,
+    Phase,
     Project,
+    ProjectIndicator,
     ProjectReport,
     SelfEvaluation,
 )
 from evaluation.numbers import typed_number
 from policies.fiscal_years import parse_fiscal_year, wareki
-from policies.models import Initiative, Plan, RatingLevel
+from policies.models import Initiative, Measure, Plan, RatingLevel
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
@@ -47,20 +50,55 @@ class VersionedForm(forms.ModelForm):
             field.disabled = True
 
 
-class RatingFieldMixin:
-    """Ratings come from the plan's own scale, not a fixed list."""
+class ConfirmUnusualMixin:
+    """目標値・実績値 that look wrong (達成率 over 200 %, a negative count) are not refused:
+    the form comes back once with the reasons and a box to tick, the values still typed."""
 
-    def limit_ratings(self, plan: Plan) -> None:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm_unusual"] = forms.BooleanField(
+            label=_("この値で正しいことを確認しました"), required=False, widget=forms.HiddenInput
+        )
+
+    def higher_is_better(self) -> bool:
+        return self.cleaned_data.get("higher_is_better", True)
+
+    def clean(self):
+        cleaned = super().clean()
+        reasons = implausibilities(
+            cleaned.get("actual"), cleaned.get("target"), higher_is_better=self.higher_is_better()
+        )
+        if reasons and not cleaned.get("confirm_unusual"):
+            self.fields["confirm_unusual"].widget = forms.CheckboxInput()
+            self.add_error(
+                "confirm_unusual",
+                " ".join(reasons)
+                + _(
+                    "入力の誤りでなければ「この値で正しいことを確認しました」にチェックして、もう一度保存してください。"
+                ),
+            )
+        return cleaned
+
+
+class RatingFieldMixin:
+    """Ratings come from the cycle's own scale (the plan's default unless the 事務局 chose
+    another in 準備), not a fixed list."""
+
+    def limit_ratings(self, cycle: Cycle) -> None:
         field = self.fields["rating"]
-        field.queryset = RatingLevel.objects.filter(scale_id=plan.rating_scale_id)
+        field.queryset = RatingLevel.objects.filter(scale_id=cycle.scale_id)
         field.empty_label = CHOOSE if field.required else _("（評価なし）")
 
 
 class ProjectReportForm(VersionedForm):
     class Meta:
         model = ProjectReport
-        fields = ["status", "activities", "times", "participants", "issues"]
-        widgets = {"activities": TEXTAREA, "issues": TEXTAREA}
+        fields = ["goal", "status", "activities", "times", "participants", "issues", "direction"]
+        widgets = {
+            "goal": forms.Textarea(attrs={"rows": 3}),
+            "activities": TEXTAREA,
+            "issues": TEXTAREA,
+        }
         help_texts = {
             "times": _("講座の開催回数など。該当しなければ空欄。"),
             "participants": _("延べ人数。該当しなければ空欄。"),
@@ -70,12 +108,12 @@ class ProjectReportForm(VersionedForm):
 class SelfEvaluationForm(RatingFieldMixin, VersionedForm):
     class Meta:
         model = SelfEvaluation
-        fields = ["rating", "reason", "issues", "outlook", "response_to_committee"]
+        fields = ["rating", "reason", "issues", "response_to_committee"]
         widgets = {"reason": TEXTAREA, "issues": TEXTAREA, "response_to_committee": TEXTAREA}
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args, cycle: Cycle, **kwargs):
         super().__init__(*args, **kwargs)
-        self.limit_ratings(plan)
+        self.limit_ratings(cycle)
 
 
 class MemberEvaluationForm(RatingFieldMixin, VersionedForm):
@@ -84,9 +122,9 @@ class MemberEvaluationForm(RatingFieldMixin, VersionedForm):
         fields = ["rating", "opinion"]
         widgets = {"opinion": forms.Textarea(attrs={"rows": 6})}
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args, cycle: Cycle, **kwargs):
         super().__init__(*args, **kwargs)
-        self.limit_ratings(plan)
+        self.limit_ratings(cycle)
 
     def saved_message(self, evaluation: MemberEvaluation) -> str:
         measure = evaluation.measure
@@ -102,9 +140,9 @@ class CommitteeEvaluationForm(RatingFieldMixin, VersionedForm):
         fields = ["rating", "opinion"]
         widgets = {"opinion": forms.Textarea(attrs={"rows": 8})}
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args, cycle: Cycle, **kwargs):
         super().__init__(*args, **kwargs)
-        self.limit_ratings(plan)
+        self.limit_ratings(cycle)
 
 
 class ProjectForm(VersionedForm):
@@ -185,7 +223,7 @@ class CycleForm(VersionedForm):
 
     class Meta:
         model = Cycle
-        fields = ["fiscal_year", *DUE_DATES]
+        fields = ["fiscal_year", "rating_scale", *DUE_DATES]
         widgets = {
             name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for name in DUE_DATES
         }
@@ -197,6 +235,19 @@ class CycleForm(VersionedForm):
         if self.instance.pk:
             self.fields["fiscal_year"].disabled = True
             self.fields["fiscal_year"].help_text = ""
+        scale = self.fields["rating_scale"]
+        scale.required = False
+        scale.empty_label = _("計画の既定の尺度")
+        self.initial["rating_scale"] = self.instance.rating_scale_id or plan.rating_scale_id
+        self.scale_locked = self.instance.pk and (
+            self.instance.phase != Phase.PREPARATION or self.instance.has_ratings()
+        )
+        if self.scale_locked:
+            # Ratings already given on one scale cannot be re-read on another.
+            scale.disabled = True
+            scale.help_text = _(
+                "評価尺度を選べるのは「準備」の段階で、評価がまだ1件もないときだけです。"
+            )
 
     def clean_fiscal_year(self) -> int:
         year = self.cleaned_data["fiscal_year"]
@@ -262,7 +313,15 @@ class ConfirmForm(forms.Form):
 class IndicatorForm(VersionedForm):
     class Meta:
         model = Indicator
-        fields = ["name", "unit", "source", "higher_is_better", "order"]
+        fields = ["name", "unit", "source", "higher_is_better", "order", "measures"]
+        widgets = {"measures": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measures"].queryset = Measure.objects.of_plan(self.instance.plan).order_by(
+            "basic_policy__number", "order"
+        )
+        self.fields["measures"].label_from_instance = lambda m: f"{m.number} {m.title}"
 
     def clean_name(self) -> str:
         # The plan is not a form field, so the model's unique check would skip it.
@@ -273,10 +332,10 @@ class IndicatorForm(VersionedForm):
         return name
 
 
-class IndicatorValueForm(VersionedForm):
+class IndicatorValueForm(ConfirmUnusualMixin, VersionedForm):
     class Meta:
         model = IndicatorValue
-        fields = ["actual", "target"]
+        fields = ["target", "actual"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -290,3 +349,41 @@ class FollowUpForm(VersionedForm):
         model = FollowUp
         fields = ["policy", "status", "difficulty_reason"]
         widgets = {"policy": TEXTAREA, "difficulty_reason": forms.Textarea(attrs={"rows": 2})}
+
+    def higher_is_better(self) -> bool:
+        return self.instance.indicator.higher_is_better
+
+
+class ProjectIndicatorForm(ConfirmUnusualMixin, VersionedForm):
+    class Meta:
+        model = ProjectIndicator
+        fields = ["kind", "name", "unit", "target", "actual", "higher_is_better"]
+        widgets = {
+            "higher_is_better": forms.Select(
+                choices=[(True, _("大きいほどよい")), (False, _("小さいほどよい"))]
+            )
+        }
+        labels = {"higher_is_better": _("方向")}
+        help_texts = {"higher_is_better": "", "name": ""}
+
+
+class BaseProjectIndicatorFormSet(forms.BaseInlineFormSet):
+    def disable(self) -> None:
+        for form in self.forms:
+            form.disable()
+
+
+# 指標 of one 実施状況. Two empty rows each time; a third and more after saving (no script
+# needed). Bounded: at most MAX_INDICATORS per 実施状況.
+MAX_INDICATORS = 20
+ProjectIndicatorFormSet = forms.inlineformset_factory(
+    ProjectReport,
+    ProjectIndicator,
+    form=ProjectIndicatorForm,
+    formset=BaseProjectIndicatorFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_INDICATORS,
+    validate_max=True,
+    absolute_max=MAX_INDICATORS,
+)

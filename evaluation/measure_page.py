@@ -39,7 +39,7 @@ def initiatives_with_projects(cycle: Cycle, measure: Measure):
         .prefetch_related(
             Prefetch(
                 "reports",
-                queryset=ProjectReport.objects.filter(cycle=cycle),
+                queryset=ProjectReport.objects.filter(cycle=cycle).prefetch_related("indicators"),
                 to_attr="year_reports",
             )
         )

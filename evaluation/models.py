@@ -13,9 +13,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from evaluation.achievement import achievement_rate
 from policies.fiscal_years import wareki
 from policies.kana import normalize_text_fields
-from policies.models import ImplementingBody, Initiative, Measure, Plan, RatingLevel
+from policies.models import (
+    ImplementingBody,
+    Initiative,
+    Measure,
+    Plan,
+    RatingLevel,
+    RatingScale,
+)
 
 
 class Versioned(models.Model):
@@ -161,6 +169,18 @@ class Cycle(Versioned):
     committee_due = models.DateField(_("委員会評価の期限"), null=True, blank=True)
     confirm_due = models.DateField(_("確定の期限"), null=True, blank=True)
     publish_due = models.DateField(_("公開の予定日"), null=True, blank=True)
+    rating_scale = models.ForeignKey(
+        RatingScale,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cycles",
+        verbose_name=_("評価尺度"),
+        help_text=_(
+            "この年度の評価に使う尺度。準備の段階で選び、評価が1件でも入力されると変えられません。"
+            "空欄なら計画の既定の尺度です。"
+        ),
+    )
 
     objects = CycleQuerySet.as_manager()
 
@@ -227,6 +247,39 @@ class Cycle(Versioned):
             if predecessor is not None:
                 return earlier, predecessor
         return None
+
+    def clean(self) -> None:
+        """The scale is chosen in 準備 and fixed once any rating exists (checked here, so
+        every writer — forms, the admin, imports — keeps the rule)."""
+        super().clean()
+        saved = Cycle.objects.filter(pk=self.pk).select_related("plan").first()
+        if saved is None or saved.scale_id == self.scale_id:
+            return
+        if saved.phase != Phase.PREPARATION:
+            raise ValidationError(
+                {"rating_scale": _("評価尺度を変えられるのは「準備」の段階だけです。")}
+            )
+        if saved.has_ratings():
+            raise ValidationError(
+                {"rating_scale": _("この年度は評価が入力済みのため、評価尺度は変えられません。")}
+            )
+
+    @property
+    def scale_id(self) -> int:
+        """The rating scale of this year: its own, else the plan's default."""
+        return self.rating_scale_id or self.plan.rating_scale_id
+
+    def has_ratings(self) -> bool:
+        """Any rating entered this year (a 自己評価 always has one): the scale is then fixed."""
+        return (
+            Cycle.objects.filter(pk=self.pk)
+            .filter(
+                Q(self_evaluations__isnull=False)
+                | Q(member_evaluations__rating__isnull=False)
+                | Q(committee_evaluations__rating__isnull=False)
+            )
+            .exists()
+        )
 
     def due_date(self, phase: str | None = None):
         """The due date of a phase (the current one by default)."""
@@ -351,6 +404,17 @@ def review_comment_field():
     )
 
 
+class Direction(models.TextChoices):
+    """今後の方向性 of a 事業 (set on its yearly 実施状況)."""
+
+    EXPAND = "expand", _("拡充")
+    CONTINUE = "continue", _("継続")
+    IMPROVE = "improve", _("改善して継続")
+    REDUCE = "reduce", _("縮小")
+    END = "end", _("終了")
+    COMPLETE = "complete", _("完了")
+
+
 class ProjectReportQuerySet(models.QuerySet):
     def get_by_natural_key(self, plan_code: str, fiscal_year: int, project_code: str):
         return self.get(
@@ -374,6 +438,14 @@ class ProjectReport(Versioned):
     issues = models.TextField(_("課題"), blank=True)
     review_state = review_state_field()
     review_comment = review_comment_field()
+    goal = models.TextField(
+        _("事業の目標（その年度の計画）"),
+        blank=True,
+        help_text=_("年度の初めに立てた、この年度の計画・目標。"),
+    )
+    direction = models.CharField(
+        _("今後の方向性"), max_length=20, choices=Direction.choices, blank=True
+    )
 
     objects = ProjectReportQuerySet.as_manager()
 
@@ -392,14 +464,6 @@ class ProjectReport(Versioned):
         return (*self.cycle.natural_key(), self.project.code)
 
     natural_key.dependencies = ["evaluation.cycle", "evaluation.project"]
-
-
-class Outlook(models.TextChoices):
-    EXPAND = "expand", _("拡充")
-    CONTINUE = "continue", _("継続")
-    IMPROVE = "improve", _("改善して継続")
-    REDUCE = "reduce", _("縮小")
-    END = "end", _("終了")
 
 
 class SelfEvaluationQuerySet(models.QuerySet):
@@ -436,7 +500,6 @@ class SelfEvaluation(Versioned):
     )
     reason = models.TextField(_("評価の理由"))
     issues = models.TextField(_("課題"), blank=True)
-    outlook = models.CharField(_("今後の方向性"), max_length=20, choices=Outlook.choices)
     response_to_committee = models.TextField(
         _("前年度の委員会意見への対応"),
         blank=True,
@@ -637,6 +700,15 @@ class Indicator(Versioned):
         help_text=_("外すと、値が小さいほどよい指標として達成率を計算します（目標値÷実績値）。"),
     )
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+    measures = models.ManyToManyField(
+        Measure,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("関連する施策"),
+        help_text=_("この指標の傾向を見る施策（複数可）。施策のページと評価表に表示します。"),
+    )
+
+    _history_m2m_fields = ["measures"]  # the inherited history records the 施策 too
 
     class Meta:
         verbose_name = _("参考指標")
@@ -657,7 +729,14 @@ class IndicatorValue(Versioned):
         Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("参考指標")
     )
     fiscal_year = models.PositiveSmallIntegerField(_("年度"))
-    actual = models.DecimalField(_("実績値"), max_digits=14, decimal_places=2)
+    actual = models.DecimalField(
+        _("実績値"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("まだ実績がなければ空欄（目標値だけ先に登録できます）。"),
+    )
     target = models.DecimalField(
         _("目標値"), max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -677,15 +756,10 @@ class IndicatorValue(Versioned):
 
     @property
     def achievement(self) -> float | None:
-        """達成率: 実績値÷目標値, or 目標値÷実績値 when lower is better; None without a target."""
-        if self.target is None:
-            return None
-        numerator, denominator = (
-            (self.actual, self.target)
-            if self.indicator.higher_is_better
-            else (self.target, self.actual)
+        """達成率 (see ``evaluation.achievement``); None without both values."""
+        return achievement_rate(
+            self.actual, self.target, higher_is_better=self.indicator.higher_is_better
         )
-        return float(numerator / denominator) if denominator else None
 
 
 class FollowUpStatus(models.TextChoices):
@@ -815,6 +889,58 @@ class LockedProject(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IndicatorKind(models.TextChoices):
+    ACTIVITY = "activity", _("活動指標")
+    OUTCOME = "outcome", _("成果指標")
+
+
+class ProjectIndicator(Versioned):
+    """指標 of a 事業 in one year (活動指標 or 成果指標): 目標値, 実績値 → 達成率.
+
+    A target may be entered at the start of the year and the actual later.
+    """
+
+    report = models.ForeignKey(
+        ProjectReport,
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        verbose_name=_("実施状況"),
+    )
+    kind = models.CharField(
+        _("種類"), max_length=20, choices=IndicatorKind.choices, default=IndicatorKind.ACTIVITY
+    )
+    name = models.CharField(_("指標名"), max_length=200)
+    unit = models.CharField(_("単位"), max_length=20, blank=True)
+    target = models.DecimalField(
+        _("目標値"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    actual = models.DecimalField(
+        _("実績値"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    higher_is_better = models.BooleanField(
+        _("大きいほどよい"),
+        default=True,
+        help_text=_("外すと「小さいほどよい」指標として達成率を計算します（目標値÷実績値）。"),
+    )
+    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+
+    class Meta:
+        verbose_name = _("事業の指標")
+        verbose_name_plural = _("事業の指標")
+        ordering = ["report", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def achievement(self) -> float | None:
+        return achievement_rate(self.actual, self.target, higher_is_better=self.higher_is_better)
+
+    @property
+    def direction_label(self) -> str:
+        return _("大きいほどよい") if self.higher_is_better else _("小さいほどよい")
 
 
 class ImportReceipt(models.Model):

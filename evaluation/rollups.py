@@ -8,6 +8,7 @@ every average and counted separately as ``unrated``.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
@@ -25,6 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
 
+from evaluation.achievement import achievement_rate
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
@@ -297,6 +299,38 @@ class TrendPoint:
     committee: Rating | None
     self_mean: float | None
     self_unrated: int
+    scale_id: int | None = None  # the rating scale of that year's cycle
+    scale_max: int | None = None  # its highest points
+
+    @property
+    def committee_share(self) -> float | None:
+        """The committee's rating as a share of the scale's maximum (B of A–D: 0.75)."""
+        if self.committee is None or self.committee.points is None or not self.scale_max:
+            return None
+        return self.committee.points / self.scale_max
+
+    @property
+    def self_share(self) -> float | None:
+        if self.self_mean is None or not self.scale_max:
+            return None
+        return self.self_mean / self.scale_max
+
+
+def scale_maxima(plan_ids: list[int]) -> dict[tuple[int, int], tuple[int, int | None]]:
+    """(plan id, fiscal year) → (the cycle's scale, its highest points). One query."""
+    top = (
+        RatingLevel.objects.filter(scale_id=OuterRef("scale"))
+        .exclude(points__isnull=True)
+        .order_by("-points")
+        .values("points")[:1]
+    )
+    rows = (
+        Cycle.objects.filter(plan__in=plan_ids)
+        .annotate(scale=Coalesce("rating_scale_id", "plan__rating_scale_id"))
+        .annotate(top=Subquery(top))
+        .values("plan_id", "fiscal_year", "scale", "top")
+    )
+    return {(r["plan_id"], r["fiscal_year"]): (r["scale"], r["top"]) for r in rows}
 
 
 def rating_trends(plan: Plan) -> dict[int, list[TrendPoint]]:
@@ -306,10 +340,13 @@ def rating_trends(plan: Plan) -> dict[int, list[TrendPoint]]:
 
     Where two plans of the lineage have a record for the same year, the newer plan's wins;
     where a 施策 merged several of the previous plan's, the first (by number) wins, as for
-    "前年度" (``Measure.main_predecessor``). Four queries: plans, the lineage's 施策 with
-    their links, committee ratings, self-rating averages.
+    "前年度" (``Measure.main_predecessor``). Each point carries its cycle's scale and that
+    scale's maximum, so years rated on different scales compare as shares of their maximum
+    (``committee_share``). Five queries: plans, the lineage's 施策 with their links,
+    committee ratings, self-rating averages, and the cycles' scales.
     """
     chain = plan_chain(plan)
+    maxima = scale_maxima(chain)
     rank = {plan_id: i for i, plan_id in enumerate(chain)}
     predecessors: dict[int, list[int]] = defaultdict(list)
     own_measures: list[int] = []
@@ -389,6 +426,8 @@ def rating_trends(plan: Plan) -> dict[int, list[TrendPoint]]:
                     ),
                     self_mean=s["mean"] if s else None,
                     self_unrated=s["unrated"] if s else 0,
+                    scale_id=maxima.get((plan_of[key], year), (None, None))[0],
+                    scale_max=maxima.get((plan_of[key], year), (None, None))[1],
                 )
             )
         trends[measure_id] = points
@@ -441,14 +480,17 @@ def basic_policies(plan: Plan) -> list[BasicPolicy]:
     return list(BasicPolicy.objects.filter(plan=plan).order_by("number"))
 
 
-def rating_levels(plan: Plan) -> list[RatingLevel]:
-    return list(RatingLevel.objects.filter(scale_id=plan.rating_scale_id).order_by("order"))
+def rating_levels(plan: Plan, scale_id: int | None = None) -> list[RatingLevel]:
+    """The levels of a scale (the plan's default unless ``scale_id`` is given)."""
+    return list(
+        RatingLevel.objects.filter(scale_id=scale_id or plan.rating_scale_id).order_by("order")
+    )
 
 
 @dataclass
 class IndicatorPoint:
     fiscal_year: int
-    actual: float
+    actual: float | None  # None: only the target is entered so far
     target: float | None
     achievement: float | None  # 達成率: actual/target, target/actual where lower is better
 
@@ -487,7 +529,7 @@ def indicator_series(plan: Plan) -> list[IndicatorSeries]:
         points[v["indicator_id"]].append(
             IndicatorPoint(
                 v["fiscal_year"],
-                float(v["actual"]),
+                float(v["actual"]) if v["actual"] is not None else None,
                 float(v["target"]) if v["target"] is not None else None,
                 v["achievement"],
             )
@@ -602,3 +644,58 @@ def self_evaluation_expected(cycle: Cycle) -> dict[int, set[int]]:
     for body_id, measure_id, _year in self_evaluation_scope(cycle.plan, [cycle.fiscal_year]):
         expected[body_id].add(measure_id)
     return expected
+
+
+@dataclass
+class MeasureIndicator:
+    """A 参考指標 of a 施策 with one year's values (None where not entered)."""
+
+    id: int
+    name: str
+    unit: str
+    source: str
+    higher_is_better: bool
+    target: Decimal | None
+    actual: Decimal | None
+
+    @property
+    def achievement(self) -> float | None:
+        return achievement_rate(self.actual, self.target, higher_is_better=self.higher_is_better)
+
+
+def _with_values(indicators, fiscal_year: int) -> dict[int, MeasureIndicator]:
+    """``indicators`` (a queryset) with that year's values, in display order. One query."""
+    year_value = IndicatorValue.objects.filter(indicator=OuterRef("pk"), fiscal_year=fiscal_year)
+    rows = indicators.annotate(
+        year_target=Subquery(year_value.values("target")[:1]),
+        year_actual=Subquery(year_value.values("actual")[:1]),
+    ).order_by("order", "pk")
+    return {
+        i.pk: MeasureIndicator(
+            i.pk, i.name, i.unit, i.source, i.higher_is_better, i.year_target, i.year_actual
+        )
+        for i in rows
+    }
+
+
+def measure_indicators(plan: Plan, fiscal_year: int) -> dict[int, list[MeasureIndicator]]:
+    """Every 施策's 参考指標 with their values in ``fiscal_year``, by measure id. Two queries."""
+    from evaluation.models import Indicator
+
+    links = Indicator.measures.through.objects.filter(indicator__plan=plan).values_list(
+        "measure_id", "indicator_id"
+    )
+    indicators = _with_values(Indicator.objects.filter(plan=plan), fiscal_year)
+    order = {pk: n for n, pk in enumerate(indicators)}
+    result: dict[int, list[MeasureIndicator]] = defaultdict(list)
+    for measure_id, indicator_id in sorted(links, key=lambda link: order[link[1]]):
+        result[measure_id].append(indicators[indicator_id])
+    return result
+
+
+def indicators_of_measure(measure: Measure, fiscal_year: int) -> list[MeasureIndicator]:
+    """One 施策's 参考指標 with their values in ``fiscal_year``: for the 施策 pages, the
+    member's scoring page and anywhere else one 施策 is shown. One query."""
+    from evaluation.models import Indicator
+
+    return list(_with_values(Indicator.objects.filter(measures=measure), fiscal_year).values())

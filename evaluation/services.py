@@ -154,3 +154,38 @@ def committee_evaluation_confirm(
     current._history_user = user
     current.save()
     return current
+
+
+@transaction.atomic
+def children_save(*, formset, parent: models.Model, user: User) -> None:
+    """Save the rows of an inline formset under ``parent`` (already saved through
+    ``record_save``): each new or changed row through ``record_save``, each row marked for
+    deletion after the same version check, all as ``user`` in the history, in form order.
+
+    A row someone changed or deleted meanwhile is reported as a conflict on the parent:
+    the children are only edited with their parent, whose version moved too.
+    """
+    deleted = set(formset.deleted_forms)
+    position = 0
+    for form in formset.forms:
+        expected = (form.cleaned_data or {}).get("version", 0)
+        if form in deleted:
+            if form.instance.pk:
+                current = _locked_current(form.instance)
+                if current is None or current.version != expected:
+                    raise EditConflict(parent)
+                current._history_user = user
+                current.delete()
+            continue
+        if not form.has_changed() and form.instance.pk is None:
+            continue  # an empty extra row
+        child = form.save(commit=False)
+        setattr(child, formset.fk.name, parent)
+        if hasattr(child, "order"):
+            child.order = position
+        position += 1
+        if form.has_changed() or child.pk is None:
+            try:
+                record_save(instance=child, expected_version=expected, user=user)
+            except EditConflict:
+                raise EditConflict(parent) from None

@@ -7,8 +7,14 @@ import csv
 import io
 from collections.abc import Iterator
 
-from evaluation.sheet_layout import CODE_SEPARATOR, CSV_COLUMNS, report_values
-from evaluation.sheet_table import EvaluationTable
+from evaluation.sheet_layout import (
+    CODE_SEPARATOR,
+    CSV_COLUMNS,
+    committee_text,
+    report_values,
+    self_evaluation_text,
+)
+from evaluation.sheet_table import EvaluationTable, MeasureBlock
 
 BOM = "\ufeff"
 # Text starting with these would run as a formula when the file is opened in Excel (which
@@ -38,9 +44,11 @@ def unprotect(value: str) -> str:
 
 
 def csv_rows(table: EvaluationTable) -> Iterator[list]:
-    """Header, then each 事業 once per year shown, in plan order of its first 展開."""
+    """Header, then each 事業 once per year shown, in plan order of its first 展開, with
+    the 自己評価 of its 実施主体 and the committee's evaluation of its 施策 beside it."""
     yield CSV_COLUMNS
     seen: dict[int, tuple[list[str], list[str]]] = {}
+    blocks: dict[int, list[MeasureBlock]] = {}
     lines = {}
     for measure, block, line in table.project_lines():
         if block.initiative.is_relisting:
@@ -48,6 +56,9 @@ def csv_rows(table: EvaluationTable) -> Iterator[list]:
         codes = seen.setdefault(line.project.pk, ([], []))
         codes[0].append(measure.measure.number)
         codes[1].append(block.code)
+        listed = blocks.setdefault(line.project.pk, [])
+        if measure not in listed:
+            listed.append(measure)
         lines.setdefault(line.project.pk, line)
     for n, year in enumerate(table.years):
         for pk, line in lines.items():
@@ -59,10 +70,28 @@ def csv_rows(table: EvaluationTable) -> Iterator[list]:
                 CODE_SEPARATOR.join(items),
                 project.code,
                 project.name,
+                project.summary,
                 project.body.name,
                 project.department,
                 *report_values(line.reports[n]),
+                _per_measure(
+                    blocks[pk],
+                    lambda b, n=n, body=project.body_id: self_evaluation_text(
+                        next(
+                            (e.evaluations[n] for e in b.self_evaluations if e.body.pk == body),
+                            None,
+                        )
+                    ),
+                ),
+                _per_measure(blocks[pk], lambda b, n=n: committee_text(b.committee[n])),
             ]
+
+
+def _per_measure(blocks: list[MeasureBlock], text) -> str:
+    """One 施策's text as is; several 施策's each headed by its number (【1-1】…)."""
+    if len(blocks) == 1:
+        return text(blocks[0])
+    return "\n".join(f"【{b.measure.number}】{text(b)}" for b in blocks)
 
 
 def write_csv(table: EvaluationTable) -> Iterator[str]:

@@ -24,7 +24,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from evaluation import page_cache
 from evaluation.access import project_access, report_access, sheet_import_access
-from evaluation.models import Cycle, ImportReceipt, Project, ProjectReport, ReportStatus
+from evaluation.models import Cycle, Direction, ImportReceipt, Project, ProjectReport, ReportStatus
 from evaluation.services import EditConflict
 from evaluation.sheet_bounds import (
     LIMITS,
@@ -38,6 +38,7 @@ from evaluation.sheet_csv import unprotect
 from evaluation.sheet_layout import (
     CODE_SEPARATOR,
     CSV_COLUMNS,
+    PROJECT_COLUMNS,
     REPORT_COLUMNS,
     XLSX_FIRST_DATA_ROW,
     XLSX_GROUP_ROW,
@@ -53,16 +54,45 @@ NOT_A_SPREADSHEET = "Excel（.xlsx）または CSV（.csv）のファイルで�
 
 PROJECT_FIELDS = {
     "name": "事業名",
+    "summary": "事業概要",
     "body": "実施主体",
     "department": "担当課",
     "initiatives": "展開",
 }
 REPORT_FIELDS = {
+    "goal": "事業の目標",
     "status": "実施状況",
     "activities": "実施内容",
     "times": "回数",
     "participants": "参加者数",
     "issues": "課題",
+    "direction": "今後の方向性",
+}
+# The file's cells of a 事業 row, in column order (PROJECT_COLUMNS + REPORT_COLUMNS).
+ROW_KEYS = [
+    "name",
+    "summary",
+    "body",
+    "department",
+    "goal",
+    "status",
+    "activities",
+    "times",
+    "participants",
+    "indicators",
+    "issues",
+    "direction",
+]
+# Cells shown for reading only: an edit there is reported, not taken and not dropped.
+READ_ONLY = {
+    "indicators": "指標",
+    "self_evaluation": "自己評価",
+    "committee": "委員会による評価及び意見",
+}
+READ_ONLY_HINT = {
+    "indicators": "指標は事業の実施状況の画面で入力してください。",
+    "self_evaluation": "自己評価は自己評価の画面で入力してください。",
+    "committee": "委員会評価は委員会評価の画面で入力してください。",
 }
 
 
@@ -82,7 +112,7 @@ class FileRow:
     measure: str
     item: str
     code: str
-    values: dict  # name, body, department, status, activities, times, participants, issues
+    values: dict  # ROW_KEYS (and, from the CSV, the evaluation columns)
 
 
 @dataclass
@@ -209,9 +239,9 @@ def _xlsx_rows(rows, cycle: Cycle, deadline: Deadline) -> list[FileRow]:
         measure, item, code = cells[0].strip(), cells[1].strip(), cells[2].strip()
         if not (measure or item or code):
             continue  # 自己評価・委員会評価 rows, and blank rows
-        name, body, department = cells[6:9]
+        project = cells[6 : 6 + len(PROJECT_COLUMNS)]
         report = cells[first_report : first_report + len(REPORT_COLUMNS)]
-        result.append(_file_row(number, measure, item, code, [name, body, department, *report]))
+        result.append(_file_row(number, measure, item, code, [*project, *report]))
     if not header:
         _check_xlsx_header(header, group, cycle)
     return result
@@ -303,13 +333,18 @@ def _csv_row(number: int, cells: list[str], cycle: Cycle, result: list, errors: 
             f"{number}行目: 施策番号と展開番号の数が合いません（「{CODE_SEPARATOR}」で区切って同じ数にしてください）。"
         )
         return
+    values = cells[4 : 4 + len(ROW_KEYS)]
+    evaluations = dict(
+        zip(["self_evaluation", "committee"], cells[4 + len(ROW_KEYS) :], strict=True)
+    )
     for measure, item in zip(measures, items, strict=True):
-        result.append(_file_row(number, measure.strip(), item.strip(), cells[3].strip(), cells[4:]))
+        row = _file_row(number, measure.strip(), item.strip(), cells[3].strip(), values)
+        row.values.update(evaluations)
+        result.append(row)
 
 
 def _file_row(line: int, measure: str, item: str, code: str, values: list[str]) -> FileRow:
-    keys = ["name", "body", "department", *REPORT_FIELDS]
-    return FileRow(line, measure, item, code, dict(zip(keys, values, strict=True)))
+    return FileRow(line, measure, item, code, dict(zip(ROW_KEYS, values, strict=True)))
 
 
 # ------------------------------------------------------------------------- checking
@@ -321,8 +356,18 @@ def _count(value: str, label: str, line: int, errors: list[str]) -> int | None:
         return None
     if text.isdigit():
         return int(text)
-    errors.append(f"{line}行目: {label}は0以上の整数で入力してください（「{value}」）。")
+    errors.append(f"{line}行目「{label}」: 0以上の整数で入力してください（「{value}」）。")
     return None
+
+
+def _choice(value: str, label: str, choices: dict[str, str], line: int, errors: list[str]) -> str:
+    """A dropdown cell: one of ``choices``' labels, or empty."""
+    text = value.strip()
+    if text and text not in choices:
+        errors.append(
+            f"{line}行目「{label}」: 「{text}」は選べません。{'／'.join(choices)}から選んでください。"
+        )
+    return choices.get(text, "")
 
 
 def _position(item: str) -> int | None:
@@ -350,50 +395,71 @@ def import_preview(*, user: User, cycle: Cycle, upload: UploadedFile) -> Preview
 
 
 def _gather_projects(
-    rows: list[FileRow], initiatives: dict[tuple[str, int], Initiative], errors: list[str]
+    rows: list[FileRow],
+    initiatives: dict[tuple[str, int], Initiative],
+    exported: dict[str, dict[str, str]],
+    errors: list[str],
 ) -> tuple[dict[str, FileRow], dict[str, list[int]]]:
-    """Each 事業's row (it appears under every 展開 it serves) and the 展開 it serves."""
+    """Each 事業's row and the 展開 it serves.
+
+    A 事業 is entered on its first row (in plan order, as exported). Its later rows (a 再掲
+    展開, a second 展開) are for reading: they add their 展開 to the 事業 but their cells
+    must stay as exported (or repeat the first row); an edit there is reported with the row
+    to use instead, never silently dropped.
+    """
     measure_numbers = {number for number, _position in initiatives}
     first_row: dict[str, FileRow] = {}
     sources: dict[str, list[int]] = {}
-    relisted: list[tuple[FileRow, Initiative]] = []
     for row in rows:
         if row.measure not in measure_numbers:
-            errors.append(f"{row.line}行目: 施策番号「{row.measure}」はこの計画にありません。")
+            errors.append(f"{row.line}行目「施策番号」: 「{row.measure}」はこの計画にありません。")
             continue
         initiative = initiatives.get((row.measure, _position(row.item) or 0))
         if initiative is None:
             errors.append(
-                f"{row.line}行目: 展開番号「{row.item}」は施策 {row.measure} にありません。"
+                f"{row.line}行目「展開番号」: 「{row.item}」は施策 {row.measure} にありません。"
             )
             continue
         if not row.code:
             if any(str(v).strip() for v in row.values.values()):
                 errors.append(
-                    f"{row.line}行目: 事業コードを入力してください（新しい事業には新しいコードを付けます）。"
+                    f"{row.line}行目「事業コード」: 入力してください（新しい事業には新しいコードを付けます）。"
                 )
             continue  # a 展開 without 事業
-        if initiative.is_relisting:
-            relisted.append((row, initiative))
-            continue
         earlier = first_row.setdefault(row.code, row)
-        if earlier is not row and not all(
-            _same_text(str(earlier.values[k]), str(row.values[k])) for k in row.values
+        if earlier is not row and not (
+            _same_cells(row.values, earlier.values)
+            or (row.code in exported and _same_cells(row.values, exported[row.code]))
         ):
             errors.append(
-                f"{row.line}行目: 事業「{row.code}」の内容が{earlier.line}行目と違います。"
-                "同じ事業の行はすべて同じ内容にしてください。"
+                f"{row.line}行目: この行は再掲です。{earlier.line}行目で入力してください。"
             )
             continue
         _add_source(sources, row.code, initiative)
-    # Rows under a 再掲 item repeat the original's 事業 for reading; the original's row
-    # wins. Only a 事業 written under a 再掲 item alone is taken from there (it then
-    # serves the original item, as every 再掲 does).
-    for row, initiative in relisted:
-        if first_row.setdefault(row.code, row) is row or row.code in sources:
-            _add_source(sources, row.code, initiative)
-
     return first_row, sources
+
+
+def _same_cells(values: dict, reference: dict) -> bool:
+    """The 事業 cells of two rows say the same (line breaks and outer spaces aside)."""
+    return all(
+        _same_text(str(values.get(k, "")).strip(), str(reference.get(k, "")).strip())
+        for k in ROW_KEYS
+    )
+
+
+def _exported(cycle: Cycle) -> dict[str, dict[str, str]]:
+    """What the export shows for each 事業 this year, as the import reads cells back."""
+    from evaluation.sheet_csv import csv_rows
+    from evaluation.sheet_table import build_table
+
+    keys = [*ROW_KEYS, "self_evaluation", "committee"]
+    rows = iter(csv_rows(build_table(cycle)))
+    next(rows)  # header
+    return {
+        row[3]: {k: _text(v) for k, v in zip(keys, row[4:], strict=True)}
+        for row in rows
+        if row[0] == cycle.fiscal_year
+    }
 
 
 def plan_changes(
@@ -412,7 +478,9 @@ def plan_changes(
         bodies[body.name] = body
         bodies[body.short_name] = body
     statuses = {str(label): value for value, label in ReportStatus.choices}
-    first_row, sources = _gather_projects(rows, initiatives, errors)
+    directions = {str(label): value for value, label in Direction.choices}
+    exported = _exported(cycle)
+    first_row, sources = _gather_projects(rows, initiatives, exported, errors)
 
     existing = {
         p.code: p
@@ -445,12 +513,15 @@ def plan_changes(
             )
             continue
         found = len(errors)
-        status_text = v["status"].strip()
-        status = statuses.get(status_text)
-        if status_text and status is None:
-            errors.append(
-                f"{line}行目: 実施状況「{status_text}」は選べません（{'／'.join(statuses)}のどれかにしてください）。"
-            )
+        status = _choice(v["status"], "実施状況", statuses, line, errors)
+        direction = _choice(v["direction"], "今後の方向性", directions, line, errors)
+        for key, label in READ_ONLY.items():
+            if key in v and not _same_text(
+                str(v[key]).strip(), exported.get(code, {}).get(key, "").strip()
+            ):
+                errors.append(
+                    f"{line}行目「{label}」: この列は取り込みません（参照用です）。{READ_ONLY_HINT[key]}"
+                )
         times = _count(v["times"], "回数", line, errors)
         participants = _count(v["participants"], "参加者数", line, errors)
         if len(errors) > found:
@@ -466,6 +537,7 @@ def plan_changes(
             body=body,
             department=v["department"].strip(),
             name=v["name"].strip(),
+            summary=v["summary"].strip(),
             first_year=project.first_year if project else cycle.fiscal_year,
             last_year=project.last_year if project else None,
         )
@@ -481,6 +553,7 @@ def plan_changes(
 
         project_values = {
             "name": proposed.name,
+            "summary": proposed.summary,
             "body": body.pk,
             "department": proposed.department,
             "initiatives": sorted(sources[code]),
@@ -495,6 +568,7 @@ def plan_changes(
         else:
             old = {
                 "name": project.name,
+                "summary": project.summary,
                 "body": project.body_id,
                 "department": project.department,
                 "initiatives": sorted(i.pk for i in project.initiatives.all()),
@@ -526,24 +600,23 @@ def plan_changes(
                 # A new code is known to be free: `existing` holds every code of the file that exists.
                 proposed.full_clean(validate_unique=False, validate_constraints=False)
             except ValidationError as error:
-                errors.extend(f"{line}行目: {m}" for m in _messages(error))
+                errors.extend(f"{line}行目{m}" for m in _messages(error))
                 continue
         changes.append(project_change)
 
         report_values = {
+            "goal": v["goal"],
             "status": status or "",
             "activities": v["activities"],
             "times": times,
             "participants": participants,
             "issues": v["issues"],
+            "direction": direction or "",
         }
         report = reports.get(project.pk) if project else None
-        if report is None and not (
-            report_values["status"]
-            or report_values["activities"].strip()
-            or times is not None
-            or participants is not None
-            or report_values["issues"].strip()
+        if report is None and not any(
+            value.strip() if isinstance(value, str) else value is not None
+            for value in report_values.values()
         ):
             continue  # no 実施状況 yet, and none entered
         candidate = ProjectReport(cycle=cycle, **report_values)
@@ -552,7 +625,7 @@ def plan_changes(
                 exclude=["cycle", "project"], validate_unique=False, validate_constraints=False
             )
         except ValidationError as error:
-            errors.extend(f"{line}行目: 事業「{code}」の実施状況: {m}" for m in _messages(error))
+            errors.extend(f"{line}行目{m}" for m in _messages(error))
             continue
         if report is None:
             if reason := denied():
@@ -613,18 +686,21 @@ def _add_source(sources: dict[str, list[int]], code: str, initiative: Initiative
 def _shown_report(key: str, value) -> str:
     if key == "status":
         return str(ReportStatus(value).label) if value else ""
+    if key == "direction":
+        return str(Direction(value).label) if value else ""
     return "" if value is None else str(value)
 
 
 def _messages(error: ValidationError) -> list[str]:
+    """「列」: message, to follow 「○行目」 (the row and the column named once)."""
     if hasattr(error, "error_dict"):
         labels = {**PROJECT_FIELDS, **REPORT_FIELDS, "code": "事業コード"}
         return [
-            f"{labels.get(name, name)}: {message}"
+            f"「{labels.get(name, name)}」: {message}"
             for name, messages in error.message_dict.items()
             for message in messages
         ]
-    return list(error.messages)
+    return [f": {message}" for message in error.messages]
 
 
 # ------------------------------------------------------------------ session and saving
@@ -634,18 +710,23 @@ def store_pending(session, cycle: Cycle, preview: Preview) -> None:
     """Keep the planned saves (not the file) in the session until the user confirms."""
     session[SESSION_KEY.format(cycle=cycle.pk)] = {
         "token": preview.token,
-        "changes": [
-            {
-                "kind": c.kind,
-                "code": c.code,
-                "action": c.action,
-                "expected_version": c.expected_version,
-                "values": c.values,
-            }
-            for c in preview.changes
-            if c.action != "same"
-        ],
+        "changes": planned_saves(preview),
     }
+
+
+def planned_saves(preview: Preview) -> list[dict]:
+    """The preview's creations and changes, as ``import_apply`` takes them (plain data)."""
+    return [
+        {
+            "kind": c.kind,
+            "code": c.code,
+            "action": c.action,
+            "expected_version": c.expected_version,
+            "values": c.values,
+        }
+        for c in preview.changes
+        if c.action != "same"
+    ]
 
 
 def load_pending(session, cycle: Cycle, token: str) -> list[dict] | None:
@@ -729,6 +810,7 @@ def import_apply(
         )
         # Bulk writes skip Versioned.save(): convert half-width katakana here as it would.
         project.name = full_width_katakana(values["name"])
+        project.summary = full_width_katakana(values["summary"])
         project.body_id = values["body"]
         project.department = full_width_katakana(values["department"])
         project.version = change["expected_version"] + 1
@@ -739,7 +821,7 @@ def import_apply(
     bulk_update_with_history(
         changed_projects,
         Project,
-        ["name", "body", "department", "version"],
+        ["name", "summary", "body", "department", "version"],
         batch_size=500,
         default_user=user,
     )

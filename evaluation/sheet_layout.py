@@ -5,19 +5,42 @@ mapping step. Headers are Japanese because city staff edit the files in Excel; t
 data here (compared character for character), not UI text.
 """
 
-from evaluation.models import ProjectReport, ReportStatus, SelfEvaluation
+from evaluation.achievement import format_number, format_rate
+from evaluation.models import Direction, ProjectReport, ReportStatus, SelfEvaluation
 from policies.fiscal_years import wareki
 
 # 事業 columns of the Excel sheet, left to right. The three code columns identify a row
 # on import; the merged title columns (基本施策, 施策, 展開) are for people.
 XLSX_KEY_COLUMNS = ["施策番号", "展開番号", "事業コード"]
 XLSX_TREE_COLUMNS = ["基本施策", "施策", "計画後期の展開"]
-PROJECT_COLUMNS = ["事業名", "実施主体", "担当課"]
-REPORT_COLUMNS = ["実施状況", "実施内容", "回数", "参加者数", "課題"]
+PROJECT_COLUMNS = ["事業名", "事業概要", "実施主体", "担当課"]
+REPORT_COLUMNS = [
+    "事業の目標",
+    "実施状況",
+    "実施内容",
+    "回数",
+    "参加者数",
+    "指標",
+    "課題",
+    "今後の方向性",
+]
+# Shown for reading but not taken back by the import (指標 are entered on the 実施状況
+# page): an edit in such a column is reported, never silently dropped.
+INDICATOR_COLUMN = "指標"
+# The 施策's evaluations beside each 事業 (CSV only; the Excel has them as rows).
+EVALUATION_COLUMNS = ["自己評価", "委員会による評価及び意見"]
 
 # CSV: one row per 事業 × year. A 事業 serving several 展開 lists them pairwise,
 # separated by CODE_SEPARATOR in 施策番号 and 展開番号 (e.g. "1-1／2-4" and "②／①").
-CSV_COLUMNS = ["年度", "施策番号", "展開番号", "事業コード", *PROJECT_COLUMNS, *REPORT_COLUMNS]
+CSV_COLUMNS = [
+    "年度",
+    "施策番号",
+    "展開番号",
+    "事業コード",
+    *PROJECT_COLUMNS,
+    *REPORT_COLUMNS,
+    *EVALUATION_COLUMNS,
+]
 CODE_SEPARATOR = "／"
 
 # Excel: title in row 1, the year groups in row 2, column headers in row 3, data from row 4.
@@ -41,16 +64,38 @@ def year_label(year: int) -> str:
 
 
 def report_values(report: ProjectReport | None) -> list:
-    """The 実施状況 cells: status label, 実施内容, 回数, 参加者数, 課題."""
+    """The 実施状況 cells, in REPORT_COLUMNS order."""
     if report is None:
-        return ["", "", None, None, ""]
+        return ["", "", "", None, None, "", "", ""]
     return [
+        report.goal,
         str(ReportStatus(report.status).label),
         report.activities,
         report.times,
         report.participants,
+        indicators_text(getattr(report, "indicator_list", [])),
         report.issues,
+        str(Direction(report.direction).label) if report.direction else "",
     ]
+
+
+def figure_line(name: str, indicator) -> str:
+    """「講座の参加者数：目標 60人／実績 45人（75.0%）」; － for a value not entered yet."""
+    unit = indicator.unit
+    target = f"{format_number(indicator.target)}{unit}" if indicator.target is not None else "－"
+    actual = f"{format_number(indicator.actual)}{unit}" if indicator.actual is not None else "－"
+    rate = format_rate(indicator.achievement)
+    return f"{name}：目標 {target}／実績 {actual}" + (f"（{rate}）" if rate else "")
+
+
+def indicators_text(indicators) -> str:
+    """指標 of a 実施状況, one a line, each with its kind (活動指標・成果指標)."""
+    return "\n".join(figure_line(f"{i.get_kind_display()} {i.name}", i) for i in indicators)
+
+
+def reference_text(indicators) -> str:
+    """A 施策's 参考指標 for one year, one a line (``rollups.MeasureIndicator``)."""
+    return "\n".join(figure_line(i.name, i) for i in indicators) or "（なし）"
 
 
 def self_evaluation_text(evaluation: SelfEvaluation | None, asked: bool = True) -> str:
@@ -60,7 +105,6 @@ def self_evaluation_text(evaluation: SelfEvaluation | None, asked: bool = True) 
         return "（未入力）" if asked else "該当なし"
     parts = [
         f"評価：{evaluation.rating}",
-        f"今後の方向性：{evaluation.get_outlook_display()}",
         f"評価の理由：{evaluation.reason}",
     ]
     if evaluation.issues:

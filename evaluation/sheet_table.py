@@ -16,10 +16,12 @@ from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
     Project,
+    ProjectIndicator,
     ProjectReport,
     SelfEvaluation,
     running_between,
 )
+from evaluation.rollups import MeasureIndicator, measure_indicators
 from policies.models import BasicPolicy, ImplementingBody, Initiative, Measure
 
 
@@ -77,6 +79,7 @@ class MeasureBlock:
     initiatives: list[InitiativeBlock]
     self_evaluations: list[SelfEvaluationLine]
     committee: list[CommitteeEvaluation | None]
+    reference: list[list[MeasureIndicator]] = field(default_factory=list)  # 参考指標 per year
 
     @property
     def project_rows(self) -> int:
@@ -84,8 +87,9 @@ class MeasureBlock:
 
     @property
     def row_span(self) -> int:
-        """事業 rows, then one row per 実施主体's 自己評価 and one for the committee."""
-        return self.project_rows + len(self.self_evaluations) + 1
+        """施策の目標, 事業 rows, 参考指標, then one row per 実施主体's 自己評価 and one for
+        the committee."""
+        return 1 + self.project_rows + 1 + len(self.self_evaluations) + 1
 
 
 @dataclass
@@ -123,7 +127,8 @@ class EvaluationTable:
 
 
 def build_table(cycle: Cycle, *, with_previous_year: bool = False) -> EvaluationTable:
-    """Read the whole 評価表 of ``cycle`` in nine queries, whatever the plan's size."""
+    """Read the whole 評価表 of ``cycle`` in 10 + 2 × (years shown) queries, whatever the
+    plan's size."""
     plan = cycle.plan
     years = (
         [cycle.fiscal_year - 1, cycle.fiscal_year] if with_previous_year else [cycle.fiscal_year]
@@ -166,10 +171,18 @@ def build_table(cycle: Cycle, *, with_previous_year: bool = False) -> Evaluation
         .select_related("cycle", "rating")
     )
 
+    indicators_of: dict[int, list[ProjectIndicator]] = defaultdict(list)
+    for indicator in ProjectIndicator.objects.filter(
+        report__cycle__plan=plan, report__cycle__fiscal_year__in=years
+    ).order_by("report_id", "order", "pk"):
+        indicators_of[indicator.report_id].append(indicator)
+    reference = [measure_indicators(plan, year) for year in years]
+
     column = {year: i for i, year in enumerate(years)}
-    report_of: dict[tuple[int, int], ProjectReport] = {
-        (r.project_id, r.cycle.fiscal_year): r for r in reports
-    }
+    report_of: dict[tuple[int, int], ProjectReport] = {}
+    for r in reports:
+        r.indicator_list = indicators_of.get(r.pk, [])
+        report_of[(r.project_id, r.cycle.fiscal_year)] = r
     self_of = {(e.measure_id, e.body_id, e.cycle.fiscal_year): e for e in self_evaluations}
     committee_of = {(e.measure_id, e.cycle.fiscal_year): e for e in committee}
     scope = rollups.self_evaluation_scope(plan, years)
@@ -222,6 +235,7 @@ def build_table(cycle: Cycle, *, with_previous_year: bool = False) -> Evaluation
                         for body in bodies
                     ],
                     committee=[committee_of.get((measure.pk, y)) for y in years],
+                    reference=[by_measure.get(measure.pk, []) for by_measure in reference],
                 )
             )
         table.policies.append(PolicyBlock(basic_policy=policy, measures=blocks))

@@ -12,26 +12,33 @@ k = 100); ``_stream_merges`` writes the elements one by one instead.
 """
 
 import datetime
+import math
 import tempfile
+import unicodedata
 from copy import copy
 from typing import IO
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import Element
 
+from evaluation.models import Direction, ReportStatus
 from evaluation.sheet_layout import (
+    INDICATOR_COLUMN,
     PROJECT_COLUMNS,
     REPORT_COLUMNS,
     XLSX_FIRST_DATA_ROW,
     XLSX_HEADER_ROW,
     committee_text,
+    reference_text,
     report_values,
     self_evaluation_text,
     xlsx_columns,
@@ -40,74 +47,151 @@ from evaluation.sheet_layout import (
 from evaluation.sheet_table import EvaluationTable
 from policies.fiscal_years import wareki
 
-# Widths in Excel's character units; Japanese characters are about two units wide.
+# Widths in Excel's character units; Japanese characters are about two units wide. The
+# key columns (codes the import reads) are narrow and left out of the printed area.
 WIDTHS = {
-    "施策番号": 6,
-    "展開番号": 5,
-    "事業コード": 14,
-    "基本施策": 16,
-    "施策": 20,
-    "計画後期の展開": 26,
-    "事業名": 22,
-    "実施主体": 12,
-    "担当課": 12,
+    "施策番号": 5,
+    "展開番号": 4,
+    "事業コード": 9,
+    "基本施策": 14,
+    "施策": 18,
+    "計画後期の展開": 24,
+    "事業名": 20,
+    "事業概要": 24,
+    "実施主体": 11,
+    "担当課": 11,
+    "事業の目標": 24,
     "実施状況": 9,
-    "実施内容": 36,
+    "実施内容": 32,
     "回数": 6,
-    "参加者数": 8,
-    "課題": 26,
+    "参加者数": 7,
+    "指標": 26,
+    "課題": 24,
+    "今後の方向性": 10,
 }
+FIRST_PRINTED_COLUMN = "D"
+
+# The font every city PC's Excel has; LibreOffice and others substitute their Japanese
+# Gothic (IPA, Noto CJK) for it.
+FONT_NAME = "ＭＳ Ｐゴシック"
+FONT_SIZE = 10
+LINE_HEIGHT = 13.5  # points per line of FONT_SIZE text
+ROW_PADDING = 3
 
 _thin = Side(style="thin", color="808080")
 BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
-BOLD = Font(bold=True)
+PLAIN = Font(name=FONT_NAME, size=FONT_SIZE)
+BOLD = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
+TITLE = Font(name=FONT_NAME, size=14, bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 EVALUATION_FILL = PatternFill("solid", fgColor="F2F2F2")
+READ_ONLY_FILL = PatternFill("solid", fgColor="D9D9D9")  # a repeated 事業 row
+EDITABLE = Protection(locked=False)
+LOCKED = Protection(locked=True)
+
+
+def text_lines(text, width: float) -> int:
+    """Lines ``text`` takes when wrapped in a cell ``width`` characters wide (wide
+    characters count two), the way a spreadsheet program wraps it."""
+    if text is None or text == "":
+        return 1
+    usable = max(width - 1, 1)
+    lines = 0
+    for part in str(text).split("\n"):
+        units = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in part)
+        lines += max(1, math.ceil(units / usable))
+    return lines
+
+
+def row_height(lines: int) -> float:
+    return max(lines, 1) * LINE_HEIGHT + ROW_PADDING
 
 
 class _Sheet:
     """Appends styled rows to a write-only worksheet and remembers the row number."""
 
-    def __init__(self, ws, width: int):
+    def __init__(self, ws, widths: list[float]):
         self.ws = ws
-        self.width = width
+        self.widths = widths  # by column, 1-based (index 0 unused)
+        self.width = len(widths) - 1
         self.row = 0
-        # Titles of vertically merged cells: a merge shows its top-left cell, and in
-        # write-only mode a row cannot be changed once appended, so the next row takes them.
+        # Titles of the 基本施策 and 施策 columns, written into the next row appended (the
+        # first row of their block). Not merged down the block: a spreadsheet program prints
+        # such a merge's text at the top of the range, over the repeated header rows when
+        # the range continues on a new page.
         self.pending: dict[int, str] = {}
         self.styles: dict[tuple, WriteOnlyCell] = {}
 
-    def cell(self, value, *, bold=False, fill=None, align=WRAP) -> WriteOnlyCell:
+    def cell(self, value, *, bold=False, fill=None, align=WRAP, editable=False) -> WriteOnlyCell:
         cell = WriteOnlyCell(self.ws, value=value)
         if isinstance(value, str) and value.startswith("="):
             # Text typed by staff is never a formula (it would run when the file is opened).
             cell.data_type = "s"
         # Assigning font, border, … through openpyxl hashes each style object every time
         # (most of the export's time); a style registered once is copied by its ids.
-        key = (bold, id(fill), id(align))
+        key = (bold, id(fill), id(align), editable)
         prototype = self.styles.get(key)
         if prototype is None:
             prototype = self.styles[key] = WriteOnlyCell(self.ws)
             prototype.alignment = align
             prototype.border = BORDER
-            if bold:
-                prototype.font = BOLD
+            prototype.font = BOLD if bold else PLAIN
+            prototype.protection = EDITABLE if editable else LOCKED
             if fill is not None:
                 prototype.fill = fill
         cell._style = copy(prototype._style)
         return cell
 
-    def append(self, values: list, **style) -> int:
+    def lines(self, values: list, spans: dict[int, int]) -> int:
+        """Lines the tallest cell of a row needs, from its text and its (merged) width."""
+        most = 1
+        for col, value in enumerate(values, start=1):
+            if value is None:
+                continue
+            last = spans.get(col, col)
+            most = max(most, text_lines(value, sum(self.widths[col : last + 1])))
+        return most
+
+    def append(
+        self,
+        values: list,
+        *,
+        spans: dict[int, int] | None = None,
+        editable: set[int] = frozenset(),
+        fills: dict[int, PatternFill] | None = None,
+        comment: tuple[int, str] | None = None,
+        **style,
+    ) -> int:
+        """Append a row: ``spans`` (first → last column of a merge in this row) and the
+        text give the row its height. ``editable`` columns are unlocked."""
         values = list(values) + [None] * (self.width - len(values))
         for col, text in self.pending.items():
             values[col - 1] = text
         self.pending = {}
-        cells = [self.cell(v, **style) for v in values]
+        spans = spans or {}
+        fills = fills or {}
+        cells = [
+            self.cell(
+                v,
+                editable=col in editable,
+                **{**style, "fill": fills.get(col, style.get("fill"))},
+            )
+            for col, v in enumerate(values, start=1)
+        ]
+        if comment is not None:
+            cells[comment[0] - 1].comment = Comment(comment[1], "評価表")
+        number = self.row + 1
+        dimension = self.ws.row_dimensions[number]
+        dimension.height = row_height(self.lines(values, spans))
         self.ws.append(cells)
-        self.row += 1
-        return self.row
+        # The row is written; its dimension is not needed any more (keeps memory flat).
+        del self.ws.row_dimensions[number]
+        self.row = number
+        for first, last in spans.items():
+            self.merge(number, first, number, last)
+        return number
 
     def stream_merges(self) -> None:
         """Write <mergeCells> one element at a time when the sheet is closed.
@@ -137,14 +221,29 @@ class _Sheet:
 
 
 def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> None:
-    """Write the table as .xlsx into ``out`` (a file opened for binary writing)."""
+    """Write the table as .xlsx into ``out`` (a file opened for binary writing).
+
+    One editable row per 事業: its first row in plan order. Its other rows (a 再掲 展開, a
+    second 展開) are grey and locked, with a note naming the row to use; the sheet is
+    protected without a password, so the locks guide rather than forbid. Every row is as
+    tall as its wrapped text needs (spreadsheet programs do not grow merged rows).
+    """
     columns = xlsx_columns(len(table.years))
     n_years = len(table.years)
-    first_report_col = len(columns) - n_years * len(REPORT_COLUMNS) + 1
+    n_report = len(REPORT_COLUMNS)
+    first_report_col = len(columns) - n_years * n_report + 1
+    current_first = first_report_col + (n_years - 1) * n_report  # this year's columns
     project_col = first_report_col - len(PROJECT_COLUMNS)  # 事業名
+    label_col = project_col - 1  # 計画後期の展開; labels of the evaluation rows
+    last_col = len(columns)
+    editable_cols = {
+        *range(project_col, first_report_col),
+        *(current_first + i for i, name in enumerate(REPORT_COLUMNS) if name != INDICATOR_COLUMN),
+    }
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=f"評価表{table.year}")
+    widths = [0.0] + [WIDTHS[name] for name in columns]
     for index, name in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = WIDTHS[name]
     ws.freeze_panes = f"D{XLSX_FIRST_DATA_ROW}"
@@ -154,83 +253,74 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.protection.sheet = True  # no password: a guide, see the docstring
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.insertRows = False
 
     ws.merged_cells = []  # see the module docstring
-    sheet = _Sheet(ws, len(columns))
+    sheet = _Sheet(ws, widths)
     title = f"計画目標の達成状況評価表　{table.cycle.plan.name}　{wareki(table.year)}"
-    ws.append([WriteOnlyCell(ws, value=title)])
+    title_cell = WriteOnlyCell(ws, value=title)
+    title_cell.font = TITLE
+    ws.row_dimensions[1].height = 24
+    ws.append([title_cell])
     sheet.row = 1
-    ws.merged_cells.append(f"A1:{get_column_letter(len(columns))}1")
+    ws.merged_cells.append(f"A1:{get_column_letter(last_col)}1")
     sheet.stream_merges()  # the writer exists once the first row is appended
 
     # Row 2: one group label per year over its 実施状況 columns; row 3: column headers.
     groups = [None] * (first_report_col - 1)
     for year in table.years:
-        groups += [year_label(year)] + [None] * (len(REPORT_COLUMNS) - 1)
-    group_row = sheet.append(groups, bold=True, fill=HEADER_FILL, align=CENTER)
-    for n in range(n_years):
-        start = first_report_col + n * len(REPORT_COLUMNS)
-        sheet.merge(group_row, start, group_row, start + len(REPORT_COLUMNS) - 1)
+        groups += [year_label(year)] + [None] * (n_report - 1)
+    sheet.append(
+        groups,
+        bold=True,
+        fill=HEADER_FILL,
+        align=CENTER,
+        spans={
+            first_report_col + n * n_report: first_report_col + (n + 1) * n_report - 1
+            for n in range(n_years)
+        },
+    )
     sheet.append(columns, bold=True, fill=HEADER_FILL, align=CENTER)
 
+    def evaluation_row(label: str, texts: list[str], *, whole_width: bool = False) -> None:
+        # The label spans the 展開 and 事業 columns; each year's text spans its 実施状況
+        # columns (or, for the 施策の目標, all of them).
+        values = [None] * (label_col - 1) + [label] + [None] * (first_report_col - 1 - label_col)
+        spans = {label_col: first_report_col - 1}
+        for n, text in enumerate(texts):
+            start = first_report_col + n * n_report
+            values += [text] + [None] * (n_report - 1)
+            spans[start] = last_col if whole_width else start + n_report - 1
+        sheet.append(values, fill=EVALUATION_FILL, spans=spans)
+
+    first_row_of: dict[int, int] = {}  # 事業 → its editable row
     for policy in table.policies:
-        policy_first = sheet.row + 1
         bp = policy.basic_policy
         sheet.pending[4] = f"基本施策{bp.number}\n{bp.title}"
         for block in policy.measures:
             measure = block.measure
-            measure_first = sheet.row + 1
             sheet.pending[5] = f"{measure.number} {measure.title}" + (
                 "\n【重点施策】" if measure.is_priority else ""
             )
+            evaluation_row("施策の目標", [measure.description or "（記載なし）"], whole_width=True)
             for item in block.initiatives:
-                item_first = sheet.row + 1
-                item_title = f"{item.code} {item.initiative.display_title}"
-                if item.relisting_note:
-                    item_title += f"\n{item.relisting_note}"
-                head = [
-                    measure.number,
-                    item.code,
-                ]
-                if not item.lines:
-                    sheet.append([*head, None, None, None, item_title])
-                for n, line in enumerate(item.lines):
-                    project = line.project
-                    values = [
-                        *head,
-                        project.code,
-                        None,
-                        None,
-                        item_title if n == 0 else None,
-                        project.name,
-                        project.body.name,
-                        project.department,
-                    ]
-                    for report in line.reports:
-                        values += report_values(report)
-                    sheet.append(values)
-                sheet.merge(item_first, 6, sheet.row, 6)
+                _write_item(sheet, item, measure, first_row_of, editable_cols, project_col)
+            evaluation_row("参考指標", [reference_text(r) for r in block.reference])
             # 自己評価 of each 実施主体, then the committee's; the code columns stay empty so
             # the import reads these rows as not being 事業.
             for evaluation_line in block.self_evaluations:
-                label = f"自己評価（{evaluation_line.body.short_name}）"
-                _evaluation_row(
-                    sheet,
-                    label,
+                evaluation_row(
+                    f"自己評価（{evaluation_line.body.short_name}）",
                     [self_evaluation_text(e, asked) for e, asked in evaluation_line.cells],
-                    project_col,
-                    first_report_col,
                 )
-            _evaluation_row(
-                sheet,
-                "委員会による評価及び意見",
-                [committee_text(e) for e in block.committee],
-                project_col,
-                first_report_col,
-            )
-            sheet.merge(measure_first, 5, sheet.row, 5)
-        sheet.merge(policy_first, 4, sheet.row, 4)
+            evaluation_row("委員会による評価及び意見", [committee_text(e) for e in block.committee])
         ws.row_breaks.append(Break(id=sheet.row))
+
+    _dropdowns(ws, current_first, sheet.row)
+    ws.print_area = f"{FIRST_PRINTED_COLUMN}1:{get_column_letter(last_col)}{sheet.row}"
     # A locked year's file must not change from one download to the next, so its
     # document properties carry a fixed date (the end of the fiscal year), not "now",
     # which openpyxl's ``save`` would stamp in.
@@ -244,19 +334,63 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> None:
         ExcelWriter(wb, archive).save()
 
 
-def _evaluation_row(
-    sheet: _Sheet, label: str, texts: list[str], project_col: int, first_report_col: int
-) -> None:
-    # The label spans the 展開 and 事業 columns; each year's text spans its 実施状況 columns.
-    label_col = project_col - 1
-    values = [None] * (label_col - 1) + [label] + [None] * (first_report_col - 1 - label_col)
-    for text in texts:
-        values += [text] + [None] * (len(REPORT_COLUMNS) - 1)
-    row = sheet.append(values, fill=EVALUATION_FILL)
-    sheet.merge(row, label_col, row, first_report_col - 1)
-    for n in range(len(texts)):
-        start = first_report_col + n * len(REPORT_COLUMNS)
-        sheet.merge(row, start, row, start + len(REPORT_COLUMNS) - 1)
+def _write_item(sheet, item, measure, first_row_of, editable_cols, project_col) -> None:
+    """One 展開 and its 事業 rows; the title is in the first row. A 事業's first row in
+    the sheet is its editable row; its later rows are grey, locked and say which row to use."""
+    title = f"{item.code} {item.initiative.display_title}"
+    if item.relisting_note:
+        title += f"\n{item.relisting_note}"
+    head = [measure.number, item.code]
+    if not item.lines:
+        # A 展開 without 事業: a new 事業 can be written here (with a new code).
+        sheet.append([*head, None, None, None, title], editable={3, *editable_cols})
+    for n, line in enumerate(item.lines):
+        project = line.project
+        values = [
+            *head,
+            project.code,
+            None,
+            None,
+            title if n == 0 else None,
+            project.name,
+            project.summary,
+            project.body.name,
+            project.department,
+        ]
+        for report in line.reports:
+            values += report_values(report)
+        first = first_row_of.setdefault(project.pk, sheet.row + 1)
+        if first == sheet.row + 1:
+            sheet.append(values, editable=editable_cols)
+            continue
+        sheet.append(
+            values,
+            fills={col: READ_ONLY_FILL for col in range(project_col, sheet.width + 1)},
+            comment=(project_col, f"この行は再掲です。{first}行目で入力してください。"),
+        )
+
+
+def _dropdowns(ws, current_first: int, last_row: int) -> None:
+    """Lists to choose from for this year's 実施状況 and 今後の方向性."""
+    for name, choices in (
+        ("実施状況", ReportStatus.choices),
+        ("今後の方向性", Direction.choices),
+    ):
+        col = get_column_letter(current_first + REPORT_COLUMNS.index(name))
+        labels = ",".join(str(label) for _value, label in choices)
+        validation = DataValidation(
+            type="list",
+            formula1=f'"{labels}"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=name,
+            error=f"「{name}」は一覧から選んでください（{labels.replace(',', '／')}）。",
+            promptTitle=name,
+            prompt="一覧から選んでください。",
+            showInputMessage=True,
+        )
+        validation.add(f"{col}{XLSX_FIRST_DATA_ROW}:{col}{last_row}")
+        ws.data_validations.append(validation)
 
 
 def xlsx_file(table: EvaluationTable) -> IO[bytes]:

@@ -114,6 +114,7 @@ urlpatterns = [
     path("cycles/<slug:plan>/<int:year>/sheet/", sheet.sheet_print, name="sheet_print"),
     path("cycles/<slug:plan>/<int:year>/sheet.xlsx", sheet.sheet_xlsx, name="sheet_xlsx"),
     path("cycles/<slug:plan>/<int:year>/sheet.csv", sheet.sheet_csv, name="sheet_csv"),
+    path("cycles/<slug:plan>/<int:year>/sheet.pdf", sheet.sheet_pdf_view, name="sheet_pdf"),
     path(
         "cycles/<slug:plan>/<int:year>/sheet/import/",
         sheet.sheet_import,

@@ -14,11 +14,13 @@ from evaluation.locked_sheet import freeze
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
+    Direction,
+    IndicatorKind,
     MemberEvaluation,
-    Outlook,
     Participant,
     Phase,
     Project,
+    ProjectIndicator,
     ProjectReport,
     ReportStatus,
     Role,
@@ -179,19 +181,44 @@ def generate(k: int, *, code: str | None = None) -> Plan:
     ]
     for y, cycle in enumerate(cycles):
         confirmed = cycle.phase == Phase.PUBLISHED
-        bulk_create_with_history(
+        reports = bulk_create_with_history(
             [
                 ProjectReport(
                     cycle=cycle,
                     project=p,
                     status=ReportStatus.DONE if (n + y) % 5 else ReportStatus.PARTIAL,
+                    goal="講座を年12回開催し、参加者を活動団体につなぐ。",
                     activities="講座を開催し、参加者に活動団体を紹介した。",
                     times=(n + y) % 12 + 1,
                     participants=((n * 7 + y) % 90) + 10,
+                    direction=Direction.CONTINUE,
                 )
                 for n, p in enumerate(projects)
             ],
             ProjectReport,
+            batch_size=BATCH,
+        )
+        # Two 指標 per 実施状況 (an activity and an outcome), the shape city sheets carry.
+        bulk_create_with_history(
+            [
+                ProjectIndicator(
+                    report=r,
+                    kind=kind,
+                    name=name,
+                    unit=unit,
+                    target=target,
+                    actual=r.participants if kind == IndicatorKind.ACTIVITY else None,
+                    order=order,
+                )
+                for r in reports
+                for order, (kind, name, unit, target) in enumerate(
+                    [
+                        (IndicatorKind.ACTIVITY, "講座の参加者数", "人", 60),
+                        (IndicatorKind.OUTCOME, "活動を始めた参加者の割合", "%", 30),
+                    ]
+                )
+            ],
+            ProjectIndicator,
             batch_size=BATCH,
         )
         bulk_create_with_history(
@@ -202,7 +229,6 @@ def generate(k: int, *, code: str | None = None) -> Plan:
                     body=b,
                     rating=levels[(n + b.order + y) % len(levels)],
                     reason="計画どおり実施した。",
-                    outlook=Outlook.CONTINUE,
                 )
                 for n, m in enumerate(measures)
                 for b in bodies

@@ -5,9 +5,9 @@ era change: FY2019 began in 平成31 but the city, like every government office,
 whole year 令和元年度 (the era changed on 1 May 2019).
 """
 
+import datetime
 import re
 import unicodedata
-from datetime import date
 
 # (first fiscal year of the era, era name), newest first.
 ERAS = (
@@ -32,18 +32,22 @@ def wareki(fiscal_year: int) -> str:
     return f"{era}{year_text}（{fiscal_year}）年度"
 
 
-# (first day of the era, era name), newest first: a date takes the era in force that day.
-ERA_DATES = (
-    (date(2019, 5, 1), "令和"),
-    (date(1989, 1, 8), "平成"),
-    (date(1926, 12, 25), "昭和"),
+# (first day of the era, era name), newest first. Dates use the day the era began, unlike
+# fiscal years (a whole FY2019 is 令和元年度, but 30 April 2019 is 平成31年4月30日).
+DATE_ERAS = (
+    (datetime.date(2019, 5, 1), "令和"),
+    (datetime.date(1989, 1, 8), "平成"),
+    (datetime.date(1926, 12, 25), "昭和"),
 )
 
 
-def wareki_date(value: date) -> str:
-    """Format a date as 「令和3年6月30日」; the first year of an era is 元年
-    (2019-04-30 is 平成31年4月30日, 2019-05-01 令和元年5月1日)."""
-    for first_day, era in ERA_DATES:
+def wareki_date(value: datetime.date | datetime.datetime) -> str:
+    """Format a date as 「令和元年5月1日」 (a datetime in local time, its date only)."""
+    if isinstance(value, datetime.datetime):
+        from django.utils import timezone
+
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    for first_day, era in DATE_ERAS:
         if value >= first_day:
             year = value.year - first_day.year + 1
             year_text = "元" if year == 1 else str(year)

@@ -56,7 +56,7 @@ TREE_COLUMNS = [
 ]
 PRIORITY_MARK = "○"
 # The default scale as the fixtures name it (rating_scale.json), for the template.
-DEFAULT_SCALE_NAME = "4段階評価（A 達成／B 概ね達成／C 一部達成／D 未達成、－ 評価不能）"
+DEFAULT_SCALE_NAME = "既定の例: 4段階評価（A 達成／B 概ね達成／C 一部達成／D 未達成、－ 評価不能）"
 LIST_SEPARATOR = "、"
 
 

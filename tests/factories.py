@@ -9,7 +9,6 @@ from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
     MemberEvaluation,
-    Outlook,
     Participant,
     Phase,
     Project,
@@ -129,7 +128,6 @@ class SelfEvaluationFactory(factory.django.DjangoModelFactory):
     body = factory.LazyFunction(lambda: body("city"))
     rating = factory.LazyFunction(lambda: level("B"))
     reason = "概ね計画どおり実施した。"
-    outlook = Outlook.CONTINUE
 
 
 class MemberEvaluationFactory(factory.django.DjangoModelFactory):

@@ -2,8 +2,10 @@ from urllib.parse import urlencode
 
 from django import template
 
+from evaluation.achievement import format_number, format_rate
 from evaluation.models import Cycle, Phase, ReportStatus, display_name
 from evaluation.numbers import plain_number
+from evaluation.sheet_layout import indicators_text, reference_text
 
 register = template.Library()
 
@@ -26,6 +28,36 @@ def person(user) -> str:
     if user is None or user == "":
         return "（システム）"
     return display_name(user)
+
+
+@register.filter
+def figure(value) -> str:
+    """{{ 5738.00|figure }} → 5,738 (counts without decimals; 12.5 stays 12.5)."""
+    return format_number(value)
+
+
+@register.filter
+def rate(value) -> str:
+    """{{ 1.148|rate }} → 114.8%"""
+    return format_rate(value)
+
+
+@register.filter
+def mul(value: int, factor: int) -> int:
+    """{{ 2|mul:8 }} → 16 (column spans per year)."""
+    return int(value) * int(factor)
+
+
+@register.filter
+def indicator_lines(report) -> str:
+    """A 実施状況's 指標 as the 評価表 prints them, one a line."""
+    return indicators_text(getattr(report, "indicator_list", None) or report.indicators.all())
+
+
+@register.filter
+def reference_lines(indicators) -> str:
+    """A 施策's 参考指標 for one year, one a line."""
+    return reference_text(indicators)
 
 
 @register.simple_tag(takes_context=True)

@@ -18,6 +18,7 @@ from evaluation.forms import (
     CommitteeEvaluationForm,
     ConfirmForm,
     MemberEvaluationForm,
+    ProjectIndicatorFormSet,
     ProjectReportForm,
     SelfEvaluationForm,
 )
@@ -52,6 +53,7 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
             "show_members": insider,
             "can_score": access.member_evaluation_access(request.user, cycle, request.user).edit,
             "can_draft": access.committee_evaluation_access(request.user, cycle, None).edit,
+            "measure_indicators": rollups.indicators_of_measure(measure, cycle.fiscal_year),
             "member_scores": scores,
             **measure_page.year_pairs(
                 cycle,
@@ -74,6 +76,7 @@ def report_edit(request: HttpRequest, plan: str, year: int, code: str) -> HttpRe
         instance=report or ProjectReport(cycle=cycle, project=project),
         rule=access.report_access(request.user, cycle, project),
         form_class=ProjectReportForm,
+        formset_class=ProjectIndicatorFormSet,
         template="evaluation/report_form.html",
         context={
             "cycle": cycle,
@@ -120,7 +123,7 @@ def self_evaluation_edit(
                 kwargs={"plan": plan, "year": year, "number": number, "body": body},
             ),
         },
-        form_kwargs={"plan": cycle.plan},
+        form_kwargs={"cycle": cycle},
     )
 
 
@@ -140,7 +143,7 @@ def member_evaluation_edit(request: HttpRequest, plan: str, year: int, number: s
         form_class=MemberEvaluationForm,
         template="evaluation/member_evaluation_form.html",
         context={"cycle": cycle, "current_plan": cycle.plan, "measure": measure},
-        form_kwargs={"plan": cycle.plan},
+        form_kwargs={"cycle": cycle},
     )
 
 
@@ -182,7 +185,7 @@ def committee_evaluation_edit(
                 access.participant_of(request.user), "is_secretariat", False
             ),
         },
-        form_kwargs={"plan": cycle.plan},
+        form_kwargs={"cycle": cycle},
     )
 
 

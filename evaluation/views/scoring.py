@@ -85,5 +85,5 @@ def scoring_page(request: HttpRequest, plan: str, year: int, number: str) -> Htt
             "scoring_list_url": _scoring_url(cycle),
         },
         success_url=after_save,
-        form_kwargs={"plan": cycle.plan},
+        form_kwargs={"cycle": cycle},
     )

@@ -7,6 +7,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpRe
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -31,8 +32,10 @@ from evaluation.sheet_import import (
     load_pending,
     store_pending,
 )
+from evaluation.sheet_pdf import sheet_pdf
 from evaluation.sheet_table import build_table
 from evaluation.sheet_xlsx import xlsx_file
+from policies.fiscal_years import wareki
 
 
 def _with_previous(request: HttpRequest, cycle: Cycle) -> bool:
@@ -42,24 +45,30 @@ def _with_previous(request: HttpRequest, cycle: Cycle) -> bool:
 
 
 def _filename(cycle: Cycle, extension: str) -> str:
-    return f"hyokahyo-{cycle.plan.code}-{cycle.fiscal_year}.{extension}"
+    """「評価表_改定計画_令和3（2021）年度.xlsx」: sent as ``filename*`` (UTF-8)."""
+    return f"評価表_{cycle.plan.short_name}_{wareki(cycle.fiscal_year)}.{extension}"
 
 
-@require_GET
-@refuse_hidden
-def sheet_print(request: HttpRequest, plan: str, year: int) -> HttpResponse:
-    """The 評価表 for printing: A4 landscape, one 基本施策 per page group, no navigation."""
-    cycle, _access = visible_cycle(request, plan, year)
-    previous = _with_previous(request, cycle)
-    # The table is the same for everyone who may see it; it is rendered once per data
-    # generation (any save invalidates it, see page_cache) and shared by all workers.
-    tables = cached(
+def _tables(cycle: Cycle, previous: bool) -> str:
+    """The rendered 評価表 tables. The same for everyone who may see the cycle: rendered
+    once per data generation (any save invalidates it, see page_cache), shared by all
+    workers."""
+    return cached(
         ("sheet", cycle.pk, previous),
         lambda: render_to_string(
             "evaluation/_sheet_tables.html",
             {"cycle": cycle, "table": build_table(cycle, with_previous_year=previous)},
         ),
     )
+
+
+@require_GET
+@refuse_hidden
+def sheet_print(request: HttpRequest, plan: str, year: int) -> HttpResponse:
+    """The 評価表 for printing: A4 landscape, page numbers, no navigation."""
+    cycle, _access = visible_cycle(request, plan, year)
+    previous = _with_previous(request, cycle)
+    tables = _tables(cycle, previous)
     return render(
         request,
         "evaluation/sheet_print.html",
@@ -69,6 +78,23 @@ def sheet_print(request: HttpRequest, plan: str, year: int) -> HttpResponse:
             "previous_withheld": request.GET.get("previous") == "1" and not previous,
         },
     )
+
+
+@require_GET
+@refuse_hidden
+def sheet_pdf_view(request: HttpRequest, plan: str, year: int) -> HttpResponse:
+    """The 評価表 as a PDF drawn on the server, cached like the print view."""
+    cycle, _access = visible_cycle(request, plan, year)
+    previous = _with_previous(request, cycle)
+    pdf = cached(
+        ("sheet-pdf", cycle.pk, previous),
+        lambda: sheet_pdf(cycle, mark_safe(_tables(cycle, previous))),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=_filename(cycle, "pdf")
+    )
+    return response
 
 
 @require_GET
@@ -100,7 +126,9 @@ def sheet_csv(request: HttpRequest, plan: str, year: int) -> StreamingHttpRespon
         (chunk.encode("utf-8") for chunk in write_csv(table)),
         content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(cycle, "csv")}"'
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=_filename(cycle, "csv")
+    )
     return response
 
 

@@ -12,8 +12,9 @@ def fiscal_year(value: int) -> str:
 
 
 @register.filter(name="wareki_date")
-def wareki_date_filter(value) -> str:
-    """{{ due|wareki_date }} → 令和3年6月30日 (empty for no date)."""
+@register.filter(name="wareki")
+def date_in_wareki(value) -> str:
+    """{{ due|wareki_date }} (or ``|wareki``) → 令和元年5月1日 (empty for no date)."""
     return wareki_date(value) if value else ""
 
 

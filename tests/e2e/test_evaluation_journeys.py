@@ -49,17 +49,24 @@ def test_staff_enter_a_report_and_a_self_evaluation(page, year):
     page.get_by_label("実施内容").fill("入門講座を3回開催した。")
     page.get_by_label("回数").fill("3")
     page.get_by_label("参加者数").fill("75")
+    page.get_by_label("今後の方向性").select_option(label="継続")
+    page.locator("#id_children-0-name").fill("講座の参加者数")
+    page.locator("#id_children-0-unit").fill("人")
+    page.locator("#id_children-0-target").fill("60")
+    page.locator("#id_children-0-actual").fill("75")
     page.get_by_role("button", name="保存する").click()
     expect(page.get_by_role("alert").or_(page.locator(".alert-success"))).to_contain_text(
         "保存しました"
     )
     report = ProjectReport.objects.get(project=project, cycle=cycle)
-    assert (report.times, report.participants) == (3, 75)
+    assert (report.times, report.participants, report.direction) == (3, 75, "continue")
+    assert [(i.name, i.target, i.actual) for i in report.indicators.all()] == [
+        ("講座の参加者数", 60, 75)
+    ]
 
     page.get_by_role("link", name="1-1 市民活動のきっかけづくり").click()
     page.locator("#id_rating").select_option(label="B 概ね達成")
     page.get_by_label("評価の理由").fill("講座は計画どおり開催できた。")
-    page.get_by_label("今後の方向性").select_option(label="継続")
     page.get_by_role("button", name="保存する").click()
     expect(page.locator(".alert-success")).to_contain_text("保存しました")
 

@@ -183,7 +183,6 @@ MATRIX: dict[str, Case] = {
         data=lambda w, r: {
             "rating": level("B").pk,
             "reason": "計画どおり実施した。",
-            "outlook": "continue",
             "version": 0,
         },
     ),
@@ -304,6 +303,7 @@ MATRIX: dict[str, Case] = {
     "evaluation:sheet_print": Case(kwargs=CYCLE, get=insiders()),
     "evaluation:sheet_xlsx": Case(kwargs=CYCLE, get=insiders()),
     "evaluation:sheet_csv": Case(kwargs=CYCLE, get=insiders()),
+    "evaluation:sheet_pdf": Case(kwargs=CYCLE, get=insiders()),
     # Without a file the upload form comes back with an error; nothing is saved.
     "evaluation:sheet_import": Case(
         kwargs=CYCLE,

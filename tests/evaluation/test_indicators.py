@@ -9,7 +9,14 @@ from hypothesis import strategies as st
 from evaluation import rollups
 from evaluation.access import indicator_access
 from evaluation.models import Indicator, IndicatorValue, Phase
-from tests.factories import CycleFactory, UserFactory, member, revised_plan, secretariat
+from tests.factories import (
+    CycleFactory,
+    UserFactory,
+    measure,
+    member,
+    revised_plan,
+    secretariat,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +107,7 @@ def test_the_secretariat_enters_a_years_value_and_sees_the_achievement(indicator
     assert response.status_code == 302
     value = IndicatorValue.objects.get(indicator=indicator, fiscal_year=2019)
     assert (value.actual, value.target, value.achievement) == (Decimal("180"), Decimal("200"), 0.9)
-    assert "達成率 90%" in client.get(LIST).content.decode()
+    assert "達成率 90.0%" in client.get(LIST).content.decode()
 
 
 def test_a_year_outside_the_plan_is_not_found(indicator):
@@ -218,3 +225,72 @@ def test_counts_are_shown_without_decimals_and_decimals_only_where_they_are(indi
     ).content.decode()
     assert "令和元（2019）年度 実績値: 275団体" in dashboard
     assert "275.00" not in dashboard
+
+
+# ------------------------------------------------------------- 参考指標 of a 施策
+
+
+def test_the_secretariat_links_an_indicator_to_measures():
+    response = logged_in(secretariat()).post(
+        CREATE,
+        {
+            "name": "ボランティア登録者数",
+            "order": "0",
+            "measures": [measure("1-1").pk, measure("2-6").pk],
+            "version": "0",
+        },
+    )
+    assert response.status_code == 302
+    created = Indicator.objects.get(name="ボランティア登録者数")
+    assert sorted(m.number for m in created.measures.all()) == ["1-1", "2-6"]
+
+
+def test_a_target_can_be_entered_before_the_actual(indicator):
+    client = logged_in(secretariat())
+    response = client.post(value_url(indicator, 2021), {"target": "200", "version": "0"})
+    assert response.status_code == 302
+    value = IndicatorValue.objects.get()
+    assert (value.target, value.actual, value.achievement) == (Decimal("200"), None, None)
+
+
+def test_an_implausible_value_asks_for_confirmation_first(indicator):
+    client = logged_in(secretariat())
+    data = {"actual": "500", "target": "200", "version": "0"}
+    response = client.post(value_url(indicator, 2021), data)
+    assert response.status_code == 200
+    assert "達成率が 250.0% で、200% を超えています。" in response.content.decode()
+    assert 'value="500"' in response.content.decode()  # what was typed stays
+    assert not IndicatorValue.objects.exists()
+    response = client.post(value_url(indicator, 2021), {**data, "confirm_unusual": "on"})
+    assert response.status_code == 302
+    assert IndicatorValue.objects.get().actual == Decimal("500")
+
+
+def test_a_measures_indicators_come_with_that_years_values(indicator, django_assert_num_queries):
+    indicator.measures.set([measure("1-1")])
+    other = Indicator.objects.create(plan=revised_plan(), name="講座の数", unit="回", order=1)
+    other.measures.set([measure("1-1"), measure("2-4")])
+    Indicator.objects.create(plan=revised_plan(), name="ほかの施策の指標")
+    IndicatorValue.objects.create(indicator=indicator, fiscal_year=2021, actual=180, target=200)
+    IndicatorValue.objects.create(indicator=indicator, fiscal_year=2020, actual=150)
+    IndicatorValue.objects.create(indicator=other, fiscal_year=2021, target=12)
+    first = measure("1-1")
+    with django_assert_num_queries(1):
+        found = rollups.indicators_of_measure(first, 2021)
+    assert [(i.name, i.unit, i.target, i.actual, i.achievement) for i in found] == [
+        ("市民活動団体の登録数", "団体", Decimal("200"), Decimal("180"), 0.9),
+        ("講座の数", "回", Decimal("12"), None, None),
+    ]
+    by_measure = rollups.measure_indicators(revised_plan(), 2021)
+    assert [i.name for i in by_measure[measure("2-4").pk]] == ["講座の数"]
+
+
+def test_the_measure_page_shows_its_indicators_without_decimals(indicator):
+    indicator.measures.set([measure("1-1")])
+    IndicatorValue.objects.create(indicator=indicator, fiscal_year=2021, actual=5738, target=5000)
+    CycleFactory(fiscal_year=2021, phase=Phase.ENTRY)
+    page = reverse("evaluation:measure_year", kwargs={"plan": PLAN, "year": 2021, "number": "1-1"})
+    html = logged_in(member()).get(page).content.decode()
+    assert "市民活動団体の登録数（団体）" in html
+    assert ">5,000<" in html and ">5,738<" in html and ">114.8%<" in html
+    assert "5738.00" not in html

@@ -85,7 +85,6 @@ def test_the_sheet_says_not_applicable_and_a_body_may_still_add_one(year, login)
         {
             "rating": level("B").pk,
             "reason": "講座に協力した。",
-            "outlook": "continue",
             "version": 0,
         },
     )

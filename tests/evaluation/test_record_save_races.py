@@ -25,7 +25,6 @@ def test_a_create_that_loses_the_race_is_a_conflict_with_the_winners_record(worl
         body=body("city"),
         rating=level("B"),
         reason="後から保存した理由",
-        outlook="continue",
     )
     with pytest.raises(services.EditConflict) as conflict:
         services.record_save(instance=mine, expected_version=0, user=staff("city").user)

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from evaluation.models import Phase, Project, ProjectReport
 from evaluation.services import record_save
+from evaluation.sheet_layout import CSV_COLUMNS, xlsx_columns
 from policies.models import Initiative
 from tests.factories import (
     CycleFactory,
@@ -80,6 +81,26 @@ def confirm(client, preview_response):
     return client.post(url("sheet_import_confirm"), {"token": token})
 
 
+def col(name: str) -> int:
+    """Index of a CSV column."""
+    return CSV_COLUMNS.index(name)
+
+
+def xlsx_col(name: str, years: int = 1) -> str:
+    """Letter of an Excel column (the cycle's year: the last group of 実施状況 columns)."""
+    columns = xlsx_columns(years)
+    index = len(columns) - 1 - columns[::-1].index(name)
+    return openpyxl.utils.get_column_letter(index + 1)
+
+
+def new_row(**cells) -> list[str]:
+    """A CSV row with the named cells filled in."""
+    row = [""] * len(CSV_COLUMNS)
+    for name, value in cells.items():
+        row[col(name)] = value
+    return row
+
+
 def csv_rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
@@ -135,8 +156,12 @@ def test_the_side_by_side_export_imports_as_well(jimukyoku, cycle):
 
 
 def test_an_edited_excel_changes_exactly_the_edited_rows(jimukyoku, cycle):
-    # Row 5 is city-001 under 1-1②; its 再掲 rows under 2-4④ and 3-1④ are for reading.
-    data = edited_xlsx(export(jimukyoku, "xlsx"), {"K5": "入門講座を年4回開催した。", "L5": 4})
+    # Row 6 is city-001 under 1-1② (row 5: 施策の目標); its 再掲 rows under 2-4④ and 3-1④
+    # are for reading.
+    data = edited_xlsx(
+        export(jimukyoku, "xlsx"),
+        {f"{xlsx_col('実施内容')}6": "入門講座を年4回開催した。", f"{xlsx_col('回数')}6": 4},
+    )
     before_place = Project.objects.get(code="place-001").version
     response = upload(jimukyoku, data, "edited.xlsx")
     preview = response.context["preview"]
@@ -165,8 +190,10 @@ def test_a_csv_can_add_a_new_project_with_its_report(client, cycle):
     client.force_login(importer)
     rows = csv_rows(export(client, "csv"))
     rows.append(
-        ["2021", "2-4", "①", "place-002", "学びの講座", "武蔵野プレイス", "市民活動推進課",
-         "一部実施", "講座を2回開いた。", "2", "30", "周知が足りない。"]
+        new_row(年度="2021", 施策番号="2-4", 展開番号="①", 事業コード="place-002",
+                事業名="学びの講座", 実施主体="武蔵野プレイス", 担当課="市民活動推進課",
+                実施状況="一部実施", 実施内容="講座を2回開いた。", 回数="2", 参加者数="30",
+                課題="周知が足りない。")
     )  # fmt: skip
     response = upload(client, csv_bytes(rows), "new.csv")
     preview = response.context["preview"]
@@ -205,9 +232,9 @@ def test_a_csv_can_add_a_new_project_with_its_report(client, cycle):
 
 def test_a_change_saved_by_someone_else_after_the_preview_is_a_conflict(jimukyoku, cycle):
     rows = csv_rows(export(jimukyoku, "csv"))
-    rows[1][8] = "入門講座を年5回開催した。"  # city-001's 実施内容
-    rows[2][8] = "相談会を開いた。"  # place-001: a new 実施状況...
-    rows[2][7] = "実施"
+    rows[1][col("実施内容")] = "入門講座を年5回開催した。"  # city-001
+    rows[2][col("実施内容")] = "相談会を開いた。"  # place-001: a new 実施状況...
+    rows[2][col("実施状況")] = "実施"
     response = upload(jimukyoku, csv_bytes(rows), "edited.csv")
     assert len(response.context["preview"].changed) == 1
     assert len(response.context["preview"].created) == 1
@@ -249,10 +276,11 @@ def rejected(client, data: bytes, name: str) -> list[str]:
 
 
 def test_wrong_columns_are_rejected(jimukyoku, rows):
-    rows[0][9] = "回数（回）"
+    rows[0][col("回数")] = "回数（回）"
     assert rejected(jimukyoku, csv_bytes(rows), "x.csv") == [
         "1行目: 列見出しが評価表の CSV 出力と違います。「年度、施策番号、展開番号、事業コード、"
-        "事業名、実施主体、担当課、実施状況、実施内容、回数、参加者数、課題」の順に並べてください"
+        "事業名、事業概要、実施主体、担当課、事業の目標、実施状況、実施内容、回数、参加者数、指標、"
+        "課題、今後の方向性、自己評価、委員会による評価及び意見」の順に並べてください"
         "（列を足したり消したりしないでください）。"
     ]
 
@@ -267,7 +295,9 @@ def test_an_excel_with_a_column_removed_is_rejected(jimukyoku, cycle):
 
 
 def test_another_years_excel_is_rejected(jimukyoku, cycle):
-    data = edited_xlsx(export(jimukyoku, "xlsx"), {"J2": "令和2（2020）年度の実施状況"})
+    data = edited_xlsx(
+        export(jimukyoku, "xlsx"), {f"{xlsx_col('事業の目標')}2": "令和2（2020）年度の実施状況"}
+    )
     assert rejected(jimukyoku, data, "x.xlsx") == [
         "2行目: このファイルは「令和2（2020）年度の実施状況」のものです。"
         "「令和3（2021）年度の実施状況」の評価表を取り込んでください。"
@@ -277,66 +307,64 @@ def test_another_years_excel_is_rejected(jimukyoku, cycle):
 def test_an_unknown_measure_number_is_rejected(jimukyoku, rows):
     rows[1][1] = "9-9"
     assert rejected(jimukyoku, csv_bytes(rows), "x.csv") == [
-        "2行目: 施策番号「9-9」はこの計画にありません。"
+        "2行目「施策番号」: 「9-9」はこの計画にありません。"
     ]
 
 
 def test_an_unknown_initiative_number_is_rejected(jimukyoku, rows):
     rows[1][2] = "⑨"
     assert rejected(jimukyoku, csv_bytes(rows), "x.csv") == [
-        "2行目: 展開番号「⑨」は施策 1-1 にありません。"
+        "2行目「展開番号」: 「⑨」は施策 1-1 にありません。"
     ]
 
 
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("三回", "2行目: 回数は0以上の整数で入力してください（「三回」）。"),
-        ("-1", "2行目: 回数は0以上の整数で入力してください（「-1」）。"),
-        ("2.5", "2行目: 回数は0以上の整数で入力してください（「2.5」）。"),
+        ("三回", "2行目「回数」: 0以上の整数で入力してください（「三回」）。"),
+        ("-1", "2行目「回数」: 0以上の整数で入力してください（「-1」）。"),
+        ("2.5", "2行目「回数」: 0以上の整数で入力してください（「2.5」）。"),
     ],
 )
 def test_counts_must_be_whole_numbers_of_zero_or_more(jimukyoku, rows, value, message):
-    rows[1][9] = value
+    rows[1][col("回数")] = value
     assert rejected(jimukyoku, csv_bytes(rows), "x.csv") == [message]
 
 
 def test_full_width_digits_are_accepted_as_counts(jimukyoku, rows):
-    rows[1][9] = "１２"
+    rows[1][col("回数")] = "１２"
     preview = upload(jimukyoku, csv_bytes(rows), "x.csv").context["preview"]
     assert preview.changed[0].fields == [("回数", "3", "12")]
 
 
 def test_an_unknown_status_is_rejected(jimukyoku, rows):
-    rows[1][7] = "済"
+    rows[1][col("実施状況")] = "済"
     assert rejected(jimukyoku, csv_bytes(rows), "x.csv") == [
-        "2行目: 実施状況「済」は選べません（実施／一部実施／未実施／終了のどれかにしてください）。"
+        "2行目「実施状況」: 「済」は選べません。実施／一部実施／未実施／終了から選んでください。"
     ]
 
 
 def test_a_report_without_activities_is_rejected(jimukyoku, rows):
-    rows[2][7] = "実施"  # place-001 gets a status but no 実施内容
+    rows[2][col("実施状況")] = "実施"  # place-001 gets a status but no 実施内容
     errors = rejected(jimukyoku, csv_bytes(rows), "x.csv")
-    assert errors == [
-        "3行目: 事業「place-001」の実施状況: 実施内容: このフィールドは空ではいけません。"
-    ]
+    assert errors == ["3行目「実施内容」: このフィールドは空ではいけません。"]
 
 
 def test_several_problems_are_listed_together_by_row(jimukyoku, rows):
-    rows[1][7] = "済"
-    rows[1][10] = "多数"
+    rows[1][col("実施状況")] = "済"
+    rows[1][col("参加者数")] = "多数"
     rows[2][1] = "0-0"
     assert rejected(jimukyoku, csv_bytes(rows), "x.csv") == [
-        "2行目: 実施状況「済」は選べません（実施／一部実施／未実施／終了のどれかにしてください）。",
-        "2行目: 参加者数は0以上の整数で入力してください（「多数」）。",
-        "3行目: 施策番号「0-0」はこの計画にありません。",
+        "2行目「実施状況」: 「済」は選べません。実施／一部実施／未実施／終了から選んでください。",
+        "2行目「参加者数」: 0以上の整数で入力してください（「多数」）。",
+        "3行目「施策番号」: 「0-0」はこの計画にありません。",
     ]
 
 
 def test_staff_cannot_import_another_bodys_project(client, cycle):
     client.force_login(staff("place").user)
     rows = csv_rows(export(client, "csv"))
-    rows[1][8] = "市の事業を書き換える。"  # city-001
+    rows[1][col("実施内容")] = "市の事業を書き換える。"  # city-001
     errors = rejected(client, csv_bytes(rows), "x.csv")
     assert errors == [
         "2行目: 事業「city-001」: この実施状況を入力できるのは、担当の実施主体と事務局です。"
@@ -347,8 +375,8 @@ def test_staff_cannot_create_a_project_for_another_body(client, cycle):
     client.force_login(staff("place").user)
     rows = csv_rows(export(client, "csv"))
     rows.append(
-        ["2021", "1-1", "①", "city-099", "市の新事業", "武蔵野市", "市民活動推進課",
-         "", "", "", "", ""]
+        new_row(年度="2021", 施策番号="1-1", 展開番号="①", 事業コード="city-099",
+                事業名="市の新事業", 実施主体="武蔵野市", 担当課="市民活動推進課")
     )  # fmt: skip
     assert rejected(client, csv_bytes(rows), "x.csv") == [
         "4行目: 事業「city-099」: この実施状況を入力できるのは、担当の実施主体と事務局です。"
@@ -358,7 +386,7 @@ def test_staff_cannot_create_a_project_for_another_body(client, cycle):
 def test_staff_can_import_a_file_with_other_bodies_rows_left_as_they_were(client, cycle):
     client.force_login(staff("place").user)
     rows = csv_rows(export(client, "csv"))
-    rows[2][7:10] = ["実施", "相談会を開いた。", "6"]
+    rows[2][col("実施状況") : col("回数") + 1] = ["実施", "相談会を開いた。", "6"]
     response = upload(client, csv_bytes(rows), "x.csv")
     assert [(c.kind, c.code) for c in response.context["preview"].created] == [
         ("report", "place-001")
@@ -446,8 +474,9 @@ def test_half_width_katakana_in_a_file_is_stored_full_width(client, cycle):
     client.force_login(staff("place").user)
     rows = csv_rows(export(client, "csv"))
     rows.append(
-        ["2021", "2-4", "①", "place-003", "ﾊﾟｿｺﾝ講座①（入門）", "武蔵野プレイス", "ｼﾐﾝ活動推進課",
-         "実施", "ｶﾞｲﾀﾞﾝｽを2回開いた。", "2", "30", ""]
+        new_row(年度="2021", 施策番号="2-4", 展開番号="①", 事業コード="place-003",
+                事業名="ﾊﾟｿｺﾝ講座①（入門）", 実施主体="武蔵野プレイス", 担当課="ｼﾐﾝ活動推進課",
+                実施状況="実施", 実施内容="ｶﾞｲﾀﾞﾝｽを2回開いた。", 回数="2", 参加者数="30")
     )  # fmt: skip
     response = upload(client, csv_bytes(rows), "kana.csv")
     confirm(client, response)

@@ -1,5 +1,6 @@
 """評価表 outputs: print view, Excel and CSV — access, content and fixed query counts."""
 
+import csv
 import io
 from pathlib import Path
 
@@ -120,55 +121,104 @@ def test_the_print_view_can_show_the_previous_year_beside_this_one(client, cycle
     assert html.index("令和2（2020）年度の実施状況") < html.index("令和3（2021）年度の実施状況")
 
 
-def test_the_print_stylesheet_sets_a4_landscape_and_page_breaks():
+def test_the_print_stylesheet_sets_a4_landscape_page_numbers_and_page_breaks():
     css = Path(finders.find("evaluation/sheet.css")).read_text(encoding="utf-8")
-    assert "@page { size: A4 landscape;" in css
-    assert "table.sheet + table.sheet { break-before: page; }" in css
+    assert "size: A4 landscape;" in css
+    assert '@bottom-center { content: counter(page) " / " counter(pages);' in css
+    assert "table.sheet tbody.measure-block { break-inside: avoid; }" in css
     assert "display: table-header-group" in css
 
 
 def test_the_excel_file_has_the_papers_layout(client, cycle):
     client.force_login(member().user)
     response = client.get(url("sheet_xlsx"))
+    # 評価表_改定計画_令和3（2021）年度.xlsx, percent-encoded UTF-8 (RFC 6266)
     assert response["Content-Disposition"] == (
-        'attachment; filename="hyokahyo-revised-2017-2021.xlsx"'
+        "attachment; filename*=utf-8''%E8%A9%95%E4%BE%A1%E8%A1%A8_%E6%94%B9%E5%AE%9A%E8%A8%88"
+        "%E7%94%BB_%E4%BB%A4%E5%92%8C3%EF%BC%882021%EF%BC%89%E5%B9%B4%E5%BA%A6.xlsx"
     )
     ws = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert ws["A1"].value.startswith("計画目標の達成状況評価表")
-    assert ws["J2"].value == "令和3（2021）年度の実施状況"
+    assert ws["K2"].value == "令和3（2021）年度の実施状況"
     assert [c.value for c in ws[3]] == [
         "施策番号", "展開番号", "事業コード", "基本施策", "施策", "計画後期の展開",
-        "事業名", "実施主体", "担当課", "実施状況", "実施内容", "回数", "参加者数", "課題",
+        "事業名", "事業概要", "実施主体", "担当課", "事業の目標", "実施状況", "実施内容", "回数",
+        "参加者数", "指標", "課題", "今後の方向性",
     ]  # fmt: skip
     assert ws["D4"].value == "基本施策1\n市民活動の裾野の拡大"
     assert ws["E4"].value == "1-1 市民活動のきっかけづくり\n【重点施策】"
-    assert [c.value for c in ws[5]][:3] == ["1-1", "②", "city-001"]
-    assert [c.value for c in ws[5]][6:13] == [
-        "市民活動入門講座", "武蔵野市", "市民活動推進課", "実施", "入門講座を年3回開催した。", 3, 45,
+    assert ws["F4"].value == "施策の目標"
+    assert ws["K4"].value.startswith("市民活動に対する関心を高めるため、")
+    assert [c.value for c in ws[6]][:3] == ["1-1", "②", "city-001"]
+    assert [c.value for c in ws[6]][6:15] == [
+        "市民活動入門講座", None, "武蔵野市", "市民活動推進課", None, "実施",
+        "入門講座を年3回開催した。", 3, 45,
     ]  # fmt: skip
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert "J2:N2" in merged  # the year group over its five columns
-    assert "A1:N1" in merged
+    assert "K2:R2" in merged  # the year group over its eight columns
+    assert "A1:R1" in merged
+    assert "K4:R4" in merged  # 施策の目標 across the year's columns
     assert ws.freeze_panes == "D4"
     assert ws.print_title_rows == "$2:$3"
+    assert ws.print_area == "'評価表2021'!$D$1:$R$115"  # the key columns are not printed
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
-    assert ws.column_dimensions["K"].width == 36
-    assert ws["K5"].alignment.wrap_text is True
-    # 1-1 has 4 展開 rows (one with a 事業, three empty), 3 自己評価 rows and the committee's.
-    assert "E4:E11" in merged
-    assert ws["F8"].value == "自己評価（市）"
-    assert ws["J8"].value.startswith("評価：B 概ね達成\n今後の方向性：継続")
-    assert ws["F11"].value == "委員会による評価及び意見"
-    # A draft (this year is still open) is marked as one.
+    assert ws.column_dimensions["M"].width == 32
+    assert ws.column_dimensions["C"].width == 9  # a narrow key column
+    assert ws["M6"].alignment.wrap_text is True
+    assert ws["M6"].font.name == "ＭＳ Ｐゴシック"
+    # 1-1: 施策の目標, 4 展開 rows (one with a 事業, three empty), 参考指標, 3 自己評価 rows
+    # and the committee's. Titles are not merged down their rows (a spreadsheet program
+    # would print such text over the repeated headers of a continuation page).
+    assert [r for r in ws.merged_cells.ranges if r.min_row != r.max_row] == []
+    assert ws["E14"].value == "1-2 多様な活動につながる情報の提供"
+    assert ws["F9"].value == "参考指標"
+    assert ws["F10"].value == "自己評価（市）"
+    assert ws["K10"].value.startswith("評価：B 概ね達成\n評価の理由：")
+    assert ws["F13"].value == "委員会による評価及び意見"
     assert (
-        ws["J11"].value
+        ws["K13"].value
         == "【案・未確定】\n評価：C 一部達成\n講座は行われているが、参加を促す活動が弱い。"
     )
-    assert "J11:N11" in merged and "F11:I11" in merged
-    assert "D4:D19" in merged  # 基本施策1 over its three 施策
-    assert ws.row_breaks.brk[0].id == 19  # a page break after each 基本施策
+    assert "K13:R13" in merged and "F13:J13" in merged
+    assert ws.row_breaks.brk[0].id == 23  # a page break after each 基本施策
+
+
+def test_the_excel_has_one_editable_row_per_project_and_dropdowns(client, cycle):
+    client.force_login(member().user)
+    ws = openpyxl.load_workbook(
+        io.BytesIO(b"".join(client.get(url("sheet_xlsx")).streaming_content))
+    ).active
+    assert ws.protection.sheet is True
+    assert ws["M6"].protection.locked is False  # city-001's own row: 実施内容 is editable
+    assert ws["P6"].protection.locked is True  # 指標 are entered on the 実施状況 page
+    assert ws["F6"].protection.locked is True  # the plan's titles
+    # 1-1② is re-listed as 2-4④: the same 事業 again, grey, locked and with a note.
+    relisted = next(r for r in ws.iter_rows(min_row=7) if r[2].value == "city-001")
+    assert [c.protection.locked for c in relisted[6:]] == [True] * 12
+    assert relisted[12].fill.fgColor.rgb == "00D9D9D9"
+    assert relisted[6].comment.text == "この行は再掲です。6行目で入力してください。"
+    validations = {str(v.sqref): v.formula1 for v in ws.data_validations.dataValidation}
+    last = ws.max_row
+    assert validations == {
+        f"L4:L{last}": '"実施,一部実施,未実施,終了"',
+        f"R4:R{last}": '"拡充,継続,改善して継続,縮小,終了,完了"',
+    }
+
+
+def test_excel_rows_are_as_tall_as_their_wrapped_text(client, cycle):
+    report = cycle.reports.get()
+    report.activities = "入門講座を開催した。" * 20  # 200 wide characters in a 32-wide cell
+    report.save()
+    client.force_login(member().user)
+    ws = openpyxl.load_workbook(
+        io.BytesIO(b"".join(client.get(url("sheet_xlsx")).streaming_content))
+    ).active
+    # 400 width units over 31 usable a line: 13 lines of 13.5 pt, plus padding
+    assert ws.row_dimensions[6].height == 13 * 13.5 + 3
+    # 1-1① has no 事業; its title 「① 教育機関等と…醸成」 is 49 units in a 24-wide cell
+    assert ws.row_dimensions[5].height == 3 * 13.5 + 3
 
 
 def test_text_that_looks_like_a_formula_stays_text_in_excel(client, cycle):
@@ -178,7 +228,7 @@ def test_text_that_looks_like_a_formula_stays_text_in_excel(client, cycle):
     client.force_login(member().user)
     response = client.get(url("sheet_xlsx"))
     ws = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert ws["K5"].data_type == "s"
+    assert ws["M6"].data_type == "s"
 
 
 def test_the_csv_is_utf8_with_a_bom_and_one_row_per_project_and_year(client, cycle):
@@ -187,14 +237,21 @@ def test_the_csv_is_utf8_with_a_bom_and_one_row_per_project_and_year(client, cyc
     body_bytes = b"".join(response.streaming_content)
     assert body_bytes.startswith(b"\xef\xbb\xbf")
     lines = body_bytes.decode("utf-8-sig").splitlines()
-    assert (
-        lines[0]
-        == "年度,施策番号,展開番号,事業コード,事業名,実施主体,担当課,実施状況,実施内容,回数,参加者数,課題"
-    )
-    assert lines[1:] == [
-        "2020,1-1,②,city-001,市民活動入門講座,武蔵野市,市民活動推進課,,,,,",
-        "2021,1-1,②,city-001,市民活動入門講座,武蔵野市,市民活動推進課,実施,入門講座を年3回開催した。,3,45,",
-    ]
+    rows = list(csv.reader(io.StringIO(body_bytes.decode("utf-8-sig"), newline="")))
+    assert rows[0] == [
+        "年度", "施策番号", "展開番号", "事業コード", "事業名", "事業概要", "実施主体", "担当課",
+        "事業の目標", "実施状況", "実施内容", "回数", "参加者数", "指標", "課題", "今後の方向性",
+        "自己評価", "委員会による評価及び意見",
+    ]  # fmt: skip
+    assert rows[1:] == [
+        ["2020", "1-1", "②", "city-001", "市民活動入門講座", "", "武蔵野市", "市民活動推進課",
+         "", "", "", "", "", "", "", "", "（未入力）", "（未入力）"],
+        ["2021", "1-1", "②", "city-001", "市民活動入門講座", "", "武蔵野市", "市民活動推進課",
+         "", "実施", "入門講座を年3回開催した。", "3", "45", "", "", "",
+         "評価：B 概ね達成\n評価の理由：概ね計画どおり実施した。",
+         "【案・未確定】\n評価：C 一部達成\n講座は行われているが、参加を促す活動が弱い。"],
+    ]  # fmt: skip
+    assert len(lines) > 2
 
 
 def test_a_project_serving_two_items_is_one_csv_row_listing_both(client, cycle):
@@ -202,7 +259,7 @@ def test_a_project_serving_two_items_is_one_csv_row_listing_both(client, cycle):
                    initiatives=[_item("1-1", 3), _item("2-5", 1)])  # fmt: skip
     client.force_login(member().user)
     text = b"".join(client.get(url("sheet_csv")).streaming_content).decode("utf-8-sig")
-    assert "2021,1-1／2-5,③／①,place-001,講座と交流会,武蔵野プレイス," in text
+    assert "2021,1-1／2-5,③／①,place-001,講座と交流会,,武蔵野プレイス," in text
 
 
 @pytest.mark.parametrize("name", ["sheet_print", "sheet_xlsx"])
@@ -216,11 +273,10 @@ def test_query_count_does_not_grow_with_the_plan(client, name):
                 b"".join(response.streaming_content)
         assert response.status_code == 200
         counts.append(len(queries))
-    # cycle + 10 reads of the table (a 公開 year reads its frozen 事業 in one query instead of
-    # 事業 and links; 2 for where a 自己評価 is asked: 該当なし) + the request's savepoint
-    # pair, at k = 1 and k = 10 alike, plus the cache look-ups and the store of the rendered
-    # table or workbook.
-    assert counts == [20, 20]
+    # cycle + 13 reads of the table (12, and the frozen 事業 of a locked year: 2 for 該当なし,
+    # one fewer for 事業 and links) + the request's savepoint pair, at k = 1 and k = 10
+    # alike, plus the cache look-ups and the store of the rendered table or workbook.
+    assert counts == [23, 23]
 
 
 def test_the_print_view_is_rendered_once_until_something_is_saved(

@@ -130,7 +130,6 @@ def _self_targets(user: User, index: int, plan: Plan) -> list[dict]:
             "rating": levels[n % len(levels)],
             "reason": "負荷試験: 計画どおり実施した。",
             "issues": "",
-            "outlook": "continue",
             "response_to_committee": "",
         }
         targets.append({"path": path, "fields": fields})

@@ -1,4 +1,4 @@
-from datetime import date
+import datetime
 
 import pytest
 
@@ -29,20 +29,22 @@ def test_years_before_showa_are_refused():
 @pytest.mark.parametrize(
     ("day", "expected"),
     [
-        (date(2021, 6, 30), "令和3年6月30日"),
-        (date(2019, 5, 1), "令和元年5月1日"),
-        (date(2019, 4, 30), "平成31年4月30日"),
-        (date(1989, 1, 8), "平成元年1月8日"),
-        (date(1989, 1, 7), "昭和64年1月7日"),
+        (datetime.date(2019, 5, 1), "令和元年5月1日"),
+        (datetime.date(2019, 4, 30), "平成31年4月30日"),  # a date keeps the old era to its end
+        (datetime.date(2022, 3, 31), "令和4年3月31日"),
+        (datetime.date(1989, 1, 8), "平成元年1月8日"),
+        (datetime.date(1989, 1, 7), "昭和64年1月7日"),
     ],
 )
-def test_dates_are_shown_with_the_era_in_force_that_day(day, expected):
+def test_a_date_is_shown_with_the_era_of_that_day(day, expected):
     assert wareki_date(day) == expected
 
 
-def test_dates_before_showa_are_refused():
-    with pytest.raises(ValueError):
-        wareki_date(date(1926, 12, 24))
+def test_an_aware_datetime_is_shown_as_its_local_date(settings):
+    settings.TIME_ZONE = "Asia/Tokyo"
+    # 15:30 UTC on 30 April 2019 is already 1 May in Japan.
+    moment = datetime.datetime(2019, 4, 30, 15, 30, tzinfo=datetime.UTC)
+    assert wareki_date(moment) == "令和元年5月1日"
 
 
 @pytest.mark.parametrize(
