@@ -5,18 +5,28 @@ with a comment, or marks it 確認済; the 委員長 sends the committee's draft
 Each write checks the version the person saw (optimistic locking, like
 ``services.record_save``), bumps it and is kept in the history as that person. An edit of
 an entry after it was sent back makes it 再提出 (``services.record_save`` does that, so no
-edit path can skip it). Issue 13's e-mail reminders can send a notice from the records
-these functions return (``review_comment``, ``review_state``).
+edit path can skip it). A send-back is also sent by e-mail, once it is committed, to
+the people it goes back to (``reminders.send_back.notify_send_back``; never twice, and
+each person may turn it off).
 """
 
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from evaluation import services
-from evaluation.models import CommitteeEvaluation, Cycle, ProjectReport, ReviewState, SelfEvaluation
+from evaluation.models import (
+    CommitteeEvaluation,
+    Cycle,
+    Participant,
+    ProjectReport,
+    ReviewState,
+    Role,
+    SelfEvaluation,
+)
 
 COMMENT_MAX = 2000
 Entry = ProjectReport | SelfEvaluation
@@ -33,16 +43,59 @@ def _review_save(record: models.Model, *, expected_version: int, user: User, **c
     return current
 
 
+def _notify_on_commit(record, *, people, what: str, url: str, by: User) -> None:
+    """E-mail the send-back to ``people`` once the transaction commits (a rolled-back
+    send-back tells nobody). The key names the record and its version."""
+    from reminders.send_back import notify_send_back  # reminders builds on evaluation
+
+    cycle, comment = record.cycle, record.review_comment
+    key = f"{record._meta.model_name}:{record.pk}:{record.version}"
+    users = [p.user for p in people.select_related("user")]
+    transaction.on_commit(
+        lambda: notify_send_back(
+            cycle=cycle, users=users, what=what, url=url, comment=comment, by=by, key=key
+        )
+    )
+
+
+def _entry_notice(entry: Entry) -> tuple[str, str, int]:
+    """(what was sent back, the link to its form, its 実施主体's id)."""
+    cycle = entry.cycle
+    kwargs = {"plan": cycle.plan.code, "year": cycle.fiscal_year}
+    if isinstance(entry, ProjectReport):
+        project = entry.project
+        url = reverse("evaluation:report", kwargs={**kwargs, "code": project.code})
+        return _("実施状況「%(name)s」") % {"name": project.name}, url, project.body_id
+    measure, body = entry.measure, entry.body
+    url = reverse(
+        "evaluation:self_evaluation",
+        kwargs={**kwargs, "number": measure.number, "body": body.code},
+    )
+    return (
+        _("自己評価「%(number)s %(title)s」")
+        % {
+            "number": measure.number,
+            "title": measure.title,
+        },
+        url,
+        body.pk,
+    )
+
+
 @transaction.atomic
 def entry_send_back(*, entry: Entry, user: User, expected_version: int, comment: str) -> Entry:
-    """Send a 実施状況 or 自己評価 back to its 実施主体 with the reason."""
-    return _review_save(
+    """Send a 実施状況 or 自己評価 back to its 実施主体 with the reason, and tell its staff."""
+    saved = _review_save(
         entry,
         expected_version=expected_version,
         user=user,
         review_state=ReviewState.SENT_BACK,
         review_comment=comment.strip()[:COMMENT_MAX],
     )
+    what, url, body_id = _entry_notice(saved)
+    staff = Participant.objects.filter(role=Role.STAFF, body_id=body_id)
+    _notify_on_commit(saved, people=staff, what=what, url=url, by=user)
+    return saved
 
 
 @transaction.atomic
@@ -65,13 +118,25 @@ def committee_send_back(
     """The chair sends the committee's draft back to the 事務局 with a comment."""
     if evaluation.is_confirmed:
         raise services.TransitionError(_("確定した委員会評価は差し戻せません。"))
-    return _review_save(
+    saved = _review_save(
         evaluation,
         expected_version=expected_version,
         user=user,
         review_state=ReviewState.SENT_BACK,
         review_comment=comment.strip()[:COMMENT_MAX],
     )
+    cycle, measure = saved.cycle, saved.measure
+    url = reverse(
+        "evaluation:committee_evaluation",
+        kwargs={"plan": cycle.plan.code, "year": cycle.fiscal_year, "number": measure.number},
+    )
+    what = _("委員会評価の案「%(number)s %(title)s」") % {
+        "number": measure.number,
+        "title": measure.title,
+    }
+    secretariat = Participant.objects.filter(role=Role.SECRETARIAT)
+    _notify_on_commit(saved, people=secretariat, what=what, url=url, by=user)
+    return saved
 
 
 @dataclass

@@ -78,3 +78,52 @@ def test_a_line_break_in_what_was_sent_back_cannot_break_the_subject(world, smtp
     assert notice.recipients == ["a@example.jp"]
     assert notice.subject.endswith("差し戻し: 実施状況 Bcc: someone@example.jp")
     assert notice.message["Bcc"] is None
+
+
+def test_an_entry_sent_back_by_the_secretariat_is_mailed_to_its_bodys_staff(
+    world, smtp, django_capture_on_commit_callbacks
+):
+    from evaluation.send_back import entry_send_back
+    from tests.factories import ProjectReportFactory
+
+    world.users["staff_a"].email = "a@example.jp"
+    world.users["staff_a"].save()
+    world.users["staff_b"].email = "b@example.jp"  # another body's staff: not told
+    world.users["staff_b"].save()
+    report = ProjectReportFactory(cycle=world.cycle, project=world.project)
+    with django_capture_on_commit_callbacks(execute=True):
+        entry_send_back(
+            entry=report,
+            user=world.users["secretariat"],
+            expected_version=report.version,
+            comment="参加者数を確認してください。",
+        )
+    (notice,) = smtp.received
+    assert notice.recipients == ["a@example.jp"]
+    assert notice.subject.endswith("差し戻し: 実施状況「市民活動入門講座」")
+    assert "参加者数を確認してください。" in notice.body
+    assert f"{CYCLE_URL}/projects/city-001/report/" in notice.body
+
+
+def test_a_draft_sent_back_by_the_chair_is_mailed_to_the_secretariat(
+    world, smtp, django_capture_on_commit_callbacks
+):
+    from evaluation.models import Phase
+    from evaluation.send_back import committee_send_back
+    from tests.factories import CommitteeEvaluationFactory, measure
+
+    world.set_phase(Phase.COMMITTEE)
+    world.users["secretariat"].email = "s@example.jp"
+    world.users["secretariat"].save()
+    draft = CommitteeEvaluationFactory(cycle=world.cycle, measure=measure("1-1"))
+    with django_capture_on_commit_callbacks(execute=True):
+        committee_send_back(
+            evaluation=draft,
+            user=world.users["chair"],
+            expected_version=draft.version,
+            comment="意見の2段落目を短く。",
+        )
+    (notice,) = smtp.received
+    assert notice.recipients == ["s@example.jp"]
+    assert "差し戻し: 委員会評価の案「1-1 市民活動のきっかけづくり」" in notice.subject
+    assert f"{CYCLE_URL}/measures/1-1/committee/" in notice.body
