@@ -215,6 +215,19 @@ def plan_dashboard_access(user: User | AnonymousUser, plan_has_published_cycle: 
     return Access(view=True, reason=_("ダッシュボードは集計結果の表示だけです。"))
 
 
+def bundle_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
+    """The publication bundle (static HTML of a year's public pages): the secretariat
+    downloads it once the year is 公開; it holds only what the public already sees."""
+    participant = participant_of(user)
+    if not (participant and participant.is_secretariat):
+        return DENIED
+    if not cycle.is_published:
+        return Access(
+            view=False, reason=_("公開の段階になった年度だけ、公開用ファイルを作れます。")
+        )
+    return Access(view=True)
+
+
 # --- fetching and refusing, for the views --------------------------------------------------
 
 

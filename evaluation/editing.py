@@ -25,7 +25,10 @@ def _values(record, form) -> list[tuple[str, str]]:
             text = getattr(record, f"get_{name}_display")()
         else:
             value = getattr(record, name)
-            text = "" if value is None else str(value)
+            if isinstance(value, bool):
+                text = _("はい") if value else _("いいえ")
+            else:
+                text = "" if value is None else str(value)
         values.append((form.fields[name].label, text))
     return values
 
@@ -93,6 +96,8 @@ def edit_record(
             "access": rule,
             "conflict": conflict,
             "conflict_values": _values(conflict, form) if conflict is not None else [],
+            # Shown as text to people who may only read (a saved record's values).
+            "read_only_values": _values(instance, form) if instance.pk and not rule.edit else [],
             "changes": changes_of(instance),
         },
     )

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "csp",
     "policies",
     "evaluation",
+    "publication",
     "ops",
 ]
 

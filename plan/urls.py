@@ -14,6 +14,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("policies.urls")),
     path("", include("evaluation.urls")),
+    path("", include("publication.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,110 @@
+"""JIS X 8341-3:2016 AA (WCAG 2.x A/AA) on every page each kind of user can reach.
+
+Each test logs in as one demo person, crawls the site from the start page (``crawl.Crawl``),
+runs axe-core on every page and on each form submitted empty, prints the pages it visited
+and fails on any violation. It also fails when a page the person may see (by the access
+matrix) was never reached from the start page: a page nobody can find is not accessible.
+"""
+
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from evaluation.models import Cycle, Phase
+from tests.e2e import axe
+from tests.e2e.crawl import Crawl, url_name
+from tests.e2e.journeys import log_in
+from tests.evaluation.test_access_matrix import MATRIX, OK
+
+DEMO_PASSWORD = "musashino-demo-2021"
+RECORD = Path(
+    os.environ.get(
+        "A11Y_RECORD",
+        Path(__file__).resolve().parents[2] / "var" / "accessibility" / "last-run.json",
+    )
+)
+
+# Not reached by links, on purpose: the benchmark's floor page, the start page (a redirect),
+# the login page once logged in, Django's admin, and downloads (files, not pages).
+NOT_PAGES = {
+    "floor",
+    "home",
+    "admin:index",
+    "logout",
+    "evaluation:sheet_xlsx",
+    "evaluation:sheet_csv",
+}
+# The access matrix uses an unpublished year; the demo's 令和2年度 is 公開, whose pages the
+# public may see too.
+PUBLISHED_YEAR_PAGES = {
+    "evaluation:cycle",
+    "evaluation:measure_year",
+    "evaluation:dashboard",
+    "evaluation:dashboard_trends",
+    "evaluation:sheet_print",
+    "evaluation:indicators",
+}
+
+# (test id, demo user, role in the access matrix, phase of the open 令和3年度)
+PEOPLE = [
+    ("anonymous", None, "anonymous", Phase.ENTRY),
+    ("secretariat", "jimukyoku", "secretariat", Phase.ENTRY),
+    ("staff_city", "shi-tanto", "staff_a", Phase.ENTRY),
+    ("staff_place", "place-tanto", "staff_b", Phase.ENTRY),
+    ("staff_shakyo", "shakyo-tanto", "staff_b", Phase.ENTRY),
+    ("member", "iin2", "member", Phase.COMMITTEE),
+    ("chair", "iincho", "chair", Phase.COMMITTEE),
+]
+
+
+def may_see(role: str) -> set[str]:
+    names = {name for name, case in MATRIX.items() if case.get[role] == OK}
+    if role == "anonymous":
+        names |= PUBLISHED_YEAR_PAGES
+    else:
+        names.discard("login")
+    return names - NOT_PAGES
+
+
+def _record(test_id: str, crawl: Crawl) -> None:
+    """The figures of the last run, shown on the アクセシビリティ方針 page of this machine."""
+    RECORD.parent.mkdir(parents=True, exist_ok=True)
+    data = json.loads(RECORD.read_text("utf-8")) if RECORD.exists() else {"users": {}}
+    data["users"][test_id] = {"pages": len(crawl.visited), "violations": crawl.count()}
+    data["date"] = datetime.now().date().isoformat()
+    RECORD.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("test_id", "username", "role", "phase"), PEOPLE, ids=[p[0] for p in PEOPLE]
+)
+def test_every_page_a_person_can_reach_has_no_wcag_violation(
+    pages, live_server, test_id, username, role, phase
+):
+    call_command("load_demo", verbosity=0)
+    Cycle.objects.filter(plan__code="revised-2017", fiscal_year=2021).update(phase=phase)
+    page = pages.open()
+    axe.install(page.context)
+    if username:
+        # The demo's stored hash is PBKDF2; the tests' hasher is the fast one.
+        user = User.objects.get(username=username)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        log_in(page, username, DEMO_PASSWORD)
+
+    crawl = Crawl(page, live_server.url).run("/")
+    print(f"\n[{test_id}] " + crawl.report())
+    _record(test_id, crawl)
+
+    reached = {url_name(p.split(" → ")[-1].split("（")[0]) for p in crawl.visited}
+    found = {
+        "start page から辿れないページ": sorted(may_see(role) - reached),
+        "エラーになったページ": crawl.errors,
+        "違反のあるページ": sorted(crawl.violations),
+    }
+    assert found == dict.fromkeys(found, []) | {"エラーになったページ": {}}, crawl.report()
