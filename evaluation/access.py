@@ -228,6 +228,12 @@ def bundle_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     return Access(view=True)
 
 
+def visible_cycles(user: User | AnonymousUser, plan) -> list[Cycle]:
+    """A plan's cycles the user may see (the public: the 公開 ones), newest first."""
+    cycles = Cycle.objects.filter(plan=plan).select_related("plan").order_by("-fiscal_year")
+    return [c for c in cycles if cycle_access(user, c).view]
+
+
 # --- fetching and refusing, for the views --------------------------------------------------
 
 

@@ -85,9 +85,11 @@ def year_pairs(
                 setattr(pair, name, record)
 
     committee = YearPair("委員会")
-    for record in CommitteeEvaluation.objects.filter(
-        cycle__in=cycles, measure__in=measures
-    ).select_related("rating"):
+    for record in (
+        CommitteeEvaluation.objects.shown()
+        .filter(cycle__in=cycles, measure__in=measures)
+        .select_related("rating")
+    ):
         if name := slot(record):
             setattr(committee, name, record)
 

@@ -481,6 +481,11 @@ class CommitteeEvaluationQuerySet(models.QuerySet):
     def confirmed(self) -> "CommitteeEvaluationQuerySet":
         return self.filter(confirmed_at__isnull=False)
 
+    def shown(self) -> "CommitteeEvaluationQuerySet":
+        """What pages and exports may show: a 公開 year shows only confirmed evaluations (a
+        draft found in a published year is a data error and never reaches the public)."""
+        return self.exclude(cycle__phase=Phase.PUBLISHED, confirmed_at__isnull=True)
+
     def get_by_natural_key(self, plan_code: str, fiscal_year: int, number: str):
         return self.get(
             cycle__plan__code=plan_code,

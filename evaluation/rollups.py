@@ -81,7 +81,7 @@ def measure_ratings(cycle: Cycle) -> list[MeasureRow]:
     Two queries: the 施策 annotated with the committee rating and the self-rating
     aggregates, and the individual self-ratings.
     """
-    committee = CommitteeEvaluation.objects.filter(cycle=cycle, measure=OuterRef("pk"))
+    committee = CommitteeEvaluation.objects.shown().filter(cycle=cycle, measure=OuterRef("pk"))
     own = Q(self_evaluations__cycle=cycle)
     measures = (
         Measure.objects.of_plan(cycle.plan)
@@ -307,7 +307,9 @@ def rating_trends(plan: Plan) -> dict[int, list[TrendPoint]]:
     predecessor = {m["id"]: m["predecessor_id"] for m in measures}
     committee = {
         (r["measure_id"], r["cycle__fiscal_year"]): r
-        for r in CommitteeEvaluation.objects.filter(cycle__plan__in=chain).values(
+        for r in CommitteeEvaluation.objects.shown()
+        .filter(cycle__plan__in=chain)
+        .values(
             "measure_id", "cycle__fiscal_year", "cycle__plan_id", "rating__code", "rating__points"
         )
     }

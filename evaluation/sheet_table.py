@@ -147,9 +147,11 @@ def build_table(cycle: Cycle, *, with_previous_year: bool = False) -> Evaluation
     self_evaluations = SelfEvaluation.objects.filter(
         cycle__plan=plan, cycle__fiscal_year__in=years
     ).select_related("cycle", "rating")
-    committee = CommitteeEvaluation.objects.filter(
-        cycle__plan=plan, cycle__fiscal_year__in=years
-    ).select_related("cycle", "rating")
+    committee = (
+        CommitteeEvaluation.objects.shown()
+        .filter(cycle__plan=plan, cycle__fiscal_year__in=years)
+        .select_related("cycle", "rating")
+    )
 
     column = {year: i for i, year in enumerate(years)}
     report_of: dict[tuple[int, int], ProjectReport] = {

@@ -3,6 +3,7 @@ build evaluation records on top of it, or whole small plans where a test needs i
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from evaluation.models import (
     CommitteeEvaluation,
@@ -150,3 +151,8 @@ class CommitteeEvaluationFactory(factory.django.DjangoModelFactory):
     measure = factory.LazyFunction(lambda: measure("1-1"))
     rating = factory.LazyFunction(lambda: level("C"))
     opinion = "講座は行われているが、参加を促す活動が弱い。"
+    # A year that is 確定 or 公開 holds confirmed evaluations; pass confirmed_at=None to
+    # force a draft into one (the publication tests do).
+    confirmed_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.cycle.phase in (Phase.CONFIRMED, Phase.PUBLISHED) else None
+    )

@@ -123,7 +123,7 @@ FORM_URLS = {
 FORM_QUERIES = {
     "report": 12,
     "self_evaluation": 17,
-    "member_evaluation": 13,
+    "member_evaluation": 12,  # read-only here: shown as text, no rating choices to list
     "committee_evaluation": 15,
     "cycle_edit": 11,
     "project_edit": 16,

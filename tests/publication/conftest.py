@@ -37,7 +37,9 @@ def _published_year():
         confirmed_by=confirmer,
         confirmed_at=datetime(2021, 8, 20, 10, 0, tzinfo=timezone.utc),
     )
-    CommitteeEvaluationFactory(cycle=cycle, measure=measure("1-2"), opinion=DRAFT_OPINION)
+    CommitteeEvaluationFactory(
+        cycle=cycle, measure=measure("1-2"), opinion=DRAFT_OPINION, confirmed_at=None
+    )
     MemberEvaluationFactory(cycle=cycle, measure=measure("1-1"), opinion=MEMBER_OPINION)
     project = ProjectFactory(code="city-001", name="市民活動入門講座")
     ProjectReportFactory(cycle=cycle, project=project, times=3, participants=45)

@@ -62,11 +62,14 @@ def test_a_measure_row_carries_stable_codes_both_year_forms_and_numbers_as_numbe
 
 def test_a_project_row_has_its_code_body_and_counts_with_units_in_the_headers(client, published):
     rows = csv_rows(client.get(f"{BASE}projects.csv").content)
-    assert [(r["事業コード"], r["実施主体コード"], r["実施状況"], r["回数（回）"], r["参加者数（人）"]) for r in rows] == [
-        ("city-001", "city", "実施", "3", "45")
-    ]
+    assert [
+        (r["事業コード"], r["実施主体コード"], r["実施状況"], r["回数（回）"], r["参加者数（人）"])
+        for r in rows
+    ] == [("city-001", "city", "実施", "3", "45")]
     links = json_rows(client.get(f"{BASE}project-initiatives.json").content)
-    assert [(r["事業コード"], r["施策番号"], r["展開番号"]) for r in links] == [("city-001", "1-1", 1)]
+    assert [(r["事業コード"], r["施策番号"], r["展開番号"]) for r in links] == [
+        ("city-001", "1-1", 1)
+    ]
 
 
 def test_neither_a_members_opinion_nor_a_draft_is_in_any_file(client, published):
@@ -130,7 +133,7 @@ def test_the_column_dictionary_explains_every_header(client, published):
     page = client.get("/opendata/columns/").content.decode()
     headers = csv_rows(client.get(f"{BASE}projects.csv").content)[0].keys()
     for header in headers:
-        assert f"<th scope=\"row\">{header}</th>" in page
+        assert f'<th scope="row">{header}</th>' in page
 
 
 def test_a_file_costs_a_fixed_number_of_queries(client, published, django_assert_max_num_queries):
