@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -35,7 +35,7 @@ def _published_year():
         rating=level("B"),
         opinion="概ね達成。参加の入口は広がった。",
         confirmed_by=confirmer,
-        confirmed_at=datetime(2021, 8, 20, 10, 0, tzinfo=timezone.utc),
+        confirmed_at=datetime(2021, 8, 20, 10, 0, tzinfo=UTC),
     )
     CommitteeEvaluationFactory(
         cycle=cycle, measure=measure("1-2"), opinion=DRAFT_OPINION, confirmed_at=None
