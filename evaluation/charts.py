@@ -18,6 +18,7 @@ class Series:
     segments: list[str] = field(default_factory=list)  # "x,y x,y …" per unbroken stretch
     dots: list[tuple[float, float, str]] = field(default_factory=list)  # x, y, tooltip
     marks: list[tuple[float, str, str]] = field(default_factory=list)  # x, text, tooltip
+    cells: list[str] = field(default_factory=list)  # the value per year, for the data table
 
 
 @dataclass
@@ -82,9 +83,11 @@ def line_chart(
             s.dots.append((x, y, tips.get(year, "")))
         if len(stretch) > 1:
             s.segments.append(_points(stretch))
-        for year, text in ((unplotted or {}).get(label) or {}).items():
+        marks = (unplotted or {}).get(label) or {}
+        for year, text in marks.items():
             if year in years:
                 s.marks.append((_x(years, year), text, tips.get(year, "")))
+        s.cells = [_cell(values.get(year), tips.get(year, ""), marks.get(year)) for year in years]
         lines.append(s)
     return LineChart(
         title=title,
@@ -92,6 +95,16 @@ def line_chart(
         x_ticks=[(_x(years, y), year_labels.get(y, str(y))) for y in years],
         y_ticks=[(_y(v, low, high), text) for v, text in y_labels],
     )
+
+
+def _cell(value: float | None, tip: str, mark: str | None) -> str:
+    """A year's value as the data table shows it: the tooltip's value (tooltips read
+    "<what>: <value>", e.g. "令和2（2020）年度 委員会: B"), else the mark, else －."""
+    if value is not None and ": " in tip:
+        return tip.rsplit(": ", 1)[1]
+    if value is not None:
+        return f"{value:g}"
+    return mark or "－"
 
 
 def _points(stretch: list[tuple[float, float]]) -> str:
@@ -114,12 +127,15 @@ class Bar:
     label: str
     segments: list[tuple[float, float, str, str]]  # x, width, css, tooltip
     total: int
+    counts: list[tuple[float, int]] = field(default_factory=list)  # centre x, count: on the bar
+    cells: list[int] = field(default_factory=list)  # count per level, for the data table
 
 
 @dataclass
 class BarChart:
     bars: list[Bar]
     height: int
+    levels: list[tuple[str, str, str]] = field(default_factory=list)  # code, css, label
     width: int = WIDTH + 160
     label_width: int = 150
     bar_height: int = 16
@@ -132,18 +148,28 @@ def stacked_bars(
 
     ``levels`` holds (code, css, label) in display order, so every bar stacks alike.
     """
-    chart = BarChart(bars=[], height=len(rows) * 24 + 4)
+    chart = BarChart(bars=[], height=len(rows) * 24 + 4, levels=list(levels))
     span = chart.width - chart.label_width - 40
     for i, (label, counts) in enumerate(rows):
         total = sum(counts.values())
         x = float(chart.label_width)
-        segments = []
+        segments, on_bar = [], []
         for code, css, level_label in levels:
             n = counts.get(code, 0)
             if not n:
                 continue
             w = round(span * n / total, 1)
             segments.append((round(x, 1), w, css, f"{code} {level_label}: {n}"))
+            on_bar.append((round(x + w / 2, 1), n))  # the count, not the colour alone
             x += w
-        chart.bars.append(Bar(y=i * 24 + 4, label=label, segments=segments, total=total))
+        chart.bars.append(
+            Bar(
+                y=i * 24 + 4,
+                label=label,
+                segments=segments,
+                total=total,
+                counts=on_bar,
+                cells=[counts.get(code, 0) for code, _css, _label in levels],
+            )
+        )
     return chart
