@@ -5,6 +5,8 @@ from datetime import datetime
 
 from django.db import models
 
+from evaluation.models import display_name
+
 HISTORY_LIMIT = 20
 HIDDEN_FIELDS = {"version"}
 
@@ -42,7 +44,7 @@ def changes_of(instance: models.Model | None) -> list[Change]:
         changes.append(
             Change(
                 when=newer.history_date,
-                who=(user.get_full_name() or user.get_username()) if user else "（システム）",
+                who=display_name(user) if user else "（システム）",
                 kind=kinds.get(newer.history_type, newer.history_type),
                 fields=names,
             )

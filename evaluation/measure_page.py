@@ -12,6 +12,7 @@ from evaluation.models import (
     Project,
     ProjectReport,
     SelfEvaluation,
+    display_name,
 )
 from policies.models import ImplementingBody, Initiative, Measure
 
@@ -80,7 +81,7 @@ def year_pairs(
             if name := slot(record):
                 pair = members.setdefault(
                     record.member_id,
-                    YearPair(record.member.get_full_name() or record.member.get_username()),
+                    YearPair(display_name(record.member)),
                 )
                 setattr(pair, name, record)
 

@@ -16,6 +16,41 @@ from policies.fiscal_years import wareki
 from policies.models import ImplementingBody, Initiative, Measure, Plan, RatingLevel
 
 
+class Versioned(models.Model):
+    """The base of every record people edit: it owns the optimistic-locking ``version`` and
+    the history (django-simple-history), so no writer — a form, an import, the admin —
+    can save without bumping the version and leaving a history row.
+
+    ``save()`` bumps ``version`` by one. ``services.record_save`` checks the version the
+    person started from before saving; a form opened before any other save (the admin's
+    included) is then a conflict, never a silent overwrite.
+    """
+
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.version = (self.version or 0) + 1
+        super().save(*args, **kwargs)
+
+    def lock_reason(self) -> str:
+        """Why this record can no longer change (empty if it can): a record of a 確定 or
+        公開 year is locked, whoever writes — a form, an import or the admin."""
+        cycle = getattr(self, "cycle", None) if hasattr(self, "cycle_id") else None
+        if cycle is not None and cycle.is_locked:
+            return _("この年度の評価は確定しているため編集できません。")
+        return ""
+
+
+def display_name(user) -> str:
+    """How a person is named everywhere: full name, else username."""
+    return user.get_full_name() or user.get_username()
+
+
 class Role(models.TextChoices):
     SECRETARIAT = "secretariat", _("事務局")
     STAFF = "staff", _("実施主体担当")
@@ -63,7 +98,7 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         suffix = f"（{self.body.short_name}）" if self.body_id else ""
-        return f"{self.user.get_full_name() or self.user.get_username()} {self.get_role_display()}{suffix}"
+        return f"{display_name(self.user)} {self.get_role_display()}{suffix}"
 
     def natural_key(self) -> tuple[str]:
         return self.user.natural_key()
@@ -103,15 +138,11 @@ class CycleQuerySet(models.QuerySet):
     def published(self) -> "CycleQuerySet":
         return self.filter(phase=Phase.PUBLISHED)
 
-    def open(self) -> "CycleQuerySet":
-        """Cycles where someone still has something to enter."""
-        return self.filter(phase__in=[Phase.ENTRY, Phase.COMMITTEE])
-
     def get_by_natural_key(self, plan_code: str, fiscal_year: int) -> "Cycle":
         return self.get(plan__code=plan_code, fiscal_year=fiscal_year)
 
 
-class Cycle(models.Model):
+class Cycle(Versioned):
     """評価サイクル: one plan's evaluation of one fiscal year, moving through phases."""
 
     plan = models.ForeignKey(
@@ -125,9 +156,7 @@ class Cycle(models.Model):
     committee_due = models.DateField(_("委員会評価の期限"), null=True, blank=True)
     confirm_due = models.DateField(_("確定の期限"), null=True, blank=True)
     publish_due = models.DateField(_("公開の予定日"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
     objects = CycleQuerySet.as_manager()
 
     class Meta:
@@ -207,13 +236,18 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(plan=plan)
 
     def active_in(self, fiscal_year: int) -> "ProjectQuerySet":
-        return self.filter(first_year__lte=fiscal_year).filter(
-            Q(last_year__isnull=True) | Q(last_year__gte=fiscal_year)
-        )
+        """事業 running in that fiscal year."""
+        return self.filter(running_between(fiscal_year))
 
-    def serving(self, initiative: Initiative) -> "ProjectQuerySet":
-        """Projects that serve an item, counting work on the original of a 再掲 item."""
-        return self.filter(initiatives=initiative.source)
+
+def running_between(first: int, last: int | None = None, via: str = "") -> Q:
+    """The one spelling of "a 事業 runs in a year" (or in any year of ``first``…``last``), as a
+    Q object; ``via`` is the path to the 事業 when filtering another model ("projects")."""
+    prefix = f"{via}__" if via else ""
+    last = first if last is None else last
+    return Q(**{f"{prefix}first_year__lte": last}) & (
+        Q(**{f"{prefix}last_year__isnull": True}) | Q(**{f"{prefix}last_year__gte": first})
+    )
 
 
 class ProjectManager(models.Manager.from_queryset(ProjectQuerySet)):
@@ -221,7 +255,7 @@ class ProjectManager(models.Manager.from_queryset(ProjectQuerySet)):
         return self.get(code=code)
 
 
-class Project(models.Model):
+class Project(Versioned):
     """事業: a project of one 実施主体 that serves one or more 展開 items."""
 
     code = models.SlugField(
@@ -252,9 +286,8 @@ class Project(models.Model):
     last_year = models.PositiveSmallIntegerField(
         _("終了年度"), null=True, blank=True, help_text=_("継続中なら空欄。")
     )
-    version = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[initiatives])
+    _history_m2m_fields = ["initiatives"]  # the inherited history records the 展開 too
     objects = ProjectManager()
 
     class Meta:
@@ -285,16 +318,13 @@ class ReportStatus(models.TextChoices):
 
 
 class ProjectReportQuerySet(models.QuerySet):
-    def for_cycle(self, cycle: Cycle) -> "ProjectReportQuerySet":
-        return self.filter(cycle=cycle)
-
     def get_by_natural_key(self, plan_code: str, fiscal_year: int, project_code: str):
         return self.get(
             cycle__plan__code=plan_code, cycle__fiscal_year=fiscal_year, project__code=project_code
         )
 
 
-class ProjectReport(models.Model):
+class ProjectReport(Versioned):
     """実施状況: what a 事業 did in one fiscal year."""
 
     cycle = models.ForeignKey(
@@ -308,9 +338,7 @@ class ProjectReport(models.Model):
     times = models.PositiveIntegerField(_("回数"), null=True, blank=True)
     participants = models.PositiveIntegerField(_("参加者数"), null=True, blank=True)
     issues = models.TextField(_("課題"), blank=True)
-    version = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
     objects = ProjectReportQuerySet.as_manager()
 
     class Meta:
@@ -339,9 +367,6 @@ class Outlook(models.TextChoices):
 
 
 class SelfEvaluationQuerySet(models.QuerySet):
-    def for_cycle(self, cycle: Cycle) -> "SelfEvaluationQuerySet":
-        return self.filter(cycle=cycle)
-
     def get_by_natural_key(self, plan_code: str, fiscal_year: int, number: str, body: str):
         return self.get(
             cycle__plan__code=plan_code,
@@ -352,7 +377,7 @@ class SelfEvaluationQuerySet(models.QuerySet):
         )
 
 
-class SelfEvaluation(models.Model):
+class SelfEvaluation(Versioned):
     """自己評価: one 実施主体's evaluation of one 施策 in one year."""
 
     cycle = models.ForeignKey(
@@ -381,9 +406,7 @@ class SelfEvaluation(models.Model):
         blank=True,
         help_text=_("前年度の委員会による評価及び意見を受けて、どう対応したか（対応方針）。"),
     )
-    version = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
     objects = SelfEvaluationQuerySet.as_manager()
 
     class Meta:
@@ -406,9 +429,6 @@ class SelfEvaluation(models.Model):
 
 
 class MemberEvaluationQuerySet(models.QuerySet):
-    def for_cycle(self, cycle: Cycle) -> "MemberEvaluationQuerySet":
-        return self.filter(cycle=cycle)
-
     def get_by_natural_key(self, plan_code: str, fiscal_year: int, number: str, username: str):
         return self.get(
             cycle__plan__code=plan_code,
@@ -419,7 +439,7 @@ class MemberEvaluationQuerySet(models.QuerySet):
         )
 
 
-class MemberEvaluation(models.Model):
+class MemberEvaluation(Versioned):
     """委員評価: one committee member's score and opinion of one 施策 in one year."""
 
     cycle = models.ForeignKey(
@@ -450,9 +470,7 @@ class MemberEvaluation(models.Model):
         help_text=_("任意です。意見だけでも登録できます。"),
     )
     opinion = models.TextField(_("意見"))
-    version = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
     objects = MemberEvaluationQuerySet.as_manager()
 
     class Meta:
@@ -475,9 +493,6 @@ class MemberEvaluation(models.Model):
 
 
 class CommitteeEvaluationQuerySet(models.QuerySet):
-    def for_cycle(self, cycle: Cycle) -> "CommitteeEvaluationQuerySet":
-        return self.filter(cycle=cycle)
-
     def confirmed(self) -> "CommitteeEvaluationQuerySet":
         return self.filter(confirmed_at__isnull=False)
 
@@ -495,7 +510,7 @@ class CommitteeEvaluationQuerySet(models.QuerySet):
         )
 
 
-class CommitteeEvaluation(models.Model):
+class CommitteeEvaluation(Versioned):
     """委員会評価: the committee's compiled rating and 評価及び意見 for one 施策 in one year.
 
     Drafted by the secretariat, then confirmed by the chair; confirmed means locked.
@@ -532,9 +547,7 @@ class CommitteeEvaluation(models.Model):
         verbose_name=_("確定した委員長"),
     )
     confirmed_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
     objects = CommitteeEvaluationQuerySet.as_manager()
 
     class Meta:
@@ -557,8 +570,13 @@ class CommitteeEvaluation(models.Model):
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
 
+    def lock_reason(self) -> str:
+        if self.is_confirmed:
+            return _("委員長が確定した評価は編集できません。")
+        return super().lock_reason()
 
-class Indicator(models.Model):
+
+class Indicator(Versioned):
     """参考指標: a figure the secretariat tracks beside the ratings (e.g. 登録団体数)."""
 
     plan = models.ForeignKey(
@@ -575,9 +593,6 @@ class Indicator(models.Model):
         help_text=_("外すと、値が小さいほどよい指標として達成率を計算します（目標値÷実績値）。"),
     )
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
-    version = models.PositiveIntegerField(default=0, editable=False)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("参考指標")
@@ -591,7 +606,7 @@ class Indicator(models.Model):
         return self.name
 
 
-class IndicatorValue(models.Model):
+class IndicatorValue(Versioned):
     """One fiscal year's 実績値 (and optional 目標値) of a 参考指標."""
 
     indicator = models.ForeignKey(
@@ -602,9 +617,6 @@ class IndicatorValue(models.Model):
     target = models.DecimalField(
         _("目標値"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    version = models.PositiveIntegerField(default=0, editable=False)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("参考指標の値")

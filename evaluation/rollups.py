@@ -35,6 +35,8 @@ from evaluation.models import (
     ReportStatus,
     Role,
     SelfEvaluation,
+    display_name,
+    running_between,
 )
 from policies.models import BasicPolicy, ImplementingBody, Measure, Plan, RatingLevel
 
@@ -156,10 +158,7 @@ def report_status_counts(cycle: Cycle) -> dict[int, dict[str, int]]:
         )
 
     def active(prefix: str) -> Q:
-        year = cycle.fiscal_year
-        return Q(**{f"{prefix}__first_year__lte": year}) & (
-            Q(**{f"{prefix}__last_year__isnull": True}) | Q(**{f"{prefix}__last_year__gte": year})
-        )
+        return running_between(cycle.fiscal_year, via=prefix)
 
     rows = (
         Measure.objects.of_plan(cycle.plan)
@@ -274,9 +273,7 @@ def entry_progress(cycle: Cycle) -> EntryProgress:
             for b in bodies
         ],
         self_evaluations=[line(b.short_name, f"b{b.pk}") for b in bodies],
-        member_evaluations=[
-            line(u.get_full_name() or u.get_username(), f"u{u.pk}") for u in members
-        ],
+        member_evaluations=[line(display_name(u), f"u{u.pk}") for u in members],
         committee=line("委員会", "committee"),
     )
 

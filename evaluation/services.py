@@ -6,11 +6,12 @@ user. Nothing here uses ``QuerySet.update()``, which would bypass the history.
 """
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluation.models import PHASES, CommitteeEvaluation, Cycle
+from evaluation.models import PHASES, CommitteeEvaluation, Cycle, Versioned
 
 
 class EditConflict(Exception):
@@ -40,14 +41,18 @@ def _locked_current(instance: models.Model) -> models.Model | None:
 
 @transaction.atomic
 def record_save(
-    *, instance: models.Model, expected_version: int, user: User, m2m: dict | None = None
-):
+    *, instance: Versioned, expected_version: int, user: User, m2m: dict | None = None
+) -> Versioned:
     """Save ``instance`` if nobody saved it since ``expected_version``; else ``EditConflict``.
 
     A record that did not exist when the user opened the form has ``expected_version`` 0;
-    if someone created it meanwhile, that is a conflict too.
+    if someone created it meanwhile, that is a conflict too. A locked record (its year is
+    確定/公開, or a confirmed 委員会評価: ``Versioned.lock_reason``) is refused with the reason.
     """
     current = _locked_current(instance)
+    locked = (current or instance).lock_reason()
+    if locked:
+        raise ValidationError(locked)
     if current is not None:
         if current.version != expected_version:
             raise EditConflict(current)
@@ -56,7 +61,7 @@ def record_save(
     elif expected_version != 0:
         # It was deleted meanwhile; saving would resurrect it silently.
         raise EditConflict(instance)
-    instance.version = expected_version + 1
+    instance.version = expected_version  # save() bumps it (models.Versioned)
     instance.full_clean()
     instance._history_user = user
     try:
@@ -78,7 +83,6 @@ def cycle_move(*, cycle: Cycle, to_phase: str, user: User, expected_version: int
     if to_phase not in PHASES or abs(PHASES.index(to_phase) - current.phase_index) != 1:
         raise TransitionError(_("段階は1つずつ進めるか戻すことしかできません。"))
     current.phase = to_phase
-    current.version += 1
     current._history_user = user
     current.save()
     return current
@@ -94,7 +98,6 @@ def committee_evaluation_confirm(
         raise EditConflict(current)
     current.confirmed_by = user
     current.confirmed_at = timezone.now()
-    current.version += 1
     current._history_user = user
     current.save()
     return current

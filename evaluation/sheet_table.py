@@ -10,14 +10,13 @@ reported on the original counts wherever it is listed.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
     Project,
     ProjectReport,
     SelfEvaluation,
+    running_between,
 )
 from policies.models import BasicPolicy, ImplementingBody, Initiative, Measure
 
@@ -133,8 +132,7 @@ def build_table(cycle: Cycle, *, with_previous_year: bool = False) -> Evaluation
     projects = {
         p.pk: p
         for p in Project.objects.of_plan(plan)
-        .filter(first_year__lte=last)
-        .filter(Q(last_year__isnull=True) | Q(last_year__gte=first))
+        .filter(running_between(first, last))
         .select_related("body")
         .order_by("body__order", "code")
     }

@@ -21,6 +21,7 @@ from evaluation.models import (
     Project,
     ProjectReport,
     SelfEvaluation,
+    running_between,
 )
 from policies.models import ImplementingBody, Measure
 
@@ -157,8 +158,7 @@ def _entry_progress_section(cycle: Cycle) -> TodoSection:
         project_count=Count(
             "projects",
             filter=Q(projects__plan=cycle.plan)
-            & Q(projects__first_year__lte=cycle.fiscal_year)
-            & (Q(projects__last_year__isnull=True) | Q(projects__last_year__gte=cycle.fiscal_year)),
+            & running_between(cycle.fiscal_year, via="projects"),
             distinct=True,
         ),
         report_count=Count(

@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "plan.sessions.IdleTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -140,7 +141,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Sessions live in the database, so every worker and machine shares them.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 120) * 60
-SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout, not a fixed lifetime
+# The age above is an idle timeout, not a fixed lifetime: plan.sessions.IdleTimeoutMiddleware
+# pushes it forward at most once a minute (not Django's SESSION_SAVE_EVERY_REQUEST, which
+# writes the session row on every request).
 
 # HTTPS hardening: on by default whenever DEBUG is off.
 _HTTPS = env_bool("HTTPS", not DEBUG)

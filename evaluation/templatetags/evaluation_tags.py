@@ -1,6 +1,6 @@
 from django import template
 
-from evaluation.models import Cycle, Phase
+from evaluation.models import Cycle, Phase, display_name
 
 register = template.Library()
 
@@ -22,4 +22,4 @@ def person(user) -> str:
     """A user's display name: full name, else username; （システム） for changes without one."""
     if user is None or user == "":
         return "（システム）"
-    return user.get_full_name() or user.get_username()
+    return display_name(user)

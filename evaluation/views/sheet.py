@@ -1,5 +1,7 @@
 """評価表 pages: print view, Excel and CSV downloads, and the import of staff's spreadsheets."""
 
+import io
+
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -59,9 +61,16 @@ def sheet_print(request: HttpRequest, plan: str, year: int) -> HttpResponse:
 @refuse_hidden
 def sheet_xlsx(request: HttpRequest, plan: str, year: int) -> FileResponse:
     cycle, _access = visible_cycle(request, plan, year)
-    table = build_table(cycle, with_previous_year=_with_previous(request))
+    previous = _with_previous(request)
+
+    def workbook() -> bytes:
+        with xlsx_file(build_table(cycle, with_previous_year=previous)) as out:
+            return out.read()
+
+    # Like the print view: built once per data generation, shared by every worker.
+    content = cached(("sheet.xlsx", cycle.pk, previous), workbook)
     return FileResponse(
-        xlsx_file(table),
+        io.BytesIO(content),
         as_attachment=True,
         filename=_filename(cycle, "xlsx"),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -159,7 +159,7 @@ MATRIX: dict[str, Case] = {
         post=only("chair"),
         phase=Phase.COMMITTEE,
         setup=draft,
-        data=lambda w, r: {"version": 0},
+        data=lambda w, r: {"version": 1},  # the draft as created
     ),
     "evaluation:report": Case(
         kwargs={**CYCLE, "code": "city-001"},
@@ -188,7 +188,7 @@ MATRIX: dict[str, Case] = {
         get=only("secretariat", outcome=OK),
         post=only("secretariat"),
         setup=indicator,
-        data=lambda w, r: {"name": "市民活動団体の数", "unit": "団体", "order": 1, "version": 0},
+        data=lambda w, r: {"name": "市民活動団体の数", "unit": "団体", "order": 1, "version": 1},
     ),
     "evaluation:indicator_value_edit": Case(
         kwargs={**PLAN, "pk": 1, "year": 2021},
@@ -216,7 +216,7 @@ MATRIX: dict[str, Case] = {
         kwargs={"code": "city-001"},
         get=insiders(),
         post=only("staff_a", "secretariat"),
-        data=lambda w, r: {**project_data(w, "staff_a"), "code": "city-001", "version": 0},
+        data=lambda w, r: {**project_data(w, "staff_a"), "code": "city-001", "version": 1},
     ),
     # Public pages; open data exists only for 公開 years (the matrix's year is not): 404 for
     # everyone, the secretariat included. The bundle: the secretariat, once 公開.

@@ -104,7 +104,6 @@ def test_the_cycle_list_shows_the_public_only_published_years(client):
 def fill_more_history(world) -> None:
     for n in range(3):
         world.project.name = f"改名{n}"
-        world.project.version += 1
         world.project.save()
         world.cycle.entry_due = f"2022-05-{n + 1:02d}"
         world.cycle.save()

@@ -116,7 +116,8 @@ def test_the_cycle_page_shows_the_moves(world, login):
 def test_a_stale_phase_move_is_refused(world, login):
     client = login(world.users["secretariat"])
     move = reverse("evaluation:cycle_move", kwargs={"plan": "revised-2017", "year": 2021})
-    client.post(move, {"to_phase": Phase.COMMITTEE, "version": 0})
-    response = client.post(move, {"to_phase": Phase.CONFIRMED, "version": 0}, follow=True)
+    opened = world.cycle.version  # two tabs open at this version
+    client.post(move, {"to_phase": Phase.COMMITTEE, "version": opened})
+    response = client.post(move, {"to_phase": Phase.CONFIRMED, "version": opened}, follow=True)
     assert "ほかの人が先に段階を変更しました" in response.content.decode()
     assert Cycle.objects.get(pk=world.cycle.pk).phase == Phase.COMMITTEE

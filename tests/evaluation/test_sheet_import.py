@@ -155,7 +155,7 @@ def test_an_edited_excel_changes_exactly_the_edited_rows(jimukyoku, cycle):
     done = confirm(jimukyoku, response)
     assert done.status_code == 302
     report = ProjectReport.objects.get()
-    assert (report.activities, report.times, report.version) == ("入門講座を年4回開催した。", 4, 1)
+    assert (report.activities, report.times, report.version) == ("入門講座を年4回開催した。", 4, 2)
     assert report.history.first().history_user.participant.is_secretariat
     assert Project.objects.get(code="place-001").version == before_place
 
@@ -214,7 +214,7 @@ def test_a_change_saved_by_someone_else_after_the_preview_is_a_conflict(jimukyok
 
     other = ProjectReport.objects.get()
     other.issues = "会場が狭い。"
-    record_save(instance=other, expected_version=0, user=UserFactory())
+    record_save(instance=other, expected_version=other.version, user=UserFactory())
     before = snapshot()
 
     done = confirm(jimukyoku, response)

@@ -62,6 +62,29 @@ def test_it_says_which_targets_are_missed_and_by_how_much():
     ]
 
 
+def test_a_page_that_answered_nothing_or_failed_is_a_miss_not_a_missing_line():
+    rows = [
+        bench.Result("floor", 1, 3, 800.0, 9.0, 15.0),
+        bench.Result("評価表 xlsx", 1, 4, 0.0, 0.0, 0.0),
+        bench.Result("measure_year", 1, 9, 500.0, 10.0, 20.0, errors=2),
+    ]
+    lines = bench.check_targets(bench.add_ratios(rows))
+    assert "MISS 評価表 xlsx at k=1: 0.0 requests/s, 0 errors" in lines
+    assert "MISS measure_year at k=1: 500.0 requests/s, 2 errors" in lines
+
+
+def test_pages_people_wait_on_have_targets():
+    targets = {page.label: page.target for page in bench.PAGES if page.target}
+    assert targets["measure_year"] == 0.5
+    assert targets["評価表 xlsx"] == 0.33
+    assert {label for label in targets if label.startswith("form: ")} == {
+        "form: committee_evaluation",
+        "form: member_evaluation",
+        "form: self_evaluation",
+        "form: report",
+    }
+
+
 def test_the_logged_in_pages_compare_with_the_logged_in_floor():
     floors = {page.label: bench.floor_for(page) for page in bench.PAGES}
     assert floors["dashboard"] == "floor"

@@ -1,10 +1,15 @@
 import datetime
+import time
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from plan.sessions import KEY
 from tests.factories import PASSWORD, UserFactory
 from tests.plan.test_settings import manage
 
@@ -37,15 +42,38 @@ def test_without_browser_close_expiry_the_cookie_lasts_the_idle_time(client, set
     assert client.cookies["sessionid"]["max-age"] == 1800
 
 
-def test_every_request_pushes_the_idle_timeout_forward(client, settings):
-    settings.SESSION_COOKIE_AGE = 1800
-    log_in(client)
+def age_the_session(client, seconds: int) -> None:
+    """As if the last refresh of the idle timeout was ``seconds`` ago."""
     session = the_session(client)
+    data = session.get_decoded()
+    data[KEY] = int(time.time()) - seconds
+    session.session_data = SessionStore().encode(data)
     session.expire_date = timezone.now() + datetime.timedelta(minutes=1)
     session.save()
+
+
+def test_a_request_a_minute_after_the_last_refresh_pushes_the_idle_timeout_forward(
+    client, settings
+):
+    settings.SESSION_COOKIE_AGE = 1800
+    log_in(client)
+    age_the_session(client, seconds=61)
     client.get(TREE)
     remaining = the_session(client).expire_date - timezone.now()
     assert datetime.timedelta(minutes=29) < remaining <= datetime.timedelta(minutes=30)
+
+
+def test_requests_within_a_minute_do_not_write_the_session(client):
+    log_in(client)
+    age_the_session(client, seconds=30)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(TREE)
+    writes = [
+        q["sql"] for q in queries if "django_session" in q["sql"] and "SELECT" not in q["sql"]
+    ]
+    assert writes == []
+    remaining = the_session(client).expire_date - timezone.now()
+    assert remaining <= datetime.timedelta(minutes=1)
 
 
 def test_an_idle_session_is_logged_out(client):

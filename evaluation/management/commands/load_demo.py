@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, reset: bool, **options) -> None:
         users = json.loads((settings.BASE_DIR / "fixtures" / "demo_users.json").read_text("utf-8"))
-        usernames = [u["fields"]["username"] for u in users]
+        usernames = [u["fields"]["username"] for u in users if u["model"] == "auth.user"]
         if reset or not Participant.objects.filter(user__username__in=usernames).exists():
             call_command("loaddata", *DEMO_FIXTURES, verbosity=options["verbosity"])
         else:

@@ -70,8 +70,12 @@ class Command(BaseCommand):
                 rounds: dict[str, list] = {page.label: [] for page in bench.PAGES}
                 for page in bench.PAGES:  # warm the shared cache and the workers
                     self._get(self._url(port, page, k), cookie if page.login else None)
+                idle = self._idle_latency(port)
                 for _round in range(n_rounds):
                     for page in bench.PAGES:
+                        # Requests a previous page left queued would be counted against this
+                        # one (or make it measure 0 requests/s): start each on an idle server.
+                        self._wait_until_idle(port, idle)
                         rounds[page.label].append(
                             self._load(
                                 wrk,
@@ -174,6 +178,28 @@ class Command(BaseCommand):
                 time.sleep(0.3)
         server.terminate()
         raise CommandError("gunicorn did not start")
+
+    def _floor_latency(self, port: int) -> float:
+        started = time.perf_counter()
+        self._get(f"http://127.0.0.1:{port}/floor/", None)
+        return time.perf_counter() - started
+
+    def _idle_latency(self, port: int) -> float:
+        """The floor's latency, one request at a time, on the server with nothing else to do."""
+        return min(self._floor_latency(port) for _ in range(10))
+
+    def _wait_until_idle(self, port: int, idle: float, limit: float = 120.0) -> None:
+        """Wait until three floor requests in a row answer about as fast as on an idle
+        server: the workers have finished whatever the last load left queued."""
+        deadline = time.perf_counter() + limit
+        calm = 0
+        while calm < 3:
+            if time.perf_counter() > deadline:
+                self.stdout.write(f"  (the server was still busy after {limit:.0f} s)")
+                return
+            calm = calm + 1 if self._floor_latency(port) <= max(3 * idle, idle + 0.02) else 0
+            if not calm:
+                time.sleep(0.2)
 
     @staticmethod
     def _url(port: int, page: bench.Page, k: int) -> str:
