@@ -91,7 +91,9 @@ MEASURE_COLUMNS = (
 def measure_rows(cycle: Cycle) -> list[dict]:
     confirmed = {
         e.measure_id: e
-        for e in CommitteeEvaluation.objects.for_cycle(cycle).confirmed().select_related("rating")
+        for e in CommitteeEvaluation.objects.filter(cycle=cycle)
+        .confirmed()
+        .select_related("rating")
     }
     top = RatingLevel.objects.filter(scale_id=cycle.plan.rating_scale_id).aggregate(
         top=Max("points")
@@ -166,7 +168,7 @@ def _projects(cycle: Cycle):
 
 
 def project_rows(cycle: Cycle) -> list[dict]:
-    reports = {r.project_id: r for r in ProjectReport.objects.for_cycle(cycle)}
+    reports = {r.project_id: r for r in ProjectReport.objects.filter(cycle=cycle)}
     return [project_row(cycle, p, reports.get(p.pk)) for p in _projects(cycle)]
 
 

@@ -13,6 +13,7 @@ from tests.factories import (
     secretariat,
     staff,
 )
+from tests.sessions import settled_login
 
 
 @dataclass
@@ -53,7 +54,7 @@ def login(client):
 
     def _login(user: User | None):
         if user is not None:
-            client.force_login(user)
+            settled_login(client, user)
         return client
 
     return _login

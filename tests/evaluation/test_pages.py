@@ -57,12 +57,12 @@ def test_the_measure_page_has_the_same_query_count_with_more_data(
 ):
     fill(world, projects=1)
     client = login(world.users["member"])
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(17):
         client.get(measure_url())
     for n in range(6):
         project = ProjectFactory(code=f"more-{n}")
         ProjectReportFactory(cycle=world.cycle, project=project)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(17):
         client.get(measure_url())
 
 
@@ -120,12 +120,12 @@ FORM_URLS = {
     "project_edit": {"code": "city-001"},
 }
 FORM_QUERIES = {
-    "report": 12,
-    "self_evaluation": 17,
-    "member_evaluation": 12,  # read-only here: shown as text, no rating choices to list
-    "committee_evaluation": 15,
-    "cycle_edit": 11,
-    "project_edit": 16,
+    "report": 9,
+    "self_evaluation": 14,
+    "member_evaluation": 9,  # read-only here: shown as text, no rating choices to list
+    "committee_evaluation": 12,
+    "cycle_edit": 8,
+    "project_edit": 13,
 }
 
 
@@ -206,9 +206,9 @@ def test_a_member_cannot_see_another_members_form_as_their_own(world, login):
 @pytest.mark.parametrize(
     ("name", "kwargs", "queries"),
     [
-        ("evaluation:cycle", {"plan": "revised-2017", "year": 2021}, 12),
-        ("evaluation:cycles", {"plan": "revised-2017"}, 11),
-        ("evaluation:project", {"code": "city-001"}, 15),
+        ("evaluation:cycle", {"plan": "revised-2017", "year": 2021}, 9),
+        ("evaluation:cycles", {"plan": "revised-2017"}, 8),
+        ("evaluation:project", {"code": "city-001"}, 12),
     ],
 )
 def test_other_pages_have_a_fixed_query_count(

@@ -85,12 +85,12 @@ def test_the_todo_page_has_a_fixed_query_count(world, login, django_assert_num_q
     world.cycle.entry_due = "2022-05-31"
     world.cycle.save()
     client = login(world.users["staff_a"])
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         response = client.get(TODO)
     assert "期限: 2022年5月31日" in response.content.decode()
     for n in range(5):
         ProjectFactory(code=f"city-1{n}", body=body("city"))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         client.get(TODO)
 
 

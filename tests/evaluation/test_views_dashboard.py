@@ -16,6 +16,7 @@ from tests.factories import (
     secretariat,
     staff,
 )
+from tests.sessions import settled_login
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +36,7 @@ def scale_plan(django_capture_on_commit_callbacks):
 
 
 def logged_in(participant) -> Client:
-    client = Client()
-    client.force_login(participant.user)
-    return client
+    return settled_login(Client(), participant.user)
 
 
 def test_the_public_sees_the_dashboard_of_a_published_year(client, scale_plan):

@@ -26,15 +26,13 @@ def test_the_statement_gives_scope_target_method_and_exceptions(client, settings
 def test_the_statement_shows_the_newest_recorded_run(client, settings, tmp_path):
     record = tmp_path / "last-run.json"
     record.write_text(
-        json.dumps(
-            {"date": "2999-04-01", "users": {"anonymous": {"pages": 18, "violations": 0}}}
-        ),
+        json.dumps({"date": "2999-04-01", "users": {"anonymous": {"pages": 18, "violations": 0}}}),
         "utf-8",
     )
     settings.ACCESSIBILITY_RECORD = record
     html = client.get("/accessibility/").content.decode()
     assert "最後に自動検査をした日: 2999年4月1日" in html
-    assert "<th scope=\"row\">ログインしていない人（市民）</th><td class=\"text-end\">18</td>" in html
+    assert '<th scope="row">ログインしていない人（市民）</th><td class="text-end">18</td>' in html
 
 
 def test_the_release_carries_a_record_of_its_last_run():
