@@ -36,3 +36,14 @@ def test_the_skip_link_is_the_first_stop_and_moves_to_the_content(page, db):
     expect(skip).to_be_visible()
     page.keyboard.press("Enter")
     expect(page.locator("main#main")).to_be_focused()
+
+
+def test_a_message_about_the_whole_form_is_focused_when_no_field_is_wrong(page, db):
+    page.goto("/login/")
+    page.get_by_label("ユーザー名").fill("nobody")
+    page.get_by_label("パスワード").fill("wrong-password")
+    page.get_by_role("button", name="ログイン").click()
+    message = page.locator("main form .alert-danger")
+    expect(message).to_be_focused()
+    expect(message).to_contain_text("正しいユーザー名とパスワードを入力してください")
+    expect(page.locator(".error-summary")).to_have_count(0)

@@ -2,8 +2,11 @@
 // hear what went wrong first; each summary link moves focus to its field.
 (function () {
   "use strict";
-  var summary = document.querySelector(".error-summary");
+  // Field errors: the summary. Otherwise a message about the whole form (crispy's alert).
+  var summary = document.querySelector(".error-summary") ||
+    document.querySelector("main form .alert-danger");
   if (summary) {
+    summary.setAttribute("tabindex", "-1");
     summary.focus();
     summary.addEventListener("click", function (event) {
       var link = event.target.closest("a[href^='#']");
