@@ -24,7 +24,7 @@ from evaluation.models import (
     Phase,
     Project,
 )
-from policies.models import ImplementingBody, Measure
+from policies.models import ImplementingBody, Measure, Plan
 
 
 @dataclass(frozen=True)
@@ -192,6 +192,28 @@ def sheet_import_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     return Access(view=True, edit=True)
 
 
+def plan_import_access(user: User | AnonymousUser) -> Access:
+    """計画の構造の取り込み: administrators, and the secretariat given the permission
+    ``policies.import_plan`` (計画の構造を表計算ファイルから取り込む) in the admin.
+
+    A new plan changes what everyone evaluates, so being in the secretariat is not enough
+    on its own. View means the upload page is shown (with the reason when it cannot be used).
+    """
+    if user.is_authenticated and user.is_superuser:
+        return Access(view=True, edit=True)
+    participant = participant_of(user)
+    if not (participant and participant.is_secretariat):
+        return DENIED
+    if not user.has_perm("policies.import_plan"):
+        return Access(
+            view=True,
+            reason=_(
+                "計画の構造を取り込むには、管理者から「計画の構造を表計算ファイルから取り込む」の権限を受けてください。"
+            ),
+        )
+    return Access(view=True, edit=True)
+
+
 def indicator_access(user: User | AnonymousUser, plan_has_published_cycle: bool) -> Access:
     """参考指標 of a plan: insiders view; the public too once the plan has a 公開 cycle
     (indicators are plan-wide figures, not one year's evaluation). The secretariat edits.
@@ -205,6 +227,26 @@ def indicator_access(user: User | AnonymousUser, plan_has_published_cycle: bool)
     if participant and participant.is_secretariat:
         return Access(view=True, edit=True)
     return Access(view=True, reason=_("参考指標を登録・編集するのは事務局です。"))
+
+
+# Who a page's shared, cached body is rendered for: everyone in one audience sees the same.
+PUBLIC, INSIDER, SECRETARIAT = "public", "insider", "secretariat"
+
+
+def audience_of(user: User | AnonymousUser) -> str:
+    """The audience whose cached rendering of the dashboard the user is shown."""
+    participant = participant_of(user)
+    if participant and participant.is_secretariat:
+        return SECRETARIAT
+    return INSIDER if is_insider(user) else PUBLIC
+
+
+def cycle_creation_access(user: User | AnonymousUser) -> Access:
+    """Opening a new fiscal year's cycle: the secretariat only."""
+    participant = participant_of(user)
+    if participant and participant.is_secretariat:
+        return Access(view=True, edit=True)
+    return DENIED
 
 
 def plan_dashboard_access(user: User | AnonymousUser, plan_has_published_cycle: bool) -> Access:
@@ -273,10 +315,23 @@ def visible_cycle(
     return cycle, access
 
 
+def visible_plan(
+    request: HttpRequest, plan: str, rule: Callable[..., Access]
+) -> tuple[Plan, Access]:
+    """A plan with the user's access by a plan-wide ``rule`` (the 参考指標, the across-years
+    dashboard), which is told whether the plan has a published year; ``Hidden`` if the user
+    may not see it."""
+    plan_obj = get_object_or_404(Plan, code=plan)
+    access = rule(request.user, Cycle.objects.filter(plan=plan_obj, phase=Phase.PUBLISHED).exists())
+    if not access.view:
+        raise Hidden
+    return plan_obj, access
+
+
 def measure_in(cycle: Cycle, number: str) -> Measure:
     """A 施策 of the cycle's plan by its number (404 if the plan has none)."""
     return get_object_or_404(
-        Measure.objects.select_related("basic_policy", "predecessor"),
+        Measure.objects.select_related("basic_policy"),
         basic_policy__plan_id=cycle.plan_id,
         number=number,
     )

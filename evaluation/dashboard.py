@@ -3,15 +3,16 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from evaluation import charts, rollups
+from evaluation.access import PUBLIC, SECRETARIAT
 from evaluation.models import Cycle, Phase, ReportStatus
 from policies.fiscal_years import wareki
-from policies.models import Plan
+from policies.models import Measure, Plan
 
-PUBLIC, INSIDER, SECRETARIAT = "public", "insider", "secretariat"
 MISSING_SHOWN = 20  # per line; the rest is counted ("ほか N 件")
 GAP_HIGHLIGHT = 1.0  # a whole level between the committee and the bodies' mean
 
@@ -189,7 +190,8 @@ def trends_context(plan: Plan, audience: str) -> dict:
         )
     measures = list(
         rollups.Measure.objects.of_plan(plan)
-        .select_related("basic_policy__plan", "predecessor__basic_policy__plan")
+        .select_related("basic_policy__plan")
+        .prefetch_related(Prefetch("predecessors", queryset=Measure.objects.in_lineage_order()))
         .order_by("basic_policy__number", "-is_priority", "order")
     )
     own_years = [c.fiscal_year for c in cycles if c.plan_id == plan.pk]

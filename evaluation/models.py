@@ -207,18 +207,20 @@ class Cycle(Versioned):
         """Last year's cycle and the same 施策 in it, across the revision if need be.
 
         The revised plan's first year (FY2017) follows the original plan's mid-term review,
-        where the same 施策 is its predecessor.
+        where the same 施策 is its predecessor. A 施策 that merges several of the previous
+        plan's shows its first predecessor (``Measure.main_predecessor``).
         """
         previous_year = self.fiscal_year - 1
         same_plan = Cycle.objects.filter(plan_id=self.plan_id, fiscal_year=previous_year).first()
         if same_plan:
             return same_plan, measure
-        if self.plan.predecessor_id and measure.predecessor_id:
+        if self.plan.predecessor_id:
             earlier = Cycle.objects.filter(
                 plan_id=self.plan.predecessor_id, fiscal_year=previous_year
             ).first()
-            if earlier:
-                return earlier, measure.predecessor
+            predecessor = measure.main_predecessor() if earlier else None
+            if predecessor is not None:
+                return earlier, predecessor
         return None
 
     def due_date(self, phase: str | None = None):

@@ -289,19 +289,28 @@ class TrendPoint:
 
 def rating_trends(plan: Plan) -> dict[int, list[TrendPoint]]:
     """Per 施策 of ``plan``: the committee rating and mean self points per fiscal year,
-    following ``Measure.predecessor`` back through earlier plans (the first-half plan).
+    following ``Measure.predecessors`` back through earlier plans (the revision, the plan
+    before it, …).
 
-    Where two plans of the lineage have a record for the same year, the newer plan's wins.
-    Four queries: plans, the lineage's 施策, committee ratings, self-rating averages.
+    Where two plans of the lineage have a record for the same year, the newer plan's wins;
+    where a 施策 merged several of the previous plan's, the first (by number) wins, as for
+    "前年度" (``Measure.main_predecessor``). Four queries: plans, the lineage's 施策 with
+    their links, committee ratings, self-rating averages.
     """
     chain = plan_chain(plan)
     rank = {plan_id: i for i, plan_id in enumerate(chain)}
-    measures = list(
-        Measure.objects.filter(basic_policy__plan__in=chain).values(
-            "id", "predecessor_id", "basic_policy__plan_id"
-        )
-    )
-    predecessor = {m["id"]: m["predecessor_id"] for m in measures}
+    predecessors: dict[int, list[int]] = defaultdict(list)
+    own_measures: list[int] = []
+    order: dict[int, tuple[int, int]] = {}
+    # One row per lineage link (and one per 施策 without any): a LEFT JOIN on the links.
+    for m in Measure.objects.filter(basic_policy__plan__in=chain).values(
+        "id", "predecessors", "basic_policy__plan_id", "basic_policy__number", "order"
+    ):
+        order[m["id"]] = (m["basic_policy__number"], m["order"])
+        if m["predecessors"] is not None:
+            predecessors[m["id"]].append(m["predecessors"])
+        if m["basic_policy__plan_id"] == plan.pk and m["id"] not in own_measures:
+            own_measures.append(m["id"])
     committee = {
         (r["measure_id"], r["cycle__fiscal_year"]): r
         for r in CommitteeEvaluation.objects.shown()
@@ -321,15 +330,16 @@ def rating_trends(plan: Plan) -> dict[int, list[TrendPoint]]:
     )
     selfs = {(r["measure_id"], r["cycle__fiscal_year"]): r for r in own}
 
-    by_measure: dict[int, list[int]] = defaultdict(list)  # measure → its lineage
-    for m in measures:
-        if m["basic_policy__plan_id"] != plan.pk:
-            continue
-        lineage, current = [], m["id"]
-        while current is not None and current not in lineage:
+    by_measure: dict[int, list[int]] = {}  # measure → its lineage, nearest first
+    for measure_id in own_measures:
+        lineage, queue = [], [measure_id]
+        while queue:
+            current = queue.pop(0)
+            if current in lineage or current not in order:
+                continue  # a loop, or a link to a plan outside the chain
             lineage.append(current)
-            current = predecessor.get(current)
-        by_measure[m["id"]] = lineage
+            queue.extend(sorted(predecessors[current], key=lambda m: order.get(m, (0, 0))))
+        by_measure[measure_id] = lineage
 
     # Index the records by measure once, so each lineage walk touches only its own rows.
     years_of: dict[int, set[int]] = defaultdict(set)

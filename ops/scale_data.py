@@ -97,7 +97,6 @@ def generate(k: int, *, code: str | None = None) -> Plan:
             order=m.order,
             title=m.title,
             is_priority=m.is_priority,
-            predecessor_id=m.predecessor_id,
         )
         for c in range(k)
         for m in src_measures
@@ -107,6 +106,13 @@ def generate(k: int, *, code: str | None = None) -> Plan:
         for c in range(k)
         for i, m in enumerate(src_measures)
     }
+    links = Measure.predecessors.through
+    src_links = list(links.objects.filter(from_measure__in=src_measures))
+    links.objects.bulk_create(
+        links(from_measure=measure_of[(c, link.from_measure_id)], to_measure_id=link.to_measure_id)
+        for c in range(k)
+        for link in src_links
+    )
 
     originals = [i for i in src_initiatives if i.original_id is None]
     new_originals = Initiative.objects.bulk_create(

@@ -183,6 +183,9 @@ CONTENT_SECURITY_POLICY = {
 
 # 評価表の取り込み: the largest spreadsheet accepted (a full year of the real plan is ~50 KB).
 SHEET_IMPORT_MAX_BYTES = env_int("SHEET_IMPORT_MAX_MB", 5) * 1024 * 1024
+# 計画の構造の取り込み（policies.plan_files）: ファイルの大きさと行数の上限。
+PLAN_IMPORT_MAX_BYTES = env_int("PLAN_IMPORT_MAX_MB", 2) * 1024 * 1024
+PLAN_IMPORT_MAX_ROWS = env_int("PLAN_IMPORT_MAX_ROWS", 3000)
 
 
 # Shared by every worker and machine (a per-process cache would go stale in the other

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from policies.models import (
     BasicPolicy,
@@ -37,7 +38,7 @@ class DirectionInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "first_year", "last_year", "predecessor", "rating_scale"]
     list_filter = ["rating_scale"]
     search_fields = ["name", "short_name", "code", "goal"]
@@ -45,14 +46,14 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Direction)
-class DirectionAdmin(admin.ModelAdmin):
+class DirectionAdmin(SimpleHistoryAdmin):
     list_display = ["plan", "number", "title"]
     list_filter = ["plan"]
     search_fields = ["title"]
 
 
 @admin.register(BasicPolicy)
-class BasicPolicyAdmin(admin.ModelAdmin):
+class BasicPolicyAdmin(SimpleHistoryAdmin):
     list_display = ["plan", "number", "title"]
     list_filter = ["plan"]
     search_fields = ["title", "description"]
@@ -67,18 +68,25 @@ class InitiativeInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
-    list_display = ["number", "title", "is_priority", "basic_policy", "predecessor"]
+class MeasureAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "is_priority", "basic_policy", "lineage"]
     list_display_links = ["number", "title"]
     list_filter = ["basic_policy__plan", "is_priority", "basic_policy"]
-    list_select_related = ["basic_policy__plan", "predecessor"]
+    list_select_related = ["basic_policy__plan"]
     search_fields = ["number", "title", "description"]
-    autocomplete_fields = ["predecessor"]
+    autocomplete_fields = ["predecessors"]
     inlines = [InitiativeInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("predecessors")
+
+    @admin.display(description="前の計画の施策")
+    def lineage(self, measure: Measure) -> str:
+        return "、".join(m.number for m in measure.predecessors.all())
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(admin.ModelAdmin):
+class InitiativeAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "measure", "position", "original"]
     list_filter = ["measure__basic_policy__plan", "measure"]
     list_select_related = ["measure__basic_policy__plan", "original__measure"]

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 CIRCLED_NUMBERS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
@@ -86,9 +87,7 @@ class PlanQuerySet(models.QuerySet):
         initiatives = Initiative.objects.select_related("original__measure__basic_policy__plan")
         measures = Measure.objects.select_related("basic_policy__plan").prefetch_related(
             models.Prefetch("initiatives", queryset=initiatives),
-            models.Prefetch(
-                "successors", queryset=Measure.objects.select_related("basic_policy__plan")
-            ),
+            models.Prefetch("successors", queryset=Measure.objects.in_lineage_order()),
         )
         return self.prefetch_related(models.Prefetch("basic_policies__measures", queryset=measures))
 
@@ -119,12 +118,16 @@ class Plan(models.Model):
         RatingScale, on_delete=models.PROTECT, related_name="plans", verbose_name=_("評価尺度")
     )
 
+    # The structure is loaded from fixtures or imported from a spreadsheet; every later
+    # change (a re-import, an admin's correction) keeps who, when and what.
+    history = HistoricalRecords()
     objects = PlanManager()
 
     class Meta:
         verbose_name = _("計画")
         verbose_name_plural = _("計画")
         ordering = ["-first_year", "code"]
+        permissions = [("import_plan", _("計画の構造を表計算ファイルから取り込む"))]
 
     def __str__(self) -> str:
         return self.name
@@ -156,6 +159,7 @@ class Direction(models.Model):
     number = models.PositiveSmallIntegerField(_("番号"))
     title = models.CharField(_("方向性"), max_length=200)
 
+    history = HistoricalRecords()
     objects = DirectionManager()
 
     class Meta:
@@ -190,6 +194,7 @@ class BasicPolicy(models.Model):
     title = models.CharField(_("基本施策名"), max_length=200)
     description = models.TextField(_("説明"), blank=True)
 
+    history = HistoricalRecords()
     objects = BasicPolicyManager()
 
     class Meta:
@@ -221,6 +226,15 @@ class MeasureQuerySet(models.QuerySet):
     def of_plan(self, plan: Plan) -> "MeasureQuerySet":
         return self.filter(basic_policy__plan=plan)
 
+    def in_lineage_order(self) -> "MeasureQuerySet":
+        """With their plan, oldest plan first, then by number: how lineage links are listed."""
+        return self.select_related("basic_policy__plan").order_by(
+            "basic_policy__plan__first_year",
+            "basic_policy__plan__code",
+            "basic_policy__number",
+            "order",
+        )
+
 
 class MeasureManager(models.Manager.from_queryset(MeasureQuerySet)):
     def get_by_natural_key(self, plan_code: str, number: str) -> "Measure":
@@ -238,16 +252,20 @@ class Measure(models.Model):
     title = models.CharField(_("施策名"), max_length=200)
     description = models.TextField(_("説明"), blank=True)
     is_priority = models.BooleanField(_("重点施策"), default=False)
-    predecessor = models.ForeignKey(
+    # Lineage: a 施策 may continue several of the previous plan's (merged) and one old 施策
+    # may continue in several new ones (split).
+    predecessors = models.ManyToManyField(
         "self",
-        on_delete=models.PROTECT,
-        null=True,
+        symmetrical=False,
         blank=True,
         related_name="successors",
-        verbose_name=_("改定前の施策"),
-        help_text=_("改定前の計画で対応する施策。年度をまたいで評価を比較するために使います。"),
+        verbose_name=_("前の計画の施策"),
+        help_text=_(
+            "前の計画（改定前の計画）で対応する施策。複数指定できます。年度をまたいで評価を比較するために使います。"
+        ),
     )
 
+    history = HistoricalRecords(m2m_fields=[predecessors])
     objects = MeasureManager()
 
     class Meta:
@@ -278,6 +296,12 @@ class Measure(models.Model):
     def row_span(self) -> int:
         """Rows this 施策 spans in the plan tree: one per 展開 item, at least one."""
         return max(len(self.initiatives.all()), 1)
+
+    def main_predecessor(self) -> "Measure | None":
+        """Where one record of last year is shown (前年度, a trend point) and the 施策 has
+        several predecessors (a merge): the first in lineage order. Uses a prefetch of
+        ``predecessors`` (ordered with ``in_lineage_order``) when there is one."""
+        return next(iter(self.predecessors.all()), None)
 
 
 class InitiativeManager(models.Manager):
@@ -314,6 +338,7 @@ class Initiative(models.Model):
         ),
     )
 
+    history = HistoricalRecords()
     objects = InitiativeManager()
 
     class Meta:

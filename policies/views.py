@@ -1,10 +1,19 @@
+import io
+
+from django.conf import settings
+from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
-from evaluation.access import visible_cycles
+from evaluation.access import denied, plan_import_access, visible_cycles
+from policies import plan_import as importer
+from policies.forms import PlanUploadForm
 from policies.models import Initiative, Measure, Plan
+from policies.plan_files import parse_file
+from policies.plan_sheet import plan_rows, template_rows, write_csv, write_xlsx
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -40,12 +49,12 @@ def measure_detail(request: HttpRequest, plan: str, number: str) -> HttpResponse
     initiatives = Initiative.objects.select_related(f"original__{with_plan}").prefetch_related(
         Prefetch("relistings", queryset=Initiative.objects.select_related(with_plan))
     )
+    lineage = Measure.objects.in_lineage_order()
     measure = get_object_or_404(
-        Measure.objects.select_related(
-            "basic_policy__plan", "predecessor__basic_policy__plan"
-        ).prefetch_related(
+        Measure.objects.select_related("basic_policy__plan").prefetch_related(
             Prefetch("initiatives", queryset=initiatives),
-            Prefetch("successors", queryset=Measure.objects.select_related("basic_policy__plan")),
+            Prefetch("predecessors", queryset=lineage),
+            Prefetch("successors", queryset=lineage),
         ),
         basic_policy__plan__code=plan,
         number=number,
@@ -55,3 +64,115 @@ def measure_detail(request: HttpRequest, plan: str, number: str) -> HttpResponse
         "policies/measure_detail.html",
         {"measure": measure, "current_plan": measure.basic_policy.plan},
     )
+
+
+# --- the plan's structure as a file, and its import -------------------------------------
+
+SESSION_KEY = "plan_import"
+FILE_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _file_response(rows, fmt: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type=FILE_TYPES[fmt])
+    if fmt == "xlsx":
+        write_xlsx(rows, response)
+    else:
+        # Not a TextIOWrapper around the response: collecting the wrapper would close the
+        # response, and with it the request's database connection.
+        text = io.StringIO()
+        write_csv(rows, text)
+        response.write(text.getvalue().encode("utf-8"))
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+@require_safe
+def plan_export(request: HttpRequest, plan: str, fmt: str) -> HttpResponse:
+    """A loaded plan in the import layout (the structure is public, like the tree)."""
+    plan_obj = get_object_or_404(
+        Plan.objects.select_related("predecessor", "rating_scale"), code=plan
+    )
+    return _file_response(plan_rows(plan_obj), fmt, f"plan-{plan_obj.code}")
+
+
+@require_safe
+def plan_import_template(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The layout with an example plan, for whoever may import."""
+    if not plan_import_access(request.user).view:
+        return denied(request)
+    return _file_response(template_rows(), fmt, "plan-template")
+
+
+def plan_import(request: HttpRequest) -> HttpResponse:
+    """Upload: read and check the file, keep the structure in the session, show the preview."""
+    access = plan_import_access(request.user)
+    if not access.view:
+        return denied(request)
+    posted = request.method == "POST"
+    if posted and not access.edit:
+        return denied(request, access.reason)
+    form = PlanUploadForm(request.POST, request.FILES) if posted else PlanUploadForm()
+    context = {"access": access, "form": form}
+    if posted and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > settings.PLAN_IMPORT_MAX_BYTES:  # before reading it into memory
+                raise importer.ImportRejected(
+                    [
+                        f"ファイルが大きすぎます（{upload.size:,} バイト）。上限は {settings.PLAN_IMPORT_MAX_BYTES:,} バイトです。"
+                    ]
+                )
+            structure = parse_file(upload.name or "", upload.read())
+            preview = importer.preview(structure)
+        except importer.ImportRejected as rejected:
+            context["errors"] = rejected.errors
+        else:
+            request.session[SESSION_KEY] = {
+                "structure": structure.to_json(),
+                "digest": preview.digest,
+            }
+            context.update(preview=preview, filename=upload.name)
+            return render(request, "policies/plan_import_preview.html", context)
+    return render(request, "policies/plan_import.html", context)
+
+
+@require_POST
+def plan_import_confirm(request: HttpRequest) -> HttpResponse:
+    """Save the previewed structure in one transaction, or nothing at all."""
+    access = plan_import_access(request.user)
+    if not access.edit:
+        return denied(request, access.reason)
+    pending = request.session.get(SESSION_KEY)
+    if not pending or request.POST.get("digest") != pending["digest"]:
+        messages.error(
+            request, _("取り込みの確認期限が切れました。もう一度ファイルを選んでください。")
+        )
+        return redirect("policies:plan_import")
+    structure = importer.Structure.from_json(pending["structure"])
+    try:
+        result = importer.apply(structure, user=request.user, digest=pending["digest"])
+    except importer.ChangedMeanwhile:
+        messages.error(
+            request,
+            _(
+                "確認のあいだに計画の構造が変わりました。何も保存していません。もう一度ファイルを選んでください。"
+            ),
+        )
+        return redirect("policies:plan_import")
+    except importer.ImportRejected as rejected:
+        return render(
+            request,
+            "policies/plan_import.html",
+            {"access": access, "form": PlanUploadForm(), "errors": rejected.errors},
+        )
+    finally:
+        request.session.pop(SESSION_KEY, None)
+    messages.success(
+        request,
+        _("計画の構造を取り込みました（新規 %(created)d件、変更 %(changed)d件）。")
+        % {"created": result.count("create"), "changed": result.count("change")},
+    )
+    return redirect("policies:tree", plan=structure.plan["code"])

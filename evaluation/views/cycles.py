@@ -48,14 +48,13 @@ def cycle_list(request: HttpRequest, plan: str) -> HttpResponse:
         for c in Cycle.objects.filter(plan=plan_obj).select_related("plan")
         if access.cycle_access(request.user, c).view
     ]
-    participant = access.participant_of(request.user)
     return render(
         request,
         "evaluation/cycle_list.html",
         {
             "current_plan": plan_obj,
             "cycles": cycles,
-            "can_create": bool(participant and participant.is_secretariat),
+            "can_create": access.cycle_creation_access(request.user).edit,
         },
     )
 
@@ -87,12 +86,10 @@ def cycle_detail(request: HttpRequest, plan: str, year: int) -> HttpResponse:
 def cycle_create(request: HttpRequest, plan: str) -> HttpResponse:
     """The secretariat opens a new fiscal year's cycle (in 準備) with its due dates."""
     plan_obj = get_object_or_404(Plan, code=plan)
-    participant = access.participant_of(request.user)
-    allowed = bool(participant and participant.is_secretariat)
     return edit_record(
         request,
         instance=Cycle(plan=plan_obj),
-        rule=access.Access(view=allowed, edit=allowed),
+        rule=access.cycle_creation_access(request.user),
         form_class=CycleForm,
         template="evaluation/cycle_form.html",
         context={"current_plan": plan_obj},

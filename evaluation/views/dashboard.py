@@ -5,36 +5,28 @@ The pages' roll-ups are rendered once per generation of the data and audience (s
 """
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from evaluation import dashboard
-from evaluation.access import cycle_access, denied, participant_of, plan_dashboard_access
-from evaluation.models import Cycle
+from evaluation.access import (
+    audience_of,
+    plan_dashboard_access,
+    refuse_hidden,
+    visible_cycle,
+    visible_plan,
+)
 from evaluation.page_cache import cached
-from policies.models import Plan
-
-
-def _audience(request: HttpRequest) -> str:
-    participant = participant_of(request.user)
-    if participant and participant.is_secretariat:
-        return dashboard.SECRETARIAT
-    if participant or (request.user.is_authenticated and request.user.is_superuser):
-        return dashboard.INSIDER
-    return dashboard.PUBLIC
 
 
 @require_safe
+@refuse_hidden
 def dashboard_year(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     """One plan and fiscal year: ratings, gaps, 事業 by status, entry progress, indicators."""
-    cycle = get_object_or_404(
-        Cycle.objects.select_related("plan"), plan__code=plan, fiscal_year=year
-    )
-    if not cycle_access(request.user, cycle).view:
-        return denied(request)
-    audience = _audience(request)
+    cycle, _access = visible_cycle(request, plan, year)
+    audience = audience_of(request.user)
     body = cached(
         ("year", cycle.pk, cycle.phase, audience),
         lambda: render_to_string(
@@ -53,13 +45,11 @@ def dashboard_year(request: HttpRequest, plan: str, year: int) -> HttpResponse:
 
 
 @require_safe
+@refuse_hidden
 def dashboard_trends(request: HttpRequest, plan: str) -> HttpResponse:
     """Every 施策's ratings over the fiscal years, back through the first-half plan."""
-    plan_obj = get_object_or_404(Plan, code=plan)
-    published = Cycle.objects.filter(plan=plan_obj).published().exists()
-    if not plan_dashboard_access(request.user, published).view:
-        return denied(request)
-    audience = _audience(request)
+    plan_obj, _access = visible_plan(request, plan, plan_dashboard_access)
+    audience = audience_of(request.user)
     body = cached(
         ("trends", plan_obj.pk, audience),
         lambda: render_to_string(

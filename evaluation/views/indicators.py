@@ -1,32 +1,22 @@
 """参考指標: the secretariat defines indicators and enters their yearly values."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from evaluation import rollups
-from evaluation.access import Access, denied, indicator_access
+from evaluation.access import denied, indicator_access, refuse_hidden, visible_plan
 from evaluation.editing import edit_record
 from evaluation.forms import IndicatorForm, IndicatorValueForm
-from evaluation.models import Cycle, Indicator, IndicatorValue
-from policies.models import Plan
-
-
-def _plan_and_access(request: HttpRequest, plan: str) -> tuple[Plan, Access]:
-    plan_obj = get_object_or_404(Plan, code=plan)
-    published = Cycle.objects.filter(plan=plan_obj).published().exists()
-    access = indicator_access(request.user, published)
-    return plan_obj, access
+from evaluation.models import Indicator, IndicatorValue
 
 
 @require_safe
+@refuse_hidden
 def indicator_list(request: HttpRequest, plan: str) -> HttpResponse:
-    plan_obj, access = _plan_and_access(request, plan)
-    if not access.view:
-        return denied(request)
+    plan_obj, access = visible_plan(request, plan, indicator_access)
     return render(
         request,
         "evaluation/indicator_list.html",
@@ -41,11 +31,12 @@ def indicator_list(request: HttpRequest, plan: str) -> HttpResponse:
 
 
 @login_required
+@refuse_hidden
 def indicator_edit(request: HttpRequest, plan: str, pk: int | None = None) -> HttpResponse:
     """Create (no ``pk``) or edit a 参考指標."""
-    plan_obj, access = _plan_and_access(request, plan)
-    if not access.edit:  # logged in (login_required), so a refusal is a 403
-        raise PermissionDenied(access.reason)
+    plan_obj, access = visible_plan(request, plan, indicator_access)
+    if not access.edit:
+        return denied(request, access.reason)
     indicator = (
         get_object_or_404(Indicator, plan=plan_obj, pk=pk) if pk else Indicator(plan=plan_obj)
     )
@@ -61,11 +52,12 @@ def indicator_edit(request: HttpRequest, plan: str, pk: int | None = None) -> Ht
 
 
 @login_required
+@refuse_hidden
 def indicator_value_edit(request: HttpRequest, plan: str, pk: int, year: int) -> HttpResponse:
     """Enter or correct one fiscal year's 実績値 and 目標値 of a 参考指標."""
-    plan_obj, access = _plan_and_access(request, plan)
-    if not access.edit:  # logged in (login_required), so a refusal is a 403
-        raise PermissionDenied(access.reason)
+    plan_obj, access = visible_plan(request, plan, indicator_access)
+    if not access.edit:
+        return denied(request, access.reason)
     indicator = get_object_or_404(Indicator, plan=plan_obj, pk=pk)
     if year not in plan_obj.fiscal_years:
         raise Http404

@@ -92,6 +92,14 @@ def indicator(world: World) -> None:
     )
 
 
+def import_permission(world: World) -> None:
+    """The secretariat may import a plan's structure once given the permission."""
+    from django.contrib.auth.models import Permission
+
+    user = world.users["secretariat"]
+    user.user_permissions.add(Permission.objects.get(codename="import_plan"))
+
+
 MATRIX: dict[str, Case] = {
     "home": Case(get=everyone(REDIRECT)),
     "floor": Case(),
@@ -102,6 +110,22 @@ MATRIX: dict[str, Case] = {
     "admin:index": Case(get=everyone(REDIRECT), post=everyone(REDIRECT)),
     "policies:tree": Case(kwargs=PLAN),
     "policies:measure": Case(kwargs={**PLAN, "number": "1-1"}),
+    "policies:plan_export": Case(kwargs={**PLAN, "fmt": "csv"}),
+    # Without a file the upload form comes back with an error; nothing is saved.
+    "policies:plan_import": Case(
+        get=only("secretariat", outcome=OK),
+        post=only("secretariat", outcome=OK),
+        setup=import_permission,
+    ),
+    "policies:plan_import_template": Case(
+        kwargs={"fmt": "xlsx"}, get=only("secretariat", outcome=OK), setup=import_permission
+    ),
+    # Without a pending import, confirming goes back to the upload page; nothing is saved.
+    "policies:plan_import_confirm": Case(
+        get=everyone(NOT_ALLOWED),
+        post=only("secretariat", outcome=REDIRECT),
+        setup=import_permission,
+    ),
     "evaluation:todo": Case(get=insiders()),
     "evaluation:cycles": Case(kwargs=PLAN),
     "evaluation:cycle_create": Case(

@@ -10,7 +10,6 @@ from evaluation import rollups
 from evaluation.access import indicator_access
 from evaluation.models import Indicator, IndicatorValue, Phase
 from tests.factories import CycleFactory, UserFactory, member, revised_plan, secretariat
-from tests.sessions import settled_login
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +25,9 @@ def value_url(indicator: Indicator, year: int) -> str:
 
 
 def logged_in(participant) -> Client:
-    return settled_login(Client(), participant.user)
+    client = Client()
+    client.force_login(participant.user)
+    return client
 
 
 @pytest.fixture
@@ -186,6 +187,6 @@ def test_the_indicator_list_query_count_is_pinned(indicator, django_assert_num_q
         IndicatorValue.objects.create(indicator=indicator, fiscal_year=year, actual=Decimal("1"))
     client.get(LIST)
     # session, user, participant, plan, published?, values, indicators, plan switcher and
-    # the request's savepoint pair (the session is refreshed at most once a minute)
+    # the request's savepoint pair (the session's idle timeout was refreshed by the first)
     with django_assert_num_queries(10):
         assert client.get(LIST).status_code == 200

@@ -228,10 +228,10 @@ def test_rating_trends_follow_the_lineage_back_to_the_first_half_plan():
     new = CycleFactory(plan=plan, fiscal_year=2017, phase=Phase.PUBLISHED)
     later = CycleFactory(plan=plan, fiscal_year=2018, phase=Phase.PUBLISHED)
     m = measure("2-6")
-    midterm = CommitteeEvaluation.objects.get(cycle=old, measure=m.predecessor)
+    midterm = CommitteeEvaluation.objects.get(cycle=old, measure=m.main_predecessor())
     midterm.rating = level("D")  # the real review has opinions only; give it a rating here
     midterm.save()
-    CommitteeEvaluationFactory(cycle=overlap_old, measure=m.predecessor, rating=level("A"))
+    CommitteeEvaluationFactory(cycle=overlap_old, measure=m.main_predecessor(), rating=level("A"))
     CommitteeEvaluationFactory(cycle=new, measure=m, rating=level("C"))
     CommitteeEvaluationFactory(cycle=later, measure=m, rating=level("－"))
     trends = rollups.rating_trends(plan)

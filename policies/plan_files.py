@@ -1,0 +1,20 @@
+"""Reading a plan file (upload or command line) within the bounds of the settings."""
+
+from django.conf import settings
+
+from policies import plan_import
+from policies.spreadsheet import Bounds, read_rows
+
+
+def bounds() -> Bounds:
+    return Bounds(
+        max_bytes=settings.PLAN_IMPORT_MAX_BYTES,
+        max_rows=settings.PLAN_IMPORT_MAX_ROWS,
+        max_columns=20,
+        max_cell_chars=4000,
+    )
+
+
+def parse_file(name: str, data: bytes) -> plan_import.Structure:
+    """The file's structure, or ``ImportRejected`` with every reason."""
+    return plan_import.parse(read_rows(name, data, bounds()))

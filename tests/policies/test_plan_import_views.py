@@ -1,0 +1,199 @@
+"""The upload page for a plan's structure: who may use it, the preview, the confirmation."""
+
+import gc
+import io
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.signals import request_finished
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from policies.models import Measure, Plan
+from policies.plan_sheet import template_rows, write_csv
+from tests.factories import UserFactory, secretariat
+from tests.policies.test_plan_import import snapshot
+
+pytestmark = pytest.mark.django_db
+UPLOAD = reverse("policies:plan_import")
+CONFIRM = reverse("policies:plan_import_confirm")
+
+
+def template_file(replace: tuple[str, str] = ("", "")) -> SimpleUploadedFile:
+    out = io.StringIO()
+    write_csv(template_rows(), out)
+    text = out.getvalue().replace(*replace) if replace[0] else out.getvalue()
+    return SimpleUploadedFile("next.csv", text.encode("utf-8"), content_type="text/csv")
+
+
+@pytest.fixture
+def importer(client):
+    user = secretariat().user
+    user.user_permissions.add(Permission.objects.get(codename="import_plan"))
+    client.force_login(user)
+    return client
+
+
+def test_the_secretariat_with_the_permission_previews_then_saves_a_new_plan(importer):
+    response = importer.post(UPLOAD, {"file": template_file()})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "まだ何も保存していません" in page
+    assert "（例）きっかけづくり" in page
+    assert not Plan.objects.filter(code="next-2022").exists()
+
+    digest = response.context["preview"].digest
+    response = importer.post(CONFIRM, {"digest": digest})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("policies:tree", kwargs={"plan": "next-2022"})
+    assert Measure.objects.of_plan(Plan.objects.get(code="next-2022")).count() == 2
+    page = importer.get(response["Location"]).content.decode()
+    assert "計画の構造を取り込みました（新規 8件、変更 0件）。" in page
+
+
+def test_an_administrator_without_a_role_may_import(client):
+    client.force_login(UserFactory(username="it-admin", is_superuser=True, is_staff=True))
+    response = client.post(UPLOAD, {"file": template_file()})
+    assert response.status_code == 200
+    assert response.context["preview"].count("create") == 8
+
+
+def test_the_secretariat_without_the_permission_is_told_why_and_cannot_upload(client):
+    client.force_login(secretariat().user)
+    page = client.get(UPLOAD).content.decode()
+    assert "「計画の構造を表計算ファイルから取り込む」の権限を受けてください" in page
+    before = snapshot()
+    assert client.post(UPLOAD, {"file": template_file()}).status_code == 403
+    assert snapshot() == before
+
+
+def test_a_refused_file_lists_its_errors_in_japanese_and_saves_nothing(importer):
+    before = snapshot()
+    response = importer.post(UPLOAD, {"file": template_file(("1-1①,1-2、2-1", "9-9①,1-2、2-1"))})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "次の理由で取り込めませんでした。何も保存していません。" in page
+    assert "25行目「再掲元」: 再掲元「9-9①」はこのファイルの展開にありません。" in page
+    assert snapshot() == before
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(importer, settings):
+    settings.PLAN_IMPORT_MAX_BYTES = 100
+    response = importer.post(UPLOAD, {"file": template_file()})
+    assert "上限は 100 バイトです。" in response.content.decode()
+
+
+def test_a_confirmation_after_the_plan_changed_meanwhile_saves_nothing(importer):
+    digest = importer.post(UPLOAD, {"file": template_file()}).context["preview"].digest
+    # Someone else imports a different version of the same plan in between.
+    other = importer.post(UPLOAD, {"file": template_file(("（例）情報の提供", "情報"))})
+    importer.post(CONFIRM, {"digest": other.context["preview"].digest})
+    importer.post(UPLOAD, {"file": template_file()})  # this user's own preview again…
+    before = snapshot()
+    session = importer.session
+    session["plan_import"]["digest"] = digest  # …but confirming the first one
+    session.save()
+    response = importer.post(CONFIRM, {"digest": digest})
+    assert response.status_code == 302
+    assert snapshot() == before
+    page = importer.get(response["Location"]).content.decode()
+    assert "確認のあいだに計画の構造が変わりました。何も保存していません。" in page
+
+
+def test_confirming_without_a_preview_goes_back_to_the_upload(importer):
+    response = importer.post(CONFIRM, {"digest": "nothing"})
+    assert response["Location"] == UPLOAD
+
+
+def test_the_template_downloads_as_excel_in_the_import_layout(importer):
+    response = importer.get(reverse("policies:plan_import_template", kwargs={"fmt": "xlsx"}))
+    assert response["Content-Disposition"] == 'attachment; filename="plan-template.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    rows = [row for row in sheet.iter_rows(values_only=True)]
+    assert rows[0][0] == "【計画】"
+    assert rows[1][:2] == ("項目", "内容")
+
+
+def test_anyone_downloads_a_loaded_plans_structure_as_csv(client):
+    response = client.get(
+        reverse("policies:plan_export", kwargs={"plan": "revised-2017", "fmt": "csv"})
+    )
+    text = response.content.decode("utf-8")
+    assert response["Content-Disposition"] == 'attachment; filename="plan-revised-2017.csv"'
+    assert text.startswith("\ufeff【計画】\r\n項目,内容\r\n計画コード,revised-2017\r\n")
+
+
+def big_plan_file(measures: int) -> SimpleUploadedFile:
+    """A plan of ``measures`` 施策 (10 to a 基本施策), two 展開 each, the second a 再掲."""
+    text = template_file().read().decode("utf-8").removeprefix("\ufeff")
+    rows = [line.split(",") for line in text.splitlines()]
+    tree = rows.index(["【施策体系】"]) + 2
+    body = []
+    for m in range(measures):
+        bp, number = m // 10 + 1, f"{m // 10 + 1}-{m % 10 + 1}"
+        head = ["next-2022", str(bp), f"基本施策{bp}", "", number, f"施策{number}", "", ""]
+        body.append([*head, "①", f"展開{number}", "", "", "1-1"])
+        body.append(
+            [*head, "②", "", "", "1-1①" if m else "", "1-1"]
+            if m
+            else [*head, "②", "展開", "", "", "1-1"]
+        )
+    out = io.StringIO()
+    write_csv(rows[:tree] + body, out)
+    return SimpleUploadedFile("big.csv", out.getvalue().encode("utf-8"))
+
+
+@pytest.mark.parametrize("measures", [10, 100])
+def test_the_preview_reads_the_database_in_the_same_number_of_queries_at_any_size(
+    importer, measures, django_assert_num_queries
+):
+    file = big_plan_file(measures)
+    # session and user (2), the secretariat's role and permissions (3); the plan, same-named
+    # plans, the previous plan and its 施策, the scale (twice) and its levels (7); the plan
+    # switcher; the session write; two savepoint pairs (the request, the session write)
+    with django_assert_num_queries(18):
+        response = importer.post(UPLOAD, {"file": file})
+    # the plan, its 新たな方向性, the 基本施策, the 施策 and two 展開 each (the scale exists)
+    assert response.context["preview"].count("create") == 2 + measures // 10 + 3 * measures
+
+
+def test_a_new_plan_sits_beside_the_others_in_the_switcher_and_the_cycle_list(importer):
+    digest = importer.post(UPLOAD, {"file": template_file()}).context["preview"].digest
+    importer.post(CONFIRM, {"digest": digest})
+    tree = importer.get(reverse("policies:tree", kwargs={"plan": "revised-2017"})).content.decode()
+    assert (
+        "（例）第二期市民活動促進基本計画" in tree
+        and "武蔵野市市民活動促進基本計画改定計画" in tree
+    )
+    cycles = importer.get(reverse("evaluation:cycles", kwargs={"plan": "next-2022"}))
+    assert cycles.status_code == 200
+    importer.logout()
+    assert importer.get(reverse("home"))["Location"] == "/plans/next-2022/"  # the newest
+
+
+def test_the_admin_edits_a_measures_predecessors(client):
+    client.force_login(UserFactory(username="it-admin", is_superuser=True, is_staff=True))
+    measure = Measure.objects.get_by_natural_key("revised-2017", "2-2")
+    page = client.get(reverse("admin:policies_measure_change", args=[measure.pk]))
+    assert page.status_code == 200
+    assert "前の計画の施策" in page.content.decode()
+    listing = client.get(reverse("admin:policies_measure_changelist")).content.decode()
+    assert "相談体制の拡充" in listing
+
+
+def test_a_csv_download_finishes_its_request_once(client):
+    """A file object wrapped around the response would close it again when collected,
+    and closing a response closes the request's database connection."""
+    finished = []
+
+    def count(**kwargs) -> None:
+        finished.append(1)
+
+    request_finished.connect(count)
+    try:
+        client.get(reverse("policies:plan_export", kwargs={"plan": "basic-2012", "fmt": "csv"}))
+        gc.collect()
+    finally:
+        request_finished.disconnect(count)
+    assert len(finished) == 1
