@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.core.management import call_command
 
 from evaluation.models import Cycle, Indicator, IndicatorValue, Phase
@@ -39,7 +39,12 @@ NOT_PAGES = {
     "logout",
     "evaluation:sheet_xlsx",
     "evaluation:sheet_csv",
+    "policies:plan_export",
+    "policies:plan_import_template",
 }
+# Pages no link leads to yet (a gap to close, not a rule): opened directly so axe still
+# checks them, and listed in the output. Remove an entry once a page links to it.
+NOT_LINKED_YET = {"policies:plan_import": "/plan-import/"}
 # The access matrix uses an unpublished year; the demo's 令和2年度 is 公開, whose pages the
 # public may see too.
 PUBLISHED_YEAR_PAGES = {
@@ -116,9 +121,16 @@ def test_every_page_a_person_can_reach_has_no_wcag_violation(
         user = User.objects.get(username=username)
         user.set_password(DEMO_PASSWORD)
         user.save()
+        if role == "secretariat":  # as in the access matrix: the plan import's permission
+            user.user_permissions.add(Permission.objects.get(codename="import_plan"))
         log_in(page, username, DEMO_PASSWORD)
 
     crawl = Crawl(page, live_server.url).run("/")
+    reached = {url_name(p.split(" → ")[-1].split("（")[0]) for p in crawl.visited}
+    for name, path in NOT_LINKED_YET.items():
+        if name in may_see(role) and name not in reached:
+            print(f"\n[{test_id}] リンクのないページを直接開きます: {path}")
+            crawl.run(path)
     print(f"\n[{test_id}] " + crawl.report())
     _record(test_id, crawl)
 
