@@ -50,9 +50,10 @@ def _locked_current(instance: models.Model) -> models.Model | None:
     return None
 
 
-def _mark_resubmitted(instance: models.Model, current: models.Model) -> None:
+def mark_resubmitted(instance: models.Model, current: models.Model) -> None:
     """An edit of an entry that was sent back (差し戻し) or already checked (確認済) is a
-    re-submission (再提出) for the checker to look at again. See ``send_back``."""
+    re-submission (再提出) for the checker to look at again. See ``send_back``. The
+    評価表 import, which writes in bulk, applies it too."""
     state = getattr(current, "review_state", None)
     if state in {ReviewState.SENT_BACK, ReviewState.CHECKED}:
         instance.review_state = ReviewState.RESUBMITTED
@@ -75,7 +76,7 @@ def record_save(
     if current is not None:
         if current.version != expected_version:
             raise EditConflict(current)
-        _mark_resubmitted(instance, current)
+        mark_resubmitted(instance, current)
         instance.pk = current.pk
         instance._state.adding = False
     elif expected_version != 0:

@@ -25,7 +25,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from evaluation import page_cache
 from evaluation.access import project_access, report_access, sheet_import_access
 from evaluation.models import Cycle, Direction, ImportReceipt, Project, ProjectReport, ReportStatus
-from evaluation.services import EditConflict
+from evaluation.services import EditConflict, mark_resubmitted
 from evaluation.sheet_bounds import (
     LIMITS,
     Deadline,
@@ -849,6 +849,8 @@ def import_apply(
         current = reports.get(project.pk)
         _check_version(current, change)
         report = current or ProjectReport(cycle=cycle, project=project)
+        if current is not None:
+            mark_resubmitted(report, current)  # as record_save would: 差し戻し → 再提出
         for key, value in change["values"].items():
             setattr(report, key, full_width_katakana(value) if isinstance(value, str) else value)
         report.version = change["expected_version"] + 1
@@ -857,7 +859,7 @@ def import_apply(
     bulk_update_with_history(
         changed_reports,
         ProjectReport,
-        [*REPORT_FIELDS, "version"],
+        [*REPORT_FIELDS, "review_state", "version"],
         batch_size=500,
         default_user=user,
     )

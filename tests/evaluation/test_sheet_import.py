@@ -485,3 +485,21 @@ def test_half_width_katakana_in_a_file_is_stored_full_width(client, cycle):
     assert project.reports.get().activities == "ガイダンスを2回開いた。"
     again = upload(client, export(client, "csv"), "again.csv").context["preview"]
     assert again.created == [] and again.changed == []
+
+
+def test_an_import_that_changes_a_sent_back_report_resubmits_it(jimukyoku, cycle):
+    from evaluation.models import ReviewState
+    from evaluation.send_back import entry_send_back
+
+    report = ProjectReport.objects.get()
+    entry_send_back(
+        entry=report,
+        user=secretariat().user,
+        expected_version=report.version,
+        comment="回数を確認してください。",
+    )
+    rows = csv_rows(export(jimukyoku, "csv"))
+    rows[1][col("回数")] = "4"
+    confirm(jimukyoku, upload(jimukyoku, csv_bytes(rows), "edited.csv"))
+    saved = ProjectReport.objects.get()
+    assert (saved.times, saved.review_state) == (4, ReviewState.RESUBMITTED)
