@@ -406,6 +406,25 @@ def reminder_settings_access(user: User | AnonymousUser) -> Access:
     return Access(view=True, edit=True)
 
 
+def bundle_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
+    """The publication bundle (static HTML of a year's public pages): the secretariat
+    downloads it once the year is 公開; it holds only what the public already sees."""
+    participant = participant_of(user)
+    if not (participant and participant.is_secretariat):
+        return DENIED
+    if not cycle.is_published:
+        return Access(
+            view=False, reason=_("公開の段階になった年度だけ、公開用ファイルを作れます。")
+        )
+    return Access(view=True)
+
+
+def visible_cycles(user: User | AnonymousUser, plan) -> list[Cycle]:
+    """A plan's cycles the user may see (the public: the 公開 ones), newest first."""
+    cycles = Cycle.objects.filter(plan=plan).select_related("plan").order_by("-fiscal_year")
+    return [c for c in cycles if cycle_access(user, c).view]
+
+
 # --- fetching and refusing, for the views --------------------------------------------------
 
 

@@ -27,6 +27,7 @@ class Series:
     segments: list[str] = field(default_factory=list)  # "x,y x,y …" per unbroken stretch
     dots: list[tuple[float, float, str]] = field(default_factory=list)  # x, y, tooltip
     marks: list[tuple[float, str, str]] = field(default_factory=list)  # x, text, tooltip
+    cells: list[str] = field(default_factory=list)  # the value per year, for the data table
 
 
 @dataclass
@@ -104,9 +105,11 @@ def line_chart(
             s.dots.append((x, y, tips.get(year, "")))
         if len(stretch) > 1:
             s.segments.append(_points(stretch))
-        for year, text in ((unplotted or {}).get(label) or {}).items():
+        marks = (unplotted or {}).get(label) or {}
+        for year, text in marks.items():
             if year in years:
                 s.marks.append((_x(years, year, width), text, tips.get(year, "")))
+        s.cells = [_cell(values.get(year), tips.get(year, ""), marks.get(year)) for year in years]
         lines.append(s)
     return LineChart(
         title=title,
@@ -115,6 +118,16 @@ def line_chart(
         y_ticks=[(_y(v, low, high), text) for v, text in y_labels],
         width=width,
     )
+
+
+def _cell(value: float | None, tip: str, mark: str | None) -> str:
+    """A year's value as the data table shows it: the tooltip's value (tooltips read
+    "<what>: <value>", e.g. "令和2（2020）年度 委員会: B"), else the mark, else －."""
+    if value is not None and ": " in tip:
+        return tip.rsplit(": ", 1)[1]
+    if value is not None:
+        return f"{value:g}"
+    return mark or "－"
 
 
 def _points(stretch: list[tuple[float, float]]) -> str:
@@ -155,12 +168,14 @@ class Bar:
     label: str
     segments: list[Segment]
     total: int
+    cells: list[int] = field(default_factory=list)  # count per level, for the data table
 
 
 @dataclass
 class BarChart:
     bars: list[Bar]
     height: int
+    levels: list[tuple[str, str, str]] = field(default_factory=list)  # code, css, label
     width: int = 360
     label_width: int = 70
     bar_height: int = BAR_HEIGHT
@@ -179,7 +194,7 @@ def stacked_bars(
 
     ``levels`` holds (code, css, label) in display order, so every bar stacks alike.
     """
-    chart = BarChart(bars=[], height=len(rows) * ROW_HEIGHT + 4)
+    chart = BarChart(bars=[], height=len(rows) * ROW_HEIGHT + 4, levels=list(levels))
     for i, (label, counts) in enumerate(rows):
         total = sum(counts.values())
         x = float(chart.label_width)
@@ -199,5 +214,13 @@ def stacked_bars(
                 Segment(round(x, 1), w, css, f"{code} {level_label}: {n}", n, centre, inside)
             )
             x += w
-        chart.bars.append(Bar(y=i * ROW_HEIGHT + 4, label=label, segments=segments, total=total))
+        chart.bars.append(
+            Bar(
+                y=i * ROW_HEIGHT + 4,
+                label=label,
+                segments=segments,
+                total=total,
+                cells=[counts.get(code, 0) for code, _css, _label in levels],
+            )
+        )
     return chart

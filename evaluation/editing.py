@@ -40,7 +40,10 @@ def _values(record, form) -> list[tuple[str, str]]:
             text = plain_number(getattr(record, name))  # 275, not 275.00
         else:
             value = getattr(record, name)
-            text = "" if value is None else str(value)
+            if isinstance(value, bool):
+                text = _("はい") if value else _("いいえ")
+            else:
+                text = "" if value is None else str(value)
         values.append((form.fields[name].label, text))
     return values
 
@@ -219,6 +222,8 @@ def edit_record(
             "conflict_title": conflict_title,
             "next": next_url,
             "conflict_values": _values(conflict, form) if conflict is not None else [],
+            # Shown as text to people who may only read (a saved record's values).
+            "read_only_values": _values(instance, form) if instance.pk and not rule.edit else [],
             "changes": changes_of(instance),
             "refused": refused,
         },

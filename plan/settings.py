@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "policies",
     "evaluation",
     "reminders",
+    "publication",
     "ops",
 ]
 

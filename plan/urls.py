@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("policies.urls")),
     path("", include("evaluation.urls")),
     path("", include("reminders.urls")),
+    path("", include("publication.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from evaluation.access import denied, plan_import_access
+from evaluation.access import denied, plan_import_access, visible_cycles
 from policies import plan_import as importer
 from policies.forms import PlanUploadForm
 from policies.models import Initiative, Measure, Plan
@@ -28,7 +28,18 @@ def home(request: HttpRequest) -> HttpResponse:
 def plan_tree(request: HttpRequest, plan: str) -> HttpResponse:
     """施策体系: 基本施策 → 施策 → 展開, like 図表4 of the plan."""
     plan_obj = get_object_or_404(Plan.objects.with_tree().select_related("predecessor"), code=plan)
-    return render(request, "policies/plan_tree.html", {"current_plan": plan_obj})
+    cycles = visible_cycles(request.user, plan_obj)
+    published = [c for c in cycles if c.is_published]
+    return render(
+        request,
+        "policies/plan_tree.html",
+        {
+            "current_plan": plan_obj,
+            # Each 施策 links to its results in these years (oldest first, as a timeline).
+            "cycles": cycles[::-1],
+            "latest_published": published[0] if published else None,
+        },
+    )
 
 
 @require_safe

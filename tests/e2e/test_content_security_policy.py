@@ -20,8 +20,9 @@ def test_bootstrap_styles_and_scripts_run_under_the_policy(page, pages):
     page.set_viewport_size({"width": 600, "height": 900})
     page.goto("/plans/revised-2017/")
     navbar = page.locator("nav.navbar")
-    # The stylesheet applied (Bootstrap's primary blue), and its script opens the menu.
-    expect(navbar).to_have_css("background-color", "rgb(13, 110, 253)")
+    # The stylesheets applied (the site's dark blue, 4.5:1 or more for white text), and
+    # Bootstrap's script opens the menu.
+    expect(navbar).to_have_css("background-color", "rgb(8, 66, 152)")
     menu = page.locator("#main-nav")
     expect(menu).to_be_hidden()
     page.get_by_role("button", name="メニューを開く").click()

@@ -19,13 +19,14 @@ PLAN = {"plan": "revised-2017"}
 CYCLE = {**PLAN, "year": 2021}
 MEASURE = {**CYCLE, "number": "1-1"}
 
-OK, SAVED, REDIRECT, LOGIN, FORBIDDEN, NOT_ALLOWED = (
+OK, SAVED, REDIRECT, LOGIN, FORBIDDEN, NOT_ALLOWED, NOT_FOUND = (
     "ok",
     "saved",
     "redirect",
     "login",
     "forbidden",
     "not allowed",
+    "not found",
 )
 
 
@@ -329,6 +330,18 @@ MATRIX: dict[str, Case] = {
         data=lambda w, r: {"email": f"{r}@example.jp", "overdue": "on", "version": 0},
     ),
     "reminders:sent_log": Case(kwargs=CYCLE, get=only("secretariat", outcome=OK)),
+    # Public pages; open data exists only for 公開 years (the matrix's year is not): 404 for
+    # everyone, the secretariat included. The bundle: the secretariat, once 公開.
+    "publication:accessibility": Case(),
+    "publication:opendata": Case(),
+    "publication:opendata_columns": Case(),
+    "publication:opendata_csv": Case(
+        kwargs={**CYCLE, "dataset": "measures"}, get=everyone(NOT_FOUND)
+    ),
+    "publication:opendata_json": Case(
+        kwargs={**CYCLE, "dataset": "projects"}, get=everyone(NOT_FOUND)
+    ),
+    "publication:bundle": Case(kwargs=CYCLE, get=insiders(FORBIDDEN)),
 }
 
 # Methods that only read: POST is refused for everyone.
@@ -381,6 +394,8 @@ def check(response, outcome: str, before: list) -> None:
         assert response.status_code == 403
     elif outcome == NOT_ALLOWED:
         assert response.status_code == 405
+    elif outcome == NOT_FOUND:
+        assert response.status_code == 404
     else:  # pragma: no cover
         raise AssertionError(outcome)
     assert snapshot() == before, "a refused or read-only request changed the database"

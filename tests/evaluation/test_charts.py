@@ -104,3 +104,30 @@ def test_counts_too_wide_for_their_segment_go_under_the_bar_without_overlapping(
 def test_an_axis_starts_at_zero_and_leaves_headroom():
     assert charts.nice_range([50.0, 100.0]) == (0.0, 110.0)
     assert charts.nice_range([]) == (0.0, 1.0)
+
+
+def test_each_bar_carries_its_counts_on_the_bar_and_for_the_table():
+    bars = charts.stacked_bars(
+        [("基本施策1", {"A": 1, "B": 3})],
+        [("A", "level-1", "達成"), ("B", "level-2", "概ね達成"), ("C", "level-3", "一部達成")],
+    )
+    (bar,) = bars.bars
+    assert [s.count for s in bar.segments] == [1, 3]
+    assert bar.cells == [1, 3, 0]
+    assert [code for code, _css, _label in bars.levels] == ["A", "B", "C"]
+
+
+def test_each_line_series_gives_its_value_per_year_for_the_table():
+    chart = charts.line_chart(
+        title="",
+        years=[2019, 2020, 2021],
+        series=[
+            ("委員会", "series-committee", {2019: 3, 2021: None}, {2019: "令和元年度 委員会: B"}),
+            ("実績", "series-actual", {2020: 12.5}, {}),
+        ],
+        low=0,
+        high=4,
+        y_labels=[],
+        unplotted={"委員会": {2021: "－"}},
+    )
+    assert [s.cells for s in chart.series] == [["B", "－", "－"], ["－", "12.5", "－"]]

@@ -123,7 +123,7 @@ FORM_URLS = {
 FORM_QUERIES = {
     "report": 9,
     "self_evaluation": 14,
-    "member_evaluation": 10,
+    "member_evaluation": 9,  # read-only here: shown as text, no rating choices to list
     "committee_evaluation": 14,  # + the members' tally (levels, counts)
     "cycle_edit": 9,  # the rating scales to choose from
     "project_edit": 13,

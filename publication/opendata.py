@@ -1,0 +1,280 @@
+"""Open data of a published year: the same rows as CSV and JSON, with a column dictionary.
+
+Only what is public: the 実施状況 of each 事業 and the confirmed 委員会評価 of each 施策 of a
+公開 cycle. Never a member's own rating or opinion, never a draft (an unconfirmed
+委員会評価 is left out even if one were found in a published year).
+
+Each dataset is a list of ``Column``s and one function giving a row (a dict keyed by the
+columns' headers) per record; a new column is one more ``Column`` and one more key in the
+row function (issue 11's per-事業 targets and 方向性 go in ``project_row``).
+"""
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Max, Prefetch
+
+from evaluation.models import CommitteeEvaluation, Cycle, Project, ProjectReport
+from policies.fiscal_years import wareki
+from policies.models import Initiative, Measure, RatingLevel
+
+LICENCE = "公共データ利用規約（第1.0版）（PDL1.0）"
+LICENCE_NOTE = (
+    "公共データ利用規約（第1.0版）に従って、出典を記載のうえ自由に利用できます。"
+    "この規約はクリエイティブ・コモンズ 表示 4.0 国際（CC BY 4.0）と互換性があります。"
+)
+PUBLISHER = "武蔵野市 市民活動推進課"
+INTEGER, NUMBER, TEXT, DATE = "整数", "数値", "文字列", "日付（YYYY-MM-DD）"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # the CSV header and the JSON key; the unit, if any, in 全角括弧
+    kind: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Dataset:
+    slug: str
+    title: str
+    row_is: str  # what one row is, for the dictionary page
+    columns: tuple[Column, ...]
+    rows: Callable[[Cycle], list[dict]]
+
+
+YEAR_COLUMNS = (
+    Column("計画コード", TEXT, "計画の識別子（revised-2017 = 改定計画 平成29〜令和3年度）"),
+    Column("年度（西暦）", INTEGER, "評価の対象年度（4月〜翌3月）の西暦の始まりの年"),
+    Column("年度（和暦）", TEXT, "同じ年度の和暦表記（例: 令和2（2020）年度）"),
+)
+
+
+def _year(cycle: Cycle) -> dict:
+    return {
+        "計画コード": cycle.plan.code,
+        "年度（西暦）": cycle.fiscal_year,
+        "年度（和暦）": wareki(cycle.fiscal_year),
+    }
+
+
+# --- 施策 × 年度 -------------------------------------------------------------------------
+
+MEASURE_COLUMNS = (
+    *YEAR_COLUMNS,
+    Column("基本施策番号", INTEGER, "基本施策の番号（1〜4）"),
+    Column("基本施策名", TEXT, "基本施策の名称"),
+    Column("施策番号", TEXT, "施策の番号（例: 2-4）。計画の中で変わらない識別子"),
+    Column("施策名", TEXT, "施策の名称"),
+    Column("重点施策", INTEGER, "重点施策なら 1、そうでなければ 0"),
+    Column(
+        "委員会評価（記号）",
+        TEXT,
+        "委員会が確定した評価の記号（A〜D、－ は評価不能）。空欄は評価なし",
+    ),
+    Column("委員会評価（意味）", TEXT, "評価の記号の意味（例: 概ね達成）"),
+    Column("委員会評価（点）", INTEGER, "評価の点数（評価不能と評価なしは空欄）"),
+    Column(
+        "評価尺度の最高点（点）", INTEGER, "この年度の評価尺度の最高点。年度間の比較は点÷最高点で"
+    ),
+    Column("委員会による評価及び意見", TEXT, "委員長が確定した委員会の評価及び意見"),
+    Column("確定日", DATE, "委員長が委員会評価を確定した日"),
+)
+
+
+def measure_rows(cycle: Cycle) -> list[dict]:
+    confirmed = {
+        e.measure_id: e
+        for e in CommitteeEvaluation.objects.filter(cycle=cycle)
+        .confirmed()
+        .select_related("rating")
+    }
+    top = RatingLevel.objects.filter(scale_id=cycle.plan.rating_scale_id).aggregate(
+        top=Max("points")
+    )["top"]
+    rows = []
+    measures = Measure.objects.of_plan(cycle.plan).select_related("basic_policy")
+    for m in measures.order_by("basic_policy__number", "order"):
+        e = confirmed.get(m.pk)
+        rating = e.rating if e else None
+        rows.append(
+            {
+                **_year(cycle),
+                "基本施策番号": m.basic_policy.number,
+                "基本施策名": m.basic_policy.title,
+                "施策番号": m.number,
+                "施策名": m.title,
+                "重点施策": 1 if m.is_priority else 0,
+                "委員会評価（記号）": rating.code if rating else "",
+                "委員会評価（意味）": rating.label if rating else "",
+                "委員会評価（点）": rating.points if rating else None,
+                "評価尺度の最高点（点）": top,
+                "委員会による評価及び意見": e.opinion if e else "",
+                "確定日": e.confirmed_at.date() if e and e.confirmed_at else None,
+            }
+        )
+    return rows
+
+
+# --- 事業 × 年度 -------------------------------------------------------------------------
+
+PROJECT_COLUMNS = (
+    *YEAR_COLUMNS,
+    Column("事業コード", TEXT, "事業の識別子。年度をまたいで変わりません"),
+    Column("事業名", TEXT, "事業の名称"),
+    Column("実施主体コード", TEXT, "実施主体の識別子（city / place / shakyo）"),
+    Column(
+        "実施主体", TEXT, "事業を実施する団体（武蔵野市・武蔵野プレイス・武蔵野市民社会福祉協議会）"
+    ),
+    Column("担当課", TEXT, "事業を担当する課"),
+    Column("実施状況", TEXT, "実施／一部実施／未実施／終了。空欄は報告なし"),
+    Column("実施内容", TEXT, "この年度に行ったこと"),
+    Column("回数（回）", INTEGER, "事業を行った回数"),
+    Column("参加者数（人）", INTEGER, "参加した人数"),
+    Column("課題", TEXT, "実施主体が挙げた課題"),
+)
+
+
+def project_row(cycle: Cycle, project: Project, report: ProjectReport | None) -> dict:
+    """One 事業's row for the year; the one place to add a 事業 column."""
+    return {
+        **_year(cycle),
+        "事業コード": project.code,
+        "事業名": project.name,
+        "実施主体コード": project.body.code,
+        "実施主体": project.body.name,
+        "担当課": project.department,
+        "実施状況": report.get_status_display() if report else "",
+        "実施内容": report.activities if report else "",
+        "回数（回）": report.times if report else None,
+        "参加者数（人）": report.participants if report else None,
+        "課題": report.issues if report else "",
+    }
+
+
+def _projects(cycle: Cycle):
+    return (
+        Project.objects.of_plan(cycle.plan)
+        .active_in(cycle.fiscal_year)
+        .select_related("body")
+        .order_by("code")
+    )
+
+
+def project_rows(cycle: Cycle) -> list[dict]:
+    reports = {r.project_id: r for r in ProjectReport.objects.filter(cycle=cycle)}
+    return [project_row(cycle, p, reports.get(p.pk)) for p in _projects(cycle)]
+
+
+# --- 事業 × 展開 -------------------------------------------------------------------------
+
+LINK_COLUMNS = (
+    *YEAR_COLUMNS,
+    Column("事業コード", TEXT, "事業の識別子（事業の表と同じ）"),
+    Column("施策番号", TEXT, "事業が取り組む展開の施策の番号（施策の表と同じ）"),
+    Column("展開番号", INTEGER, "施策の中の計画後期の展開の番号（①＝1、②＝2 …）"),
+    Column("展開", TEXT, "計画後期の展開の名称（再掲は再掲元の名称）"),
+)
+
+
+def link_rows(cycle: Cycle) -> list[dict]:
+    initiatives = Initiative.objects.select_related("measure", "original")
+    rows = []
+    for project in _projects(cycle).prefetch_related(Prefetch("initiatives", queryset=initiatives)):
+        for i in sorted(project.initiatives.all(), key=lambda i: (i.measure.order, i.position)):
+            rows.append(
+                {
+                    **_year(cycle),
+                    "事業コード": project.code,
+                    "施策番号": i.measure.number,
+                    "展開番号": i.position,
+                    "展開": i.display_title,
+                }
+            )
+    return rows
+
+
+DATASETS = {
+    d.slug: d
+    for d in (
+        Dataset("measures", "施策ごとの委員会評価", "施策 × 年度", MEASURE_COLUMNS, measure_rows),
+        Dataset("projects", "事業ごとの実施状況", "事業 × 年度", PROJECT_COLUMNS, project_rows),
+        Dataset(
+            "project-initiatives",
+            "事業と計画後期の展開の対応",
+            "事業 × 展開 × 年度",
+            LINK_COLUMNS,
+            link_rows,
+        ),
+    )
+}
+
+
+# --- files --------------------------------------------------------------------------------
+
+
+def _json_value(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def as_csv(dataset: Dataset, rows: Iterable[dict]) -> bytes:
+    """UTF-8 with BOM (Japanese Excel opens it), CRLF, every value in its own cell; numbers
+    unquoted, empty cells for missing values."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([c.header for c in dataset.columns])
+    for row in rows:
+        writer.writerow(
+            ["" if row[c.header] is None else _json_value(row[c.header]) for c in dataset.columns]
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def as_json(dataset: Dataset, cycle: Cycle, rows: Iterable[dict]) -> bytes:
+    document = {
+        "title": f"{cycle.plan.name} {wareki(cycle.fiscal_year)} {dataset.title}",
+        "publisher": PUBLISHER,
+        "license": LICENCE,
+        "columns": [
+            {"name": c.header, "type": c.kind, "description": c.description}
+            for c in dataset.columns
+        ],
+        "rows": [{c.header: _json_value(row[c.header]) for c in dataset.columns} for row in rows],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def render(dataset: Dataset, cycle: Cycle, fmt: str) -> bytes:
+    rows = dataset.rows(cycle)
+    return as_csv(dataset, rows) if fmt == "csv" else as_json(dataset, cycle, rows)
+
+
+def digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()[:32]
+
+
+def published_cycles():
+    return Cycle.objects.published().select_related("plan").order_by("plan", "-fiscal_year")
+
+
+def last_modified(cycle: Cycle) -> datetime | None:
+    """The latest change to anything in the year's open data (its records' histories)."""
+    dates = [
+        cycle.history.aggregate(at=Max("history_date"))["at"],
+        CommitteeEvaluation.history.filter(cycle_id=cycle.pk).aggregate(at=Max("history_date"))[
+            "at"
+        ],
+        ProjectReport.history.filter(cycle_id=cycle.pk).aggregate(at=Max("history_date"))["at"],
+        Project.history.filter(plan_id=cycle.plan_id).aggregate(at=Max("history_date"))["at"],
+    ]
+    return max((d for d in dates if d is not None), default=None)

@@ -1,0 +1,74 @@
+"""At 390 px (a phone) the pages fit the screen: wide tables scroll inside their own box
+(with the first column kept in view) rather than pushing the page sideways. Screenshots are
+saved in var/e2e-screenshots/ for a person to look at."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.journeys import log_in
+
+PHONE = {"width": 390, "height": 844}
+PUBLIC = {
+    "tree": "/plans/revised-2017/",
+    "measure-year": "/cycles/revised-2017/2020/measures/2-4/",
+    "dashboard": "/dashboard/revised-2017/2020/",
+    "trends": "/dashboard/revised-2017/",
+    "opendata": "/opendata/",
+}
+STAFF = {
+    "todo": "/todo/",
+    "report-form": "/cycles/revised-2017/2021/projects/demo-city-01/report/",
+    "self-evaluation-form": "/cycles/revised-2017/2021/measures/1-1/self/city/",
+    "dashboard-entry": "/dashboard/revised-2017/2021/",
+}
+
+OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def overflow_of(page, paths: dict[str, str], prefix: str) -> dict[str, int]:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    found = {}
+    for name, path in paths.items():
+        assert page.goto(path).status == 200, path
+        page.wait_for_load_state()
+        page.screenshot(path=str(SCREENSHOTS / f"390-{prefix}-{name}.png"), full_page=True)
+        found[name] = page.evaluate(OVERFLOW)
+    return found
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", verbosity=0)
+    user = User.objects.get(username="shi-tanto")
+    user.set_password("musashino-demo-2021")
+    user.save()
+
+
+def test_public_pages_fit_a_phone_screen(pages, demo):
+    page = pages.open()
+    page.set_viewport_size(PHONE)
+    assert overflow_of(page, PUBLIC, "public") == dict.fromkeys(PUBLIC, 0)
+
+
+def test_forms_and_dashboards_fit_a_phone_screen_for_staff(pages, demo):
+    page = pages.open()
+    page.set_viewport_size(PHONE)
+    log_in(page, "shi-tanto", "musashino-demo-2021")
+    assert overflow_of(page, STAFF, "staff") == dict.fromkeys(STAFF, 0)
+
+
+def test_a_wide_table_keeps_its_first_column_in_view_when_scrolled(pages, demo):
+    page = pages.open()
+    page.set_viewport_size(PHONE)
+    page.goto(PUBLIC["dashboard"])
+    box = page.locator(".table-responsive:has(table.table-sticky-first)").first
+    row = box.locator("tbody tr:nth-child(2)").first
+    first, second = row.locator("> :first-child"), row.locator("> :nth-child(2)")
+    before = (first.bounding_box()["x"], second.bounding_box()["x"])
+    box.evaluate("b => { b.scrollLeft = 200; }")
+    assert box.evaluate("b => b.scrollLeft") == 200  # the table is wider than the phone
+    after = (first.bounding_box()["x"], second.bounding_box()["x"])
+    assert abs(after[0] - before[0]) <= 4  # the 施策 stays at the left edge (its border aside)
+    assert before[1] - after[1] >= 150  # while the other columns scroll
