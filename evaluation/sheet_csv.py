@@ -5,7 +5,7 @@ UTF-8 with a byte-order mark, so Japanese Excel opens it as UTF-8 rather than Sh
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from evaluation.sheet_layout import (
     CODE_SEPARATOR,
@@ -96,10 +96,17 @@ def _per_measure(blocks: list[MeasureBlock], text) -> str:
 
 def write_csv(table: EvaluationTable) -> Iterator[str]:
     """The CSV as chunks of text (BOM first), for a streaming response."""
+    return csv_chunks(csv_rows(table))
+
+
+def csv_chunks(rows: Iterable[list]) -> Iterator[str]:
+    """Rows as CSV text, a chunk a row, BOM first: UTF-8, CRLF, an empty cell for None, and
+    formula-like text kept as text. Every CSV of the app is written here (the 評価表's and
+    the open data's)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     yield BOM
-    for row in csv_rows(table):
+    for row in rows:
         writer.writerow(["" if v is None else protect(v) for v in row])
         yield buffer.getvalue()
         buffer.seek(0)

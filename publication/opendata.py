@@ -6,12 +6,10 @@ Only what is public: the 実施状況 of each 事業 and the confirmed 委員会
 
 Each dataset is a list of ``Column``s and one function giving a row (a dict keyed by the
 columns' headers) per record; a new column is one more ``Column`` and one more key in the
-row function (issue 11's per-事業 targets and 方向性 go in ``project_row``).
+row function. The CSV is written by the 評価表's CSV writer (``sheet_csv.csv_chunks``).
 """
 
-import csv
 import hashlib
-import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,7 +18,15 @@ from decimal import Decimal
 
 from django.db.models import Max, Prefetch
 
-from evaluation.models import CommitteeEvaluation, Cycle, Project, ProjectReport
+from evaluation.models import (
+    CommitteeEvaluation,
+    Cycle,
+    Direction,
+    Project,
+    ProjectIndicator,
+    ProjectReport,
+)
+from evaluation.sheet_csv import csv_chunks
 from policies.fiscal_years import wareki
 from policies.models import Initiative, Measure, RatingLevel
 
@@ -133,11 +139,13 @@ PROJECT_COLUMNS = (
         "実施主体", TEXT, "事業を実施する団体（武蔵野市・武蔵野プレイス・武蔵野市民社会福祉協議会）"
     ),
     Column("担当課", TEXT, "事業を担当する課"),
+    Column("事業の目標", TEXT, "この年度の事業の目標"),
     Column("実施状況", TEXT, "実施／一部実施／未実施／終了。空欄は報告なし"),
     Column("実施内容", TEXT, "この年度に行ったこと"),
     Column("回数（回）", INTEGER, "事業を行った回数"),
     Column("参加者数（人）", INTEGER, "参加した人数"),
     Column("課題", TEXT, "実施主体が挙げた課題"),
+    Column("今後の方向性", TEXT, "拡充／継続／改善して継続／縮小／終了／完了。空欄は未記入"),
 )
 
 
@@ -150,11 +158,13 @@ def project_row(cycle: Cycle, project: Project, report: ProjectReport | None) ->
         "実施主体コード": project.body.code,
         "実施主体": project.body.name,
         "担当課": project.department,
+        "事業の目標": report.goal if report else "",
         "実施状況": report.get_status_display() if report else "",
         "実施内容": report.activities if report else "",
         "回数（回）": report.times if report else None,
         "参加者数（人）": report.participants if report else None,
         "課題": report.issues if report else "",
+        "今後の方向性": Direction(report.direction).label if report and report.direction else "",
     }
 
 
@@ -200,6 +210,50 @@ def link_rows(cycle: Cycle) -> list[dict]:
     return rows
 
 
+# --- 指標 × 年度 -------------------------------------------------------------------------
+
+INDICATOR_COLUMNS = (
+    *YEAR_COLUMNS,
+    Column("事業コード", TEXT, "事業の識別子（事業の表と同じ）"),
+    Column("指標の種類", TEXT, "活動指標／成果指標"),
+    Column("指標名", TEXT, "指標の名称"),
+    Column("単位", TEXT, "目標値・実績値の単位（例: 人、回）"),
+    Column("目標値", NUMBER, "この年度の目標値。空欄は未設定"),
+    Column("実績値", NUMBER, "この年度の実績値。空欄は未入力"),
+    Column("大きいほどよい", INTEGER, "値が大きいほどよい指標なら 1、小さいほどよい指標なら 0"),
+    Column(
+        "達成率（%）",
+        NUMBER,
+        "実績値÷目標値×100（小さいほどよい指標は 目標値÷実績値×100）、小数第1位まで",
+    ),
+)
+
+
+def indicator_rows(cycle: Cycle) -> list[dict]:
+    indicators = (
+        ProjectIndicator.objects.filter(report__cycle=cycle)
+        .select_related("report__project")
+        .order_by("report__project__code", "order", "pk")
+    )
+    rows = []
+    for i in indicators:
+        rate = i.achievement
+        rows.append(
+            {
+                **_year(cycle),
+                "事業コード": i.report.project.code,
+                "指標の種類": i.get_kind_display(),
+                "指標名": i.name,
+                "単位": i.unit,
+                "目標値": i.target,
+                "実績値": i.actual,
+                "大きいほどよい": 1 if i.higher_is_better else 0,
+                "達成率（%）": None if rate is None else round(rate * 100, 1),
+            }
+        )
+    return rows
+
+
 DATASETS = {
     d.slug: d
     for d in (
@@ -212,6 +266,13 @@ DATASETS = {
             LINK_COLUMNS,
             link_rows,
         ),
+        Dataset(
+            "project-indicators",
+            "事業の指標（目標値・実績値）",
+            "事業の指標 × 年度",
+            INDICATOR_COLUMNS,
+            indicator_rows,
+        ),
     )
 }
 
@@ -223,21 +284,18 @@ def _json_value(value):
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return float(value)
+        return int(value) if value == value.to_integral_value() else float(value)
     return value
 
 
 def as_csv(dataset: Dataset, rows: Iterable[dict]) -> bytes:
-    """UTF-8 with BOM (Japanese Excel opens it), CRLF, every value in its own cell; numbers
-    unquoted, empty cells for missing values."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([c.header for c in dataset.columns])
-    for row in rows:
-        writer.writerow(
-            ["" if row[c.header] is None else _json_value(row[c.header]) for c in dataset.columns]
-        )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """The 評価表's CSV conventions (UTF-8 with BOM so Japanese Excel opens it, CRLF, empty
+    cells for missing values, formula-like text kept as text); numbers unquoted."""
+    table = [
+        [c.header for c in dataset.columns],
+        *([_json_value(row[c.header]) for c in dataset.columns] for row in rows),
+    ]
+    return "".join(csv_chunks(table)).encode("utf-8")
 
 
 def as_json(dataset: Dataset, cycle: Cycle, rows: Iterable[dict]) -> bytes:
@@ -275,6 +333,9 @@ def last_modified(cycle: Cycle) -> datetime | None:
             "at"
         ],
         ProjectReport.history.filter(cycle_id=cycle.pk).aggregate(at=Max("history_date"))["at"],
+        ProjectIndicator.history.filter(report__cycle_id=cycle.pk).aggregate(
+            at=Max("history_date")
+        )["at"],
         Project.history.filter(plan_id=cycle.plan_id).aggregate(at=Max("history_date"))["at"],
     ]
     return max((d for d in dates if d is not None), default=None)

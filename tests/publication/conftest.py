@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from evaluation.models import Phase
+from evaluation.models import Phase, ProjectIndicator
 from tests.factories import (
     CommitteeEvaluationFactory,
     CycleFactory,
@@ -21,7 +21,7 @@ DRAFT_OPINION = "事務局の案：まだ確定していない意見。"
 @pytest.fixture
 def published(db, django_capture_on_commit_callbacks):
     """A 公開 year (令和2年度) with a confirmed 委員会評価 for 1-1, a draft forced in for 1-2
-    (as if by a bug), a member's own opinion, and one 事業's 実施状況."""
+    (as if by a bug), a member's own opinion, and one 事業's 実施状況 with one 指標."""
     with django_capture_on_commit_callbacks(execute=True):  # as if committed
         return _published_year()
 
@@ -42,5 +42,8 @@ def _published_year():
     )
     MemberEvaluationFactory(cycle=cycle, measure=measure("1-1"), opinion=MEMBER_OPINION)
     project = ProjectFactory(code="city-001", name="市民活動入門講座")
-    ProjectReportFactory(cycle=cycle, project=project, times=3, participants=45)
+    report = ProjectReportFactory(cycle=cycle, project=project, times=3, participants=45)
+    ProjectIndicator.objects.create(
+        report=report, kind="outcome", name="受講後に活動を始めた人", unit="人", target=10, actual=8
+    )
     return cycle

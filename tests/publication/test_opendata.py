@@ -26,7 +26,9 @@ def as_text(value) -> str:
     return "" if value is None else str(value)
 
 
-@pytest.mark.parametrize("dataset", ["measures", "projects", "project-initiatives"])
+@pytest.mark.parametrize(
+    "dataset", ["measures", "projects", "project-initiatives", "project-indicators"]
+)
 def test_the_csv_and_the_json_agree_value_for_value(client, published, dataset):
     from_csv = csv_rows(client.get(f"{BASE}{dataset}.csv").content)
     from_json = json_rows(client.get(f"{BASE}{dataset}.json").content)
@@ -66,6 +68,11 @@ def test_a_project_row_has_its_code_body_and_counts_with_units_in_the_headers(cl
         (r["事業コード"], r["実施主体コード"], r["実施状況"], r["回数（回）"], r["参加者数（人）"])
         for r in rows
     ] == [("city-001", "city", "実施", "3", "45")]
+    indicators = json_rows(client.get(f"{BASE}project-indicators.json").content)
+    assert [
+        (r["事業コード"], r["指標名"], r["目標値"], r["実績値"], r["達成率（%）"])
+        for r in indicators
+    ] == [("city-001", "受講後に活動を始めた人", 10, 8, 80.0)]
     links = json_rows(client.get(f"{BASE}project-initiatives.json").content)
     assert [(r["事業コード"], r["施策番号"], r["展開番号"]) for r in links] == [
         ("city-001", "1-1", 1)
@@ -73,7 +80,7 @@ def test_a_project_row_has_its_code_body_and_counts_with_units_in_the_headers(cl
 
 
 def test_neither_a_members_opinion_nor_a_draft_is_in_any_file(client, published):
-    for dataset in ("measures", "projects", "project-initiatives"):
+    for dataset in ("measures", "projects", "project-initiatives", "project-indicators"):
         for fmt in ("csv", "json"):
             text = client.get(f"{BASE}{dataset}.{fmt}").content.decode("utf-8-sig")
             assert MEMBER_OPINION not in text
@@ -106,7 +113,7 @@ def test_the_index_lists_each_published_year_with_the_licence(client, published)
     page = client.get("/opendata/").content.decode()
     assert "公共データ利用規約（第1.0版）（PDL1.0）" in page
     assert "CC BY 4.0" in page
-    assert page.count("/opendata/revised-2017/2020/") == 6
+    assert page.count("/opendata/revised-2017/2020/") == 8  # 4 datasets × CSV, JSON
     assert "/opendata/revised-2017/2021/" not in page
 
 
@@ -138,6 +145,6 @@ def test_the_column_dictionary_explains_every_header(client, published):
 
 def test_a_file_costs_a_fixed_number_of_queries(client, published, django_assert_max_num_queries):
     client.get(f"{BASE}projects.csv")
-    # The cycle, the cache (generation and entry), four history dates; the request's savepoint.
-    with django_assert_max_num_queries(9):
+    # The cycle, the cache (generation and entry), five history dates; the request's savepoint.
+    with django_assert_max_num_queries(10):
         client.get(f"{BASE}projects.csv")
