@@ -103,7 +103,7 @@ def year_pairs(
     bodies = {b.pk: YearPair(b.name) for b in ImplementingBody.objects.all()}
     for record in SelfEvaluation.objects.filter(
         cycle__in=cycles, measure__in=measures
-    ).select_related("rating"):
+    ).select_related("rating", "body"):
         if name := slot(record):
             setattr(bodies[record.body_id], name, record)
 

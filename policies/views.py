@@ -38,6 +38,8 @@ def plan_tree(request: HttpRequest, plan: str) -> HttpResponse:
             # Each 施策 links to its results in these years (oldest first, as a timeline).
             "cycles": cycles[::-1],
             "latest_published": published[0] if published else None,
+            # The 事務局 (and administrators) find the plan import here, next to the export.
+            "plan_import": plan_import_access(request.user),
         },
     )
 
