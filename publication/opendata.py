@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Max, Prefetch
+from django.db.models import Max
 
+from evaluation.locked_sheet import frozen_projects
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
@@ -28,7 +29,7 @@ from evaluation.models import (
 )
 from evaluation.sheet_csv import csv_chunks
 from policies.fiscal_years import wareki
-from policies.models import Initiative, Measure, RatingLevel
+from policies.models import ImplementingBody, Initiative, Measure, RatingLevel
 
 LICENCE = "公共データ利用規約（第1.0版）（PDL1.0）"
 LICENCE_NOTE = (
@@ -168,18 +169,18 @@ def project_row(cycle: Cycle, project: Project, report: ProjectReport | None) ->
     }
 
 
-def _projects(cycle: Cycle):
-    return (
-        Project.objects.of_plan(cycle.plan)
-        .active_in(cycle.fiscal_year)
-        .select_related("body")
-        .order_by("code")
-    )
+def _projects(cycle: Cycle) -> tuple[list[Project], list[tuple[int, int]]]:
+    """The published year's 事業 as its 評価表 printed them (copied when the year was locked,
+    ``locked_sheet``), by code, and their (展開 id, 事業 id) links: editing a 事業 for a later
+    year never changes a published year's files."""
+    bodies = {b.pk: b for b in ImplementingBody.objects.all()}
+    projects, links = frozen_projects(cycle, bodies)
+    return sorted(projects.values(), key=lambda p: p.code), links
 
 
 def project_rows(cycle: Cycle) -> list[dict]:
     reports = {r.project_id: r for r in ProjectReport.objects.filter(cycle=cycle)}
-    return [project_row(cycle, p, reports.get(p.pk)) for p in _projects(cycle)]
+    return [project_row(cycle, p, reports.get(p.pk)) for p in _projects(cycle)[0]]
 
 
 # --- 事業 × 展開 -------------------------------------------------------------------------
@@ -194,10 +195,16 @@ LINK_COLUMNS = (
 
 
 def link_rows(cycle: Cycle) -> list[dict]:
-    initiatives = Initiative.objects.select_related("measure", "original")
+    projects, links = _projects(cycle)
+    initiatives = Initiative.objects.select_related("measure", "original").in_bulk(
+        {initiative_id for initiative_id, _project_id in links}
+    )
+    serving: dict[int, list[Initiative]] = {}
+    for initiative_id, project_id in links:
+        serving.setdefault(project_id, []).append(initiatives[initiative_id])
     rows = []
-    for project in _projects(cycle).prefetch_related(Prefetch("initiatives", queryset=initiatives)):
-        for i in sorted(project.initiatives.all(), key=lambda i: (i.measure.order, i.position)):
+    for project in projects:
+        for i in sorted(serving.get(project.pk, []), key=lambda i: (i.measure.order, i.position)):
             rows.append(
                 {
                     **_year(cycle),
@@ -326,7 +333,8 @@ def published_cycles():
 
 
 def last_modified(cycle: Cycle) -> datetime | None:
-    """The latest change to anything in the year's open data (its records' histories)."""
+    """The latest change to anything in the year's open data (its records' histories; its
+    事業 are the copy taken when the year was locked, which moves with the cycle's phase)."""
     dates = [
         cycle.history.aggregate(at=Max("history_date"))["at"],
         CommitteeEvaluation.history.filter(cycle_id=cycle.pk).aggregate(at=Max("history_date"))[
@@ -336,6 +344,5 @@ def last_modified(cycle: Cycle) -> datetime | None:
         ProjectIndicator.history.filter(report__cycle_id=cycle.pk).aggregate(
             at=Max("history_date")
         )["at"],
-        Project.history.filter(plan_id=cycle.plan_id).aggregate(at=Max("history_date"))["at"],
     ]
     return max((d for d in dates if d is not None), default=None)

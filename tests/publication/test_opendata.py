@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from evaluation.models import CommitteeEvaluation, Phase
+from evaluation.models import CommitteeEvaluation, Phase, Project
 from tests.factories import CycleFactory, secretariat
 from tests.publication.conftest import DRAFT_OPINION, MEMBER_OPINION
 
@@ -148,3 +148,16 @@ def test_a_file_costs_a_fixed_number_of_queries(client, published, django_assert
     # The cycle, the cache (generation and entry), five history dates; the request's savepoint.
     with django_assert_max_num_queries(10):
         client.get(f"{BASE}projects.csv")
+
+
+def test_editing_a_project_for_a_later_year_leaves_the_published_files_as_they_were(
+    client, published, django_capture_on_commit_callbacks
+):
+    urls = [f"{BASE}{d}.{f}" for d in ("projects", "project-initiatives") for f in ("csv", "json")]
+    before = [client.get(url).content for url in urls]
+    with django_capture_on_commit_callbacks(execute=True):
+        project = Project.objects.get(code="city-001")
+        project.name = "市民活動入門講座（令和3年度から名称変更）"
+        project.department = "市民活動推進課（新）"
+        project.save()
+    assert [client.get(url).content for url in urls] == before
