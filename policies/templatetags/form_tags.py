@@ -1,17 +1,37 @@
-"""Template helpers shared by every form: is anything required (so "*" needs explaining)."""
+"""Template helpers shared by every form: the error summary's entries, and whether anything
+is required (so "*" needs explaining). A form's child rows (an inline formset) count too."""
 
 from django import template
 
 register = template.Library()
 
 
-@register.filter
-def field_errors(form) -> bool:
-    """Whether any field has an error (messages about the whole form are shown by crispy)."""
-    return any(field.errors for field in form)
+def _forms(form, formset=None):
+    """The form, then each child row of the formset with its number (1, 2, …)."""
+    yield form, ""
+    if formset:
+        name = formset.model._meta.verbose_name
+        for number, child in enumerate(formset.forms, 1):
+            yield child, f"{name} {number} "
+
+
+@register.simple_tag
+def field_error_list(form, formset=None) -> list[tuple[str, str, str]]:
+    """(field id, label, message) of every field error, the child rows' included; messages
+    about the whole form are shown by crispy inside the form."""
+    return [
+        (field.id_for_label, f"{prefix}{field.label}", error)
+        for each, prefix in _forms(form, formset)
+        for field in each
+        for error in field.errors
+    ]
 
 
 @register.filter
-def has_required(form) -> bool:
+def has_required(form, formset=None) -> bool:
     """Whether any field the person fills in is required (marked "*" by crispy-forms)."""
-    return any(field.field.required and not field.is_hidden for field in form)
+    return any(
+        field.field.required and not field.is_hidden
+        for each, _prefix in _forms(form, formset)
+        for field in each
+    )
