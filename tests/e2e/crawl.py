@@ -24,7 +24,13 @@ NOT_SUBMITTED = {
 # Two pages of each kind (URL name) are enough to see its template in two states.
 PER_NAME = 2
 
-LINKS = """() => Array.from(document.querySelectorAll("a[href]"), (a) => a.href)"""
+# The main content's links first, then the navigation's: as a person would, one's own
+# records (the to-do list, a form's 事業) come before the full lists, so the PER_NAME pages
+# of a kind include one this person may edit.
+LINKS = """() => Array.from(new Set([
+  ...Array.from(document.querySelectorAll("main a[href]"), (a) => a.href),
+  ...Array.from(document.querySelectorAll("a[href]"), (a) => a.href),
+]))"""
 
 
 def url_name(path: str) -> str | None:
@@ -44,11 +50,12 @@ class Crawl:
     violations: dict[str, list] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
 
-    def run(self, start: str = "/") -> "Crawl":
+    def run(self, start: str = "/", *, again: bool = False) -> "Crawl":
+        """Crawl from ``start``; ``again``: open ``start`` even if its kind had its pages."""
         queue, seen = deque([start]), {start}
         while queue:
             path = queue.popleft()
-            for link in self._visit(path):
+            for link in self._visit(path, force=again and path == start):
                 if link not in seen:
                     seen.add(link)
                     queue.append(link)
@@ -63,9 +70,9 @@ class Crawl:
             return None
         return path
 
-    def _visit(self, path: str) -> list[str]:
+    def _visit(self, path: str, force: bool = False) -> list[str]:
         name = url_name(path) or "?"
-        if self.names.get(name, 0) >= PER_NAME:
+        if self.names.get(name, 0) >= PER_NAME and not force:
             return []
         try:
             response = self.page.goto(path)
@@ -76,7 +83,7 @@ class Crawl:
         self.page.wait_for_load_state()
         final = self._local(self.page.url) or path
         name = url_name(final) or "?"
-        if final != path and self.names.get(name, 0) >= PER_NAME:
+        if final != path and self.names.get(name, 0) >= PER_NAME and not force:
             return []
         self.names[name] = self.names.get(name, 0) + 1
         self.visited.append(final if final == path else f"{path} → {final}")

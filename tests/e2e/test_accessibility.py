@@ -51,7 +51,18 @@ NOT_PAGES = {
 }
 # Pages no link leads to yet (a gap to close, not a rule): opened directly so axe still
 # checks them, and listed in the output. Remove an entry once a page links to it.
-NOT_LINKED_YET: dict[str, str] = {}
+NOT_LINKED_YET = {
+    # The plain form of a member's own score: superseded by the scoring page (issue 10),
+    # which is what the 施策 page and the to-do list link; still served, so still checked.
+    "evaluation:member_evaluation": "/cycles/revised-2017/2021/measures/1-1/member/",
+}
+# Linked, but behind pages of a kind the crawl already saw twice (PER_NAME) in another
+# state: the review links show only on an entered 実施状況 / 自己評価, and the 事務局's lists
+# lead first to the missing ones. The crawl goes on from a page that has the link.
+REACHED_VIA = {
+    "evaluation:report_review": "/cycles/revised-2017/2021/projects/demo-city-01/report/",
+    "evaluation:self_evaluation_review": "/cycles/revised-2017/2021/measures/1-1/",
+}
 # The access matrix uses an unpublished year; the demo's 令和2年度 is 公開, whose pages the
 # public may see too.
 PUBLISHED_YEAR_PAGES = {
@@ -70,7 +81,11 @@ LINKED_FOR_EDITORS = {
     "evaluation:project_create": {"secretariat", "staff_a", "staff_b"},
     "evaluation:project_edit": {"secretariat", "staff_a", "staff_b"},
     "evaluation:self_evaluation": {"staff_a", "staff_b"},
-    "evaluation:member_evaluation": {"member", "chair"},
+    "evaluation:follow_up": {"secretariat", "staff_a", "staff_b"},
+    # The review bar on a 実施状況 / 自己評価 shows everyone its state; only the 事務局 gets
+    # the link to the page that sends back or checks it.
+    "evaluation:report_review": {"secretariat"},
+    "evaluation:self_evaluation_review": {"secretariat"},
 }
 
 # (test id, demo user, role in the access matrix, phase of the open 令和3年度)
@@ -133,6 +148,11 @@ def test_every_page_a_person_can_reach_has_no_wcag_violation(
         log_in(page, username, DEMO_PASSWORD)
 
     crawl = Crawl(page, live_server.url).run("/")
+    reached = {url_name(p.split(" → ")[-1].split("（")[0]) for p in crawl.visited}
+    for name, path in REACHED_VIA.items():
+        if name in may_see(role) and name not in reached:
+            print(f"\n[{test_id}] {name} へのリンクのあるページから続けます: {path}")
+            crawl.run(path, again=True)
     reached = {url_name(p.split(" → ")[-1].split("（")[0]) for p in crawl.visited}
     for name, path in NOT_LINKED_YET.items():
         if name in may_see(role) and name not in reached:

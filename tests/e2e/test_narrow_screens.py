@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from evaluation.models import Cycle, Phase
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.journeys import log_in
 
@@ -16,12 +17,34 @@ PUBLIC = {
     "dashboard": "/dashboard/revised-2017/2020/",
     "trends": "/dashboard/revised-2017/",
     "opendata": "/opendata/",
+    "opendata-columns": "/opendata/columns/",
+    "accessibility": "/accessibility/",
+    "follow-ups": "/cycles/revised-2017/2020/follow-ups/",
+    "indicators": "/indicators/revised-2017/",
 }
 STAFF = {
     "todo": "/todo/",
+    "projects": "/plans/revised-2017/projects/",
+    "project": "/projects/demo-city-01/",
     "report-form": "/cycles/revised-2017/2021/projects/demo-city-01/report/",
     "self-evaluation-form": "/cycles/revised-2017/2021/measures/1-1/self/city/",
     "dashboard-entry": "/dashboard/revised-2017/2021/",
+    "reminder-settings": "/settings/reminders/",
+}
+SECRETARIAT = {
+    "cycle": "/cycles/revised-2017/2021/",
+    "projects": "/plans/revised-2017/projects/",
+    "review": "/cycles/revised-2017/2021/review/",
+    "reminders-log": "/cycles/revised-2017/2021/reminders/",
+    "report-review": "/cycles/revised-2017/2021/projects/demo-city-01/report/review/",
+    "sheet-import": "/cycles/revised-2017/2021/sheet/import/",
+    "plan-import": "/plan-import/",
+}
+# The committee's pages, in the 委員会評価 phase.
+MEMBER = {
+    "scoring-list": "/cycles/revised-2017/2021/scoring/",
+    "scoring": "/cycles/revised-2017/2021/scoring/1-1/",
+    "measure-year": "/cycles/revised-2017/2021/measures/1-1/",
 }
 
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -41,9 +64,10 @@ def overflow_of(page, paths: dict[str, str], prefix: str) -> dict[str, int]:
 @pytest.fixture
 def demo(db):
     call_command("load_demo", verbosity=0)
-    user = User.objects.get(username="shi-tanto")
-    user.set_password("musashino-demo-2021")
-    user.save()
+    for username in ("shi-tanto", "jimukyoku", "iin2"):
+        user = User.objects.get(username=username)
+        user.set_password("musashino-demo-2021")
+        user.save()
 
 
 def test_public_pages_fit_a_phone_screen(pages, demo):
@@ -57,6 +81,21 @@ def test_forms_and_dashboards_fit_a_phone_screen_for_staff(pages, demo):
     page.set_viewport_size(PHONE)
     log_in(page, "shi-tanto", "musashino-demo-2021")
     assert overflow_of(page, STAFF, "staff") == dict.fromkeys(STAFF, 0)
+
+
+def test_the_secretariats_pages_fit_a_phone_screen(pages, demo):
+    page = pages.open()
+    page.set_viewport_size(PHONE)
+    log_in(page, "jimukyoku", "musashino-demo-2021")
+    assert overflow_of(page, SECRETARIAT, "secretariat") == dict.fromkeys(SECRETARIAT, 0)
+
+
+def test_the_committees_pages_fit_a_phone_screen(pages, demo):
+    Cycle.objects.filter(plan__code="revised-2017", fiscal_year=2021).update(phase=Phase.COMMITTEE)
+    page = pages.open()
+    page.set_viewport_size(PHONE)
+    log_in(page, "iin2", "musashino-demo-2021")
+    assert overflow_of(page, MEMBER, "member") == dict.fromkeys(MEMBER, 0)
 
 
 def test_a_wide_table_keeps_its_first_column_in_view_when_scrolled(pages, demo):
