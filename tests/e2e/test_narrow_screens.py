@@ -70,32 +70,24 @@ def demo(db):
         user.save()
 
 
-def test_public_pages_fit_a_phone_screen(pages, demo):
+# (who, their pages, the phase of the open 令和3年度); None: not logged in.
+PEOPLE = {
+    "public": (None, PUBLIC, Phase.ENTRY),
+    "staff": ("shi-tanto", STAFF, Phase.ENTRY),
+    "secretariat": ("jimukyoku", SECRETARIAT, Phase.ENTRY),
+    "member": ("iin2", MEMBER, Phase.COMMITTEE),
+}
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_each_persons_pages_fit_a_phone_screen(pages, demo, who):
+    username, paths, phase = PEOPLE[who]
+    Cycle.objects.filter(plan__code="revised-2017", fiscal_year=2021).update(phase=phase)
     page = pages.open()
     page.set_viewport_size(PHONE)
-    assert overflow_of(page, PUBLIC, "public") == dict.fromkeys(PUBLIC, 0)
-
-
-def test_forms_and_dashboards_fit_a_phone_screen_for_staff(pages, demo):
-    page = pages.open()
-    page.set_viewport_size(PHONE)
-    log_in(page, "shi-tanto", "musashino-demo-2021")
-    assert overflow_of(page, STAFF, "staff") == dict.fromkeys(STAFF, 0)
-
-
-def test_the_secretariats_pages_fit_a_phone_screen(pages, demo):
-    page = pages.open()
-    page.set_viewport_size(PHONE)
-    log_in(page, "jimukyoku", "musashino-demo-2021")
-    assert overflow_of(page, SECRETARIAT, "secretariat") == dict.fromkeys(SECRETARIAT, 0)
-
-
-def test_the_committees_pages_fit_a_phone_screen(pages, demo):
-    Cycle.objects.filter(plan__code="revised-2017", fiscal_year=2021).update(phase=Phase.COMMITTEE)
-    page = pages.open()
-    page.set_viewport_size(PHONE)
-    log_in(page, "iin2", "musashino-demo-2021")
-    assert overflow_of(page, MEMBER, "member") == dict.fromkeys(MEMBER, 0)
+    if username:
+        log_in(page, username, "musashino-demo-2021")
+    assert overflow_of(page, paths, who) == dict.fromkeys(paths, 0)
 
 
 def test_a_wide_table_keeps_its_first_column_in_view_when_scrolled(pages, demo):
