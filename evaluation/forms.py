@@ -366,6 +366,35 @@ class ProjectIndicatorForm(ConfirmUnusualMixin, VersionedForm):
         labels = {"higher_is_better": _("方向")}
         help_texts = {"higher_is_better": "", "name": ""}
 
+    # Where each field sits in the row's grid (templates/evaluation/_indicator_formset.html).
+    COLUMNS = {
+        "kind": "col-sm-3",
+        "name": "col-sm-5",
+        "unit": "col-sm-4",
+        "target": "col-sm-3",
+        "actual": "col-sm-3",
+        "higher_is_better": "col-sm-3",
+        "DELETE": "col-sm-3 align-self-end",
+    }
+
+    def cells(self) -> list[tuple[forms.BoundField, str]]:
+        """The row's fields with their grid column (削除 only on a saved row). The rows are
+        drawn by hand with Bootstrap's classes rather than by crispy's per-field template,
+        which cost 2–3 ms a row on the 実施状況 form."""
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", _widget_class(field.widget))
+        return [
+            (self[name], css)
+            for name, css in self.COLUMNS.items()
+            if name in self.fields and (name != "DELETE" or self.instance.pk)
+        ]
+
+
+def _widget_class(widget: forms.Widget) -> str:
+    if isinstance(widget, forms.CheckboxInput):
+        return "form-check-input"
+    return "form-select" if isinstance(widget, forms.Select) else "form-control"
+
 
 class BaseProjectIndicatorFormSet(forms.BaseInlineFormSet):
     def disable(self) -> None:

@@ -7,7 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -29,6 +31,7 @@ from evaluation.models import (
     ProjectReport,
     SelfEvaluation,
 )
+from evaluation.page_cache import cached
 from policies.models import ImplementingBody
 
 
@@ -37,11 +40,25 @@ from policies.models import ImplementingBody
 def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> HttpResponse:
     """A 施策 in one year: 展開 → 事業 and 実施状況, self-evaluations, member scores and the
     committee's evaluation side by side, with last year's beside them. Individual member
-    scores are for insiders; the public sees the committee's evaluation."""
+    scores are for insiders; the public sees the committee's evaluation.
+
+    The body is the same for everyone of an audience who sees the same previous year, so it
+    is rendered once per generation of the data (``page_cache``); the member evaluations
+    depend on who is looking and are fetched per request."""
     cycle = visible_cycle(request, plan, year)[0]
     measure = measure_in(cycle, number)
     insider = access.is_insider(request.user)
     scores = access.member_scores_access(request.user, cycle)
+    previous = access.visible_previous(request.user, cycle, measure)
+    body = cached(
+        ("measure_year", cycle.pk, measure.pk, insider, previous and previous[0].pk),
+        lambda: render_to_string(
+            "evaluation/_measure_year_body.html",
+            measure_page.body_context(
+                cycle, measure, insider=insider, previous=previous, path=request.path
+            ),
+        ),
+    )
     return render(
         request,
         "evaluation/measure_year.html",
@@ -49,19 +66,19 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
             "cycle": cycle,
             "current_plan": cycle.plan,
             "measure": measure,
-            "initiatives": measure_page.initiatives_with_projects(cycle, measure),
+            "body": mark_safe(body),  # our own template, escaped
             "show_members": insider,
             "can_score": access.member_evaluation_access(request.user, cycle, request.user).edit,
             "can_draft": access.committee_evaluation_access(request.user, cycle, None).edit,
-            "measure_indicators": rollups.indicators_of_measure(measure, cycle.fiscal_year),
             "member_scores": scores,
-            **measure_page.year_pairs(
+            "member_rows": measure_page.member_pairs(
                 cycle,
                 measure,
-                with_members=insider,
-                previous=access.visible_previous(request.user, cycle, measure),
+                previous=previous,
                 only_member_id=None if scores.view else request.user.pk,
-            ),
+            )
+            if insider
+            else [],
         },
     )
 
