@@ -84,10 +84,18 @@ class RatingFieldMixin:
     """Ratings come from the cycle's own scale (the plan's default unless the 事務局 chose
     another in 準備), not a fixed list."""
 
-    def limit_ratings(self, cycle: Cycle) -> None:
+    def limit_ratings(self, cycle: Cycle, levels: list[RatingLevel] | None = None) -> None:
+        """``levels``: the scale's levels when the page has fetched them already (the
+        committee's form shows the members' tally on the same scale); the choices are then
+        drawn from them instead of a second query. A submitted value is still checked
+        against the scale in the database."""
         field = self.fields["rating"]
         field.queryset = RatingLevel.objects.filter(scale_id=cycle.scale_id)
         field.empty_label = CHOOSE if field.required else _("（評価なし）")
+        if levels is not None:
+            field.choices = [("", field.empty_label)] + [
+                (level.pk, field.label_from_instance(level)) for level in levels
+            ]
 
 
 class ProjectReportForm(VersionedForm):
@@ -140,9 +148,9 @@ class CommitteeEvaluationForm(RatingFieldMixin, VersionedForm):
         fields = ["rating", "opinion"]
         widgets = {"opinion": forms.Textarea(attrs={"rows": 8})}
 
-    def __init__(self, *args, cycle: Cycle, **kwargs):
+    def __init__(self, *args, cycle: Cycle, levels: list[RatingLevel] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.limit_ratings(cycle)
+        self.limit_ratings(cycle, levels)
 
 
 class ProjectForm(VersionedForm):

@@ -152,7 +152,8 @@ def member_pairs(
     (independent scoring, ``access.member_scores_access``); last year's are all shown."""
     where, slot = _slots(cycle, measure, previous)
     members: dict[int, YearPair] = {}
-    for record in MemberEvaluation.objects.filter(**where).select_related("rating", "member"):
+    rows = MemberEvaluation.objects.filter(**where).select_related("rating", "member")
+    for record in rows.order_by():  # sorted by name below
         name = slot(record)
         if name == "current" and only_member_id not in (None, record.member_id):
             continue

@@ -2,6 +2,8 @@
 committee's evaluation. Views stay thin: fetch through the access functions, validate a form,
 call one service, render."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -42,20 +44,26 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
     committee's evaluation side by side, with last year's beside them. Individual member
     scores are for insiders; the public sees the committee's evaluation.
 
-    The body is the same for everyone of an audience who sees the same previous year, so it
-    is rendered once per generation of the data (``page_cache``); the member evaluations
-    depend on who is looking and are fetched per request."""
+    The body is the same for everyone of an audience, so it is rendered once per generation
+    of the data (``page_cache``); the member evaluations depend on who is looking and are
+    fetched per request."""
     cycle = visible_cycle(request, plan, year)[0]
     measure = measure_in(cycle, number)
     insider = access.is_insider(request.user)
     scores = access.member_scores_access(request.user, cycle)
-    previous = access.visible_previous(request.user, cycle, measure)
+
+    @functools.cache
+    def previous():
+        # Which previous year a viewer may see depends only on the audience (cycle_access);
+        # fetched only when the body is built or the member evaluations are shown.
+        return access.visible_previous(request.user, cycle, measure)
+
     body = cached(
-        ("measure_year", cycle.pk, measure.pk, insider, previous and previous[0].pk),
+        ("measure_year", cycle.pk, measure.pk, access.audience_of(request.user)),
         lambda: render_to_string(
             "evaluation/_measure_year_body.html",
             measure_page.body_context(
-                cycle, measure, insider=insider, previous=previous, path=request.path
+                cycle, measure, insider=insider, previous=previous(), path=request.path
             ),
         ),
     )
@@ -74,7 +82,7 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
             "member_rows": measure_page.member_pairs(
                 cycle,
                 measure,
-                previous=previous,
+                previous=previous(),
                 only_member_id=None if scores.view else request.user.pk,
             )
             if insider
@@ -87,7 +95,7 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
 def report_edit(request: HttpRequest, plan: str, year: int, code: str) -> HttpResponse:
     cycle = visible_cycle(request, plan, year)[0]
     project = get_object_or_404(Project.objects.select_related("body"), code=code)
-    report = ProjectReport.objects.filter(cycle=cycle, project=project).first()
+    report = ProjectReport.objects.find(cycle=cycle, project=project)
     return edit_record(
         request,
         instance=report or ProjectReport(cycle=cycle, project=project),
@@ -113,13 +121,12 @@ def self_evaluation_edit(
     cycle = visible_cycle(request, plan, year)[0]
     measure = measure_in(cycle, number)
     body_obj = get_object_or_404(ImplementingBody, code=body)
-    evaluation = SelfEvaluation.objects.filter(cycle=cycle, measure=measure, body=body_obj).first()
+    evaluation = SelfEvaluation.objects.find(cycle=cycle, measure=measure, body=body_obj)
     previous = access.visible_previous(request.user, cycle, measure)
     last_opinion = (
         CommitteeEvaluation.objects.shown()
-        .filter(cycle=previous[0], measure=previous[1])
         .select_related("rating", "cycle")
-        .first()
+        .find(cycle=previous[0], measure=previous[1])
         if previous
         else None
     )
@@ -150,9 +157,7 @@ def member_evaluation_edit(request: HttpRequest, plan: str, year: int, number: s
     """The logged-in member's own score and opinion (nobody edits another's)."""
     cycle = visible_cycle(request, plan, year)[0]
     measure = measure_in(cycle, number)
-    evaluation = MemberEvaluation.objects.filter(
-        cycle=cycle, measure=measure, member=request.user
-    ).first()
+    evaluation = MemberEvaluation.objects.find(cycle=cycle, measure=measure, member=request.user)
     return edit_record(
         request,
         instance=evaluation or MemberEvaluation(cycle=cycle, measure=measure, member=request.user),
@@ -171,16 +176,19 @@ def committee_evaluation_edit(
     """The secretariat drafts the committee's evaluation with every member's opinion beside it."""
     cycle = visible_cycle(request, plan, year)[0]
     measure = measure_in(cycle, number)
-    evaluation = CommitteeEvaluation.objects.filter(cycle=cycle, measure=measure).first()
+    evaluation = CommitteeEvaluation.objects.find(cycle=cycle, measure=measure)
     rule = access.committee_evaluation_access(request.user, cycle, evaluation)
     scores = access.member_scores_access(request.user, cycle)
     opinions = (
-        MemberEvaluation.objects.filter(cycle=cycle, measure=measure).select_related(
-            "rating", "member"
+        list(
+            MemberEvaluation.objects.filter(cycle=cycle, measure=measure)
+            .select_related("rating", "member")
+            .order_by("member_id")
         )
         if scores.view
-        else MemberEvaluation.objects.none()
+        else []
     )
+    levels = rollups.rating_levels(cycle.plan, cycle.scale_id)  # the form's and the tally's
     return edit_record(
         request,
         instance=evaluation or CommitteeEvaluation(cycle=cycle, measure=measure),
@@ -193,7 +201,7 @@ def committee_evaluation_edit(
             "measure": measure,
             "opinions": opinions,
             "member_scores": scores,
-            "tally": rollups.member_tally(cycle, measure) if scores.view else None,
+            "tally": rollups.member_tally(opinions, levels) if scores.view else None,
             "evaluation": evaluation,
             "confirm": access.committee_confirmation_access(request.user, cycle, evaluation),
             # Why the draft cannot be edited concerns the secretariat who drafts it; the
@@ -202,7 +210,7 @@ def committee_evaluation_edit(
                 access.participant_of(request.user), "is_secretariat", False
             ),
         },
-        form_kwargs={"cycle": cycle},
+        form_kwargs={"cycle": cycle, "levels": levels},
     )
 
 
@@ -213,7 +221,7 @@ def committee_evaluation_confirm(
 ) -> HttpResponse:
     cycle = visible_cycle(request, plan, year)[0]
     measure = measure_in(cycle, number)
-    evaluation = CommitteeEvaluation.objects.filter(cycle=cycle, measure=measure).first()
+    evaluation = CommitteeEvaluation.objects.find(cycle=cycle, measure=measure)
     rule = access.committee_confirmation_access(request.user, cycle, evaluation)
     if not rule.edit:
         raise PermissionDenied(rule.reason)
