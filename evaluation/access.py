@@ -479,8 +479,10 @@ def visible_plan(
 
 def measure_in(cycle: Cycle, number: str) -> Measure:
     """A 施策 of the cycle's plan by its number (404 if the plan has none)."""
-    return get_object_or_404(
+    measure = get_object_or_404(
         Measure.objects.select_related("basic_policy"),
         basic_policy__plan_id=cycle.plan_id,
         number=number,
     )
+    measure.basic_policy.plan = cycle.plan  # the same plan, already fetched with the cycle
+    return measure

@@ -1,9 +1,14 @@
-"""What the 施策-per-year page shows, gathered in a fixed number of queries."""
+"""What the 施策-per-year page shows, gathered in a fixed number of queries.
+
+The page is one body shared by everyone of an audience (``body_context``, rendered once per
+generation of the data, see ``page_cache``) and the member evaluations, which depend on
+who is looking (``member_pairs``)."""
 
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils.http import urlencode
 
 from evaluation.locked_sheet import frozen_projects
 from evaluation.models import (
@@ -75,65 +80,87 @@ def _locked_initiatives(cycle: Cycle, measure: Measure) -> list[Initiative]:
     return initiatives
 
 
-def year_pairs(
+def body_context(
     cycle: Cycle,
     measure: Measure,
     *,
-    with_members: bool,
+    insider: bool,
+    secretariat: bool,
     previous: tuple[Cycle, Measure] | None,
-    only_member_id: int | None = None,
-) -> dict[str, list[YearPair] | YearPair]:
-    """Self-evaluations per body, member evaluations per member and the committee's
-    evaluation, each this year beside last year's (across the revision if need be).
+    path: str,
+) -> dict[str, Any]:
+    """The shared body: 参考指標, 展開 → 事業 and 実施状況 (linked to their forms for insiders,
+    coming back to ``path``), the committee's evaluation and the self-evaluations (with
+    their review state and a link to review them, for the secretariat)."""
+    from evaluation.rollups import indicators_of_measure
 
-    ``previous`` is last year's cycle and 施策 as the viewer may see them
-    (``access.visible_previous``), or None to show no previous year.
-    ``only_member_id``: this year's member evaluations are limited to that member's own
-    (independent scoring, ``access.member_scores_access``); last year's are all shown."""
+    return {
+        "cycle": cycle,
+        "measure": measure,
+        "show_members": insider,
+        "show_review": secretariat,
+        "next_query": urlencode({"next": path}),
+        "initiatives": initiatives_with_projects(cycle, measure),
+        "measure_indicators": indicators_of_measure(measure, cycle.fiscal_year),
+        **year_pairs(cycle, measure, previous=previous),
+    }
+
+
+def _slots(cycle: Cycle, measure: Measure, previous: tuple[Cycle, Measure] | None):
+    """The (cycle, 施策) pairs to fetch, and a function naming a record's slot in a
+    YearPair ("current", "previous" or None)."""
     keys = [(cycle.pk, measure.pk)]
     if previous:
         keys.append((previous[0].pk, previous[1].pk))
-    cycles = [k[0] for k in keys]
-    measures = [k[1] for k in keys]
 
     def slot(record) -> str | None:
         key = (record.cycle_id, record.measure_id)
         return "current" if key == keys[0] else "previous" if key in keys else None
 
+    return {"cycle__in": [k[0] for k in keys], "measure__in": [k[1] for k in keys]}, slot
+
+
+def year_pairs(
+    cycle: Cycle, measure: Measure, *, previous: tuple[Cycle, Measure] | None
+) -> dict[str, Any]:
+    """Self-evaluations per body and the committee's evaluation, each this year beside last
+    year's (across the revision if need be). The same for everyone who may see the year.
+
+    ``previous`` is last year's cycle and 施策 as the viewer may see them
+    (``access.visible_previous``), or None to show no previous year."""
+    where, slot = _slots(cycle, measure, previous)
     bodies = {b.pk: YearPair(b.name) for b in ImplementingBody.objects.all()}
-    for record in SelfEvaluation.objects.filter(
-        cycle__in=cycles, measure__in=measures
-    ).select_related("rating", "body"):
+    for record in SelfEvaluation.objects.filter(**where).select_related("rating", "body"):
         if name := slot(record):
             setattr(bodies[record.body_id], name, record)
 
-    members: dict[int, YearPair] = {}
-    if with_members:
-        for record in MemberEvaluation.objects.filter(
-            cycle__in=cycles, measure__in=measures
-        ).select_related("rating", "member"):
-            name = slot(record)
-            if name == "current" and only_member_id not in (None, record.member_id):
-                continue
-            if name:
-                pair = members.setdefault(
-                    record.member_id,
-                    YearPair(display_name(record.member)),
-                )
-                setattr(pair, name, record)
-
     committee = YearPair("委員会")
-    for record in (
-        CommitteeEvaluation.objects.shown()
-        .filter(cycle__in=cycles, measure__in=measures)
-        .select_related("rating")
-    ):
+    for record in CommitteeEvaluation.objects.shown().filter(**where).select_related("rating"):
         if name := slot(record):
             setattr(committee, name, record)
 
-    return {
-        "previous": previous,
-        "self_rows": list(bodies.values()),
-        "member_rows": sorted(members.values(), key=lambda p: p.label),
-        "committee": committee,
-    }
+    return {"previous": previous, "self_rows": list(bodies.values()), "committee": committee}
+
+
+def member_pairs(
+    cycle: Cycle,
+    measure: Measure,
+    *,
+    previous: tuple[Cycle, Measure] | None,
+    only_member_id: int | None = None,
+) -> list[YearPair]:
+    """Member evaluations per member, this year beside last year's (insiders only).
+
+    ``only_member_id``: this year's member evaluations are limited to that member's own
+    (independent scoring, ``access.member_scores_access``); last year's are all shown."""
+    where, slot = _slots(cycle, measure, previous)
+    members: dict[int, YearPair] = {}
+    rows = MemberEvaluation.objects.filter(**where).select_related("rating", "member")
+    for record in rows.order_by():  # sorted by name below
+        name = slot(record)
+        if name == "current" and only_member_id not in (None, record.member_id):
+            continue
+        if name:
+            pair = members.setdefault(record.member_id, YearPair(display_name(record.member)))
+            setattr(pair, name, record)
+    return sorted(members.values(), key=lambda p: p.label)

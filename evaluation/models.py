@@ -147,7 +147,14 @@ PHASES: list[str] = list(Phase.values)
 LOCKED_PHASES: tuple[str, ...] = (Phase.CONFIRMED, Phase.PUBLISHED)
 
 
-class CycleQuerySet(models.QuerySet):
+class RecordQuerySet(models.QuerySet):
+    def find(self, **lookups):
+        """The record a unique lookup names, or None. Without the models' default ORDER BY,
+        which for these records joins the cycle, the plan and the 施策 to sort one row."""
+        return self.filter(**lookups).order_by().first()
+
+
+class CycleQuerySet(RecordQuerySet):
     def published(self) -> "CycleQuerySet":
         return self.filter(phase=Phase.PUBLISHED)
 
@@ -236,13 +243,13 @@ class Cycle(Versioned):
         plan's shows its first predecessor (``Measure.main_predecessor``).
         """
         previous_year = self.fiscal_year - 1
-        same_plan = Cycle.objects.filter(plan_id=self.plan_id, fiscal_year=previous_year).first()
+        same_plan = Cycle.objects.find(plan_id=self.plan_id, fiscal_year=previous_year)
         if same_plan:
             return same_plan, measure
         if self.plan.predecessor_id:
-            earlier = Cycle.objects.filter(
+            earlier = Cycle.objects.find(
                 plan_id=self.plan.predecessor_id, fiscal_year=previous_year
-            ).first()
+            )
             predecessor = measure.main_predecessor() if earlier else None
             if predecessor is not None:
                 return earlier, predecessor
@@ -415,7 +422,7 @@ class Direction(models.TextChoices):
     COMPLETE = "complete", _("完了")
 
 
-class ProjectReportQuerySet(models.QuerySet):
+class ProjectReportQuerySet(RecordQuerySet):
     def get_by_natural_key(self, plan_code: str, fiscal_year: int, project_code: str):
         return self.get(
             cycle__plan__code=plan_code, cycle__fiscal_year=fiscal_year, project__code=project_code
@@ -466,7 +473,7 @@ class ProjectReport(Versioned):
     natural_key.dependencies = ["evaluation.cycle", "evaluation.project"]
 
 
-class SelfEvaluationQuerySet(models.QuerySet):
+class SelfEvaluationQuerySet(RecordQuerySet):
     def get_by_natural_key(self, plan_code: str, fiscal_year: int, number: str, body: str):
         return self.get(
             cycle__plan__code=plan_code,
@@ -529,7 +536,7 @@ class SelfEvaluation(Versioned):
     natural_key.dependencies = ["evaluation.cycle", "policies.measure"]
 
 
-class MemberEvaluationQuerySet(models.QuerySet):
+class MemberEvaluationQuerySet(RecordQuerySet):
     def get_by_natural_key(self, plan_code: str, fiscal_year: int, number: str, username: str):
         return self.get(
             cycle__plan__code=plan_code,
@@ -593,7 +600,7 @@ class MemberEvaluation(Versioned):
     natural_key.dependencies = ["evaluation.cycle", "policies.measure", "auth.user"]
 
 
-class CommitteeEvaluationQuerySet(models.QuerySet):
+class CommitteeEvaluationQuerySet(RecordQuerySet):
     def confirmed(self) -> "CommitteeEvaluationQuerySet":
         return self.filter(confirmed_at__isnull=False)
 

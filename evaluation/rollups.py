@@ -6,7 +6,7 @@ averaged on ``RatingLevel.points``; a level without points (－ 評価不能) is
 every average and counted separately as ``unrated``.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -590,7 +590,7 @@ def member_tallies(
 ) -> dict[int, Tally]:
     """The members' rating tally per 施策 of the cycle (or of one 施策) that has any 委員評価.
     Two queries: the scale's levels, and the count per 施策 and level (grouped in SQL)."""
-    levels = rating_levels(cycle.plan) if levels is None else levels
+    levels = rating_levels(cycle.plan, cycle.scale_id) if levels is None else levels
     rows = MemberEvaluation.objects.filter(cycle=cycle).order_by()
     if measure is not None:
         rows = rows.filter(measure=measure)
@@ -605,10 +605,11 @@ def member_tallies(
     return {m: _tally(levels, counts.get(m, {}), opinion_only.get(m, 0)) for m in measure_ids}
 
 
-def member_tally(cycle: Cycle, measure: Measure) -> Tally:
-    """One 施策's tally (all zeros when no member has scored it yet)."""
-    levels = rating_levels(cycle.plan)
-    return member_tallies(cycle, measure, levels=levels).get(measure.pk) or _tally(levels, {}, 0)
+def member_tally(evaluations: list[MemberEvaluation], levels: list[RatingLevel]) -> Tally:
+    """One 施策's tally from its member evaluations, already fetched (all zeros when no
+    member has scored it yet), on the cycle's scale (``rating_levels``). No query."""
+    counts = Counter(e.rating_id for e in evaluations if e.rating_id is not None)
+    return _tally(levels, counts, sum(1 for e in evaluations if e.rating_id is None))
 
 
 def self_evaluation_scope(plan: Plan, years: list[int]) -> set[tuple[int, int, int]]:

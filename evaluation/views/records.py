@@ -2,12 +2,16 @@
 committee's evaluation. Views stay thin: fetch through the access functions, validate a form,
 call one service, render."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -29,6 +33,7 @@ from evaluation.models import (
     ProjectReport,
     SelfEvaluation,
 )
+from evaluation.page_cache import cached
 from policies.models import ImplementingBody
 
 
@@ -37,11 +42,37 @@ from policies.models import ImplementingBody
 def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> HttpResponse:
     """A 施策 in one year: 展開 → 事業 and 実施状況, self-evaluations, member scores and the
     committee's evaluation side by side, with last year's beside them. Individual member
-    scores are for insiders; the public sees the committee's evaluation."""
+    scores are for insiders; the public sees the committee's evaluation.
+
+    The body is the same for everyone of an audience, so it is rendered once per generation
+    of the data (``page_cache``); the member evaluations depend on who is looking and are
+    fetched per request."""
     cycle = visible_cycle(request, plan, year)[0]
     measure = measure_in(cycle, number)
     insider = access.is_insider(request.user)
     scores = access.member_scores_access(request.user, cycle)
+
+    @functools.cache
+    def previous():
+        # Which previous year a viewer may see depends only on the audience (cycle_access);
+        # fetched only when the body is built or the member evaluations are shown.
+        return access.visible_previous(request.user, cycle, measure)
+
+    audience = access.audience_of(request.user)
+    body = cached(
+        ("measure_year", cycle.pk, measure.pk, audience),
+        lambda: render_to_string(
+            "evaluation/_measure_year_body.html",
+            measure_page.body_context(
+                cycle,
+                measure,
+                insider=insider,
+                secretariat=audience == access.SECRETARIAT,
+                previous=previous(),
+                path=request.path,
+            ),
+        ),
+    )
     return render(
         request,
         "evaluation/measure_year.html",
@@ -49,19 +80,19 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
             "cycle": cycle,
             "current_plan": cycle.plan,
             "measure": measure,
-            "initiatives": measure_page.initiatives_with_projects(cycle, measure),
+            "body": mark_safe(body),  # our own template, escaped
             "show_members": insider,
             "can_score": access.member_evaluation_access(request.user, cycle, request.user).edit,
             "can_draft": access.committee_evaluation_access(request.user, cycle, None).edit,
-            "measure_indicators": rollups.indicators_of_measure(measure, cycle.fiscal_year),
             "member_scores": scores,
-            **measure_page.year_pairs(
+            "member_rows": measure_page.member_pairs(
                 cycle,
                 measure,
-                with_members=insider,
-                previous=access.visible_previous(request.user, cycle, measure),
+                previous=previous(),
                 only_member_id=None if scores.view else request.user.pk,
-            ),
+            )
+            if insider
+            else [],
         },
     )
 
@@ -70,7 +101,7 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
 def report_edit(request: HttpRequest, plan: str, year: int, code: str) -> HttpResponse:
     cycle = visible_cycle(request, plan, year)[0]
     project = get_object_or_404(Project.objects.select_related("body"), code=code)
-    report = ProjectReport.objects.filter(cycle=cycle, project=project).first()
+    report = ProjectReport.objects.find(cycle=cycle, project=project)
     return edit_record(
         request,
         instance=report or ProjectReport(cycle=cycle, project=project),
@@ -96,13 +127,12 @@ def self_evaluation_edit(
     cycle = visible_cycle(request, plan, year)[0]
     measure = measure_in(cycle, number)
     body_obj = get_object_or_404(ImplementingBody, code=body)
-    evaluation = SelfEvaluation.objects.filter(cycle=cycle, measure=measure, body=body_obj).first()
+    evaluation = SelfEvaluation.objects.find(cycle=cycle, measure=measure, body=body_obj)
     previous = access.visible_previous(request.user, cycle, measure)
     last_opinion = (
         CommitteeEvaluation.objects.shown()
-        .filter(cycle=previous[0], measure=previous[1])
         .select_related("rating", "cycle")
-        .first()
+        .find(cycle=previous[0], measure=previous[1])
         if previous
         else None
     )
@@ -133,9 +163,7 @@ def member_evaluation_edit(request: HttpRequest, plan: str, year: int, number: s
     """The logged-in member's own score and opinion (nobody edits another's)."""
     cycle = visible_cycle(request, plan, year)[0]
     measure = measure_in(cycle, number)
-    evaluation = MemberEvaluation.objects.filter(
-        cycle=cycle, measure=measure, member=request.user
-    ).first()
+    evaluation = MemberEvaluation.objects.find(cycle=cycle, measure=measure, member=request.user)
     return edit_record(
         request,
         instance=evaluation or MemberEvaluation(cycle=cycle, measure=measure, member=request.user),
@@ -154,16 +182,19 @@ def committee_evaluation_edit(
     """The secretariat drafts the committee's evaluation with every member's opinion beside it."""
     cycle = visible_cycle(request, plan, year)[0]
     measure = measure_in(cycle, number)
-    evaluation = CommitteeEvaluation.objects.filter(cycle=cycle, measure=measure).first()
+    evaluation = CommitteeEvaluation.objects.find(cycle=cycle, measure=measure)
     rule = access.committee_evaluation_access(request.user, cycle, evaluation)
     scores = access.member_scores_access(request.user, cycle)
     opinions = (
-        MemberEvaluation.objects.filter(cycle=cycle, measure=measure).select_related(
-            "rating", "member"
+        list(
+            MemberEvaluation.objects.filter(cycle=cycle, measure=measure)
+            .select_related("rating", "member")
+            .order_by("member_id")
         )
         if scores.view
-        else MemberEvaluation.objects.none()
+        else []
     )
+    levels = rollups.rating_levels(cycle.plan, cycle.scale_id)  # the form's and the tally's
     return edit_record(
         request,
         instance=evaluation or CommitteeEvaluation(cycle=cycle, measure=measure),
@@ -176,7 +207,7 @@ def committee_evaluation_edit(
             "measure": measure,
             "opinions": opinions,
             "member_scores": scores,
-            "tally": rollups.member_tally(cycle, measure) if scores.view else None,
+            "tally": rollups.member_tally(opinions, levels) if scores.view else None,
             "evaluation": evaluation,
             "confirm": access.committee_confirmation_access(request.user, cycle, evaluation),
             # Why the draft cannot be edited concerns the secretariat who drafts it; the
@@ -185,7 +216,7 @@ def committee_evaluation_edit(
                 access.participant_of(request.user), "is_secretariat", False
             ),
         },
-        form_kwargs={"cycle": cycle},
+        form_kwargs={"cycle": cycle, "levels": levels},
     )
 
 
@@ -196,7 +227,7 @@ def committee_evaluation_confirm(
 ) -> HttpResponse:
     cycle = visible_cycle(request, plan, year)[0]
     measure = measure_in(cycle, number)
-    evaluation = CommitteeEvaluation.objects.filter(cycle=cycle, measure=measure).first()
+    evaluation = CommitteeEvaluation.objects.find(cycle=cycle, measure=measure)
     rule = access.committee_confirmation_access(request.user, cycle, evaluation)
     if not rule.edit:
         raise PermissionDenied(rule.reason)

@@ -117,7 +117,7 @@ def committee_send_back(request: HttpRequest, plan: str, year: int, number: str)
     """The chair sends one draft back to the 事務局 with a comment."""
     cycle, review_rule = visible_cycle(request, plan, year, rule=access.committee_review_access)
     measure = measure_in(cycle, number)
-    evaluation = CommitteeEvaluation.objects.filter(cycle=cycle, measure=measure).first()
+    evaluation = CommitteeEvaluation.objects.find(cycle=cycle, measure=measure)
     rule = access.committee_confirmation_access(request.user, cycle, evaluation)
     if not rule.edit:
         raise PermissionDenied(rule.reason)
@@ -209,7 +209,7 @@ def report_review(request: HttpRequest, plan: str, year: int, code: str) -> Http
     """差し戻し / 確認済 of one 事業's 実施状況."""
     cycle = visible_cycle(request, plan, year)[0]
     project = get_object_or_404(Project.objects.select_related("body"), code=code)
-    report = ProjectReport.objects.filter(cycle=cycle, project=project).first()
+    report = ProjectReport.objects.find(cycle=cycle, project=project)
     return _entry_review(
         request,
         cycle,
@@ -229,10 +229,8 @@ def self_evaluation_review(
     cycle = visible_cycle(request, plan, year)[0]
     measure = measure_in(cycle, number)
     body_obj = get_object_or_404(ImplementingBody, code=body)
-    evaluation = (
-        SelfEvaluation.objects.filter(cycle=cycle, measure=measure, body=body_obj)
-        .select_related("rating")
-        .first()
+    evaluation = SelfEvaluation.objects.select_related("rating").find(
+        cycle=cycle, measure=measure, body=body_obj
     )
     return _entry_review(
         request,

@@ -58,9 +58,7 @@ def scoring_page(request: HttpRequest, plan: str, year: int, number: str) -> Htt
     """One 施策: the material on one side, the member's own 委員評価 on the other."""
     cycle = visible_cycle(request, plan, year, rule=access.scoring_access)[0]
     measure = measure_in(cycle, number)
-    evaluation = MemberEvaluation.objects.filter(
-        cycle=cycle, measure=measure, member=request.user
-    ).first()
+    evaluation = MemberEvaluation.objects.find(cycle=cycle, measure=measure, member=request.user)
     progress = scoring.scoring_progress(cycle, request.user, measure)
 
     def after_save(saved) -> str:

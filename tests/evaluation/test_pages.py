@@ -1,7 +1,8 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from evaluation.models import Cycle, Phase
+from evaluation.models import Cycle, Phase, ProjectReport
 from policies.models import Initiative
 from tests.factories import (
     CommitteeEvaluationFactory,
@@ -53,18 +54,47 @@ def test_a_relisted_item_shows_the_projects_of_its_original(world, login):
 
 
 def test_the_measure_page_has_the_same_query_count_with_more_data(
-    world, login, django_assert_num_queries
+    world, login, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
-    fill(world, projects=1)
+    with django_capture_on_commit_callbacks(execute=True):  # as if committed
+        fill(world, projects=1)
     client = login(world.users["member"])
-    # 17, and the 施策's 参考指標 and the 指標 of its 事業 (one query each)
-    with django_assert_num_queries(19):
+    # Building the shared body: 17, the 施策's 参考指標 and the 指標 of its 事業 (one query
+    # each), and the cache (the generation, the entry, storing it).
+    with django_assert_num_queries(25):
         client.get(measure_url())
-    for n in range(6):
-        project = ProjectFactory(code=f"more-{n}")
-        ProjectReportFactory(cycle=world.cycle, project=project)
-    with django_assert_num_queries(19):
+    with django_capture_on_commit_callbacks(execute=True):  # as if committed: invalidates
+        for n in range(6):
+            project = ProjectFactory(code=f"more-{n}")
+            ProjectReportFactory(cycle=world.cycle, project=project)
+    with django_assert_num_queries(25):
         client.get(measure_url())
+    # Until the data changes again, the body comes from the cache (this worker's memory).
+    with django_assert_num_queries(11):
+        client.get(measure_url())
+
+
+def test_the_measure_page_shows_a_saved_report_at_once(
+    world, login, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # as if committed
+        fill(world, projects=1)
+    client = login(world.users["member"])
+    assert "改めた実施内容" not in client.get(measure_url()).content.decode()  # now cached
+    report = ProjectReport.objects.get(cycle=world.cycle, project__code="extra-0")
+    report.activities = "改めた実施内容"
+    with django_capture_on_commit_callbacks(execute=True):
+        report.save()
+    assert "改めた実施内容" in client.get(measure_url()).content.decode()
+
+
+def test_the_public_never_gets_the_insiders_cached_body(world, login):
+    fill(world, projects=1)
+    report_link = "/report/"
+    insider = login(world.users["member"]).get(measure_url(year=2020)).content.decode()
+    public = Client().get(measure_url(year=2020)).content.decode()
+    assert report_link in insider
+    assert report_link not in public
 
 
 def test_the_first_revised_year_shows_the_midterm_review_as_last_year(world, login):
@@ -124,7 +154,7 @@ FORM_QUERIES = {
     "report": 9,
     "self_evaluation": 14,
     "member_evaluation": 9,  # read-only here: shown as text, no rating choices to list
-    "committee_evaluation": 14,  # + the members' tally (levels, counts)
+    "committee_evaluation": 12,  # the scale's levels once, for the form and the tally
     "cycle_edit": 9,  # the rating scales to choose from
     "project_edit": 13,
 }

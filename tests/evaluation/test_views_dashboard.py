@@ -4,6 +4,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from evaluation import page_cache
 from evaluation.models import CommitteeEvaluation, Cycle, Phase, Project, ProjectReport
 from ops.scale_data import generate
 from tests.factories import (
@@ -108,15 +109,20 @@ def test_the_year_dashboard_query_count_is_pinned(client, scale_plan, django_ass
     # cold (first request after a save): the roll-ups and writing the cache entry
     with django_assert_num_queries(26):
         client.get(url)
-    # warm: cycle, generation, the rendered body, plan switcher + the request's savepoint pair
+    # warm: cycle, generation, plan switcher + the request's savepoint pair; the rendered
+    # body comes from this worker's memory
+    with django_assert_num_queries(5):
+        client.get(url)
+    # another worker: the body from the shared cache (one more query)
+    page_cache.recent.clear()
     with django_assert_num_queries(6):
         client.get(url)
 
 
 def test_the_trends_query_count_is_pinned(client, scale_plan, django_assert_num_queries):
     client.get(trends_url("scale-k1"))
-    # plan, published cycle exists, generation, body, plan switcher + savepoint pair
-    with django_assert_num_queries(7):
+    # plan, published cycle exists, generation, plan switcher + savepoint pair
+    with django_assert_num_queries(6):
         client.get(trends_url("scale-k1"))
 
 
@@ -229,6 +235,19 @@ def test_cache_keys_change_with_the_code_that_renders_the_pages(monkeypatch):
     assert page_cache.cached(("probe",), lambda: "never") == "old"
     monkeypatch.setattr(page_cache, "CODE_STAMP", "another-deploy")
     assert page_cache.cached(("probe",), lambda: "new") == "new"
+
+
+def test_a_workers_remembered_entry_is_not_served_after_an_invalidation():
+    page_cache.cached(("probe",), lambda: "before")
+    page_cache.invalidate()  # as another worker's save would, through the shared token
+    assert page_cache.cached(("probe",), lambda: "after") == "after"
+
+
+def test_a_worker_remembers_a_bounded_number_of_entries():
+    recent = page_cache._Recent(size=2)
+    for key in ["a", "b", "c"]:
+        recent.put(key, key.upper())
+    assert (recent.get("a"), recent.get("b"), recent.get("c")) == (None, "B", "C")
 
 
 def test_a_superuser_without_a_role_sees_an_unpublished_year(client, scale_plan):
