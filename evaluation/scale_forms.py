@@ -22,7 +22,7 @@ class RatingLevelForm(VersionedForm):
     unratable = forms.BooleanField(
         label=_("評価不能"),
         required=False,
-        help_text=_("この段階は点数を持たず、平均などの集計から除きます。"),
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
     class Meta:
@@ -38,6 +38,8 @@ class RatingLevelForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.fields["points"].help_text = ""
         self.fields["points"].max_value = 100
+        for name in ("code", "label", "points"):
+            self.fields[name].widget.attrs["class"] = "form-control"
         if self.instance.pk:
             self.fields["unratable"].initial = self.instance.points is None
 
@@ -60,9 +62,11 @@ class BaseRatingLevelFormSet(forms.BaseInlineFormSet):
         super().add_fields(form, index)
         if "ORDER" in form.fields:
             form.fields["ORDER"].label = _("表示順")
-            form.fields["ORDER"].widget.attrs.update({"min": 1, "max": MAX_LEVELS + 2})
+            attrs = {"min": 1, "max": MAX_LEVELS + 2, "class": "form-control"}
+            form.fields["ORDER"].widget.attrs.update(attrs)
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = _("削除")
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
 
     def clean(self):
         super().clean()
