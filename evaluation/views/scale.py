@@ -6,12 +6,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from evaluation import access, services
 from evaluation.access import refuse_hidden, visible_cycle
-from evaluation.editing import _refresh_versions
+from evaluation.editing import _refresh_versions, safe_next
 from evaluation.models import Cycle
 from evaluation.scale_forms import RatingLevelFormSet, RatingScaleForm, ScalePickForm
 from policies.models import RatingScale
@@ -40,7 +41,8 @@ def cycle_scale(request: HttpRequest, plan: str, year: int) -> HttpResponse:
         if request.POST.get("action") == "pick":
             pick = ScalePickForm(request.POST)
             if rule.edit and pick.is_valid():
-                return _pick(request, cycle, pick)
+                _pick(request, cycle, pick)
+                return _back(request, cycle)
         else:
             # The forms are read against the scale the page was opened with: if the year
             # was given another one meanwhile, saving is a conflict, not a mix of the two.
@@ -72,7 +74,7 @@ def cycle_scale(request: HttpRequest, plan: str, year: int) -> HttpResponse:
                     scale_form.add_error(None, error)
                 else:
                     messages.success(request, _("この年度の評価尺度を保存しました。"))
-                    return redirect("evaluation:cycle_scale", plan=plan, year=year)
+                    return _back(request, cycle)
         if not rule.edit:
             # Refused (the phase moved, a rating came in): what was typed stays on screen.
             refused, status = True, 403
@@ -93,6 +95,7 @@ def cycle_scale(request: HttpRequest, plan: str, year: int) -> HttpResponse:
             "refused": refused,
             "conflict": conflict,
             "show_form": rule.edit or request.method == "POST",
+            "next": safe_next(request),
         },
         status=status,
     )
@@ -105,7 +108,15 @@ def _opened_scale(request: HttpRequest) -> int:
         return 0
 
 
-def _pick(request: HttpRequest, cycle: Cycle, pick: ScalePickForm) -> HttpResponse:
+def _back(request: HttpRequest, cycle: Cycle) -> HttpResponse:
+    """After a save: the page the scale page was opened from, else the scale page."""
+    return redirect(
+        safe_next(request)
+        or reverse("evaluation:cycle_scale", args=[cycle.plan.code, cycle.fiscal_year])
+    )
+
+
+def _pick(request: HttpRequest, cycle: Cycle, pick: ScalePickForm) -> None:
     chosen = pick.cleaned_data["scale"]
     try:
         services.cycle_scale_pick(
@@ -125,4 +136,3 @@ def _pick(request: HttpRequest, cycle: Cycle, pick: ScalePickForm) -> HttpRespon
         messages.success(
             request, _("この年度の評価尺度を「%(name)s」にしました。") % {"name": chosen.name}
         )
-    return redirect("evaluation:cycle_scale", plan=cycle.plan.code, year=cycle.fiscal_year)
