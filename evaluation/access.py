@@ -63,6 +63,34 @@ def cycle_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     return Access(view=True, reason=_("段階を進める・戻すのは事務局だけです。"))
 
 
+def cycle_scale_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
+    """The year's rating scale: seen by whoever sees the cycle; edited (or another scale
+    picked) by the secretariat while the cycle is in 準備 and no rating exists, because a
+    rating already given on one scale cannot be re-read on another."""
+    base = cycle_access(user, cycle)
+    if not base.view:
+        return DENIED
+    if not base.edit:
+        return Access(view=True, reason=_("評価尺度を編集するのは事務局です。"))
+    if cycle.phase != Phase.PREPARATION:
+        return Access(
+            view=True,
+            reason=_(
+                "評価尺度を編集できるのは「準備」の段階だけです（いまは「%(phase)s」の段階です）。"
+            )
+            % {"phase": cycle.get_phase_display()},
+        )
+    if cycle.has_ratings():
+        return Access(
+            view=True,
+            reason=_(
+                "この年度はすでに評価が入力されているため、評価尺度は変更できません。"
+                "入力済みの評価が別の尺度で読まれてしまうためです。"
+            ),
+        )
+    return Access(view=True, edit=True)
+
+
 def _phase_reason(cycle: Cycle, needed: str) -> str:
     if cycle.is_locked:
         return _("この年度の評価は確定しているため編集できません。")

@@ -22,7 +22,7 @@ from evaluation.models import (
     ReviewState,
     Versioned,
 )
-from policies.models import Measure
+from policies.models import Measure, RatingLevel, RatingScale
 
 
 class EditConflict(Exception):
@@ -190,3 +190,83 @@ def children_save(*, formset, parent: models.Model, user: User) -> None:
                 record_save(instance=child, expected_version=expected, user=user)
             except EditConflict:
                 raise EditConflict(parent) from None
+
+
+# --- the cycle's own rating scale ------------------------------------------------------------
+
+
+def _scale_is_the_years_own(scale: RatingScale, cycle: Cycle) -> bool:
+    """Whether the cycle alone uses ``scale``: then it is edited in place. A scale shared
+    with a plan (its default) or another year is never changed from one year's page."""
+    return (
+        cycle.rating_scale_id == scale.pk
+        and not scale.plans.exists()
+        and not Cycle.objects.filter(rating_scale=scale).exclude(pk=cycle.pk).exists()
+    )
+
+
+def _free_scale_code(cycle: Cycle) -> str:
+    base = f"{cycle.plan.code}-{cycle.fiscal_year}"
+    taken = set(RatingScale.objects.filter(code__startswith=base).values_list("code", flat=True))
+    return next(
+        code for n in range(1, 1000) if (code := f"{base}-{n}" if n > 1 else base) not in taken
+    )
+
+
+def _kept_rows(levels) -> list:
+    deleted = set(levels.deleted_forms)
+    return [f for f in levels.forms if f not in deleted and (f.instance.pk or f.has_changed())]
+
+
+@transaction.atomic
+def cycle_scale_save(
+    *, cycle: Cycle, opened_scale_id: int, scale_form, levels, user: User
+) -> RatingScale:
+    """Save the rating scale of ``cycle`` as edited on its page (``scale_form`` and the
+    ``levels`` formset, both valid).
+
+    The year's own scale is saved in place through ``record_save`` (its version checked)
+    and its levels through ``children_save``. A scale the year shares — the plan's default,
+    another year's — stays as it is: the edit becomes the year's own copy, and the cycle
+    is pointed at it (``Cycle.clean`` refuses that once a rating exists). If the year was
+    given another scale since the page was opened, that is a conflict.
+    """
+    current = Cycle.objects.select_for_update().select_related("plan").get(pk=cycle.pk)
+    scale = RatingScale.objects.get(pk=current.scale_id)
+    if scale.pk != opened_scale_id:
+        raise EditConflict(scale)
+    levels.rows_in_order()
+    if _scale_is_the_years_own(scale, current):
+        saved = record_save(
+            instance=scale_form.save(commit=False),
+            expected_version=scale_form.cleaned_data["version"],
+            user=user,
+        )
+        children_save(formset=levels, parent=saved, user=user)
+        return saved
+    if scale_form.cleaned_data["version"] != scale.version:
+        raise EditConflict(scale)
+    copy = record_save(
+        instance=RatingScale(code=_free_scale_code(current), name=scale_form.cleaned_data["name"]),
+        expected_version=0,
+        user=user,
+    )
+    for order, row in enumerate(_kept_rows(levels)):
+        data = row.cleaned_data
+        level = RatingLevel(
+            scale=copy, order=order, code=data["code"], label=data["label"], points=data["points"]
+        )
+        record_save(instance=level, expected_version=0, user=user)
+    current.rating_scale = copy
+    record_save(instance=current, expected_version=current.version, user=user)
+    return copy
+
+
+@transaction.atomic
+def cycle_scale_pick(
+    *, cycle: Cycle, scale: RatingScale, expected_version: int, user: User
+) -> Cycle:
+    """Rate the year on another existing scale (the plan's default is kept as "none of its
+    own"). ``Cycle.clean`` refuses it outside 準備 or once a rating exists."""
+    cycle.rating_scale = None if scale.pk == cycle.plan.rating_scale_id else scale
+    return record_save(instance=cycle, expected_version=expected_version, user=user)

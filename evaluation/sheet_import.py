@@ -24,7 +24,15 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from evaluation import page_cache
 from evaluation.access import project_access, report_access, sheet_import_access
-from evaluation.models import Cycle, Direction, ImportReceipt, Project, ProjectReport, ReportStatus
+from evaluation.models import (
+    Cycle,
+    Direction,
+    ImportReceipt,
+    Project,
+    ProjectIndicator,
+    ProjectReport,
+    ReportStatus,
+)
 from evaluation.services import EditConflict, mark_resubmitted
 from evaluation.sheet_bounds import (
     LIMITS,
@@ -35,6 +43,7 @@ from evaluation.sheet_bounds import (
     too_many_rows,
 )
 from evaluation.sheet_csv import unprotect
+from evaluation.sheet_indicators import indicator_apply, indicator_edits
 from evaluation.sheet_layout import (
     CODE_SEPARATOR,
     CSV_COLUMNS,
@@ -84,13 +93,12 @@ ROW_KEYS = [
     "direction",
 ]
 # Cells shown for reading only: an edit there is reported, not taken and not dropped.
+# (The 「指標」 cell is read back: ``sheet_indicators``.)
 READ_ONLY = {
-    "indicators": "指標",
     "self_evaluation": "自己評価",
     "committee": "委員会による評価及び意見",
 }
 READ_ONLY_HINT = {
-    "indicators": "指標は事業の実施状況の画面で入力してください。",
     "self_evaluation": "自己評価は自己評価の画面で入力してください。",
     "committee": "委員会評価は委員会評価の画面で入力してください。",
 }
@@ -119,7 +127,7 @@ class FileRow:
 class Change:
     """What the import does to one record: create, change (field, old → new) or nothing."""
 
-    kind: str  # "project" or "report"
+    kind: str  # "project", "report" or "indicator"
     code: str
     name: str
     action: str  # "create", "change" or "same"
@@ -129,7 +137,7 @@ class Change:
 
     @property
     def kind_label(self) -> str:
-        return "事業" if self.kind == "project" else "実施状況"
+        return {"project": "事業", "report": "実施状況", "indicator": "指標"}[self.kind]
 
 
 @dataclass
@@ -490,6 +498,9 @@ def plan_changes(
         r.project_id: r
         for r in ProjectReport.objects.filter(cycle=cycle, project__in=existing.values())
     }
+    indicators: dict[int, list[ProjectIndicator]] = {}
+    for indicator in ProjectIndicator.objects.filter(report__in=list(reports.values())):
+        indicators.setdefault(indicator.report_id, []).append(indicator)  # in export order
     names = {b.pk: b.name for b in bodies.values()}
     label_of = {i.pk: f"{i.measure.number}{i.marker}" for i in initiatives.values()}
 
@@ -524,6 +535,13 @@ def plan_changes(
                 )
         times = _count(v["times"], "回数", line, errors)
         participants = _count(v["participants"], "参加者数", line, errors)
+        shown_indicators = exported.get(code, {}).get("indicators", "")
+        report = reports.get(existing[code].pk) if code in existing else None
+        edits = []
+        if not _same_text(str(v["indicators"]).strip(), shown_indicators.strip()):
+            edits = indicator_edits(
+                str(v["indicators"]), indicators.get(report.pk, []) if report else [], line, errors
+            )
         if len(errors) > found:
             continue  # every problem of the row is listed; checking further would repeat them
 
@@ -669,6 +687,21 @@ def plan_changes(
                 expected_version=report.version,
                 values=report_values,
             )
+        )
+        if edits and (reason := denied()):
+            errors.append(f"{line}行目: 事業「{code}」: {reason}")
+            continue
+        changes.extend(
+            Change(
+                "indicator",
+                code,
+                proposed.name,
+                "change",
+                fields=edit.fields,
+                expected_version=edit.indicator.version,
+                values={"pk": edit.indicator.pk, **edit.values},
+            )
+            for edit in edits
         )
     if errors:
         # In file order, however the checks found them (a stable sort keeps a row's order).
@@ -863,10 +896,27 @@ def import_apply(
         batch_size=500,
         default_user=user,
     )
+    indicator_changes = [c for c in pending if c["kind"] == "indicator"]
+    current_indicators = ProjectIndicator.objects.select_related("report").in_bulk(
+        [c["values"]["pk"] for c in indicator_changes]
+    )
+    for change in indicator_changes:
+        values = dict(change["values"])
+        indicator = current_indicators.get(values.pop("pk"))
+        project = projects[change["code"]]
+        if indicator is None or indicator.report.project_id != project.pk:
+            raise EditConflict(indicator or project)  # removed (or moved) since the preview
+        allowed(project)
+        indicator_apply(
+            indicator=indicator,
+            values=values,
+            expected_version=change["expected_version"],
+            user=user,
+        )
     deadline.check()  # past the time limit, the transaction is rolled back: nothing saved
     result = ImportResult(
         created=len(new_projects) + len(new_reports),
-        changed=len(changed_projects) + len(changed_reports),
+        changed=len(changed_projects) + len(changed_reports) + len(indicator_changes),
     )
     if token:
         ImportReceipt.objects.create(

@@ -24,9 +24,9 @@ REPORT_COLUMNS = [
     "課題",
     "今後の方向性",
 ]
-# Shown for reading but not taken back by the import (指標 are entered on the 実施状況
-# page): an edit in such a column is reported, never silently dropped.
-INDICATOR_COLUMN = "指標"
+# 「指標」: one line per 指標 of the 事業; the import takes back each existing 指標's kind,
+# name, unit, 目標値 and 実績値 (``sheet_indicators``); adding or removing 指標 is done on
+# the 実施状況 page.
 # The 施策's evaluations beside each 事業 (CSV only; the Excel has them as rows).
 EVALUATION_COLUMNS = ["自己評価", "委員会による評価及び意見"]
 

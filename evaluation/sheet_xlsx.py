@@ -32,7 +32,6 @@ from openpyxl.xml.functions import Element
 
 from evaluation.models import Direction, ReportStatus
 from evaluation.sheet_layout import (
-    INDICATOR_COLUMN,
     PROJECT_COLUMNS,
     REPORT_COLUMNS,
     XLSX_FIRST_DATA_ROW,
@@ -238,7 +237,7 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> None:
     last_col = len(columns)
     editable_cols = {
         *range(project_col, first_report_col),
-        *(current_first + i for i, name in enumerate(REPORT_COLUMNS) if name != INDICATOR_COLUMN),
+        *range(current_first, current_first + len(REPORT_COLUMNS)),  # 指標 too (sheet_indicators)
     }
 
     wb = Workbook(write_only=True)

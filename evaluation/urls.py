@@ -8,6 +8,7 @@ from evaluation.views import (
     projects,
     records,
     review,
+    scale,
     scoring,
     sheet,
 )
@@ -21,6 +22,7 @@ urlpatterns = [
     path("cycles/<slug:plan>/<int:year>/", cycles.cycle_detail, name="cycle"),
     path("cycles/<slug:plan>/<int:year>/edit/", cycles.cycle_edit, name="cycle_edit"),
     path("cycles/<slug:plan>/<int:year>/move/", cycles.cycle_move, name="cycle_move"),
+    path("cycles/<slug:plan>/<int:year>/scale/", scale.cycle_scale, name="cycle_scale"),
     path(
         "cycles/<slug:plan>/<int:year>/progress.csv",
         cycles.cycle_progress_csv,

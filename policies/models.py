@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from policies.versioning import Versioned
+
 CIRCLED_NUMBERS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
@@ -18,8 +20,13 @@ class RatingScaleManager(models.Manager):
         return self.get(code=code)
 
 
-class RatingScale(models.Model):
-    """A plan's rating scale (評価の尺度), e.g. A 達成 … D 未達成, － 評価不能."""
+class RatingScale(Versioned):
+    """A rating scale (評価の尺度), e.g. A 達成 … D 未達成, － 評価不能: a plan's default, or
+    a cycle's own (the committee re-set its criteria in 2019).
+
+    Versioned like every record people edit: the 事務局 edits a cycle's scale in the app
+    (``evaluation.scale_edit``), and two of them saving at once get a conflict.
+    """
 
     code = models.SlugField(_("コード"), unique=True)
     name = models.CharField(_("名称"), max_length=100)
@@ -36,13 +43,32 @@ class RatingScale(models.Model):
     def natural_key(self) -> tuple[str]:
         return (self.code,)
 
+    def lock_reason(self) -> str:
+        """A scale in use may not change under the ratings or the years that use it: a
+        plan's default (every year without its own scale reads it), or a scale of a year
+        that left 準備 or has a rating. Checked by ``record_save``, whoever saves."""
+        from evaluation.models import Cycle, Phase  # the evaluation app builds on this one
+
+        if not self.pk:
+            return ""
+        if self.plans.exists():
+            return _(
+                "計画の既定の尺度は変更できません。年度の尺度として複製してから編集してください。"
+            )
+        users = Cycle.objects.filter(rating_scale=self)
+        if users.exclude(phase=Phase.PREPARATION).exists():
+            return _("「準備」の段階を過ぎた年度が使っている尺度は変更できません。")
+        if any(cycle.has_ratings() for cycle in users):
+            return _("評価が入力済みの年度が使っている尺度は変更できません。")
+        return ""
+
 
 class RatingLevelManager(models.Manager):
     def get_by_natural_key(self, scale_code: str, code: str) -> "RatingLevel":
         return self.get(scale__code=scale_code, code=code)
 
 
-class RatingLevel(models.Model):
+class RatingLevel(Versioned):
     """One level of a scale. A level without points (評価不能) is left out of roll-ups."""
 
     scale = models.ForeignKey(
@@ -75,6 +101,9 @@ class RatingLevel(models.Model):
         return (*self.scale.natural_key(), self.code)
 
     natural_key.dependencies = ["policies.ratingscale"]
+
+    def lock_reason(self) -> str:
+        return self.scale.lock_reason() if self.scale_id else ""
 
     @property
     def counts_in_rollups(self) -> bool:

@@ -192,7 +192,7 @@ def sheet_import_confirm(request: HttpRequest, plan: str, year: int) -> HttpResp
         messages.error(
             request,
             _(
-                "確認のあいだに、ほかの人がこのファイルの事業または実施状況を保存しました。"
+                "確認のあいだに、ほかの人がこのファイルの事業・実施状況または指標を保存しました。"
                 "何も保存していません。最新の評価表を出力し直してから取り込んでください。"
             ),
         )

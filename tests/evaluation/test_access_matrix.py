@@ -112,6 +112,14 @@ def indicator(world: World) -> None:
     )
 
 
+def three_level_scale(world: World) -> None:
+    from policies.models import RatingLevel, RatingScale
+
+    scale = RatingScale.objects.create(pk=90, code="three", name="3段階評価")
+    for order, (code, points) in enumerate([("A", 3), ("B", 2), ("C", 1)]):
+        RatingLevel.objects.create(scale=scale, code=code, label=code, points=points, order=order)
+
+
 def import_permission(world: World) -> None:
     """The secretariat may import a plan's structure once given the permission."""
     from django.contrib.auth.models import Permission
@@ -174,6 +182,15 @@ MATRIX: dict[str, Case] = {
             "version": w.cycle.version,
             "confirmed": "1",  # past the confirmation step (test_phase_moves)
         },
+    ),
+    # The year's rating scale: the secretariat edits (or picks another) in 準備.
+    "evaluation:cycle_scale": Case(
+        kwargs=CYCLE,
+        get=insiders(),
+        post=only("secretariat"),
+        phase=Phase.PREPARATION,
+        setup=three_level_scale,
+        data=lambda w, r: {"action": "pick", "scale": 90, "cycle_version": w.cycle.version},
     ),
     "evaluation:cycle_progress_csv": Case(kwargs=CYCLE, get=only("secretariat", outcome=OK)),
     "evaluation:measure_year": Case(kwargs=MEASURE, get=insiders()),

@@ -248,7 +248,7 @@ def test_a_change_saved_by_someone_else_after_the_preview_is_a_conflict(jimukyok
     assert done.status_code == 302
     messages = [str(m) for m in done.wsgi_request._messages]
     assert (
-        "ほかの人がこのファイルの事業または実施状況を保存しました。何も保存していません。"
+        "ほかの人がこのファイルの事業・実施状況または指標を保存しました。何も保存していません。"
         in messages[0]
     )
     assert snapshot() == before  # place-001's new 実施状況 was not saved either

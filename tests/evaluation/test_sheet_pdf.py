@@ -80,4 +80,50 @@ def test_a_plan_with_many_projects_per_measure_is_drawn_too(client, tmp_path):
     url = reverse("evaluation:sheet_pdf", kwargs={"plan": plan.code, "year": 2019})  # 公開
     response = client.get(url)
     assert response.status_code == 200
-    assert len(pages_of(response.content, tmp_path)) >= 4
+    pages = pages_of(response.content, tmp_path, "-raw")
+    assert len(pages) >= 4
+    assert pages_ending_with_a_policy_head(pages) == []
+
+
+HEAD_LABELS = [
+    "令和2（2020）年度の実施状況",
+    "事業（実施主体・担当課）",
+    "指標（目標値／実績値・達成率）",
+    "計画後期の展開",
+    "今後の方向性",
+    "事業の目標",
+    "実施状況",
+    "実施内容",
+    "参加者数",
+    "施策",
+    "回数",
+    "課題",
+]
+
+
+def pages_ending_with_a_policy_head(pages: list[str]) -> list[int]:
+    """Pages (text in drawing order, ``-raw``) whose last 基本施策 head has nothing under
+    it: after the caption only the column headings, the page number and (clipped) the
+    caption's hidden copy for screen readers."""
+    alone = []
+    for number, page in enumerate(pages, start=1):
+        heads = list(re.finditer(r"^基本施策\d+ .*$", page, re.MULTILINE))
+        if not heads:
+            continue
+        caption = re.sub(r"\s+", "", heads[-1].group())
+        rest = re.sub(r"\s+", "", page[heads[-1].end() :])
+        for label in HEAD_LABELS:
+            rest = rest.replace(label, "", 1)
+        rest = re.sub(r"\d+/\d+$", "", rest)
+        if caption.startswith(rest):
+            alone.append(number)
+    return alone
+
+
+def test_a_policy_head_never_ends_a_page_alone(client, demo, tmp_path):
+    """The demo year drew 基本施策2's head alone at the foot of page 2 before."""
+    pages = pages_of(client.get(PDF).content, tmp_path, "-raw")
+    assert pages_ending_with_a_policy_head(pages) == []
+    # Without a forced break per 基本施策, no page is left mostly empty for the next one:
+    # 4 基本施策 of 12 施策 fill 10 pages.
+    assert len(pages) <= 10

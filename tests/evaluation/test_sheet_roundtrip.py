@@ -90,6 +90,8 @@ def test_one_edit_per_column_kind_comes_back_exactly_in_the_next_export(
         f"{letter('回数')}6": 5,  # number
         f"{letter('実施状況')}6": "一部実施",  # dropdown
         f"{letter('今後の方向性')}6": "拡充",  # dropdown
+        # indicator: the 実績値 (and the 達成率 the next export will compute from it)
+        f"{letter('指標')}6": "活動指標 講座の参加者数：目標 60人／実績 54人（90.0%）",
     }
     data = edited_xlsx(export(jimukyoku), changes)
     response = upload(jimukyoku, data)
@@ -106,6 +108,7 @@ def test_one_edit_per_column_kind_comes_back_exactly_in_the_next_export(
                 ("今後の方向性", "", "拡充"),
             ],
         ),
+        ("indicator", "city-001", [("指標「講座の参加者数」の実績値", "45", "54")]),
     ]
     token = preview.token
     # The fixture's saves queued an invalidation the test's transaction never commits;
@@ -151,18 +154,74 @@ def test_the_same_edit_typed_on_every_row_of_a_project_is_accepted(jimukyoku, cy
     ]
 
 
-def test_an_edit_of_an_indicator_is_reported_not_dropped(jimukyoku, cycle):
-    data = export(jimukyoku)
+def indicator_cell(client) -> tuple[bytes, str]:
+    data = export(client)
     cell = f"{letter('指標')}6"
     assert openpyxl.load_workbook(io.BytesIO(data)).active[cell].value == (
         "活動指標 講座の参加者数：目標 60人／実績 45人（75.0%）"
     )
+    return data, cell
+
+
+def test_an_indicators_name_unit_kind_and_figures_are_imported(jimukyoku, cycle):
+    data, cell = indicator_cell(jimukyoku)
+    typed = "成果指標 入門講座の参加者数：目標 70名／実績 －（75.0%）"  # a stale 達成率 is ignored
+    preview = upload(jimukyoku, edited_xlsx(data, {cell: typed})).context["preview"]
+    assert [(c.kind_label, c.fields) for c in preview.changed] == [
+        (
+            "指標",
+            [
+                ("指標「講座の参加者数」の種類", "活動指標", "成果指標"),
+                ("指標「講座の参加者数」の指標名", "講座の参加者数", "入門講座の参加者数"),
+                ("指標「講座の参加者数」の単位", "人", "名"),
+                ("指標「講座の参加者数」の目標値", "60", "70"),
+                ("指標「講座の参加者数」の実績値", "45", ""),
+            ],
+        )
+    ]
+    assert jimukyoku.post(url("sheet_import_confirm"), {"token": preview.token}).status_code == 302
+    saved = ProjectIndicator.objects.get()
+    assert (saved.kind, saved.name, saved.unit, saved.target, saved.actual, saved.version) == (
+        "outcome",
+        "入門講座の参加者数",
+        "名",
+        70,
+        None,
+        2,
+    )
+    assert saved.history.first().history_user.participant.role == "secretariat"
+
+
+def test_an_indicator_value_that_is_not_a_number_is_reported_by_row_and_column(jimukyoku, cycle):
+    data, cell = indicator_cell(jimukyoku)
     response = upload(
-        jimukyoku, edited_xlsx(data, {cell: "活動指標 講座の参加者数：目標 60人／実績 50人"})
+        jimukyoku, edited_xlsx(data, {cell: "活動指標 講座の参加者数：目標 60人／実績 たくさん"})
     )
     assert response.context["errors"] == [
-        "6行目「指標」: この列は取り込みません（参照用です）。指標は事業の実施状況の画面で入力してください。"
+        "6行目「実績値」: 数値で入力してください（「たくさん」）。"
     ]
+    assert ProjectIndicator.objects.get().actual == 45
+
+
+def test_adding_an_indicator_line_is_reported_not_dropped(jimukyoku, cycle):
+    data, cell = indicator_cell(jimukyoku)
+    two = "活動指標 講座の参加者数：目標 60人／実績 45人\n活動指標 講座の回数：目標 4回／実績 3回"
+    response = upload(jimukyoku, edited_xlsx(data, {cell: two}))
+    assert response.context["errors"] == [
+        "6行目「指標」: 1件の指標が2行になっています。指標の追加と削除は、事業の実施状況の画面で行ってください。"
+    ]
+
+
+def test_an_indicator_saved_since_the_preview_is_a_conflict(jimukyoku, cycle):
+    data, cell = indicator_cell(jimukyoku)
+    typed = "活動指標 講座の参加者数：目標 60人／実績 50人"
+    preview = upload(jimukyoku, edited_xlsx(data, {cell: typed})).context["preview"]
+    other = ProjectIndicator.objects.get()
+    other.actual = 48
+    other.save()
+    response = jimukyoku.post(url("sheet_import_confirm"), {"token": preview.token}, follow=True)
+    assert ProjectIndicator.objects.get().actual == 48  # the other's save stands
+    assert "ほかの人が" in response.content.decode()
 
 
 # ------------------------------------------------------------ hypothesis, new columns

@@ -192,7 +192,7 @@ def test_the_excel_has_one_editable_row_per_project_and_dropdowns(client, cycle)
     ).active
     assert ws.protection.sheet is True
     assert ws["M6"].protection.locked is False  # city-001's own row: 実施内容 is editable
-    assert ws["P6"].protection.locked is True  # 指標 are entered on the 実施状況 page
+    assert ws["P6"].protection.locked is False  # 指標: the existing ones are imported too
     assert ws["F6"].protection.locked is True  # the plan's titles
     # 1-1② is re-listed as 2-4④: the same 事業 again, grey, locked and with a note.
     relisted = next(r for r in ws.iter_rows(min_row=7) if r[2].value == "city-001")
