@@ -182,7 +182,9 @@ def committee_evaluation_edit(
     """The secretariat drafts the committee's evaluation with every member's opinion beside it."""
     cycle = visible_cycle(request, plan, year)[0]
     measure = measure_in(cycle, number)
-    evaluation = CommitteeEvaluation.objects.find(cycle=cycle, measure=measure)
+    evaluation = CommitteeEvaluation.objects.select_related("rating").find(
+        cycle=cycle, measure=measure
+    )  # the rating: shown as text to those who may only read
     rule = access.committee_evaluation_access(request.user, cycle, evaluation)
     scores = access.member_scores_access(request.user, cycle)
     opinions = (
