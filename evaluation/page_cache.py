@@ -36,6 +36,7 @@ GENERATION_KEY = "dashboard:generation"
 TIMEOUT = 24 * 60 * 60  # entries of an old generation are unreachable; this only frees space
 TRACKED_APPS = {"evaluation", "policies"}
 LOCAL_ENTRIES = 64  # per worker: a year's pages and sheets of a few plans and audiences
+LOCAL_BYTES = 32 * 1024 * 1024  # per worker (a str's length counts as its size)
 
 T = TypeVar("T")
 
@@ -73,31 +74,43 @@ def generation() -> str:
 
 
 class _Recent:
-    """The worker's most recently used entries, oldest dropped first. Keys carry the
+    """The worker's most recently used entries, oldest dropped first, within a budget of
+    entries and of bytes (a large plan's printed 評価表 or PDF is megabytes; an entry over
+    a quarter of the budget is not kept here, only in the shared cache). Keys carry the
     generation, so an entry of an older one is never read again; it just ages out."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, max_bytes: int = LOCAL_BYTES) -> None:
         self.size = size
-        self.entries: OrderedDict[str, object] = OrderedDict()
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self.entries: OrderedDict[str, tuple[object, int]] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, key: str):
         with self.lock:
-            value = self.entries.get(key)
-            if value is not None:
-                self.entries.move_to_end(key)
-            return value
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            self.entries.move_to_end(key)
+            return entry[0]
 
     def put(self, key: str, value: object) -> None:
+        weight = len(value) if isinstance(value, str | bytes) else 0
+        if not weight or weight > self.max_bytes // 4:
+            return  # only rendered pages and files, and not the largest
         with self.lock:
-            self.entries[key] = value
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+            if key in self.entries:
+                return
+            self.entries[key] = (value, weight)
+            self.bytes += weight
+            while len(self.entries) > self.size or self.bytes > self.max_bytes:
+                _key, (_value, dropped) = self.entries.popitem(last=False)
+                self.bytes -= dropped
 
     def clear(self) -> None:
         with self.lock:
             self.entries.clear()
+            self.bytes = 0
 
 
 recent = _Recent(LOCAL_ENTRIES)

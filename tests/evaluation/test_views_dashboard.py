@@ -250,6 +250,16 @@ def test_a_worker_remembers_a_bounded_number_of_entries():
     assert (recent.get("a"), recent.get("b"), recent.get("c")) == (None, "B", "C")
 
 
+def test_a_worker_remembers_a_bounded_number_of_bytes():
+    recent = page_cache._Recent(size=10, max_bytes=100)
+    recent.put("huge", "x" * 26)  # over a quarter of the budget: left to the shared cache
+    for key in "abcde":
+        recent.put(key, key * 25)
+    assert recent.get("huge") is None and recent.get("a") is None  # the oldest went first
+    assert [recent.get(key) for key in "bcde"] == [key * 25 for key in "bcde"]
+    assert recent.bytes == 100
+
+
 def test_a_superuser_without_a_role_sees_an_unpublished_year(client, scale_plan):
     client.force_login(UserFactory(username="admin", is_superuser=True))
     assert client.get(year_url("scale-k1", 2021)).status_code == 200
