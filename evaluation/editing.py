@@ -207,9 +207,7 @@ def edit_record(
         form = form_class(instance=instance, **form_kwargs)
         formset = _formset(formset_class, instance)
     if not rule.edit and not refused:
-        form.disable()
-        if formset is not None:
-            formset.disable()
+        form.disable()  # the child rows are shown as text, not as forms (_record_form.html)
     return render(
         request,
         template,
@@ -224,6 +222,11 @@ def edit_record(
             "conflict_values": _values(conflict, form) if conflict is not None else [],
             # Shown as text to people who may only read (a saved record's values).
             "read_only_values": _values(instance, form) if instance.pk and not rule.edit else [],
+            # …and its child rows (not ``formset.get_queryset`` in the template: a template
+            # lookup on a formset first tries ``formset[name]``, which builds every form).
+            "read_only_children": (
+                formset.get_queryset() if formset is not None and not rule.edit else None
+            ),
             "changes": changes_of(instance),
             "refused": refused,
         },

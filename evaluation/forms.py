@@ -404,12 +404,6 @@ def _widget_class(widget: forms.Widget) -> str:
     return "form-select" if isinstance(widget, forms.Select) else "form-control"
 
 
-class BaseProjectIndicatorFormSet(forms.BaseInlineFormSet):
-    def disable(self) -> None:
-        for form in self.forms:
-            form.disable()
-
-
 # 指標 of one 実施状況. Two empty rows each time; a third and more after saving (no script
 # needed). Bounded: at most MAX_INDICATORS per 実施状況.
 MAX_INDICATORS = 20
@@ -417,7 +411,6 @@ ProjectIndicatorFormSet = forms.inlineformset_factory(
     ProjectReport,
     ProjectIndicator,
     form=ProjectIndicatorForm,
-    formset=BaseProjectIndicatorFormSet,
     extra=2,
     can_delete=True,
     max_num=MAX_INDICATORS,

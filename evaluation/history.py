@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db import models
 
+from evaluation import page_cache
 from evaluation.models import display_name
 
 HISTORY_LIMIT = 20
@@ -20,9 +21,14 @@ class Change:
 
 
 def changes_of(instance: models.Model | None) -> list[Change]:
-    """The latest changes of ``instance``, newest first, in one query."""
+    """The latest changes of ``instance``, newest first: one query, once per version of the
+    record (``page_cache.of_version``; a person renamed later keeps their old name there)."""
     if instance is None or instance.pk is None:
         return []
+    return page_cache.of_version(instance, "history", lambda: _changes(instance))
+
+
+def _changes(instance: models.Model) -> list[Change]:
     records = list(instance.history.select_related("history_user")[: HISTORY_LIMIT + 1])
     kinds = {"+": "作成", "~": "変更", "-": "削除"}
     changes = []

@@ -117,9 +117,11 @@ LOCKED_PHASES: tuple[str, ...] = (Phase.CONFIRMED, Phase.PUBLISHED)
 
 class RecordQuerySet(models.QuerySet):
     def find(self, **lookups):
-        """The record a unique lookup names, or None. Without the models' default ORDER BY,
-        which for these records joins the cycle, the plan and the 施策 to sort one row."""
-        return self.filter(**lookups).order_by().first()
+        """The record a unique lookup names, or None. Without any ORDER BY: the models'
+        default joins the cycle, the plan and the 施策 to sort one row, and ``first()``'s
+        ORDER BY id can make SQLite walk the table in id order instead of using the unique
+        index (1.3 ms instead of 0.3 for last year's committee opinion)."""
+        return next(iter(self.filter(**lookups).order_by()[:1]), None)
 
 
 class CycleQuerySet(RecordQuerySet):

@@ -19,6 +19,7 @@ dashboard run the callbacks with ``django_capture_on_commit_callbacks(execute=Tr
 """
 
 import hashlib
+import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -36,7 +37,7 @@ GENERATION_KEY = "dashboard:generation"
 TIMEOUT = 24 * 60 * 60  # entries of an old generation are unreachable; this only frees space
 TRACKED_APPS = {"evaluation", "policies"}
 LOCAL_ENTRIES = 64  # per worker: a year's pages and sheets of a few plans and audiences
-LOCAL_BYTES = 32 * 1024 * 1024  # per worker (a str's length counts as its size)
+LOCAL_BYTES = 32 * 1024 * 1024  # per worker (a str's length counts as its size, else pickled)
 
 T = TypeVar("T")
 
@@ -95,9 +96,9 @@ class _Recent:
             return entry[0]
 
     def put(self, key: str, value: object) -> None:
-        weight = len(value) if isinstance(value, str | bytes) else 0
-        if not weight or weight > self.max_bytes // 4:
-            return  # only rendered pages and files, and not the largest
+        weight = len(value) if isinstance(value, str | bytes) else len(pickle.dumps(value))
+        if weight > self.max_bytes // 4:
+            return  # the largest pages and files stay only in the shared cache
         with self.lock:
             if key in self.entries:
                 return
@@ -116,9 +117,7 @@ class _Recent:
 recent = _Recent(LOCAL_ENTRIES)
 
 
-def cached(parts: tuple, build: Callable[[], T]) -> T:
-    """``build()``'s value for ``parts`` in the current generation, computed at most once."""
-    key = "dashboard:" + ":".join(str(p) for p in (CODE_STAMP, generation(), *parts))
+def _fetch(key: str, build: Callable[[], T]) -> T:
     value = recent.get(key)
     if value is None:
         value = cache.get(key)
@@ -127,6 +126,22 @@ def cached(parts: tuple, build: Callable[[], T]) -> T:
             cache.set(key, value, timeout=TIMEOUT)
         recent.put(key, value)
     return value
+
+
+def cached(parts: tuple, build: Callable[[], T]) -> T:
+    """``build()``'s value for ``parts`` in the current generation, computed at most once."""
+    return _fetch(
+        "dashboard:" + ":".join(str(p) for p in (CODE_STAMP, generation(), *parts)), build
+    )
+
+
+def of_version(record, name: str, build: Callable[[], T]) -> T:
+    """``build()``'s value for one version of a record, which no later save changes (a save
+    makes a new version; ids are never reused): computed once, with no generation token
+    to read. For what a record's own rows determine, such as its change history."""
+    version = getattr(record, "version", None)
+    parts = (CODE_STAMP, name, record._meta.label, record.pk, version)
+    return _fetch("version:" + ":".join(str(p) for p in parts), build)
 
 
 def invalidate() -> None:

@@ -127,7 +127,9 @@ def self_evaluation_edit(
     cycle = visible_cycle(request, plan, year)[0]
     measure = measure_in(cycle, number)
     body_obj = get_object_or_404(ImplementingBody, code=body)
-    evaluation = SelfEvaluation.objects.find(cycle=cycle, measure=measure, body=body_obj)
+    evaluation = SelfEvaluation.objects.select_related("rating").find(
+        cycle=cycle, measure=measure, body=body_obj
+    )  # the rating: shown as text to those who may only read
     previous = access.visible_previous(request.user, cycle, measure)
     last_opinion = (
         CommitteeEvaluation.objects.shown()
@@ -187,16 +189,19 @@ def committee_evaluation_edit(
     )  # the rating: shown as text to those who may only read
     rule = access.committee_evaluation_access(request.user, cycle, evaluation)
     scores = access.member_scores_access(request.user, cycle)
-    opinions = (
-        list(
+    levels = rollups.rating_levels(cycle.plan, cycle.scale_id)  # the form's and the tally's
+
+    def members_side() -> str:
+        opinions = list(
             MemberEvaluation.objects.filter(cycle=cycle, measure=measure)
             .select_related("rating", "member")
             .order_by("member_id")
         )
-        if scores.view
-        else []
-    )
-    levels = rollups.rating_levels(cycle.plan, cycle.scale_id)  # the form's and the tally's
+        return render_to_string(
+            "evaluation/_committee_members.html",
+            {"opinions": opinions, "tally": rollups.member_tally(opinions, levels)},
+        )
+
     return edit_record(
         request,
         instance=evaluation or CommitteeEvaluation(cycle=cycle, measure=measure),
@@ -207,9 +212,14 @@ def committee_evaluation_edit(
             "cycle": cycle,
             "current_plan": cycle.plan,
             "measure": measure,
-            "opinions": opinions,
             "member_scores": scores,
-            "tally": rollups.member_tally(opinions, levels) if scores.view else None,
+            # The members' scores and opinions, the same for everyone who may see them:
+            # rendered once per generation of the data.
+            "members": mark_safe(  # our own template, escaped
+                cached(("committee_members", cycle.pk, measure.pk), members_side)
+            )
+            if scores.view
+            else "",
             "evaluation": evaluation,
             "confirm": access.committee_confirmation_access(request.user, cycle, evaluation),
             # Why the draft cannot be edited concerns the secretariat who drafts it; the

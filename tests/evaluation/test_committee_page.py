@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from evaluation.models import Phase
-from tests.factories import CommitteeEvaluationFactory
+from tests.factories import CommitteeEvaluationFactory, MemberEvaluationFactory
 
 PAGE = reverse(
     "evaluation:committee_evaluation",
@@ -50,3 +50,17 @@ def test_the_secretariat_is_told_why_the_draft_is_read_only(world, login):
     CommitteeEvaluationFactory(cycle=world.cycle)
     html = login(world.users["secretariat"]).get(PAGE).content.decode()
     assert "この年度の評価は確定しているため編集できません。" in html
+
+
+def test_a_members_new_opinion_is_beside_the_draft_at_once(
+    world, login, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # as if committed
+        world.set_phase(Phase.COMMITTEE)
+    client = login(world.users["secretariat"])
+    assert "遅れて届いた意見" not in client.get(PAGE).content.decode()  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        MemberEvaluationFactory(
+            cycle=world.cycle, member=world.users["member"], opinion="遅れて届いた意見"
+        )
+    assert "遅れて届いた意見" in client.get(PAGE).content.decode()

@@ -33,3 +33,16 @@ def test_the_record_page_shows_who_changed_which_fields(world, login):
 @pytest.mark.django_db
 def test_a_record_without_a_saved_row_has_no_history():
     assert changes_of(ProjectReport()) == []
+
+
+def test_a_version_s_history_is_read_once_and_a_save_shows_at_once(
+    world, login, django_assert_num_queries
+):
+    client = login(world.users["staff_a"])
+    client.post(REPORT, {"status": "partial", "activities": "一部実施", "version": 0})
+    report = ProjectReport.objects.get()
+    assert len(changes_of(report)) == 1
+    with django_assert_num_queries(0):  # this version's history, remembered
+        assert len(changes_of(report)) == 1
+    client.post(REPORT, {"status": "done", "activities": "一部実施", "version": 1})
+    assert "変更：実施状況" in client.get(REPORT).content.decode()
