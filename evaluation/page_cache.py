@@ -1,5 +1,7 @@
-"""Caching of the dashboard's roll-ups and the printed 評価表, shared by every worker,
-invalidated on any save.
+"""Caching of rendered pages and parts of pages (the dashboard, the 施策-per-year body, the
+committee's members' side, the printed 評価表, its xlsx and PDF), shared by every worker,
+invalidated on any save; and of what one version of a record determines (``of_version``:
+its change history), which no save invalidates.
 
 The cache is Django's database cache (``CACHES`` in settings), so every gunicorn worker
 and machine sees the same entries. Entries are keyed by a *generation* token; any save or
@@ -19,6 +21,7 @@ dashboard run the callbacks with ``django_capture_on_commit_callbacks(execute=Tr
 """
 
 import hashlib
+import logging
 import pickle
 import threading
 from collections import OrderedDict
@@ -29,11 +32,12 @@ from uuid import uuid4
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 GENERATION_KEY = "dashboard:generation"
+logger = logging.getLogger(__name__)
 TIMEOUT = 24 * 60 * 60  # entries of an old generation are unreachable; this only frees space
 TRACKED_APPS = {"evaluation", "policies"}
 LOCAL_ENTRIES = 64  # per worker: a year's pages and sheets of a few plans and audiences
@@ -62,9 +66,20 @@ def _code_stamp() -> str:
 CODE_STAMP = _code_stamp()
 
 
+def _store(key: str, value: object, timeout: int | None) -> None:
+    """Store in the shared cache, unless a concurrent writer holds the database: a page
+    request reads in a deferred SQLite transaction (``plan.transactions``), where a write
+    can lose to another request's. The value is still served, and stored another time."""
+    try:
+        with transaction.atomic():  # a failed write rolls back to here, on any database
+            cache.set(key, value, timeout=timeout)
+    except DatabaseError:
+        logger.info("page cache: %s not stored (the database was busy)", key)
+
+
 def _new_generation() -> str:
     token = uuid4().hex
-    cache.set(GENERATION_KEY, token, timeout=None)
+    _store(GENERATION_KEY, token, timeout=None)
     return token
 
 
@@ -123,7 +138,7 @@ def _fetch(key: str, build: Callable[[], T]) -> T:
         value = cache.get(key)
         if value is None:
             value = build()
-            cache.set(key, value, timeout=TIMEOUT)
+            _store(key, value, timeout=TIMEOUT)
         recent.put(key, value)
     return value
 

@@ -49,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # SQLite: a GET's transaction reads beside the writer instead of taking the write lock.
+    "plan.transactions.DeferredReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "plan.sessions.IdleTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -93,6 +95,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # readers run beside the one writer, a writer waits (timeout, seconds) instead of
     # failing with "database is locked", and IMMEDIATE takes the write lock when the
     # transaction begins, so two requests never both read and then fail to upgrade.
+    # A GET begins DEFERRED instead, to read beside the others (plan.transactions).
     DATABASES["default"]["OPTIONS"] = {
         "timeout": env_int("SQLITE_TIMEOUT_SECONDS", 20),
         "transaction_mode": "IMMEDIATE",
