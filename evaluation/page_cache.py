@@ -155,6 +155,8 @@ def of_version(record, name: str, build: Callable[[], T]) -> T:
     makes a new version; ids are never reused): computed once, with no generation token
     to read. For what a record's own rows determine, such as its change history."""
     version = getattr(record, "version", None)
+    if version is None:  # a record without versions has nothing that marks a change
+        return build()
     parts = (CODE_STAMP, name, record._meta.label, record.pk, version)
     return _fetch("version:" + ":".join(str(p) for p in parts), build)
 

@@ -49,8 +49,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # SQLite: a GET's transaction reads beside the writer instead of taking the write lock.
-    "plan.transactions.DeferredReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "plan.sessions.IdleTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -59,6 +57,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # SQLite: a GET's transaction reads beside the writer instead of taking the write lock.
+    # Innermost, so that it covers the view only: the session and messages are saved on
+    # the way out with the configured IMMEDIATE.
+    "plan.transactions.DeferredReadsMiddleware",
     # AxesMiddleware should be the last middleware.
     "axes.middleware.AxesMiddleware",
 ]

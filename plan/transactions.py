@@ -9,9 +9,10 @@ longest waited most (the 施策 page at 0.26 of its floor, p95 200 ms; with read
 0.57, p95 56 ms, same run conditions).
 
 So a GET or HEAD begins DEFERRED: it reads from a snapshot beside the writer and the other
-readers. What such a request writes is only the shared page cache (``page_cache``), which
-skips a write that loses to a concurrent writer. The session's idle refresh is written
-after the view, outside its transaction, where SQLite's busy timeout applies.
+readers. What such a request's view writes is only the shared page cache (``page_cache``), which
+skips a write that loses to a concurrent writer. The middleware is listed innermost, so
+the session and messages, saved by the outer middleware after it has returned, begin
+IMMEDIATE as configured.
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections
