@@ -177,16 +177,39 @@ def report_status_counts(cycle: Cycle) -> dict[int, dict[str, int]]:
 
 
 @dataclass
+class ProgressItem:
+    """One record the cycle expects: a 事業's 実施状況 or a 施策's evaluation."""
+
+    label: str  # the 事業's name or the 施策's number
+    key: str  # the 事業's code or the 施策's number (URLs)
+    # What was entered (the 実施状況's label, the 評価's 記号, "" when it says nothing more);
+    # None while the record is missing.
+    entered: str | None = None
+    detail: str = ""  # the 事業's 担当課 or the 施策's title
+
+
+@dataclass
 class ProgressLine:
     """Expected versus existing records for one 実施主体 or one member."""
 
     label: str
-    expected: int
-    existing: int
-    missing: list[tuple[str, str]] = field(default_factory=list)  # (label, key) of each gap
+    items: list[ProgressItem] = field(default_factory=list)  # every expected record, in order
     # (label, URL or None) per missing item; filled by the page that shows them
     links: list[tuple[str, str | None]] = field(default_factory=list)
     key: str = ""  # the 実施主体's code or the member's username (anchors, CSV)
+
+    @property
+    def expected(self) -> int:
+        return len(self.items)
+
+    @property
+    def existing(self) -> int:
+        return sum(item.entered is not None for item in self.items)
+
+    @property
+    def missing(self) -> list[tuple[str, str]]:
+        """(label, key) of each gap."""
+        return [(item.label, item.key) for item in self.items if item.entered is None]
 
     @property
     def complete(self) -> bool:
@@ -213,6 +236,12 @@ class EntryProgress:
             ("measure", self.committee),
         ]
 
+    def of_body(self, body: ImplementingBody) -> tuple[ProgressLine, ProgressLine]:
+        """The 実施主体's 実施状況 line and its 自己評価 line."""
+        (reports,) = (line for line in self.reports if line.key == body.code)
+        (evaluations,) = (line for line in self.self_evaluations if line.key == body.code)
+        return reports, evaluations
+
 
 def entry_progress(cycle: Cycle) -> EntryProgress:
     """What exists and what is missing in a cycle. Six queries whatever the size.
@@ -220,18 +249,26 @@ def entry_progress(cycle: Cycle) -> EntryProgress:
     Expected: a 実施状況 for every active 事業 of a body, a 自己評価 per 施策 per body
     where the body has 事業 under the 施策 (``self_evaluation_scope``),
     a 委員評価 per 施策 per member (委員 and 委員長), a 委員会評価 per 施策.
+    A body's items say what was entered (the 実施状況, the 評価's 記号): the to-do page
+    lists them under 「入力済み」.
     """
     plan, year = cycle.plan, cycle.fiscal_year
     active = Project.objects.of_plan(plan).active_in(year)
     reported = ProjectReport.objects.filter(cycle=cycle, project=OuterRef("pk"))
-    missing_projects: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    expected_reports: dict[int, int] = defaultdict(int)
-    for project in active.annotate(has_report=Exists(reported)).values(
-        "body_id", "name", "code", "has_report"
+    status_labels = dict(ReportStatus.choices)
+    projects: dict[int, list[ProgressItem]] = defaultdict(list)
+    for project in active.annotate(status=Subquery(reported.values("status")[:1])).values(
+        "body_id", "name", "code", "department", "status"
     ):
-        expected_reports[project["body_id"]] += 1
-        if not project["has_report"]:
-            missing_projects[project["body_id"]].append((project["name"], project["code"]))
+        status = project["status"]
+        projects[project["body_id"]].append(
+            ProgressItem(
+                project["name"],
+                project["code"],
+                None if status is None else str(status_labels.get(status, status)),
+                project["department"],
+            )
+        )
 
     bodies = list(ImplementingBody.objects.all())
     members = list(
@@ -239,9 +276,11 @@ def entry_progress(cycle: Cycle) -> EntryProgress:
         .objects.filter(participant__role__in=[Role.MEMBER, Role.CHAIR])
         .order_by("participant__role", "username")
     )
-    body_has = {
-        f"b{b.pk}": Exists(
-            SelfEvaluation.objects.filter(cycle=cycle, measure=OuterRef("pk"), body=b)
+    body_rating = {
+        f"b{b.pk}": Subquery(
+            SelfEvaluation.objects.filter(cycle=cycle, measure=OuterRef("pk"), body=b).values(
+                "rating__code"
+            )[:1]
         )
         for b in bodies
     }
@@ -256,36 +295,25 @@ def entry_progress(cycle: Cycle) -> EntryProgress:
     }
     measures = list(
         Measure.objects.of_plan(plan)
-        .annotate(**body_has, **member_has, **committee_has)
+        .annotate(**body_rating, **member_has, **committee_has)
         .order_by("basic_policy__number", "order")
-        .values("id", "number", *body_has, *member_has, *committee_has)
+        .values("id", "number", "title", *body_rating, *member_has, *committee_has)
     )
-    n = len(measures)
     expected = self_evaluation_expected(cycle)
+
+    def item(m: dict, entered: str | None) -> ProgressItem:
+        return ProgressItem(m["number"], m["number"], entered, m["title"])
 
     def body_line(b: ImplementingBody) -> ProgressLine:
         """Only the 施策 the body has 事業 under (該当なし elsewhere)."""
         wanted = [m for m in measures if m["id"] in expected.get(b.pk, set())]
-        missing = [(m["number"], m["number"]) for m in wanted if not m[f"b{b.pk}"]]
-        return ProgressLine(
-            b.short_name, len(wanted), len(wanted) - len(missing), missing, key=b.code
-        )
+        return ProgressLine(b.short_name, [item(m, m[f"b{b.pk}"]) for m in wanted], key=b.code)
 
     def line(label: str, key: str, owner: str) -> ProgressLine:
-        missing = [(m["number"], m["number"]) for m in measures if not m[key]]
-        return ProgressLine(label, n, n - len(missing), missing, key=owner)
+        return ProgressLine(label, [item(m, "" if m[key] else None) for m in measures], key=owner)
 
     return EntryProgress(
-        reports=[
-            ProgressLine(
-                b.short_name,
-                expected_reports.get(b.pk, 0),
-                expected_reports.get(b.pk, 0) - len(missing_projects.get(b.pk, [])),
-                missing_projects.get(b.pk, []),
-                key=b.code,
-            )
-            for b in bodies
-        ],
+        reports=[ProgressLine(b.short_name, projects.get(b.pk, []), key=b.code) for b in bodies],
         self_evaluations=[body_line(b) for b in bodies],
         member_evaluations=[line(display_name(u), f"u{u.pk}", u.get_username()) for u in members],
         committee=line("委員会", "committee", "committee"),

@@ -23,9 +23,7 @@ from evaluation.models import (
     FollowUpStatus,
     MemberEvaluation,
     Phase,
-    Project,
     ProjectReport,
-    ReportStatus,
     ReviewState,
     SelfEvaluation,
 )
@@ -89,72 +87,45 @@ def _measures(cycle: Cycle):
 
 
 def _staff_sections(cycle: Cycle, body: ImplementingBody) -> list[TodoSection]:
-    projects = (
-        Project.objects.of_plan(cycle.plan)
-        .filter(body=body)
-        .active_in(cycle.fiscal_year)
-        .annotate(
-            reported=Subquery(
-                ProjectReport.objects.filter(cycle=cycle, project=OuterRef("pk")).values("status")[
-                    :1
-                ]
-            )
-        )
-    )
-    projects = list(projects)
-    reports = TodoSection(
+    """The body's 実施状況 and 自己評価, counted by the dashboard's roll-up
+    (``rollups.entry_progress``): only the 施策 the body has 事業 under are asked."""
+    reports, evaluations = rollups.entry_progress(cycle).of_body(body)
+    reports_section = TodoSection(
         cycle,
         _("実施状況（%(body)sの事業）") % {"body": body.short_name},
         cycle.entry_due,
-        total=len(projects),
+        total=reports.expected,
         **_split(
             [
                 (
-                    p.reported is not None,
-                    TodoItem(
-                        p.name,
-                        _url("report", cycle, code=p.code),
-                        ReportStatus(p.reported).label if p.reported else p.department,
-                    ),
+                    p.entered is not None,
+                    TodoItem(p.label, _url("report", cycle, code=p.key), p.entered or p.detail),
                 )
-                for p in projects
+                for p in reports.items
             ]
         ),
-    )
-    # Only the 施策 the body has 事業 under; elsewhere it is 該当なし (not asked).
-    asked = rollups.self_evaluation_expected(cycle).get(body.pk, set())
-    measures = list(
-        _measures(cycle)
-        .filter(pk__in=asked)
-        .annotate(
-            evaluated=Subquery(
-                SelfEvaluation.objects.filter(
-                    cycle=cycle, body=body, measure=OuterRef("pk")
-                ).values("rating__code")[:1]
-            )
-        )
     )
     self_evaluations = TodoSection(
         cycle,
         _("自己評価（%(body)s）") % {"body": body.short_name},
         cycle.entry_due,
-        total=len(measures),
+        total=evaluations.expected,
         **_split(
             [
                 (
-                    m.evaluated is not None,
+                    m.entered is not None,
                     TodoItem(
-                        f"{m.number} {m.title}",
-                        _url("self_evaluation", cycle, number=m.number, body=body.code),
-                        _("評価 %(code)s") % {"code": m.evaluated} if m.evaluated else "",
+                        f"{m.label} {m.detail}",
+                        _url("self_evaluation", cycle, number=m.key, body=body.code),
+                        _("評価 %(code)s") % {"code": m.entered} if m.entered else "",
                     ),
                 )
-                for m in measures
+                for m in evaluations.items
             ]
         ),
     )
     return [
-        reports,
+        reports_section,
         self_evaluations,
         *_follow_up_sections(cycle, body),
         *sent_back_sections(cycle, body=body),
