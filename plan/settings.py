@@ -154,6 +154,8 @@ STORAGES = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Plain widgets drawn in Python, with the markup of Django's templates (plan/form_renderer.py).
+FORM_RENDERER = "plan.form_renderer.WidgetRenderer"
 
 # Sessions live in the database, so every worker and machine shares them.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)

@@ -1,0 +1,87 @@
+"""Django's form renderer, with the plain widgets drawn in Python.
+
+Django draws every widget with a small template, and every attribute list and every
+``<option>`` with another. On the 実施状況 form, with its 指標 rows (about forty inputs),
+that was the largest part of the page's time. The widgets below produce the same markup as
+Django's templates (``tests/plan/test_form_renderer.py`` compares them); any other
+template (checkbox lists, radio buttons, files, the admin's widgets) is rendered by
+Django's templates as before.
+"""
+
+from collections.abc import Callable
+
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape
+
+WIDGETS = "django/forms/widgets/"
+# Templates that are only ``{% include "django/forms/widgets/input.html" %}``.
+INPUTS = ["text", "number", "email", "url", "password", "hidden", "date", "datetime", "time"]
+INPUTS += ["checkbox", "search", "tel", "color"]
+
+
+def _attrs(attrs: dict) -> str:
+    """``django/forms/widgets/attrs.html``: False leaves the attribute out, True writes its
+    name alone."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _input(widget: dict) -> str:
+    value = widget["value"]
+    shown = "" if value is None else f' value="{conditional_escape(str(value))}"'
+    return (
+        f'<input type="{conditional_escape(widget["type"])}" '
+        f'name="{conditional_escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
+    )
+
+
+def _textarea(widget: dict) -> str:
+    value = widget["value"]
+    return (
+        f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+        f"{conditional_escape(value) if value else ''}</textarea>"
+    )
+
+
+def _option(option: dict) -> str:
+    return (
+        f'<option value="{conditional_escape(str(option["value"]))}"'
+        f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>"
+    )
+
+
+def _select(widget: dict) -> str:
+    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        # Each option is an included template, and the template file ends with a newline.
+        parts.extend(f"\n  {_option(option)}\n" for option in options)
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+DRAWN: dict[str, Callable[[dict], str]] = {
+    **{f"{WIDGETS}{name}.html": _input for name in INPUTS},
+    f"{WIDGETS}input.html": _input,
+    f"{WIDGETS}textarea.html": _textarea,
+    f"{WIDGETS}select.html": _select,
+    f"{WIDGETS}select_option.html": _option,
+}
+
+
+class WidgetRenderer(DjangoTemplates):
+    """``FORM_RENDERER``: the widgets in ``DRAWN`` in Python, everything else as Django."""
+
+    def render(self, template_name, context, request=None):
+        draw = DRAWN.get(template_name)
+        if draw is None:
+            return super().render(template_name, context, request)
+        return draw(context["widget"])
