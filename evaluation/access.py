@@ -13,6 +13,7 @@ from functools import wraps
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -514,3 +515,20 @@ def measure_in(cycle: Cycle, number: str) -> Measure:
     )
     measure.basic_policy.plan = cycle.plan  # the same plan, already fetched with the cycle
     return measure
+
+
+def measure_record(cycle: Cycle, number: str, records: QuerySet, **lookups):
+    """A 施策 of the cycle's plan by its number, and its record of the cycle among
+    ``records`` (narrowed by ``lookups``: the 実施主体, the member), or None: one query when
+    the record exists, two when it does not yet. 404 if the plan has no such 施策."""
+    record = records.select_related("measure__basic_policy").find(
+        cycle=cycle,
+        measure__number=number,
+        measure__basic_policy__plan_id=cycle.plan_id,
+        **lookups,
+    )
+    if record is None:
+        return measure_in(cycle, number), None
+    record.cycle = cycle  # already fetched, with its plan
+    record.measure.basic_policy.plan = cycle.plan
+    return record.measure, record

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 
+from evaluation import rollups
 from evaluation.achievement import implausibilities
 from evaluation.models import (
     PHASES,
@@ -84,18 +85,16 @@ class RatingFieldMixin:
     """Ratings come from the cycle's own scale (the plan's default unless the 事務局 chose
     another in 準備), not a fixed list."""
 
-    def limit_ratings(self, cycle: Cycle, levels: list[RatingLevel] | None = None) -> None:
-        """``levels``: the scale's levels when the page has fetched them already (the
-        committee's form shows the members' tally on the same scale); the choices are then
-        drawn from them instead of a second query. A submitted value is still checked
-        against the scale in the database."""
+    def limit_ratings(self, cycle: Cycle) -> None:
+        """The choices are drawn from the scale's levels as read once per generation
+        (``rollups.cycle_levels``); a submitted value is still checked against the scale
+        in the database."""
         field = self.fields["rating"]
         field.queryset = RatingLevel.objects.filter(scale_id=cycle.scale_id)
         field.empty_label = CHOOSE if field.required else _("（評価なし）")
-        if levels is not None:
-            field.choices = [("", field.empty_label)] + [
-                (level.pk, field.label_from_instance(level)) for level in levels
-            ]
+        field.choices = [("", field.empty_label)] + [
+            (level.pk, field.label_from_instance(level)) for level in rollups.cycle_levels(cycle)
+        ]
 
 
 class ProjectReportForm(VersionedForm):
@@ -148,9 +147,9 @@ class CommitteeEvaluationForm(RatingFieldMixin, VersionedForm):
         fields = ["rating", "opinion"]
         widgets = {"opinion": forms.Textarea(attrs={"rows": 8})}
 
-    def __init__(self, *args, cycle: Cycle, levels: list[RatingLevel] | None = None, **kwargs):
+    def __init__(self, *args, cycle: Cycle, **kwargs):
         super().__init__(*args, **kwargs)
-        self.limit_ratings(cycle, levels)
+        self.limit_ratings(cycle)
 
 
 class ProjectForm(VersionedForm):
@@ -369,7 +368,7 @@ class ProjectIndicatorForm(ConfirmUnusualMixin, VersionedForm):
         widgets = {
             "higher_is_better": forms.Select(
                 choices=[(True, _("大きいほどよい")), (False, _("小さいほどよい"))]
-            )
+            ),
         }
         labels = {"higher_is_better": _("方向")}
         help_texts = {"higher_is_better": "", "name": ""}

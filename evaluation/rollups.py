@@ -40,6 +40,7 @@ from evaluation.models import (
     display_name,
     running_between,
 )
+from evaluation.page_cache import cached
 from policies.models import BasicPolicy, ImplementingBody, Measure, Plan, RatingLevel
 
 STATUSES: list[str] = list(ReportStatus.values)
@@ -512,6 +513,15 @@ def rating_levels(plan: Plan, scale_id: int | None = None) -> list[RatingLevel]:
     """The levels of a scale (the plan's default unless ``scale_id`` is given)."""
     return list(
         RatingLevel.objects.filter(scale_id=scale_id or plan.rating_scale_id).order_by("order")
+    )
+
+
+def cycle_levels(cycle: Cycle) -> list[RatingLevel]:
+    """The levels of the cycle's scale, read once per generation of the data (``page_cache``):
+    the rating forms' choices and the members' tally. Any save of a scale or a level starts
+    a new generation, and a scale is locked once anything is rated on it."""
+    return cached(
+        ("rating_levels", cycle.scale_id), lambda: rating_levels(cycle.plan, cycle.scale_id)
     )
 
 

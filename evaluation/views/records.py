@@ -125,10 +125,9 @@ def self_evaluation_edit(
     request: HttpRequest, plan: str, year: int, number: str, body: str
 ) -> HttpResponse:
     cycle = visible_cycle(request, plan, year)[0]
-    measure = measure_in(cycle, number)
     body_obj = get_object_or_404(ImplementingBody, code=body)
-    evaluation = SelfEvaluation.objects.select_related("rating").find(
-        cycle=cycle, measure=measure, body=body_obj
+    measure, evaluation = access.measure_record(
+        cycle, number, SelfEvaluation.objects.select_related("rating"), body=body_obj
     )  # the rating: shown as text to those who may only read
     previous = access.visible_previous(request.user, cycle, measure)
     last_opinion = (
@@ -164,8 +163,9 @@ def self_evaluation_edit(
 def member_evaluation_edit(request: HttpRequest, plan: str, year: int, number: str) -> HttpResponse:
     """The logged-in member's own score and opinion (nobody edits another's)."""
     cycle = visible_cycle(request, plan, year)[0]
-    measure = measure_in(cycle, number)
-    evaluation = MemberEvaluation.objects.find(cycle=cycle, measure=measure, member=request.user)
+    measure, evaluation = access.measure_record(
+        cycle, number, MemberEvaluation.objects.all(), member=request.user
+    )
     return edit_record(
         request,
         instance=evaluation or MemberEvaluation(cycle=cycle, measure=measure, member=request.user),
@@ -183,13 +183,11 @@ def committee_evaluation_edit(
 ) -> HttpResponse:
     """The secretariat drafts the committee's evaluation with every member's opinion beside it."""
     cycle = visible_cycle(request, plan, year)[0]
-    measure = measure_in(cycle, number)
-    evaluation = CommitteeEvaluation.objects.select_related("rating").find(
-        cycle=cycle, measure=measure
+    measure, evaluation = access.measure_record(
+        cycle, number, CommitteeEvaluation.objects.select_related("rating")
     )  # the rating: shown as text to those who may only read
     rule = access.committee_evaluation_access(request.user, cycle, evaluation)
     scores = access.member_scores_access(request.user, cycle)
-    levels = rollups.rating_levels(cycle.plan, cycle.scale_id)  # the form's and the tally's
 
     def members_side() -> str:
         opinions = list(
@@ -199,7 +197,10 @@ def committee_evaluation_edit(
         )
         return render_to_string(
             "evaluation/_committee_members.html",
-            {"opinions": opinions, "tally": rollups.member_tally(opinions, levels)},
+            {
+                "opinions": opinions,
+                "tally": rollups.member_tally(opinions, rollups.cycle_levels(cycle)),
+            },
         )
 
     return edit_record(
@@ -228,7 +229,7 @@ def committee_evaluation_edit(
                 access.participant_of(request.user), "is_secretariat", False
             ),
         },
-        form_kwargs={"cycle": cycle, "levels": levels},
+        form_kwargs={"cycle": cycle},
     )
 
 

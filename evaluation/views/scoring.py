@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from evaluation import access, scoring
-from evaluation.access import measure_in, refuse_hidden, visible_cycle
+from evaluation.access import refuse_hidden, visible_cycle
 from evaluation.editing import THEN_NEXT, edit_record
 from evaluation.forms import MemberEvaluationForm
 from evaluation.models import MemberEvaluation
@@ -57,8 +57,9 @@ def scoring_list(request: HttpRequest, plan: str, year: int) -> HttpResponse:
 def scoring_page(request: HttpRequest, plan: str, year: int, number: str) -> HttpResponse:
     """One 施策: the material on one side, the member's own 委員評価 on the other."""
     cycle = visible_cycle(request, plan, year, rule=access.scoring_access)[0]
-    measure = measure_in(cycle, number)
-    evaluation = MemberEvaluation.objects.find(cycle=cycle, measure=measure, member=request.user)
+    measure, evaluation = access.measure_record(
+        cycle, number, MemberEvaluation.objects.all(), member=request.user
+    )
     progress = scoring.scoring_progress(cycle, request.user, measure)
 
     def after_save(saved) -> str:

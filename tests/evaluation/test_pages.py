@@ -153,8 +153,9 @@ FORM_URLS = {
 FORM_QUERIES = {
     "report": 9,
     "self_evaluation": 12,
-    "member_evaluation": 9,  # read-only here: shown as text, no rating choices to list
-    "committee_evaluation": 11,  # the scale's levels once; the members' side cached
+    # The scale's levels come from the page cache (rollups.cycle_levels): the token's read.
+    "member_evaluation": 10,  # read-only here: shown as text
+    "committee_evaluation": 10,  # the 施策 with the record; the members' side cached
     "cycle_edit": 8,  # the rating scales to choose from
     "project_edit": 12,
 }
