@@ -17,16 +17,23 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-# Scale data: 2017–2020 are 公開, 2021 is in 委員会評価 (see ops.scale_data).
+from ops.scale_data import ENTRY_PLAN, ENTRY_PROJECT, ENTRY_YEAR
+
+# Scale data: 2017–2020 are 公開, 2021 is in 委員会評価 (see ops.scale_data). The forms of
+# 実施状況入力 are measured on the real plan's year in that phase (ops.scale_data.entry_sample).
 PUBLISHED_YEAR = 2020
 OPEN_YEAR = 2021
+# Who a logged-in page is requested as: the bench's own 事務局 user, a member and the 市's
+# staff of the scale plan (ops.scale_data). Each is compared with its own floor.
+SECRETARIAT, MEMBER, STAFF = "secretariat", "member", "staff"
+ROLES = (SECRETARIAT, MEMBER, STAFF)
 
 
 @dataclass(frozen=True)
 class Page:
     label: str
     url: Callable[[str], str]  # plan code → path
-    login: bool = False  # as the bench's secretariat user (compared with the logged-in floor)
+    login: str | None = None  # the role requested as (ROLES); None: anonymous
     target: float | None = None  # the least requests/s ÷ floor allowed at k in TARGET_KS
 
 
@@ -34,33 +41,29 @@ TARGET_KS = (1, 10)  # pages people wait on must hold their target at these size
 
 
 def _cycle_url(name: str, year: int, **kwargs) -> Callable[[str], str]:
-    """A page of one year of the scale plan; a kwarg may be a function of the plan's code."""
+    """A page of one year of the scale plan."""
+    return lambda plan: reverse(f"evaluation:{name}", kwargs={"plan": plan, "year": year, **kwargs})
+
+
+def _entry_url(name: str, **kwargs) -> Callable[[str], str]:
+    """A page of the real plan's year in 実施状況入力 (ops.scale_data.entry_sample): a form
+    of one 事業 or one 施策, whose size does not depend on k."""
     return lambda plan: reverse(
-        f"evaluation:{name}",
-        kwargs={
-            "plan": plan,
-            "year": year,
-            **{key: value(plan) if callable(value) else value for key, value in kwargs.items()},
-        },
+        f"evaluation:{name}", kwargs={"plan": ENTRY_PLAN, "year": ENTRY_YEAR, **kwargs}
     )
 
 
-def _first_project(plan: str) -> str:
-    """The first 事業 of a scale plan (武蔵野市's; see ops.scale_data)."""
-    return f"{plan}-000-00"
-
-
-def _form(name: str, **kwargs) -> Page:
-    """The GET of an edit form of the open year, as the secretariat: a page people wait on."""
-    return Page(f"form: {name}", _cycle_url(name, OPEN_YEAR, **kwargs), login=True, target=0.5)
+def _form(name: str, url: Callable[[str], str], login: str) -> Page:
+    """The GET of an edit form, editable by whoever requests it: a page people wait on."""
+    return Page(f"form: {name} ({login})", url, login=login, target=0.5)
 
 
 # Adding a page is one line here.
 PAGES: list[Page] = [
     Page("floor", lambda plan: reverse("floor")),
-    Page("floor (login)", lambda plan: reverse("floor"), login=True),
+    *(Page(f"floor ({role})", lambda plan: reverse("floor"), login=role) for role in ROLES),
     Page("dashboard", _cycle_url("dashboard", PUBLISHED_YEAR), target=0.5),
-    Page("dashboard (secretariat)", _cycle_url("dashboard", OPEN_YEAR), login=True),
+    Page("dashboard (secretariat)", _cycle_url("dashboard", OPEN_YEAR), login=SECRETARIAT),
     Page(
         "dashboard_trends",
         lambda plan: reverse("evaluation:dashboard_trends", kwargs={"plan": plan}),
@@ -73,26 +76,30 @@ PAGES: list[Page] = [
     Page(
         "measure_year (secretariat)",
         _cycle_url("measure_year", OPEN_YEAR, number="1-1"),
-        login=True,
+        login=SECRETARIAT,
         target=0.5,
     ),
-    Page("todo (secretariat)", lambda plan: reverse("evaluation:todo"), login=True),
+    Page("todo (secretariat)", lambda plan: reverse("evaluation:todo"), login=SECRETARIAT),
     Page(
         "事業一覧 (secretariat)",
         lambda plan: reverse("evaluation:projects", kwargs={"plan": plan}),
-        login=True,
+        login=SECRETARIAT,
     ),
     Page("評価表 print", _cycle_url("sheet_print", PUBLISHED_YEAR), target=0.33),
     Page("評価表 xlsx", _cycle_url("sheet_xlsx", PUBLISHED_YEAR), target=0.33),
-    _form("committee_evaluation", number="1-1"),
-    _form("member_evaluation", number="1-1"),
-    _form("self_evaluation", number="1-1", body="city"),
-    _form("report", code=_first_project),
+    _form(
+        "committee_evaluation",
+        _cycle_url("committee_evaluation", OPEN_YEAR, number="1-1"),
+        SECRETARIAT,
+    ),
+    _form("scoring", _cycle_url("scoring", OPEN_YEAR, number="1-1"), MEMBER),
+    _form("report", _entry_url("report", code=ENTRY_PROJECT), STAFF),
+    _form("self_evaluation", _entry_url("self_evaluation", number="1-1", body="city"), STAFF),
 ]
 
 
 def floor_for(page: Page) -> str:
-    return "floor (login)" if page.login else "floor"
+    return f"floor ({page.login})" if page.login else "floor"
 
 
 @dataclass

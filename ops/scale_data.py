@@ -32,6 +32,12 @@ YEARS = (2017, 2018, 2019, 2020, 2021)
 MEMBERS = 8
 SOURCE_PLAN = "revised-2017"
 BATCH = 2000
+# The real plan's last year, in 実施状況入力 with one 事業 of 武蔵野市 (``entry_sample``).
+ENTRY_PLAN, ENTRY_YEAR, ENTRY_PROJECT = SOURCE_PLAN, YEARS[-1], "entry-city-001"
+INDICATORS = [  # two 指標 per 実施状況 (an activity and an outcome), the shape city sheets carry
+    (IndicatorKind.ACTIVITY, "講座の参加者数", "人", 60),
+    (IndicatorKind.OUTCOME, "活動を始めた参加者の割合", "%", 30),
+]
 
 
 def _users(prefix: str) -> tuple[dict[int, object], list]:
@@ -198,7 +204,6 @@ def generate(k: int, *, code: str | None = None) -> Plan:
             ProjectReport,
             batch_size=BATCH,
         )
-        # Two 指標 per 実施状況 (an activity and an outcome), the shape city sheets carry.
         bulk_create_with_history(
             [
                 ProjectIndicator(
@@ -211,12 +216,7 @@ def generate(k: int, *, code: str | None = None) -> Plan:
                     order=order,
                 )
                 for r in reports
-                for order, (kind, name, unit, target) in enumerate(
-                    [
-                        (IndicatorKind.ACTIVITY, "講座の参加者数", "人", 60),
-                        (IndicatorKind.OUTCOME, "活動を始めた参加者の割合", "%", 30),
-                    ]
-                )
+                for order, (kind, name, unit, target) in enumerate(INDICATORS)
             ],
             ProjectIndicator,
             batch_size=BATCH,
@@ -269,6 +269,57 @@ def generate(k: int, *, code: str | None = None) -> Plan:
         if cycle.is_locked:
             freeze(cycle)  # what services.cycle_move does on the move to 確定
     return plan
+
+
+@transaction.atomic
+def entry_sample() -> ProjectReport:
+    """The real plan's last year in 実施状況入力, with one 事業 of 武蔵野市 under 施策 1-1
+    whose 実施状況 (two 指標) and 自己評価 are entered: the forms city staff fill in, which
+    have the same size whatever k is. Added once; returns the 実施状況."""
+    plan = Plan.objects.get(code=ENTRY_PLAN)
+    cycle, _ = Cycle.objects.get_or_create(
+        plan=plan, fiscal_year=ENTRY_YEAR, defaults={"phase": Phase.ENTRY}
+    )
+    city = ImplementingBody.objects.get(code="city")
+    initiative = Initiative.objects.filter(
+        measure__basic_policy__plan=plan, measure__number="1-1", original__isnull=True
+    ).first()
+    project, created = Project.objects.get_or_create(
+        code=ENTRY_PROJECT,
+        defaults={
+            "plan": plan,
+            "body": city,
+            "name": "試験事業（実施状況入力）",
+            "department": "市民活動推進課",
+            "first_year": plan.first_year,
+        },
+    )
+    if created:
+        project.initiatives.add(initiative)
+    report, created = ProjectReport.objects.get_or_create(
+        cycle=cycle,
+        project=project,
+        defaults={
+            "status": ReportStatus.DONE,
+            "goal": "講座を年12回開催し、参加者を活動団体につなぐ。",
+            "activities": "講座を開催し、参加者に活動団体を紹介した。",
+            "times": 12,
+            "participants": 54,
+            "direction": Direction.CONTINUE,
+        },
+    )
+    if created:
+        for order, (kind, name, unit, target) in enumerate(INDICATORS):
+            ProjectIndicator.objects.create(
+                report=report, kind=kind, name=name, unit=unit, target=target, order=order
+            )
+    SelfEvaluation.objects.get_or_create(
+        cycle=cycle,
+        measure=initiative.measure,
+        body=city,
+        defaults={"rating": plan.rating_scale.levels.first(), "reason": "計画どおり実施した。"},
+    )
+    return report
 
 
 def cycle_time(cycle: Cycle):

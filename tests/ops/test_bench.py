@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from ops import bench
-from ops.scale_data import generate
+from evaluation.models import Phase
+from ops.scale_data import entry_sample, generate
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8123/floor/
   2 threads and 8 connections
@@ -77,29 +78,46 @@ def test_pages_people_wait_on_have_targets():
     targets = {page.label: page.target for page in bench.PAGES if page.target}
     assert targets["measure_year"] == 0.5
     assert targets["評価表 xlsx"] == 0.33
+    # Each edit form as the person who fills it in, in the phase it is filled in.
     assert {label for label in targets if label.startswith("form: ")} == {
-        "form: committee_evaluation",
-        "form: member_evaluation",
-        "form: self_evaluation",
-        "form: report",
+        "form: committee_evaluation (secretariat)",
+        "form: scoring (member)",
+        "form: self_evaluation (staff)",
+        "form: report (staff)",
     }
 
 
-def test_the_logged_in_pages_compare_with_the_logged_in_floor():
+def test_the_logged_in_pages_compare_with_the_floor_of_the_same_person():
     floors = {page.label: bench.floor_for(page) for page in bench.PAGES}
     assert floors["dashboard"] == "floor"
-    assert floors["dashboard (secretariat)"] == "floor (login)"
+    assert floors["dashboard (secretariat)"] == "floor (secretariat)"
+    assert floors["form: scoring (member)"] == "floor (member)"
+    assert floors["form: report (staff)"] == "floor (staff)"
 
 
 @pytest.mark.django_db
-def test_the_probe_counts_every_pages_queries_and_opens_a_session(capsys):
+def test_the_probe_counts_every_pages_queries_and_opens_a_session_per_person(capsys):
     generate(1)
+    entry_sample()
     call_command("bench", probe="scale-k1")
     out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert set(out["queries"]) == {page.label for page in bench.PAGES}
     assert out["queries"]["floor"] == 3
     assert out["queries"]["dashboard"] == 5  # the body from this process's memory
-    assert len(out["session"]) == 32
+    assert set(out["sessions"]) == set(bench.ROLES)
+    assert {len(session) for session in out["sessions"].values()} == {32}
+
+
+@pytest.mark.django_db
+def test_the_probe_refuses_to_measure_a_form_that_is_not_editable():
+    from django.core.management.base import CommandError
+
+    generate(1)
+    report = entry_sample()
+    report.cycle.phase = Phase.COMMITTEE
+    report.cycle.save()
+    with pytest.raises(CommandError, match="form: report \\(staff\\).*not editable"):
+        call_command("bench", probe="scale-k1")
 
 
 def test_rounds_combine_into_their_medians_and_summed_errors():

@@ -40,3 +40,15 @@ def test_generating_the_same_plan_twice_adds_nothing():
     before = ProjectReport.objects.count()
     generate(1)
     assert ProjectReport.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_the_year_in_entry_is_added_once_with_its_entries():
+    from evaluation.models import Phase, ProjectIndicator, SelfEvaluation
+    from ops.scale_data import entry_sample
+
+    report = entry_sample()
+    assert entry_sample() == report
+    assert report.cycle.phase == Phase.ENTRY and report.project.body.code == "city"
+    assert ProjectIndicator.objects.filter(report=report).count() == 2
+    assert SelfEvaluation.objects.filter(cycle=report.cycle).count() == 1

@@ -63,13 +63,16 @@ class Command(BaseCommand):
             env = self._build(k)
             probe_out = self._manage(env, "bench", "--probe", f"scale-k{k}", capture=True)
             probed = json.loads(probe_out.strip().splitlines()[-1])
-            cookie = f"{settings.SESSION_COOKIE_NAME}={probed['session']}"
+            cookies = {
+                role: f"{settings.SESSION_COOKIE_NAME}={session}"
+                for role, session in probed["sessions"].items()
+            }
             port = _free_port()
             server = self._gunicorn(env, port)
             try:
                 rounds: dict[str, list] = {page.label: [] for page in bench.PAGES}
                 for page in bench.PAGES:  # warm the shared cache and the workers
-                    self._get(self._url(port, page, k), cookie if page.login else None)
+                    self._get(self._url(port, page, k), cookies.get(page.login))
                 idle = self._idle_latency(port)
                 for _round in range(n_rounds):
                     for page in bench.PAGES:
@@ -80,7 +83,7 @@ class Command(BaseCommand):
                             self._load(
                                 wrk,
                                 self._url(port, page, k),
-                                cookie if page.login else None,
+                                cookies.get(page.login),
                                 seconds=max(2, round(seconds / n_rounds)),
                                 connections=connections,
                             )
@@ -138,7 +141,7 @@ class Command(BaseCommand):
                 self._manage(env, "flush", "--noinput", "--verbosity", "0")
             self._manage(env, "createcachetable")
             self._manage(env, "load_plan", "--verbosity", "0")
-            self._manage(env, "generate_scale_data", "--k", str(k))
+            self._manage(env, "generate_scale_data", "--k", str(k), "--entry-year")
         self._manage(env, "createcachetable")
         self._manage(env, "collectstatic", "--noinput", "--verbosity", "0")
         self.stdout.write(f"k={k}: database ready in {time.perf_counter() - started:.0f} s")
@@ -256,25 +259,37 @@ class Command(BaseCommand):
 
     def _probe(self, plan: str) -> None:
         """Count each page's queries in steady state (after one request warmed the cache)
-        and print them with a logged-in session key for the load driver, as JSON."""
+        and print them with a logged-in session key per role for the load driver, as JSON:
+        the bench's own 事務局 user, the scale plan's second member and its 市 staff."""
         from django.contrib.auth import get_user_model
 
         from evaluation.models import Participant, Role
 
-        user, _ = get_user_model().objects.get_or_create(username=BENCH_USER)
-        Participant.objects.get_or_create(user=user, defaults={"role": Role.SECRETARIAT})
-        anonymous = Client(HTTP_HOST="127.0.0.1")
-        logged_in = Client(HTTP_HOST="127.0.0.1")
-        logged_in.force_login(user)
+        User = get_user_model()
+        secretariat, _ = User.objects.get_or_create(username=BENCH_USER)
+        Participant.objects.get_or_create(user=secretariat, defaults={"role": Role.SECRETARIAT})
+        users = {
+            bench.SECRETARIAT: secretariat,
+            bench.MEMBER: User.objects.get(username=f"{plan}-member-2"),
+            bench.STAFF: User.objects.get(username=f"{plan}-staff-city"),
+        }
+        clients = {None: Client(HTTP_HOST="127.0.0.1")}
+        for role, user in users.items():
+            clients[role] = Client(HTTP_HOST="127.0.0.1")
+            clients[role].force_login(user)
         queries = {}
         for page in bench.PAGES:
-            client = logged_in if page.login else anonymous
+            client = clients[page.login]
             path = page.url(plan)
             first = client.get(path)
             if first.status_code != 200:
                 raise CommandError(f"{page.label} {path}: HTTP {first.status_code}")
+            if page.label.startswith("form: ") and b'name="version"' not in first.content:
+                raise CommandError(f"{page.label} {path}: the form is not editable")
             with CaptureQueriesContext(connection) as captured:
                 client.get(path)
             queries[page.label] = len(captured)
-        session = logged_in.cookies[settings.SESSION_COOKIE_NAME].value
-        self.stdout.write(json.dumps({"queries": queries, "session": session}))
+        sessions = {
+            role: clients[role].cookies[settings.SESSION_COOKIE_NAME].value for role in users
+        }
+        self.stdout.write(json.dumps({"queries": queries, "sessions": sessions}))
