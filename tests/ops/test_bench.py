@@ -5,8 +5,8 @@ import json
 import pytest
 from django.core.management import call_command
 
-from ops import bench
 from evaluation.models import Phase
+from ops import bench
 from ops.scale_data import entry_sample, generate
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8123/floor/
