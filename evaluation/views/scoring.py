@@ -5,7 +5,9 @@ opens the next 施策, so scoring the whole plan takes one submit per 施策."""
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from evaluation import access, scoring
@@ -13,6 +15,7 @@ from evaluation.access import refuse_hidden, visible_cycle
 from evaluation.editing import THEN_NEXT, edit_record
 from evaluation.forms import MemberEvaluationForm
 from evaluation.models import MemberEvaluation
+from evaluation.page_cache import cached
 
 # The button that saves and moves on posts ``then=next``; any other submit stays on the page.
 
@@ -79,7 +82,20 @@ def scoring_page(request: HttpRequest, plan: str, year: int, number: str) -> Htt
             "current_plan": cycle.plan,
             "measure": measure,
             "progress": progress,
-            "material": scoring.material(cycle, measure),
+            # The same for every member: rendered once per generation of the data.
+            "material": mark_safe(  # our own template, escaped
+                cached(
+                    ("scoring_material", cycle.pk, measure.pk),
+                    lambda: render_to_string(
+                        "evaluation/_scoring_material.html",
+                        {
+                            "cycle": cycle,
+                            "measure": measure,
+                            "material": scoring.material(cycle, measure),
+                        },
+                    ),
+                )
+            ),
             "then_next": THEN_NEXT,
             "scoring_list_url": _scoring_url(cycle),
         },
