@@ -13,7 +13,6 @@ from functools import wraps
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ from evaluation.models import (
     Phase,
     Project,
 )
+from evaluation.page_cache import cached
 from policies.models import ImplementingBody, Measure, Plan
 
 
@@ -507,28 +507,16 @@ def visible_plan(
 
 
 def measure_in(cycle: Cycle, number: str) -> Measure:
-    """A 施策 of the cycle's plan by its number (404 if the plan has none)."""
-    measure = get_object_or_404(
-        Measure.objects.select_related("basic_policy"),
-        basic_policy__plan_id=cycle.plan_id,
-        number=number,
-    )
-    measure.basic_policy.plan = cycle.plan  # the same plan, already fetched with the cycle
-    return measure
+    """A 施策 of the cycle's plan by its number (404 if the plan has none), read once per
+    generation of the data (``page_cache``; any save of the plan starts a new one)."""
 
+    def fetch() -> Measure:
+        measure = get_object_or_404(
+            Measure.objects.select_related("basic_policy"),
+            basic_policy__plan_id=cycle.plan_id,
+            number=number,
+        )
+        measure.basic_policy.plan = cycle.plan  # the same plan, already fetched with the cycle
+        return measure
 
-def measure_record(cycle: Cycle, number: str, records: QuerySet, **lookups):
-    """A 施策 of the cycle's plan by its number, and its record of the cycle among
-    ``records`` (narrowed by ``lookups``: the 実施主体, the member), or None: one query when
-    the record exists, two when it does not yet. 404 if the plan has no such 施策."""
-    record = records.select_related("measure__basic_policy").find(
-        cycle=cycle,
-        measure__number=number,
-        measure__basic_policy__plan_id=cycle.plan_id,
-        **lookups,
-    )
-    if record is None:
-        return measure_in(cycle, number), None
-    record.cycle = cycle  # already fetched, with its plan
-    record.measure.basic_policy.plan = cycle.plan
-    return record.measure, record
+    return cached(("measure", cycle.plan_id, number), fetch)

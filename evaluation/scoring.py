@@ -17,10 +17,11 @@ from evaluation.models import (
     ProjectReport,
     SelfEvaluation,
 )
+from evaluation.page_cache import cached
 from policies.models import Initiative, Measure
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScoringRow:
     """One 施策 of the plan as the scoring pages list it."""
 
@@ -67,18 +68,20 @@ class ScoringProgress:
 
 
 def scoring_progress(cycle: Cycle, member: User, current: Measure | None = None) -> ScoringProgress:
-    """One query: the plan's 施策 with whether ``member`` has a 委員評価 of each (plain rows,
-    not model instances: a plan ten times the size lists 120)."""
-    rows = (
-        Measure.objects.of_plan(cycle.plan)
-        .annotate(
-            scored=Exists(
-                MemberEvaluation.objects.filter(cycle=cycle, member=member, measure=OuterRef("pk"))
-            )
+    """The plan's 施策 with whether ``member`` has a 委員評価 of each: one query, once per
+    generation of the data (``page_cache``); plain rows, not model instances (a plan ten
+    times the size lists 120)."""
+
+    def rows() -> tuple[ScoringRow, ...]:
+        scored = MemberEvaluation.objects.filter(cycle=cycle, member=member, measure=OuterRef("pk"))
+        return tuple(
+            ScoringRow(*row)
+            for row in Measure.objects.of_plan(cycle.plan)
+            .annotate(scored=Exists(scored))
+            .values_list("pk", "number", "title", "is_priority", "scored")
         )
-        .values_list("pk", "number", "title", "is_priority", "scored")
-    )
-    return ScoringProgress([ScoringRow(*row) for row in rows], current)
+
+    return ScoringProgress(list(cached(("scoring_rows", cycle.pk, member.pk), rows)), current)
 
 
 @dataclass

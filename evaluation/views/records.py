@@ -48,9 +48,10 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
     of the data (``page_cache``); the member evaluations depend on who is looking and are
     fetched per request."""
     cycle = visible_cycle(request, plan, year)[0]
-    measure = measure_in(cycle, number)
     insider = access.is_insider(request.user)
     scores = access.member_scores_access(request.user, cycle)
+
+    measure = measure_in(cycle, number)
 
     @functools.cache
     def previous():
@@ -73,6 +74,21 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
             ),
         ),
     )
+    def members() -> str:
+        return render_to_string(
+            "evaluation/_measure_year_members.html",
+            {
+                "cycle": cycle,
+                "member_scores": scores,
+                "member_rows": measure_page.member_pairs(
+                    cycle,
+                    measure,
+                    previous=previous(),
+                    only_member_id=None if scores.view else request.user.pk,
+                ),
+            },
+        )
+
     return render(
         request,
         "evaluation/measure_year.html",
@@ -81,18 +97,19 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
             "current_plan": cycle.plan,
             "measure": measure,
             "body": mark_safe(body),  # our own template, escaped
-            "show_members": insider,
             "can_score": access.member_evaluation_access(request.user, cycle, request.user).edit,
             "can_draft": access.committee_evaluation_access(request.user, cycle, None).edit,
-            "member_scores": scores,
-            "member_rows": measure_page.member_pairs(
-                cycle,
-                measure,
-                previous=previous(),
-                only_member_id=None if scores.view else request.user.pk,
-            )
-            if insider
-            else [],
+            # Insiders: everyone's scores are the same for all who may see them (rendered once
+            # per generation); a member scoring independently sees only their own.
+            "members": mark_safe(  # our own template, escaped
+                (
+                    cached(("measure_year_members", cycle.pk, measure.pk, audience), members)
+                    if scores.view
+                    else members()
+                )
+                if insider
+                else ""
+            ),
         },
     )
 
@@ -100,8 +117,14 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
 @refuse_hidden
 def report_edit(request: HttpRequest, plan: str, year: int, code: str) -> HttpResponse:
     cycle = visible_cycle(request, plan, year)[0]
-    project = get_object_or_404(Project.objects.select_related("body"), code=code)
-    report = ProjectReport.objects.find(cycle=cycle, project=project)
+    # The 事業 comes with its 実施状況 when there is one (one query instead of two).
+    report = ProjectReport.objects.select_related("project__body").find(
+        cycle=cycle, project__code=code
+    )
+    if report is None:
+        project = get_object_or_404(Project.objects.select_related("body"), code=code)
+    else:
+        project, report.cycle = report.project, cycle
     return edit_record(
         request,
         instance=report or ProjectReport(cycle=cycle, project=project),
@@ -126,8 +149,9 @@ def self_evaluation_edit(
 ) -> HttpResponse:
     cycle = visible_cycle(request, plan, year)[0]
     body_obj = get_object_or_404(ImplementingBody, code=body)
-    measure, evaluation = access.measure_record(
-        cycle, number, SelfEvaluation.objects.select_related("rating"), body=body_obj
+    measure = measure_in(cycle, number)
+    evaluation = SelfEvaluation.objects.select_related("rating").find(
+        cycle=cycle, measure=measure, body=body_obj
     )  # the rating: shown as text to those who may only read
     previous = access.visible_previous(request.user, cycle, measure)
     last_opinion = (
@@ -163,9 +187,8 @@ def self_evaluation_edit(
 def member_evaluation_edit(request: HttpRequest, plan: str, year: int, number: str) -> HttpResponse:
     """The logged-in member's own score and opinion (nobody edits another's)."""
     cycle = visible_cycle(request, plan, year)[0]
-    measure, evaluation = access.measure_record(
-        cycle, number, MemberEvaluation.objects.all(), member=request.user
-    )
+    measure = measure_in(cycle, number)
+    evaluation = MemberEvaluation.objects.find(cycle=cycle, measure=measure, member=request.user)
     return edit_record(
         request,
         instance=evaluation or MemberEvaluation(cycle=cycle, measure=measure, member=request.user),
@@ -183,8 +206,9 @@ def committee_evaluation_edit(
 ) -> HttpResponse:
     """The secretariat drafts the committee's evaluation with every member's opinion beside it."""
     cycle = visible_cycle(request, plan, year)[0]
-    measure, evaluation = access.measure_record(
-        cycle, number, CommitteeEvaluation.objects.select_related("rating")
+    measure = measure_in(cycle, number)
+    evaluation = CommitteeEvaluation.objects.select_related("rating").find(
+        cycle=cycle, measure=measure
     )  # the rating: shown as text to those who may only read
     rule = access.committee_evaluation_access(request.user, cycle, evaluation)
     scores = access.member_scores_access(request.user, cycle)

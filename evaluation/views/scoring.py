@@ -2,6 +2,8 @@
 施策 with everything the member judges by beside their own form. "保存して次へ" saves and
 opens the next 施策, so scoring the whole plan takes one submit per 施策."""
 
+from dataclasses import replace
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from evaluation import access, scoring
-from evaluation.access import refuse_hidden, visible_cycle
+from evaluation.access import measure_in, refuse_hidden, visible_cycle
 from evaluation.editing import THEN_NEXT, edit_record
 from evaluation.forms import MemberEvaluationForm
 from evaluation.models import MemberEvaluation
@@ -40,8 +42,8 @@ def scoring_list(request: HttpRequest, plan: str, year: int) -> HttpResponse:
             "rating"
         )
     }
-    for m in progress.measures:
-        m.own = own.get(m.pk)
+    # The rows are shared through the page cache: each gets a copy with the member's own.
+    progress.measures = [replace(m, own=own.get(m.pk)) for m in progress.measures]
     return render(
         request,
         "evaluation/scoring_list.html",
@@ -60,9 +62,8 @@ def scoring_list(request: HttpRequest, plan: str, year: int) -> HttpResponse:
 def scoring_page(request: HttpRequest, plan: str, year: int, number: str) -> HttpResponse:
     """One 施策: the material on one side, the member's own 委員評価 on the other."""
     cycle = visible_cycle(request, plan, year, rule=access.scoring_access)[0]
-    measure, evaluation = access.measure_record(
-        cycle, number, MemberEvaluation.objects.all(), member=request.user
-    )
+    measure = measure_in(cycle, number)
+    evaluation = MemberEvaluation.objects.find(cycle=cycle, measure=measure, member=request.user)
     progress = scoring.scoring_progress(cycle, request.user, measure)
 
     def after_save(saved) -> str:

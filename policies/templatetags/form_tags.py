@@ -1,7 +1,10 @@
 """Template helpers shared by every form: the error summary's entries, and whether anything
 is required (so "*" needs explaining). A form's child rows (an inline formset) count too."""
 
-from django import forms, template
+from django import template
+from django.utils.safestring import SafeString
+
+from policies.bootstrap_fields import draw_form
 
 register = template.Library()
 
@@ -18,7 +21,9 @@ def _forms(form, formset=None):
 @register.simple_tag
 def field_error_list(form, formset=None) -> list[tuple[str, str, str]]:
     """(field id, label, message) of every field error, the child rows' included; messages
-    about the whole form are shown by crispy inside the form."""
+    about the whole form are shown inside the form (``bootstrap_fields.draw_form``)."""
+    if not form.is_bound:
+        return []  # a form just opened (and its rows) has no errors yet
     return [
         (field.id_for_label, f"{prefix}{field.label}", error)
         for each, prefix in _forms(form, formset)
@@ -37,33 +42,7 @@ def has_required(form, formset=None) -> bool:
     )
 
 
-def _kind(widget: forms.Widget) -> str:
-    """How ``_form_fields.html`` draws a widget (Bootstrap 5's classes)."""
-    if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect, forms.FileInput)):
-        return "crispy"  # lists of choices and files: crispy's own template draws them
-    if isinstance(widget, forms.MultiWidget):
-        return "crispy"
-    if isinstance(widget, forms.CheckboxInput):
-        return "check"
-    return "select" if isinstance(widget, forms.Select) else "control"
-
-
-CONTROL_CLASSES = {"check": "form-check-input", "select": "form-select", "control": "form-control"}
-
-
 @register.filter
-def drawn_fields(form) -> list[tuple[forms.BoundField, str]]:
-    """The form's fields with how each is drawn: "hidden", "check", "select", "control" (by
-    ``_form_fields.html``, the way crispy's bootstrap5 pack draws them, without its
-    per-field template, which cost about a millisecond per form on the record pages), or
-    "crispy" (checkbox lists, radio buttons, files: left to crispy's template)."""
-    drawn = []
-    for field in form:
-        kind = "hidden" if field.is_hidden else _kind(field.field.widget)
-        if kind in CONTROL_CLASSES:
-            widget = field.field.widget
-            classes = widget.attrs.get("class", "").split()
-            wanted = [CONTROL_CLASSES[kind]] + (["is-invalid"] if field.errors else [])
-            widget.attrs["class"] = " ".join([*classes, *(c for c in wanted if c not in classes)])
-        drawn.append((field, kind))
-    return drawn
+def bootstrap_fields(form) -> SafeString:
+    """The form's fields as crispy's bootstrap5 pack draws them (``bootstrap_fields.draw_form``)."""
+    return draw_form(form)

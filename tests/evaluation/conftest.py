@@ -1,4 +1,5 @@
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -24,10 +25,12 @@ class World:
     cycle: Cycle
     project: Project  # a 事業 of 武蔵野市 (body A)
     users: dict[str, User | None]
+    committed: Callable  # django_capture_on_commit_callbacks: run what a commit would run
 
     def set_phase(self, phase: str) -> None:
-        self.cycle.phase = phase
-        self.cycle.save()
+        with self.committed(execute=True):  # as if the move committed: caches invalidated
+            self.cycle.phase = phase
+            self.cycle.save()
 
 
 ROLES = ["anonymous", "member", "chair", "staff_a", "staff_b", "secretariat"]
@@ -49,6 +52,7 @@ def world(db, django_capture_on_commit_callbacks) -> World:
                 "staff_b": staff("place").user,
                 "secretariat": secretariat().user,
             },
+            committed=django_capture_on_commit_callbacks,
         )
 
 

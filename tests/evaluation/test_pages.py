@@ -60,14 +60,15 @@ def test_the_measure_page_has_the_same_query_count_with_more_data(
         fill(world, projects=1)
     client = login(world.users["member"])
     # Building the shared body: 17, the 施策's 参考指標 and the 指標 of its 事業 (one query
-    # each), and the cache (the generation, the entry, storing it in a savepoint).
-    with django_assert_num_queries(27):
+    # each), and the cache (the generation, the entry, storing it in a savepoint), for the
+    # body and for the 施策 itself (access.measure_in).
+    with django_assert_num_queries(36):
         client.get(measure_url())
     with django_capture_on_commit_callbacks(execute=True):  # as if committed: invalidates
         for n in range(6):
             project = ProjectFactory(code=f"more-{n}")
             ProjectReportFactory(cycle=world.cycle, project=project)
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(36):
         client.get(measure_url())
     # Until the data changes again, the body comes from the cache (this worker's memory).
     with django_assert_num_queries(11):
@@ -152,10 +153,11 @@ FORM_URLS = {
 }
 FORM_QUERIES = {
     "report": 9,
-    "self_evaluation": 12,
-    # The scale's levels come from the page cache (rollups.cycle_levels): the token's read.
+    "self_evaluation": 13,
+    # The 施策 and the scale's levels come from the page cache (access.measure_in,
+    # rollups.cycle_levels): a read of the generation token each, no model query.
     "member_evaluation": 10,  # read-only here: shown as text
-    "committee_evaluation": 10,  # the 施策 with the record; the members' side cached
+    "committee_evaluation": 11,  # the members' side cached
     "cycle_edit": 8,  # the rating scales to choose from
     "project_edit": 12,
 }
