@@ -74,6 +74,7 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
             ),
         ),
     )
+
     def members() -> str:
         return render_to_string(
             "evaluation/_measure_year_members.html",
