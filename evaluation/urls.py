@@ -40,7 +40,7 @@ urlpatterns = [
     ),
     path(
         "cycles/<slug:plan>/<int:year>/measures/<str:number>/member/",
-        records.member_evaluation_edit,
+        records.member_evaluation_moved,
         name="member_evaluation",
     ),
     path(

@@ -21,7 +21,6 @@ from evaluation.editing import edit_record
 from evaluation.forms import (
     CommitteeEvaluationForm,
     ConfirmForm,
-    MemberEvaluationForm,
     ProjectIndicatorFormSet,
     ProjectReportForm,
     SelfEvaluationForm,
@@ -183,22 +182,12 @@ def self_evaluation_edit(
     )
 
 
+@require_safe
 @login_required
-@refuse_hidden
-def member_evaluation_edit(request: HttpRequest, plan: str, year: int, number: str) -> HttpResponse:
-    """The logged-in member's own score and opinion (nobody edits another's)."""
-    cycle = visible_cycle(request, plan, year)[0]
-    measure = measure_in(cycle, number)
-    evaluation = MemberEvaluation.objects.find(cycle=cycle, measure=measure, member=request.user)
-    return edit_record(
-        request,
-        instance=evaluation or MemberEvaluation(cycle=cycle, measure=measure, member=request.user),
-        rule=access.member_evaluation_access(request.user, cycle, request.user),
-        form_class=MemberEvaluationForm,
-        template="evaluation/member_evaluation_form.html",
-        context={"cycle": cycle, "current_plan": cycle.plan, "measure": measure},
-        form_kwargs={"cycle": cycle},
-    )
+def member_evaluation_moved(request: HttpRequest, plan: str, year: int, number: str):
+    """The old address of a member's own score and opinion: the scoring page (with what the
+    member judges by beside the form) has replaced that form. Kept for bookmarks."""
+    return redirect("evaluation:scoring", plan=plan, year=year, number=number)
 
 
 @refuse_hidden

@@ -204,12 +204,9 @@ MATRIX: dict[str, Case] = {
             "version": 0,
         },
     ),
+    # The old address of a member's form: it leads to the scoring page.
     "evaluation:member_evaluation": Case(
-        kwargs=MEASURE,
-        get=insiders(),
-        post=only("member", "chair"),
-        phase=Phase.COMMITTEE,
-        data=lambda w, r: {"opinion": "参加を促す仕組みが必要。", "version": 0},
+        kwargs=MEASURE, get={**everyone(REDIRECT), "anonymous": LOGIN}
     ),
     "evaluation:committee_review": Case(
         kwargs=CYCLE, get=only("chair", "secretariat", outcome=OK), setup=draft

@@ -53,7 +53,7 @@ FORMS = {
             "version": st.one_of(VALUE, st.just("0")),
         },
     ),
-    "member_evaluation": (
+    "scoring": (
         "member",
         Phase.COMMITTEE,
         {"plan": "revised-2017", "year": 2021, "number": "1-1"},

@@ -146,7 +146,6 @@ def fill_more_history(world) -> None:
 FORM_URLS = {
     "report": {"plan": "revised-2017", "year": 2021, "code": "city-001"},
     "self_evaluation": {"plan": "revised-2017", "year": 2021, "number": "1-1", "body": "city"},
-    "member_evaluation": {"plan": "revised-2017", "year": 2021, "number": "1-1"},
     "committee_evaluation": {"plan": "revised-2017", "year": 2021, "number": "1-1"},
     "cycle_edit": {"plan": "revised-2017", "year": 2021},
     "project_edit": {"code": "city-001"},
@@ -156,7 +155,6 @@ FORM_QUERIES = {
     "self_evaluation": 13,
     # The 施策 and the scale's levels come from the page cache (access.measure_in,
     # rollups.cycle_levels): a read of the generation token each, no model query.
-    "member_evaluation": 10,  # read-only here: shown as text
     "committee_evaluation": 11,  # the members' side cached
     "cycle_edit": 8,  # the rating scales to choose from
     "project_edit": 12,
@@ -238,7 +236,7 @@ def test_relisted_items_cannot_be_chosen_for_a_project(world, login):
 def test_a_member_cannot_see_another_members_form_as_their_own(world, login):
     world.set_phase(Phase.COMMITTEE)
     MemberEvaluationFactory(cycle=world.cycle, member=world.users["chair"], opinion="委員長の意見")
-    url = reverse("evaluation:member_evaluation", kwargs=FORM_URLS["member_evaluation"])
+    url = reverse("evaluation:scoring", kwargs=FORM_URLS["committee_evaluation"])
     html = login(world.users["member"]).get(url).content.decode()
     assert "委員長の意見" not in html
 

@@ -11,7 +11,7 @@ REPORT = reverse(
     "evaluation:report", kwargs={"plan": "revised-2017", "year": 2021, "code": "city-001"}
 )
 MEMBER = reverse(
-    "evaluation:member_evaluation", kwargs={"plan": "revised-2017", "year": 2021, "number": "1-1"}
+    "evaluation:scoring", kwargs={"plan": "revised-2017", "year": 2021, "number": "1-1"}
 )
 COMMITTEE = reverse(
     "evaluation:committee_evaluation",

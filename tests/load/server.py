@@ -74,7 +74,7 @@ def _member_targets(user: User, index: int, plan: Plan) -> list[dict]:
     targets = []
     for n, measure in enumerate(Measure.objects.of_plan(plan)):
         path = _path(
-            "evaluation:member_evaluation",
+            "evaluation:scoring",
             plan=plan.code,
             year=COMMITTEE_YEAR,
             number=measure.number,
