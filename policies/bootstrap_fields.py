@@ -8,21 +8,14 @@ with its 指標 rows, the form city staff wait on most. Checkbox lists, radio bu
 inputs are still drawn by crispy's own template.
 """
 
-from html import escape
-
 from django import forms
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from plan.form_renderer import text
+
 CONTROL_CLASSES = {"check": "form-check-input", "select": "form-select", "control": "form-control"}
 ASTERISK = '<span class="asteriskField">*</span>'
-
-
-def _text(value) -> str:
-    """``conditional_escape`` without its lazy-argument wrapper (hundreds of calls a form)."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return escape(str(value))
 
 
 def kind_of(widget: forms.Widget) -> str:
@@ -46,11 +39,11 @@ def _with_classes(field: forms.BoundField, kind: str) -> None:
 
 def _notes(field: forms.BoundField) -> str:
     """Each error (crispy's ids), then the help text (the id Django's aria-describedby names)."""
-    auto_id = _text(field.auto_id)
+    auto_id = text(field.auto_id)
     html = ""
     if field.errors:
         errors = "".join(
-            f'<p id="error_{n}_{auto_id}"><strong>{_text(error)}</strong></p>'
+            f'<p id="error_{n}_{auto_id}"><strong>{text(error)}</strong></p>'
             for n, error in enumerate(field.errors, 1)
         )
         html = f'<div id="{auto_id}_error" class="invalid-feedback">{errors}</div>'
@@ -64,7 +57,7 @@ def _label(field: forms.BoundField, css: str) -> str:
     css += " requiredField" if required else ""
     mark = ASTERISK if required else ""
     return (
-        f'<label for="{_text(field.id_for_label)}" class="{css}">{_text(field.label)}{mark}</label>'
+        f'<label for="{text(field.id_for_label)}" class="{css}">{text(field.label)}{mark}</label>'
     )
 
 
@@ -80,7 +73,7 @@ def draw(field: forms.BoundField, wrapper: str = "mb-3") -> str:
             {"field": field, "form_show_labels": True, "form_show_errors": True},
         )
     _with_classes(field, kind)
-    div_id = f"div_{_text(field.auto_id)}"
+    div_id = f"div_{text(field.auto_id)}"
     if kind == "check":
         inner = f"{field}{_label(field, 'form-check-label')}{_notes(field)}"
         return f'<div class="{wrapper}"><div id="{div_id}" class="form-check">{inner}</div></div>'
@@ -94,6 +87,6 @@ def draw_form(form: forms.BaseForm) -> SafeString:
     """Every field of the form, after the messages about the whole form (crispy's alert)."""
     html = ""
     if form.non_field_errors():
-        items = "".join(f"<li>{_text(error)}</li>" for error in form.non_field_errors())
+        items = "".join(f"<li>{text(error)}</li>" for error in form.non_field_errors())
         html = f'<div class="alert alert-block alert-danger"><ul class="m-0">{items}</ul></div>'
     return SafeString(html + "\n".join(draw(field) for field in form))

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.utils.safestring import mark_safe
 
 from plan.form_renderer import DRAWN, INPUTS, WIDGETS, WidgetRenderer
 
@@ -27,6 +28,11 @@ class EveryWidget(forms.Form):
     )
     several = forms.MultipleChoiceField(initial=["a", "c"], choices=[("a", "A"), ("c", "C")])
     yes_no = forms.NullBooleanField(initial=None)
+    # Marked safe: a label and an attribute's value are written as they are.
+    safe = forms.ChoiceField(
+        choices=[("a", mark_safe("<i>A</i>"))],
+        widget=forms.Select(attrs={"title": mark_safe("<b>太字</b>")}),
+    )
 
 
 def rendered(renderer) -> dict[str, str]:
