@@ -19,7 +19,7 @@ ASTERISK = '<span class="asteriskField">*</span>'
 
 
 def kind_of(widget: forms.Widget) -> str:
-    """ "check", "select", "control", or "crispy" for what crispy's template draws."""
+    """How a widget is drawn: as a "check", a "select", a "control", or by "crispy"."""
     if isinstance(
         widget,
         forms.CheckboxSelectMultiple | forms.RadioSelect | forms.FileInput | forms.MultiWidget,

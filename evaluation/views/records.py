@@ -184,7 +184,9 @@ def self_evaluation_edit(
 
 @require_safe
 @login_required
-def member_evaluation_moved(request: HttpRequest, plan: str, year: int, number: str):
+def member_evaluation_moved(
+    request: HttpRequest, plan: str, year: int, number: str
+) -> HttpResponse:
     """The old address of a member's own score and opinion: the scoring page (with what the
     member judges by beside the form) has replaced that form. Kept for bookmarks."""
     return redirect("evaluation:scoring", plan=plan, year=year, number=number)
