@@ -396,13 +396,23 @@ class ProjectIndicatorForm(ConfirmUnusualMixin, VersionedForm):
         ]
 
 
-# 指標 of one 実施状況. Two empty rows each time; a third and more after saving (no script
-# needed). Bounded: at most MAX_INDICATORS per 実施状況.
+class IndicatorRows(forms.BaseInlineFormSet):
+    """指標 of one 実施状況: two empty rows while it has none, one once some are saved (most
+    事業 have one or two 指標); another after each save, with no script needed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.initial_form_count():
+            self.extra = 1
+
+
+# Bounded: at most MAX_INDICATORS per 実施状況.
 MAX_INDICATORS = 20
 ProjectIndicatorFormSet = forms.inlineformset_factory(
     ProjectReport,
     ProjectIndicator,
     form=ProjectIndicatorForm,
+    formset=IndicatorRows,
     extra=2,
     can_delete=True,
     max_num=MAX_INDICATORS,

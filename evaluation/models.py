@@ -906,7 +906,9 @@ class ProjectIndicator(Versioned):
     class Meta:
         verbose_name = _("事業の指標")
         verbose_name_plural = _("事業の指標")
-        ordering = ["report", "order", "pk"]
+        # By the column, not by "report": that would follow the 実施状況's own ordering
+        # through four joins on every read of one 実施状況's 指標.
+        ordering = ["report_id", "order", "pk"]
 
     def __str__(self) -> str:
         return self.name

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from html import escape
 
 from django.forms.renderers import DjangoTemplates
+from django.utils.functional import Promise
+from django.utils.translation import get_language
 
 WIDGETS = "django/forms/widgets/"
 # Templates that are only ``{% include "django/forms/widgets/input.html" %}``.
@@ -22,10 +24,34 @@ INPUTS += ["checkbox", "search", "tel", "color"]
 def text(value) -> str:
     """``{{ value }}`` in a template: escaped unless marked safe. Django's
     ``conditional_escape`` without its wrapper for lazy arguments, which cost more than the
-    escaping itself at hundreds of calls a form (``policies.bootstrap_fields`` uses it too)."""
+    escaping itself at hundreds of calls a form (``policies.bootstrap_fields`` uses it too).
+    A lazy translation (a label, a help text, a choice) is looked up once per language."""
+    if isinstance(value, Promise):
+        return _translated(value)
     if hasattr(value, "__html__"):
         return value.__html__()
     return escape(str(value))
+
+
+# id of a lazy text → (the text object, its language, the escaped result). A form's labels,
+# help texts and choices are the same objects on every request (deep-copying a field keeps
+# them), so each is translated once instead of once per field drawn. The entry holds the
+# object, so its id cannot be reused while it is here; lazy texts made afresh per request
+# only fill the table until it is emptied.
+_TRANSLATED: dict[int, tuple[Promise, str | None, str]] = {}
+TRANSLATED_ENTRIES = 4096
+
+
+def _translated(value: Promise) -> str:
+    language = get_language()
+    entry = _TRANSLATED.get(id(value))
+    if entry is not None and entry[1] == language:
+        return entry[2]
+    html = value.__html__() if hasattr(value, "__html__") else escape(str(value))
+    if len(_TRANSLATED) >= TRANSLATED_ENTRIES:
+        _TRANSLATED.clear()
+    _TRANSLATED[id(value)] = (value, language, html)
+    return html
 
 
 def _attrs(attrs: dict) -> str:

@@ -74,6 +74,18 @@ def test_staff_save_the_goal_the_direction_and_two_indicators_in_one_go(world, s
     assert "改善して継続" in html and "入門講座を年4回開く。" in html
 
 
+def test_a_new_report_offers_two_empty_rows_and_a_saved_one_one_more(world, staff_client):
+    html = staff_client.get(REPORT).content.decode()
+    assert 'name="children-TOTAL_FORMS" value="2"' in html
+
+    staff_client.post(
+        REPORT, {**report_data(), **indicator_rows({"name": "講座の参加者数"}, {"name": "回数"})}
+    )
+    html = staff_client.get(REPORT).content.decode()
+    assert 'name="children-TOTAL_FORMS" value="3"' in html
+    assert 'name="children-INITIAL_FORMS" value="2"' in html
+
+
 def test_an_empty_extra_row_adds_nothing(world, staff_client):
     staff_client.post(REPORT, {**report_data(), **indicator_rows({"name": ""}, {"name": ""})})
     assert ProjectIndicator.objects.count() == 0

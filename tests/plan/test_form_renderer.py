@@ -2,9 +2,11 @@
 
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
-from plan.form_renderer import DRAWN, INPUTS, WIDGETS, WidgetRenderer
+from plan.form_renderer import DRAWN, INPUTS, WIDGETS, WidgetRenderer, text
 
 
 class EveryWidget(forms.Form):
@@ -33,6 +35,7 @@ class EveryWidget(forms.Form):
         choices=[("a", mark_safe("<i>A</i>"))],
         widget=forms.Select(attrs={"title": mark_safe("<b>太字</b>")}),
     )
+    translated = forms.ChoiceField(choices=[("y", gettext_lazy("Yes")), ("n", gettext_lazy("No"))])
 
 
 def rendered(renderer) -> dict[str, str]:
@@ -51,6 +54,16 @@ def test_every_plain_widget_is_drawn_as_djangos_templates_draw_it():
     expected = rendered(django)
     assert rendered(ours) == expected
     assert len(expected) == 2 * len(EveryWidget.base_fields)
+
+
+def test_a_lazy_text_is_drawn_in_the_language_active_at_the_time():
+    yes = gettext_lazy("Yes")
+    with translation.override("en"):
+        assert text(yes) == "Yes"
+    with translation.override("ja"):
+        assert text(yes) == "はい"
+    with translation.override("en"):
+        assert text(yes) == "Yes"
 
 
 def test_the_inputs_drawn_are_the_templates_that_only_include_djangos_input():
