@@ -784,6 +784,17 @@ def _locked_for_update(cycle: Cycle, codes: list[str]):
     return projects, reports
 
 
+def _resubmit_for_indicators(reports: list[ProjectReport], *, skip: set[int], user) -> None:
+    """A 指標 edited in the file re-submits its 実施状況 (差し戻し or 確認済 → 再提出), as
+    saving the 実施状況's form does; a 実施状況 the file changed itself was marked already."""
+    for report in {r.pk: r for r in reports if r.pk not in skip}.values():
+        before = report.review_state
+        mark_resubmitted(report, report)
+        if report.review_state != before:
+            report._history_user = user
+            report.save(update_fields=["review_state", "version"])
+
+
 def _check_version(current, change: dict) -> None:
     """The record is as the preview saw it: absent for a create, same version for a change."""
     if change["action"] == "create" and current is not None:
@@ -913,6 +924,11 @@ def import_apply(
             expected_version=change["expected_version"],
             user=user,
         )
+    _resubmit_for_indicators(
+        [current_indicators[c["values"]["pk"]].report for c in indicator_changes],
+        skip={r.pk for r in changed_reports},
+        user=user,
+    )
     deadline.check()  # past the time limit, the transaction is rolled back: nothing saved
     result = ImportResult(
         created=len(new_projects) + len(new_reports),

@@ -1,14 +1,6 @@
-"""The e-mail notice of a send-back (差し戻し), for the send-back service to call.
-
-No send-back exists in the app yet (another issue adds it). Its service calls this once
-the send-back is committed, e.g.::
-
-    transaction.on_commit(lambda: notify_send_back(
-        cycle=cycle, users=staff_of_body, what=f"実施状況「{project.name}」",
-        url=reverse("evaluation:report", kwargs=...), comment=comment, by=request.user,
-        key=f"report:{report.pk}:{report.version}",
-    ))
-"""
+"""The e-mail notice of a send-back (差し戻し). ``evaluation.send_back`` calls it once the
+send-back is committed (``transaction.on_commit``), with a key naming the record and its
+version, so that the same send-back never reaches a person twice."""
 
 from collections.abc import Iterable
 

@@ -192,6 +192,28 @@ def test_an_indicators_name_unit_kind_and_figures_are_imported(jimukyoku, cycle)
     assert saved.history.first().history_user.participant.role == "secretariat"
 
 
+def test_an_indicator_alone_edited_in_the_file_resubmits_its_sent_back_report(jimukyoku, cycle):
+    from evaluation.models import ReviewState
+    from evaluation.send_back import entry_send_back
+
+    report = ProjectReport.objects.get()
+    entry_send_back(
+        entry=report, user=secretariat().user, expected_version=report.version, comment="実績は？"
+    )
+    sent_back = ProjectReport.objects.get()
+    data, cell = indicator_cell(jimukyoku)
+    typed = "活動指標 講座の参加者数：目標 60人／実績 50人"
+    preview = upload(jimukyoku, edited_xlsx(data, {cell: typed})).context["preview"]
+    assert [c.kind for c in preview.changed] == ["indicator"]  # the 実施状況's own cells unchanged
+    assert jimukyoku.post(url("sheet_import_confirm"), {"token": preview.token}).status_code == 302
+
+    saved = ProjectReport.objects.get()
+    assert saved.review_state == ReviewState.RESUBMITTED
+    assert saved.version == sent_back.version + 1  # a form opened before sees the change
+    assert saved.history.first().history_user.participant.role == "secretariat"
+    assert ProjectIndicator.objects.get().actual == 50
+
+
 def test_an_indicator_value_that_is_not_a_number_is_reported_by_row_and_column(jimukyoku, cycle):
     data, cell = indicator_cell(jimukyoku)
     response = upload(
