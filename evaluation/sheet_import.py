@@ -134,6 +134,7 @@ class Change:
     fields: list[tuple[str, str, str]] = field(default_factory=list)
     expected_version: int = 0
     values: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # values to check before saving
 
     @property
     def kind_label(self) -> str:
@@ -157,6 +158,10 @@ class Preview:
     @property
     def unchanged(self) -> list[Change]:
         return [c for c in self.changes if c.action == "same"]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [warning for c in self.changes for warning in c.warnings]
 
 
 @dataclass
@@ -700,6 +705,7 @@ def plan_changes(
                 fields=edit.fields,
                 expected_version=edit.indicator.version,
                 values={"pk": edit.indicator.pk, **edit.values},
+                warnings=edit.warnings,
             )
             for edit in edits
         )

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from evaluation.achievement import format_number
+from evaluation.achievement import format_number, implausibilities
 from evaluation.models import IndicatorKind, ProjectIndicator
 
 FIELDS = {"kind": "種類", "name": "指標名", "unit": "単位", "target": "目標値", "actual": "実績値"}
@@ -32,6 +32,9 @@ class Edit:
     indicator: ProjectIndicator
     values: dict  # FIELDS → value (numbers as text, for the session)
     fields: list[tuple[str, str, str]]  # (label, old, new), as the preview lists them
+    # Values that look wrong (達成率 over 200 %, a negative figure): not refused, but shown in
+    # the preview before anything is saved, as the 実施状況 form asks before it saves them.
+    warnings: list[str]
 
 
 def _figure(text: str, label: str, where: str, errors: list[str]) -> tuple[str | None, str]:
@@ -121,7 +124,11 @@ def indicator_edits(
             if _shown(k, old[k]) != _shown(k, values[k])
         ]
         if changed:
-            edits.append(Edit(indicator, values, changed))
+            reasons = implausibilities(
+                candidate.actual, candidate.target, higher_is_better=indicator.higher_is_better
+            )
+            warnings = [f"{where} 指標「{candidate.name}」: {reason}" for reason in reasons]
+            edits.append(Edit(indicator, values, changed, warnings))
     return edits
 
 

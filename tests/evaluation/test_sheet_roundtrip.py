@@ -214,6 +214,30 @@ def test_an_indicator_alone_edited_in_the_file_resubmits_its_sent_back_report(ji
     assert ProjectIndicator.objects.get().actual == 50
 
 
+def test_an_implausible_indicator_value_is_pointed_out_before_it_is_saved(jimukyoku, cycle):
+    data, cell = indicator_cell(jimukyoku)
+    typed = "活動指標 講座の参加者数：目標 20人／実績 45人"  # 225 %: a typo, or a great year
+    response = upload(jimukyoku, edited_xlsx(data, {cell: typed}))
+    preview = response.context["preview"]
+    assert preview.warnings == [
+        "6行目 指標「講座の参加者数」: 達成率が 225.0% で、200% を超えています。"
+    ]
+    html = response.content.decode()
+    assert 'id="import-warnings"' in html and "225.0%" in html
+    assert ProjectIndicator.objects.get().target == 60  # nothing saved before the confirm
+
+    assert jimukyoku.post(url("sheet_import_confirm"), {"token": preview.token}).status_code == 302
+    assert ProjectIndicator.objects.get().target == 20  # not refused: the person saw it
+
+
+def test_a_plausible_edit_has_no_warning(jimukyoku, cycle):
+    data, cell = indicator_cell(jimukyoku)
+    typed = "活動指標 講座の参加者数：目標 60人／実績 54人"
+    response = upload(jimukyoku, edited_xlsx(data, {cell: typed}))
+    assert response.context["preview"].warnings == []
+    assert 'id="import-warnings"' not in response.content.decode()
+
+
 def test_an_indicator_value_that_is_not_a_number_is_reported_by_row_and_column(jimukyoku, cycle):
     data, cell = indicator_cell(jimukyoku)
     response = upload(
