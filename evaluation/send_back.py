@@ -22,6 +22,7 @@ from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
     Participant,
+    Phase,
     ProjectReport,
     ReviewState,
     Role,
@@ -43,19 +44,64 @@ def _review_save(record: models.Model, *, expected_version: int, user: User, **c
     return current
 
 
-def _notify_on_commit(record, *, people, what: str, url: str, by: User) -> None:
-    """E-mail the send-back to ``people`` once the transaction commits (a rolled-back
-    send-back tells nobody). The key names the record and its version."""
+def notice_of(record: "Entry | CommitteeEvaluation", by: User) -> dict:
+    """The e-mail notice of a sent-back record, as ``reminders.send_back.notify_send_back``
+    takes it: who it goes to, what and where, the comment, and a key naming the record and
+    its version (the same send-back never reaches a person twice)."""
+    cycle = record.cycle
+    if isinstance(record, CommitteeEvaluation):
+        measure = record.measure
+        url = reverse(
+            "evaluation:committee_evaluation",
+            kwargs={"plan": cycle.plan.code, "year": cycle.fiscal_year, "number": measure.number},
+        )
+        what = _("委員会評価の案「%(number)s %(title)s」") % {
+            "number": measure.number,
+            "title": measure.title,
+        }
+        people = Participant.objects.filter(role=Role.SECRETARIAT)
+    else:
+        what, url, body_id = _entry_notice(record)
+        people = Participant.objects.filter(role=Role.STAFF, body_id=body_id)
+    return {
+        "cycle": cycle,
+        "users": [p.user for p in people.select_related("user")],
+        "what": what,
+        "url": url,
+        "comment": record.review_comment,
+        "by": by,
+        "key": f"{record._meta.model_name}:{record.pk}:{record.version}",
+    }
+
+
+def _notify_on_commit(record, *, by: User) -> None:
+    """E-mail the send-back once the transaction commits (a rolled-back send-back tells
+    nobody)."""
     from reminders.send_back import notify_send_back  # reminders builds on evaluation
 
-    cycle, comment = record.cycle, record.review_comment
-    key = f"{record._meta.model_name}:{record.pk}:{record.version}"
-    users = [p.user for p in people.select_related("user")]
-    transaction.on_commit(
-        lambda: notify_send_back(
-            cycle=cycle, users=users, what=what, url=url, comment=comment, by=by, key=key
-        )
-    )
+    notice = notice_of(record, by)
+    transaction.on_commit(lambda: notify_send_back(**notice))
+
+
+def sent_back_notices() -> list[dict]:
+    """The notice of every record still sent back in a cycle open for entry or committee
+    work, from the person who sent it back: ``send_reminders`` sends again any that did not
+    go (the mail server was down), and skips those already sent."""
+    open_phases = [Phase.ENTRY, Phase.COMMITTEE]
+    notices = []
+    for model, related in (
+        (ProjectReport, ["cycle__plan", "project"]),
+        (SelfEvaluation, ["cycle__plan", "measure", "body"]),
+        (CommitteeEvaluation, ["cycle__plan", "measure"]),
+    ):
+        sent_back = model.objects.filter(
+            review_state=ReviewState.SENT_BACK, cycle__phase__in=open_phases
+        ).select_related(*related)
+        for record in sent_back:
+            latest = record.history.select_related("history_user").first()  # the send-back
+            if latest is not None and latest.history_user is not None:
+                notices.append(notice_of(record, latest.history_user))
+    return notices
 
 
 def _entry_notice(entry: Entry) -> tuple[str, str, int]:
@@ -92,9 +138,7 @@ def entry_send_back(*, entry: Entry, user: User, expected_version: int, comment:
         review_state=ReviewState.SENT_BACK,
         review_comment=comment.strip()[:COMMENT_MAX],
     )
-    what, url, body_id = _entry_notice(saved)
-    staff = Participant.objects.filter(role=Role.STAFF, body_id=body_id)
-    _notify_on_commit(saved, people=staff, what=what, url=url, by=user)
+    _notify_on_commit(saved, by=user)
     return saved
 
 
@@ -125,17 +169,7 @@ def committee_send_back(
         review_state=ReviewState.SENT_BACK,
         review_comment=comment.strip()[:COMMENT_MAX],
     )
-    cycle, measure = saved.cycle, saved.measure
-    url = reverse(
-        "evaluation:committee_evaluation",
-        kwargs={"plan": cycle.plan.code, "year": cycle.fiscal_year, "number": measure.number},
-    )
-    what = _("委員会評価の案「%(number)s %(title)s」") % {
-        "number": measure.number,
-        "title": measure.title,
-    }
-    secretariat = Participant.objects.filter(role=Role.SECRETARIAT)
-    _notify_on_commit(saved, people=secretariat, what=what, url=url, by=user)
+    _notify_on_commit(saved, by=user)
     return saved
 
 

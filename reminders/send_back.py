@@ -7,12 +7,13 @@ from collections.abc import Iterable
 from django.contrib.auth.models import User
 
 from evaluation.models import Cycle
+from evaluation.send_back import sent_back_notices
 from reminders.compose import send_back_message
 from reminders.models import ReminderKind, SentReminder, address_of, preference_of
 from reminders.sending import Outgoing, RunResult, send
 
 
-def notify_send_back(
+def send_back_outgoing(
     *,
     cycle: Cycle,
     users: Iterable[User],
@@ -21,15 +22,11 @@ def notify_send_back(
     comment: str,
     by: User,
     key: str,
-    connection=None,
-) -> RunResult:
-    """Send each person (who has not turned it off) the send-back with its comment and link.
-
-    ``key`` names the send-back (record and version): the same key never reaches a person
-    twice. Failures are returned and logged, never raised: the send-back itself stands,
-    and the people still see it in やること.
-    """
-    result = RunResult()
+    result: RunResult,
+) -> list[Outgoing]:
+    """The messages of one send-back still to be sent: to each person who has not turned
+    it off and has not had it yet (whatever the phase since: ``key`` names the record and
+    its version). People without an address are added to ``result.no_address``."""
     occasion = key[:100]
     outgoing = []
     for user in users:
@@ -37,11 +34,7 @@ def notify_send_back(
         if not (user.is_active and preference.wants(ReminderKind.SEND_BACK)):
             continue
         logged = SentReminder.objects.filter(
-            user=user,
-            cycle=cycle,
-            phase=cycle.phase,
-            kind=ReminderKind.SEND_BACK,
-            occasion=occasion,
+            user=user, cycle=cycle, kind=ReminderKind.SEND_BACK, occasion=occasion
         ).exists()
         if logged:
             continue
@@ -53,4 +46,24 @@ def notify_send_back(
             user=user, address=address, cycle=cycle, what=what, url=url, comment=comment, by=by
         )
         outgoing.append(Outgoing(user, cycle, ReminderKind.SEND_BACK, occasion, message, 1))
-    return send(outgoing, result, connection)
+    return outgoing
+
+
+def notify_send_back(*, connection=None, **notice) -> RunResult:
+    """Send the send-back (``evaluation.send_back.notice_of``) to its people now.
+
+    Failures are returned and logged, never raised: the send-back itself stands, the people
+    still see it in やること, and the next ``send_reminders`` run sends what did not go.
+    """
+    result = RunResult()
+    return send(send_back_outgoing(**notice, result=result), result, connection)
+
+
+def unsent_send_backs(result: RunResult) -> list[Outgoing]:
+    """The notices of records still sent back that did not reach someone when they were
+    sent back (the mail server was down or refused): ``send_reminders`` sends them."""
+    return [
+        item
+        for notice in sent_back_notices()
+        for item in send_back_outgoing(**notice, result=result)
+    ]

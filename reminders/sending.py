@@ -216,8 +216,3 @@ def log_sent(item: Outgoing) -> SentReminder:
     except IntegrityError:  # another run logged it meanwhile (the lock makes this rare)
         pass
     return record
-
-
-def send_reminders(now: datetime | None = None, connection=None) -> RunResult:
-    result = RunResult()
-    return send(due_reminders(now, result), result, connection)

@@ -1,3 +1,5 @@
+from django.core.management import call_command
+
 from reminders.models import ReminderPreference, SentReminder
 from reminders.send_back import notify_send_back
 from tests.factories import staff
@@ -127,3 +129,56 @@ def test_a_draft_sent_back_by_the_chair_is_mailed_to_the_secretariat(
     assert notice.recipients == ["s@example.jp"]
     assert "差し戻し: 委員会評価の案「1-1 市民活動のきっかけづくり」" in notice.subject
     assert f"{CYCLE_URL}/measures/1-1/committee/" in notice.body
+
+
+def _sent_back_while_the_server_refuses(world, smtp, capture):
+    from evaluation.send_back import entry_send_back
+    from tests.factories import ProjectReportFactory
+
+    world.users["staff_a"].email = "a@example.jp"
+    world.users["staff_a"].save()
+    report = ProjectReportFactory(cycle=world.cycle, project=world.project)
+    smtp.reply = "451 4.3.0 一時的なエラー"
+    with capture(execute=True):
+        entry_send_back(
+            entry=report,
+            user=world.users["secretariat"],
+            expected_version=report.version,
+            comment="参加者数を確認してください。",
+        )
+    smtp.reply = "250 2.0.0 OK"
+    assert smtp.received == [] and not SentReminder.objects.exists()
+    return report
+
+
+def notices_to(smtp, address: str) -> list:
+    return [r for r in smtp.to(address) if "差し戻し" in r.subject]
+
+
+def test_a_send_back_notice_that_did_not_go_is_sent_by_the_next_run_once(
+    world, smtp, django_capture_on_commit_callbacks
+):
+    _sent_back_while_the_server_refuses(world, smtp, django_capture_on_commit_callbacks)
+    call_command("send_reminders")
+    call_command("send_reminders")
+    (notice,) = notices_to(smtp, "a@example.jp")
+    assert "参加者数を確認してください。" in notice.body
+    assert f"{CYCLE_URL}/projects/city-001/report/" in notice.body
+    secretariat = world.users["secretariat"].get_full_name()
+    assert f"{secretariat} さんから差し戻されました。" in notice.body
+
+
+def test_an_entry_resubmitted_before_the_next_run_is_not_announced_late(
+    world, smtp, django_capture_on_commit_callbacks
+):
+    from evaluation import services
+
+    report = _sent_back_while_the_server_refuses(world, smtp, django_capture_on_commit_callbacks)
+    report.refresh_from_db()
+    report.activities = "参加者数を直しました。"
+    services.record_save(
+        instance=report, expected_version=report.version, user=world.users["staff_a"]
+    )
+    call_command("send_reminders", "--dry-run")
+    call_command("send_reminders")
+    assert notices_to(smtp, "a@example.jp") == []

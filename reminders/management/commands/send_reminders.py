@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.core.management import BaseCommand, CommandError
 from django.utils.dateparse import parse_datetime
 
+from reminders.send_back import unsent_send_backs
 from reminders.sending import RunResult, due_reminders, send
 
 # Two runs at once (a slow run overlapping the next hour's) must not both send: the shared
@@ -15,6 +16,7 @@ LOCK_SECONDS = 30 * 60
 class Command(BaseCommand):
     help = (
         "期限が近い・過ぎた・段階が始まった評価サイクルについて、未入力のある人にメールを送ります。"
+        "差し戻しのお知らせで送れなかったものも送ります。"
         "送信済みのものは送りません（1時間ごとに実行して構いません）。"
     )
 
@@ -35,7 +37,7 @@ class Command(BaseCommand):
             )
         try:
             result = RunResult()
-            outgoing = due_reminders(moment, result)
+            outgoing = due_reminders(moment, result) + unsent_send_backs(result)
             if dry_run:
                 for item in outgoing:
                     self.stdout.write(f"{item.message.to[0]}\t{item.message.subject}")
