@@ -8,6 +8,8 @@ form asks them to confirm it.
 
 from decimal import Decimal
 
+from evaluation.numbers import plain_number
+
 IMPLAUSIBLE_RATE = 2.0  # 200 %
 
 
@@ -28,21 +30,11 @@ def implausibilities(
     reasons = []
     for label, value in (("目標値", target), ("実績値", actual)):
         if value is not None and value < 0:
-            reasons.append(f"{label}がマイナス（{format_number(value)}）です。")
+            reasons.append(f"{label}がマイナス（{plain_number(value)}）です。")
     rate = achievement_rate(actual, target, higher_is_better=higher_is_better)
     if rate is not None and rate > IMPLAUSIBLE_RATE:
         reasons.append(f"達成率が {rate * 100:.1f}% で、200% を超えています。")
     return reasons
-
-
-def format_number(value: Decimal | float | int | None) -> str:
-    """A figure as people write it: counts without decimals (5,738), others as entered (12.5)."""
-    if value is None:
-        return ""
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return f"{int(value):,}"
-    return f"{value.normalize():,f}"
 
 
 def format_rate(rate: float | None) -> str:

@@ -55,10 +55,14 @@ class VersionedForm(forms.ModelForm):
 
 class ConfirmUnusualMixin:
     """目標値・実績値 that look wrong (達成率 over 200 %, a negative count) are not refused:
-    the form comes back once with the reasons and a box to tick, the values still typed."""
+    the form comes back once with the reasons and a box to tick, the values still typed.
+    The saved values are shown as they were typed (275, not the stored 275.00)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("target", "actual"):
+            if self.initial.get(name) is not None:
+                self.initial[name] = typed_number(self.initial[name])
         self.fields["confirm_unusual"] = forms.BooleanField(
             label=_("この値で正しいことを確認しました"), required=False, widget=forms.HiddenInput
         )
@@ -346,11 +350,8 @@ class IndicatorValueForm(ConfirmUnusualMixin, VersionedForm):
         model = IndicatorValue
         fields = ["target", "actual"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in self._meta.fields:  # 275, not the stored 275.00
-            if self.initial.get(name) is not None:
-                self.initial[name] = typed_number(self.initial[name])
+    def higher_is_better(self) -> bool:
+        return self.instance.indicator.higher_is_better
 
 
 class FollowUpForm(VersionedForm):
@@ -358,9 +359,6 @@ class FollowUpForm(VersionedForm):
         model = FollowUp
         fields = ["policy", "status", "difficulty_reason"]
         widgets = {"policy": TEXTAREA, "difficulty_reason": forms.Textarea(attrs={"rows": 2})}
-
-    def higher_is_better(self) -> bool:
-        return self.instance.indicator.higher_is_better
 
 
 class ProjectIndicatorForm(ConfirmUnusualMixin, VersionedForm):

@@ -14,8 +14,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from evaluation.achievement import format_number, implausibilities
+from evaluation.achievement import implausibilities
 from evaluation.models import IndicatorKind, ProjectIndicator
+from evaluation.numbers import plain_number
 
 FIELDS = {"kind": "種類", "name": "指標名", "unit": "単位", "target": "目標値", "actual": "実績値"}
 KINDS = {str(label): value for value, label in IndicatorKind.choices}
@@ -57,7 +58,7 @@ def _shown(key: str, value) -> str:
     if key == "kind":
         return str(IndicatorKind(value).label)
     if key in ("target", "actual"):
-        return "" if value is None else format_number(Decimal(value))
+        return plain_number(value)
     return value
 
 

@@ -5,8 +5,9 @@ mapping step. Headers are Japanese because city staff edit the files in Excel; t
 data here (compared character for character), not UI text.
 """
 
-from evaluation.achievement import format_number, format_rate
+from evaluation.achievement import format_rate
 from evaluation.models import Direction, ProjectReport, ReportStatus, SelfEvaluation
+from evaluation.numbers import plain_number
 from policies.fiscal_years import wareki
 
 # 事業 columns of the Excel sheet, left to right. The three code columns identify a row
@@ -82,8 +83,8 @@ def report_values(report: ProjectReport | None) -> list:
 def figure_line(name: str, indicator) -> str:
     """「講座の参加者数：目標 60人／実績 45人（75.0%）」; － for a value not entered yet."""
     unit = indicator.unit
-    target = f"{format_number(indicator.target)}{unit}" if indicator.target is not None else "－"
-    actual = f"{format_number(indicator.actual)}{unit}" if indicator.actual is not None else "－"
+    target = f"{plain_number(indicator.target)}{unit}" if indicator.target is not None else "－"
+    actual = f"{plain_number(indicator.actual)}{unit}" if indicator.actual is not None else "－"
     rate = format_rate(indicator.achievement)
     return f"{name}：目標 {target}／実績 {actual}" + (f"（{rate}）" if rate else "")
 

@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django import template
 
-from evaluation.achievement import format_number, format_rate
+from evaluation.achievement import format_rate
 from evaluation.models import Cycle, Phase, ReportStatus, display_name
 from evaluation.numbers import plain_number
 from evaluation.sheet_layout import indicators_text, reference_text
@@ -28,12 +28,6 @@ def person(user) -> str:
     if user is None or user == "":
         return "（システム）"
     return display_name(user)
-
-
-@register.filter
-def figure(value) -> str:
-    """{{ 5738.00|figure }} → 5,738 (counts without decimals; 12.5 stays 12.5)."""
-    return format_number(value)
 
 
 @register.filter

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from evaluation.achievement import achievement_rate, format_number, format_rate, implausibilities
+from evaluation.achievement import achievement_rate, format_rate, implausibilities
 
 
 @pytest.mark.parametrize(
@@ -20,14 +20,6 @@ def test_achievement_is_actual_over_target_or_the_reverse(
 ):
     rate = achievement_rate(actual, target, higher_is_better=higher_is_better)
     assert format_rate(rate) == expected
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [(Decimal("5738.00"), "5,738"), (Decimal("12.50"), "12.5"), (0, "0"), (None, "")],
-)
-def test_counts_are_shown_without_decimals(value, expected):
-    assert format_number(value) == expected
 
 
 def test_a_rate_over_200_percent_and_negative_values_look_implausible():

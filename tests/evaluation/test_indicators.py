@@ -266,6 +266,27 @@ def test_an_implausible_value_asks_for_confirmation_first(indicator):
     assert IndicatorValue.objects.get().actual == Decimal("500")
 
 
+def test_a_lower_is_better_indicator_is_checked_the_other_way_round(indicator):
+    indicator.higher_is_better = False  # e.g. days until a reply: 4 against a target of 10
+    indicator.save()
+    client = logged_in(secretariat())
+    data = {"actual": "4", "target": "10", "version": "0"}
+    response = client.post(value_url(indicator, 2021), data)
+    assert "達成率が 250.0% で、200% を超えています。" in response.content.decode()
+    assert not IndicatorValue.objects.exists()
+
+    worse = {"actual": "25", "target": "10", "version": "0"}  # 40 %: plausible, not asked
+    assert client.post(value_url(indicator, 2021), worse).status_code == 302
+
+
+def test_a_saved_value_is_shown_in_its_field_as_typed(indicator):
+    IndicatorValue.objects.create(
+        indicator=indicator, fiscal_year=2021, target=Decimal("200.00"), actual=Decimal("12.50")
+    )
+    html = logged_in(secretariat()).get(value_url(indicator, 2021)).content.decode()
+    assert 'name="target" value="200"' in html and 'name="actual" value="12.5"' in html
+
+
 def test_a_measures_indicators_come_with_that_years_values(indicator, django_assert_num_queries):
     indicator.measures.set([measure("1-1")])
     other = Indicator.objects.create(plan=revised_plan(), name="講座の数", unit="回", order=1)

@@ -15,6 +15,9 @@ from evaluation.numbers import plain_number, typed_number
         (Decimal("1234567.00"), "1,234,567"),
         (Decimal("100"), "100"),
         (Decimal("0.00"), "0"),
+        (Decimal("5738.00"), "5,738"),  # the 財政援助団体 sheets' example
+        (Decimal("-3"), "-3"),
+        (0, "0"),
         (None, ""),
     ],
 )

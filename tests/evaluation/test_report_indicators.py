@@ -86,6 +86,16 @@ def test_a_new_report_offers_two_empty_rows_and_a_saved_one_one_more(world, staf
     assert 'name="children-INITIAL_FORMS" value="2"' in html
 
 
+def test_a_saved_indicators_figures_are_shown_as_typed(world, staff_client):
+    staff_client.post(
+        REPORT,
+        {**report_data(), **indicator_rows({"name": "回数", "target": "60", "actual": "12.5"})},
+    )
+    html = staff_client.get(REPORT).content.decode()
+    assert 'name="children-0-target" value="60"' in html  # not the stored 60.00
+    assert 'name="children-0-actual" value="12.5"' in html
+
+
 def test_an_empty_extra_row_adds_nothing(world, staff_client):
     staff_client.post(REPORT, {**report_data(), **indicator_rows({"name": ""}, {"name": ""})})
     assert ProjectIndicator.objects.count() == 0
