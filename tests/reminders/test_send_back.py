@@ -82,24 +82,30 @@ def test_a_line_break_in_what_was_sent_back_cannot_break_the_subject(world, smtp
     assert notice.message["Bcc"] is None
 
 
-def test_an_entry_sent_back_by_the_secretariat_is_mailed_to_its_bodys_staff(
-    world, smtp, django_capture_on_commit_callbacks
-):
+def send_back_report(world, capture):
+    """The 事務局 sends a 実施状況 of 市 back; its staff member staff_a has an address."""
     from evaluation.send_back import entry_send_back
     from tests.factories import ProjectReportFactory
 
     world.users["staff_a"].email = "a@example.jp"
     world.users["staff_a"].save()
-    world.users["staff_b"].email = "b@example.jp"  # another body's staff: not told
-    world.users["staff_b"].save()
     report = ProjectReportFactory(cycle=world.cycle, project=world.project)
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture(execute=True):
         entry_send_back(
             entry=report,
             user=world.users["secretariat"],
             expected_version=report.version,
             comment="参加者数を確認してください。",
         )
+    return report
+
+
+def test_an_entry_sent_back_by_the_secretariat_is_mailed_to_its_bodys_staff(
+    world, smtp, django_capture_on_commit_callbacks
+):
+    world.users["staff_b"].email = "b@example.jp"  # another body's staff: not told
+    world.users["staff_b"].save()
+    send_back_report(world, django_capture_on_commit_callbacks)
     (notice,) = smtp.received
     assert notice.recipients == ["a@example.jp"]
     assert notice.subject.endswith("差し戻し: 実施状況「市民活動入門講座」")
@@ -132,20 +138,8 @@ def test_a_draft_sent_back_by_the_chair_is_mailed_to_the_secretariat(
 
 
 def _sent_back_while_the_server_refuses(world, smtp, capture):
-    from evaluation.send_back import entry_send_back
-    from tests.factories import ProjectReportFactory
-
-    world.users["staff_a"].email = "a@example.jp"
-    world.users["staff_a"].save()
-    report = ProjectReportFactory(cycle=world.cycle, project=world.project)
     smtp.reply = "451 4.3.0 一時的なエラー"
-    with capture(execute=True):
-        entry_send_back(
-            entry=report,
-            user=world.users["secretariat"],
-            expected_version=report.version,
-            comment="参加者数を確認してください。",
-        )
+    report = send_back_report(world, capture)
     smtp.reply = "250 2.0.0 OK"
     assert smtp.received == [] and not SentReminder.objects.exists()
     return report
