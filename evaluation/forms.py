@@ -4,6 +4,8 @@ Every form of an editable record carries the version the user started from, so a
 after someone else's is caught as a conflict instead of overwriting it.
 """
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString
@@ -36,6 +38,20 @@ TEXTAREA = forms.Textarea(attrs={"rows": 4})
 CHOOSE = _("（選択してください）")
 
 
+class FigureInput(forms.NumberInput):
+    """A saved 目標値・実績値 as it was typed (275, not the stored 275.00). Only the shown
+    text changes: the form's initial value stays the stored number, so a row saved again
+    unchanged is not a change."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            return typed_number(value)
+        return super().format_value(value)
+
+
+FIGURES = {"target": FigureInput, "actual": FigureInput}
+
+
 class VersionedForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
@@ -55,14 +71,10 @@ class VersionedForm(forms.ModelForm):
 
 class ConfirmUnusualMixin:
     """目標値・実績値 that look wrong (達成率 over 200 %, a negative count) are not refused:
-    the form comes back once with the reasons and a box to tick, the values still typed.
-    The saved values are shown as they were typed (275, not the stored 275.00)."""
+    the form comes back once with the reasons and a box to tick, the values still typed."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("target", "actual"):
-            if self.initial.get(name) is not None:
-                self.initial[name] = typed_number(self.initial[name])
         self.fields["confirm_unusual"] = forms.BooleanField(
             label=_("この値で正しいことを確認しました"), required=False, widget=forms.HiddenInput
         )
@@ -349,6 +361,7 @@ class IndicatorValueForm(ConfirmUnusualMixin, VersionedForm):
     class Meta:
         model = IndicatorValue
         fields = ["target", "actual"]
+        widgets = FIGURES
 
     def higher_is_better(self) -> bool:
         return self.instance.indicator.higher_is_better
@@ -366,6 +379,7 @@ class ProjectIndicatorForm(ConfirmUnusualMixin, VersionedForm):
         model = ProjectIndicator
         fields = ["kind", "name", "unit", "target", "actual", "higher_is_better"]
         widgets = {
+            **FIGURES,
             "higher_is_better": forms.Select(
                 choices=[(True, _("大きいほどよい")), (False, _("小さいほどよい"))]
             ),

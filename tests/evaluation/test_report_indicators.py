@@ -96,6 +96,21 @@ def test_a_saved_indicators_figures_are_shown_as_typed(world, staff_client):
     assert 'name="children-0-actual" value="12.5"' in html
 
 
+def test_saving_again_without_changes_leaves_the_indicators_as_they_were(world, staff_client):
+    row = {"name": "回数", "target": "60", "actual": "12.5"}
+    staff_client.post(REPORT, {**report_data(), **indicator_rows(row)})
+    saved = ProjectIndicator.objects.get()
+    report = ProjectReport.objects.get()
+    again = {**row, "id": str(saved.pk), "version": str(saved.version)}
+    response = staff_client.post(
+        REPORT, {**report_data(version=report.version), **indicator_rows(again, initial=1)}
+    )
+    assert response.status_code == 302
+    kept = ProjectIndicator.objects.get()
+    assert kept.version == saved.version  # no new version, no history entry for nothing
+    assert kept.history.count() == 1
+
+
 def test_an_empty_extra_row_adds_nothing(world, staff_client):
     staff_client.post(REPORT, {**report_data(), **indicator_rows({"name": ""}, {"name": ""})})
     assert ProjectIndicator.objects.count() == 0
