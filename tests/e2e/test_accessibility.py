@@ -167,3 +167,42 @@ def test_every_page_a_person_can_reach_has_no_wcag_violation(
     assert found == dict.fromkeys(found, []) | {"エラーになったページ": {}}, (
         f"{found}\n{crawl.report()}"
     )
+
+
+def test_the_import_preview_with_a_change_and_a_warning_has_no_wcag_violation(
+    pages, live_server, tmp_path
+):
+    """The crawl submits the import form empty (its errors); the preview of a real file,
+    with a change and a value to check, is reached only by uploading one."""
+    import io
+
+    import openpyxl
+    from playwright.sync_api import expect
+
+    from evaluation.models import ProjectIndicator, ProjectReport
+
+    call_command("load_demo", verbosity=0)
+    report = ProjectReport.objects.get(
+        project__code="demo-city-01", cycle__plan__code="revised-2017", cycle__fiscal_year=2021
+    )
+    ProjectIndicator.objects.create(report=report, name="講座の参加者数", unit="人", target=60)
+    user = User.objects.get(username="shi-tanto")
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    page = pages.open()
+    axe.install(page.context)
+    log_in(page, "shi-tanto", DEMO_PASSWORD)
+    exported = page.request.get(f"{live_server.url}/cycles/revised-2017/2021/sheet.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(exported.body()))
+    for row in book.active.iter_rows():
+        for cell in row:
+            if str(cell.value).startswith("活動指標 講座の参加者数："):
+                cell.value = "活動指標 講座の参加者数：目標 60人／実績 150人"  # 250 %
+    book.save(tmp_path / "edited.xlsx")
+
+    page.goto("/cycles/revised-2017/2021/sheet/import/")
+    page.set_input_files("input[type=file]", str(tmp_path / "edited.xlsx"))
+    page.get_by_role("button", name="確認する（まだ保存しません）").click()
+    expect(page.locator("#import-warnings")).to_contain_text("達成率が 250.0% で")
+    assert [str(v) for v in axe.violations(page)] == []
+    assert pages.problems(page) == []
