@@ -11,6 +11,7 @@ each person may turn it off).
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.db import models, transaction
@@ -83,10 +84,12 @@ def _notify_on_commit(record, *, by: User) -> None:
     transaction.on_commit(lambda: notify_send_back(**notice))
 
 
-def sent_back_notices() -> list[dict]:
-    """The notice of every record still sent back in a cycle open for entry or committee
-    work, from the person who sent it back: ``send_reminders`` sends again any that did not
-    go (the mail server was down), and skips those already sent."""
+def sent_back_notices(before: datetime) -> list[dict]:
+    """The notice of every record sent back before ``before`` and still sent back, in a
+    cycle open for entry or committee work, from the person who sent it back:
+    ``send_reminders`` sends again any that did not go (the mail server was down), and
+    skips those already sent. A send-back newer than ``before`` is still being sent by its
+    own commit, which a second sender could duplicate."""
     open_phases = [Phase.ENTRY, Phase.COMMITTEE]
     notices = []
     for model, related in (
@@ -99,8 +102,9 @@ def sent_back_notices() -> list[dict]:
         ).select_related(*related)
         for record in sent_back:
             latest = record.history.select_related("history_user").first()  # the send-back
-            if latest is not None and latest.history_user is not None:
-                notices.append(notice_of(record, latest.history_user))
+            if latest is None or latest.history_user is None or latest.history_date >= before:
+                continue
+            notices.append(notice_of(record, latest.history_user))
     return notices
 
 

@@ -3,8 +3,10 @@ send-back is committed (``transaction.on_commit``), with a key naming the record
 version, so that the same send-back never reaches a person twice."""
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from evaluation.models import Cycle
 from evaluation.send_back import sent_back_notices
@@ -59,11 +61,16 @@ def notify_send_back(*, connection=None, **notice) -> RunResult:
     return send(send_back_outgoing(**notice, result=result), result, connection)
 
 
-def unsent_send_backs(result: RunResult) -> list[Outgoing]:
+# A send-back's own commit sends its notice at once; a run looks only at older ones.
+RETRY_AFTER = timedelta(minutes=10)
+
+
+def unsent_send_backs(result: RunResult, now: datetime | None = None) -> list[Outgoing]:
     """The notices of records still sent back that did not reach someone when they were
     sent back (the mail server was down or refused): ``send_reminders`` sends them."""
+    before = (now or timezone.now()) - RETRY_AFTER
     return [
         item
-        for notice in sent_back_notices()
+        for notice in sent_back_notices(before)
         for item in send_back_outgoing(**notice, result=result)
     ]

@@ -37,7 +37,7 @@ class Command(BaseCommand):
             )
         try:
             result = RunResult()
-            outgoing = due_reminders(moment, result) + unsent_send_backs(result)
+            outgoing = due_reminders(moment, result) + unsent_send_backs(result, moment)
             if dry_run:
                 for item in outgoing:
                     self.stdout.write(f"{item.message.to[0]}\t{item.message.subject}")
