@@ -255,7 +255,9 @@ def entry_progress(cycle: Cycle) -> EntryProgress:
     """
     plan, year = cycle.plan, cycle.fiscal_year
     active = Project.objects.of_plan(plan).active_in(year)
-    reported = ProjectReport.objects.filter(cycle=cycle, project=OuterRef("pk"))
+    # One row per key in each subquery: ``order_by()`` drops the models' default ordering,
+    # which would join the cycle, the plan, the 施策 and the body for every row looked up.
+    reported = ProjectReport.objects.filter(cycle=cycle, project=OuterRef("pk")).order_by()
     status_labels = dict(ReportStatus.choices)
     projects: dict[int, list[ProgressItem]] = defaultdict(list)
     for project in active.annotate(status=Subquery(reported.values("status")[:1])).values(
@@ -279,9 +281,9 @@ def entry_progress(cycle: Cycle) -> EntryProgress:
     )
     body_rating = {
         f"b{b.pk}": Subquery(
-            SelfEvaluation.objects.filter(cycle=cycle, measure=OuterRef("pk"), body=b).values(
-                "rating__code"
-            )[:1]
+            SelfEvaluation.objects.filter(cycle=cycle, measure=OuterRef("pk"), body=b)
+            .order_by()
+            .values("rating__code")[:1]
         )
         for b in bodies
     }

@@ -197,6 +197,16 @@ def test_entry_progress_counts_expected_and_existing_records(plan):
     assert progress.committee.missing == [("4-1", "4-1")]
 
 
+def test_entry_progress_looks_records_up_without_joining_anything_to_sort_them(plan):
+    """Each 実施状況 / 自己評価 is one row per key: the models' default ordering (through the
+    cycle, its plan and the 施策) in a correlated subquery would run for every 事業 and 施策."""
+    with CaptureQueriesContext(connection) as queries:
+        rollups.entry_progress(cycle_of(plan))
+    looked_up = [q["sql"] for q in queries if "(SELECT" in q["sql"]]
+    assert looked_up  # the 事業 with their 実施状況, the 施策 with their 自己評価
+    assert not [sql for sql in looked_up if '"policies_plan"."first_year"' in sql]
+
+
 def test_rating_distribution_matches_the_reference(plan):
     cycle = cycle_of(plan)
     result = rollups.rating_distribution(cycle)
