@@ -125,7 +125,8 @@ def project_listing(plan: Plan, query: dict, page_number: str | None) -> Project
     cycle = status_cycle(plan, form.chosen_year)
     projects = found
     if cycle is not None:
-        reports = ProjectReport.objects.filter(cycle=cycle, project=OuterRef("pk"))
+        # One per 事業: without the default ordering, which would join the plan to sort it.
+        reports = ProjectReport.objects.filter(cycle=cycle, project=OuterRef("pk")).order_by()
         projects = projects.annotate(
             year_status=Subquery(reports.values("status")[:1]),
             year_report=Subquery(reports.values("pk")[:1]),

@@ -86,7 +86,9 @@ def measure_ratings(cycle: Cycle) -> list[MeasureRow]:
     Two queries: the 施策 annotated with the committee rating and the self-rating
     aggregates, and the individual self-ratings.
     """
-    committee = CommitteeEvaluation.objects.shown().filter(cycle=cycle, measure=OuterRef("pk"))
+    committee = (  # one per 施策: no default ordering, which would join the plan to sort it
+        CommitteeEvaluation.objects.shown().filter(cycle=cycle, measure=OuterRef("pk")).order_by()
+    )
     own = Q(self_evaluations__cycle=cycle)
     measures = (
         Measure.objects.of_plan(cycle.plan)
@@ -706,7 +708,9 @@ class MeasureIndicator:
 
 def _with_values(indicators, fiscal_year: int) -> dict[int, MeasureIndicator]:
     """``indicators`` (a queryset) with that year's values, in display order. One query."""
-    year_value = IndicatorValue.objects.filter(indicator=OuterRef("pk"), fiscal_year=fiscal_year)
+    year_value = IndicatorValue.objects.filter(  # one per year: nothing to sort
+        indicator=OuterRef("pk"), fiscal_year=fiscal_year
+    ).order_by()
     rows = indicators.annotate(
         year_target=Subquery(year_value.values("target")[:1]),
         year_actual=Subquery(year_value.values("actual")[:1]),

@@ -161,7 +161,9 @@ def _follow_up_sections(cycle: Cycle, body: ImplementingBody) -> list[TodoSectio
 
 
 def _member_section(cycle: Cycle, user: User) -> TodoSection:
-    own = MemberEvaluation.objects.filter(cycle=cycle, member=user, measure=OuterRef("pk"))
+    own = (  # one per 施策: nothing to sort (the default ordering would join the plan)
+        MemberEvaluation.objects.filter(cycle=cycle, member=user, measure=OuterRef("pk")).order_by()
+    )
     measures = list(
         _measures(cycle).annotate(
             scored=Exists(own), rating=Subquery(own.values("rating__code")[:1])
