@@ -32,6 +32,7 @@ from evaluation.models import (
     ProjectIndicator,
     ProjectReport,
     ReportStatus,
+    ReviewState,
 )
 from evaluation.services import EditConflict, mark_resubmitted
 from evaluation.sheet_bounds import (
@@ -790,15 +791,17 @@ def _locked_for_update(cycle: Cycle, codes: list[str]):
     return projects, reports
 
 
-def _resubmit_for_indicators(reports: list[ProjectReport], *, skip: set[int], user) -> None:
+def _resubmit_for_indicators(report_ids: set[int], *, user) -> None:
     """A 指標 edited in the file re-submits its 実施状況 (差し戻し or 確認済 → 再提出), as
-    saving the 実施状況's form does; a 実施状況 the file changed itself was marked already."""
-    for report in {r.pk: r for r in reports if r.pk not in skip}.values():
-        before = report.review_state
+    saving the 実施状況's form does. Read again and locked here: the version moves from the
+    one saved, not from the one the preview saw."""
+    waiting = ProjectReport.objects.select_for_update().filter(
+        pk__in=report_ids, review_state__in=[ReviewState.SENT_BACK, ReviewState.CHECKED]
+    )
+    for report in waiting:
         mark_resubmitted(report, report)
-        if report.review_state != before:
-            report._history_user = user
-            report.save(update_fields=["review_state", "version"])
+        report._history_user = user
+        report.save(update_fields=["review_state", "version"])
 
 
 def _check_version(current, change: dict) -> None:
@@ -930,9 +933,10 @@ def import_apply(
             expected_version=change["expected_version"],
             user=user,
         )
+    # A 実施状況 the file changed itself was marked with its own change, above.
     _resubmit_for_indicators(
-        [current_indicators[c["values"]["pk"]].report for c in indicator_changes],
-        skip={r.pk for r in changed_reports},
+        {current_indicators[c["values"]["pk"]].report_id for c in indicator_changes}
+        - {r.pk for r in changed_reports},
         user=user,
     )
     deadline.check()  # past the time limit, the transaction is rolled back: nothing saved

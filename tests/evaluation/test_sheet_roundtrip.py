@@ -214,6 +214,31 @@ def test_an_indicator_alone_edited_in_the_file_resubmits_its_sent_back_report(ji
     assert ProjectIndicator.objects.get().actual == 50
 
 
+def test_a_report_sent_back_again_after_the_preview_is_resubmitted_from_its_new_version(
+    jimukyoku, cycle
+):
+    from evaluation.models import ReviewState
+    from evaluation.send_back import entry_send_back
+
+    def send_back(comment: str) -> None:
+        report = ProjectReport.objects.get()
+        entry_send_back(
+            entry=report, user=secretariat().user, expected_version=report.version, comment=comment
+        )
+
+    send_back("実績は？")
+    data, cell = indicator_cell(jimukyoku)
+    typed = "活動指標 講座の参加者数：目標 60人／実績 50人"
+    preview = upload(jimukyoku, edited_xlsx(data, {cell: typed})).context["preview"]
+    send_back("単位も確認してください。")  # meanwhile: a new version, still 差し戻し
+    sent_back_again = ProjectReport.objects.get()
+    assert jimukyoku.post(url("sheet_import_confirm"), {"token": preview.token}).status_code == 302
+
+    saved = ProjectReport.objects.get()
+    assert saved.review_state == ReviewState.RESUBMITTED
+    assert saved.version == sent_back_again.version + 1  # not the version the preview saw + 1
+
+
 def test_an_implausible_indicator_value_is_pointed_out_before_it_is_saved(jimukyoku, cycle):
     data, cell = indicator_cell(jimukyoku)
     typed = "活動指標 講座の参加者数：目標 20人／実績 45人"  # 225 %: a typo, or a great year
