@@ -17,6 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Max
+from django.utils.functional import Promise
 
 from evaluation.locked_sheet import frozen_projects
 from evaluation.models import (
@@ -287,12 +288,19 @@ DATASETS = {
 # --- files --------------------------------------------------------------------------------
 
 
-def _json_value(value):
+def open_value(value):
+    """Every value a dataset offers, as CSV and JSON write it: the one place that turns a
+    date, a decimal or a translated label (a lazy string, e.g. 今後の方向性) into plain text
+    or a number. Anything else is a mistake in a row function, refused by name."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    return value
+    if isinstance(value, Promise):
+        return str(value)
+    raise TypeError(f"オープンデータに書けない値です: {type(value).__name__}")
 
 
 def as_csv(dataset: Dataset, rows: Iterable[dict]) -> bytes:
@@ -300,7 +308,7 @@ def as_csv(dataset: Dataset, rows: Iterable[dict]) -> bytes:
     cells for missing values, formula-like text kept as text); numbers unquoted."""
     table = [
         [c.header for c in dataset.columns],
-        *([_json_value(row[c.header]) for c in dataset.columns] for row in rows),
+        *([open_value(row[c.header]) for c in dataset.columns] for row in rows),
     ]
     return "".join(csv_chunks(table)).encode("utf-8")
 
@@ -314,7 +322,7 @@ def as_json(dataset: Dataset, cycle: Cycle, rows: Iterable[dict]) -> bytes:
             {"name": c.header, "type": c.kind, "description": c.description}
             for c in dataset.columns
         ],
-        "rows": [{c.header: _json_value(row[c.header]) for c in dataset.columns} for row in rows],
+        "rows": [{c.header: open_value(row[c.header]) for c in dataset.columns} for row in rows],
     }
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
