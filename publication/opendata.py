@@ -103,9 +103,9 @@ def measure_rows(cycle: Cycle) -> list[dict]:
         .confirmed()
         .select_related("rating")
     }
-    top = RatingLevel.objects.filter(scale_id=cycle.plan.rating_scale_id).aggregate(
-        top=Max("points")
-    )["top"]
+    top = RatingLevel.objects.filter(scale_id=cycle.scale_id).aggregate(top=Max("points"))[
+        "top"
+    ]  # the year's own scale (the committee re-set its criteria in 2019), not the plan's
     rows = []
     measures = Measure.objects.of_plan(cycle.plan).select_related("basic_policy")
     for m in measures.order_by("basic_policy__number", "order"):

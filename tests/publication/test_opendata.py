@@ -161,3 +161,32 @@ def test_editing_a_project_for_a_later_year_leaves_the_published_files_as_they_w
         project.department = "市民活動推進課（新）"
         project.save()
     assert [client.get(url).content for url in urls] == before
+
+
+def test_a_year_on_its_own_scale_reports_its_own_maximum(client, db):
+    from datetime import UTC, datetime
+
+    from policies.models import RatingLevel, RatingScale
+    from tests.factories import CommitteeEvaluationFactory, chair, measure
+
+    scale = RatingScale.objects.create(code="ten", name="10点評価（A〜C）")
+    levels = {
+        code: RatingLevel.objects.create(
+            scale=scale, code=code, label=label, points=points, order=order
+        )
+        for code, label, points, order in [
+            ("A", "達成", 10, 1),
+            ("B", "一部達成", 5, 2),
+            ("C", "未達成", 0, 3),
+        ]
+    }
+    cycle = CycleFactory(fiscal_year=2019, phase=Phase.PUBLISHED, rating_scale=scale)
+    CommitteeEvaluationFactory(
+        cycle=cycle,
+        measure=measure("1-1"),
+        rating=levels["A"],
+        confirmed_by=chair().user,
+        confirmed_at=datetime(2020, 8, 20, tzinfo=UTC),
+    )
+    first = json_rows(client.get("/opendata/revised-2017/2019/measures.json").content)[0]
+    assert (first["委員会評価（点）"], first["評価尺度の最高点（点）"]) == (10, 10)
