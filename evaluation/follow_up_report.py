@@ -5,11 +5,11 @@ import csv
 import io
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 from evaluation.models import FollowUp
 from evaluation.sheet_csv import BOM, protect
+from policies.spreadsheet import xlsx_cell
 
 COLUMNS = [
     "年度",
@@ -70,12 +70,12 @@ def xlsx_bytes(items: list[FollowUp], title: str) -> bytes:
 
 
 def _bold(value, sheet):
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = xlsx_cell(sheet, value)
     cell.font = Font(bold=True)
     return cell
 
 
 def _cell(value, sheet, alignment):
-    cell = WriteOnlyCell(sheet, value=protect(value) if isinstance(value, str) else value)
+    cell = xlsx_cell(sheet, protect(value) if isinstance(value, str) else value)
     cell.alignment = alignment
     return cell

@@ -56,8 +56,8 @@ from evaluation.sheet_layout import (
     xlsx_columns,
     year_label,
 )
-from policies.kana import full_width_katakana
 from policies.models import CIRCLED_NUMBERS, ImplementingBody, Initiative
+from policies.stored_text import stored_text
 
 SESSION_KEY = "sheet_import:{cycle}"
 NOT_A_SPREADSHEET = "Excel（.xlsx）または CSV（.csv）のファイルではありません。評価表の出力ファイルを選んでください。"
@@ -179,7 +179,7 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return full_width_katakana(str(value))  # as record_save stores it, so 'same' stays same
+    return stored_text(str(value))  # as record_save stores it, so 'same' stays same
 
 
 def read_rows(
@@ -331,7 +331,7 @@ def _csv_row(number: int, cells: list[str], cycle: Cycle, result: list, errors: 
         return
     for cell in cells:
         check_cell(cell, f"{number}行目")
-    cells = [unprotect(c) for c in cells]
+    cells = [stored_text(unprotect(c)) for c in cells]  # as saved, like the Excel's cells
     year = cells[0].strip()
     if year == str(cycle.fiscal_year - 1):
         return  # the previous year's rows of a side-by-side export are for reading only
@@ -861,11 +861,11 @@ def import_apply(
         project = current or Project(
             code=change["code"], plan=cycle.plan, first_year=cycle.fiscal_year
         )
-        # Bulk writes skip Versioned.save(): convert half-width katakana here as it would.
-        project.name = full_width_katakana(values["name"])
-        project.summary = full_width_katakana(values["summary"])
+        # Bulk writes skip Versioned.save(): store the text here as it would.
+        project.name = stored_text(values["name"])
+        project.summary = stored_text(values["summary"])
         project.body_id = values["body"]
-        project.department = full_width_katakana(values["department"])
+        project.department = stored_text(values["department"])
         project.version = change["expected_version"] + 1
         allowed(project)
         (new_projects if current is None else changed_projects).append(project)
@@ -905,7 +905,7 @@ def import_apply(
         if current is not None:
             mark_resubmitted(report, current)  # as record_save would: 差し戻し → 再提出
         for key, value in change["values"].items():
-            setattr(report, key, full_width_katakana(value) if isinstance(value, str) else value)
+            setattr(report, key, stored_text(value) if isinstance(value, str) else value)
         report.version = change["expected_version"] + 1
         (new_reports if current is None else changed_reports).append(report)
     bulk_create_with_history(new_reports, ProjectReport, batch_size=500, default_user=user)

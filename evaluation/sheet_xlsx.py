@@ -45,6 +45,7 @@ from evaluation.sheet_layout import (
 )
 from evaluation.sheet_table import EvaluationTable
 from policies.fiscal_years import wareki
+from policies.spreadsheet import xlsx_cell
 
 # Widths in Excel's character units; Japanese characters are about two units wide. The
 # key columns (codes the import reads) are narrow and left out of the printed area.
@@ -124,10 +125,7 @@ class _Sheet:
         self.styles: dict[tuple, WriteOnlyCell] = {}
 
     def cell(self, value, *, bold=False, fill=None, align=WRAP, editable=False) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, value=value)
-        if isinstance(value, str) and value.startswith("="):
-            # Text typed by staff is never a formula (it would run when the file is opened).
-            cell.data_type = "s"
+        cell = xlsx_cell(self.ws, value)  # never a formula, no control character
         # Assigning font, border, … through openpyxl hashes each style object every time
         # (most of the export's time); a style registered once is copied by its ids.
         key = (bold, id(fill), id(align), editable)
@@ -260,7 +258,7 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> None:
     ws.merged_cells = []  # see the module docstring
     sheet = _Sheet(ws, widths)
     title = f"計画目標の達成状況評価表　{table.cycle.plan.name}　{wareki(table.year)}"
-    title_cell = WriteOnlyCell(ws, value=title)
+    title_cell = xlsx_cell(ws, title)
     title_cell.font = TITLE
     ws.row_dimensions[1].height = 24
     ws.append([title_cell])

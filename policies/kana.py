@@ -1,5 +1,5 @@
 """Half-width katakana (半角カナ) to full-width, and nothing else (applied by
-``evaluation.models.Versioned.save``, so every writer stores the same spelling).
+``policies.stored_text``, so every writer stores the same spelling).
 
 Full NFKC would also turn ① into 1 and full-width brackets （） into ASCII, which changes
 what people wrote; only the JIS X 0201 katakana block (U+FF61–U+FF9F: ｶﾀｶﾅ, ｰ, ｡｢｣､･ and
@@ -22,14 +22,3 @@ def _full_width(match: re.Match) -> str:
 def full_width_katakana(text: str) -> str:
     """'ｶﾞｯｺｳ ①（ｶﾅ）' → 'ガッコウ ①（カナ）'."""
     return _HALFWIDTH_KANA.sub(_full_width, text)
-
-
-def normalize_text_fields(instance) -> None:
-    """Convert half-width katakana in every text field of a model instance, in place."""
-    from django.db import models
-
-    for field in instance._meta.concrete_fields:
-        if isinstance(field, models.CharField | models.TextField):
-            value = getattr(instance, field.attname)
-            if isinstance(value, str):
-                setattr(instance, field.attname, full_width_katakana(value))

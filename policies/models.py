@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from policies.stored_text import Plain
 from policies.versioning import Versioned
 
 CIRCLED_NUMBERS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -126,7 +127,7 @@ class PlanManager(models.Manager.from_queryset(PlanQuerySet)):
         return self.get(code=code)
 
 
-class Plan(models.Model):
+class Plan(Plain):
     """A plan document: the 基本計画 (FY2012–) or its 改定計画 (FY2017–)."""
 
     code = models.SlugField(_("コード"), unique=True)
@@ -179,7 +180,7 @@ class DirectionManager(models.Manager):
         return self.get(plan__code=plan_code, number=number)
 
 
-class Direction(models.Model):
+class Direction(Plain):
     """A new direction of the revision (改定計画推進に向けた新たな方向性, section V)."""
 
     plan = models.ForeignKey(
@@ -213,7 +214,7 @@ class BasicPolicyManager(models.Manager):
         return self.get(plan__code=plan_code, number=number)
 
 
-class BasicPolicy(models.Model):
+class BasicPolicy(Plain):
     """基本施策: one of the plan's four basic policies."""
 
     plan = models.ForeignKey(
@@ -270,7 +271,7 @@ class MeasureManager(models.Manager.from_queryset(MeasureQuerySet)):
         return self.get(basic_policy__plan__code=plan_code, number=number)
 
 
-class Measure(models.Model):
+class Measure(Plain):
     """施策: a measure under a 基本施策, numbered like "2-4"."""
 
     basic_policy = models.ForeignKey(
@@ -342,7 +343,7 @@ class InitiativeManager(models.Manager):
         )
 
 
-class Initiative(models.Model):
+class Initiative(Plain):
     """計画後期の展開: an initiative under a 施策, numbered ①②③….
 
     A (再掲) item is a reference to the original initiative, not a copy: it has no title of
@@ -423,7 +424,7 @@ class ImplementingBodyManager(models.Manager):
         return self.get(code=code)
 
 
-class ImplementingBody(models.Model):
+class ImplementingBody(Plain):
     """実施主体: 武蔵野市, 武蔵野プレイス, 武蔵野市民社会福祉協議会."""
 
     code = models.SlugField(_("コード"), unique=True)

@@ -15,10 +15,10 @@ import io
 from collections.abc import Iterator
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from evaluation.sheet_csv import BOM, protect
 from policies.models import Direction, Initiative, Measure, Plan, RatingScale
+from policies.spreadsheet import xlsx_cell
 
 SECTION_PLAN = "【計画】"
 SECTION_SCALE = "【評価尺度】"
@@ -189,12 +189,5 @@ def write_xlsx(rows: Iterator[list], out) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("計画")
     for row in rows:
-        sheet.append([_xlsx_cell(sheet, v) for v in row])
+        sheet.append([xlsx_cell(sheet, v) for v in row])
     workbook.save(out)
-
-
-def _xlsx_cell(sheet, value):
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text, never a formula
-    return cell

@@ -1,4 +1,5 @@
-"""Reading an uploaded Excel (.xlsx) or CSV file as rows of text, within fixed bounds.
+"""Reading an uploaded Excel (.xlsx) or CSV file as rows of text, within fixed bounds; and
+the one way every xlsx writer makes a cell (``xlsx_cell``).
 
 No input may exhaust the server: the file's size, the zip's unpacked sizes (checked in
 the zip's directory before anything is parsed), the number of shared strings, the sheet's
@@ -13,7 +14,11 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet.worksheet import Worksheet
+
+from policies.stored_text import stored_text, without_control_characters
 
 NOT_A_SPREADSHEET = "Excel（.xlsx）または CSV（.csv）のファイルではありません。"
 
@@ -71,14 +76,15 @@ def read_rows(name: str, data: bytes, bounds: Bounds) -> list[list[str]]:
 
 
 def text_of(value) -> str:
-    """A cell as text: whole numbers without ".0", nothing for an empty cell."""
+    """A cell as text: whole numbers without ".0", nothing for an empty cell, and the text
+    as the app stores it (``stored_text``)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value)
+    return stored_text(str(value))  # as it would be saved, so an unchanged row stays 'same'
 
 
 def _trimmed(cells) -> list[str]:
@@ -240,3 +246,15 @@ def _csv_rows(data: bytes, bounds: Bounds) -> list[list[str]]:
     except csv.Error:
         raise ImportRejected([NOT_A_SPREADSHEET]) from None
     return rows
+
+
+def xlsx_cell(sheet: Worksheet, value) -> WriteOnlyCell:
+    """A cell of an xlsx the app writes. Text is never a formula (it would run when the file
+    is opened), and loses the control characters an xlsx cannot hold: text is cleaned when
+    it is stored (``stored_text``), but rows stored before that rule may still have them."""
+    if isinstance(value, str):
+        value = without_control_characters(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    return cell

@@ -8,13 +8,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from policies.kana import normalize_text_fields
+from policies.stored_text import Plain
 
 
-class Versioned(models.Model):
+class Versioned(Plain):
     """The base of every record people edit: it owns the optimistic-locking ``version`` and
     the history (django-simple-history), so no writer — a form, an import, the admin —
-    can save without bumping the version and leaving a history row.
+    can save without bumping the version and leaving a history row (``Plain``: nor without
+    storing its text as ``stored_text``).
 
     ``save()`` bumps ``version`` by one. ``services.record_save`` checks the version the
     person started from before saving; a form opened before any other save (the admin's
@@ -30,7 +31,6 @@ class Versioned(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.version = (self.version or 0) + 1
-        normalize_text_fields(self)  # ｶﾅ → カナ, whoever writes (forms, imports, the admin)
         super().save(*args, **kwargs)
 
     def lock_reason(self) -> str:

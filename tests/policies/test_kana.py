@@ -1,7 +1,8 @@
 import pytest
 
 from evaluation.models import Project
-from policies.kana import full_width_katakana, normalize_text_fields
+from policies.kana import full_width_katakana
+from policies.stored_text import normalize_text_fields
 
 
 @pytest.mark.parametrize(
