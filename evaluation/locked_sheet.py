@@ -37,6 +37,7 @@ def freeze(cycle: Cycle) -> LockedSheet:
                 name=project.name,
                 body=project.body,
                 department=project.department,
+                summary=project.summary,
                 initiative_ids=sorted(i.pk for i in project.initiatives.all()),
                 position=n,
             )
@@ -70,6 +71,7 @@ def frozen_projects(
             plan_id=cycle.plan_id,
             body=bodies[row.body_id],
             department=row.department,
+            summary=row.summary,
             first_year=cycle.fiscal_year,
         )
         links.extend((initiative_id, row.project_id) for initiative_id in row.initiative_ids)

@@ -853,6 +853,7 @@ class LockedProject(models.Model):
     name = models.CharField(_("事業名"), max_length=200)
     body = models.ForeignKey(ImplementingBody, on_delete=models.PROTECT, related_name="+")
     department = models.CharField(_("担当課"), max_length=100, blank=True)
+    summary = models.TextField(_("事業概要"), blank=True)
     initiative_ids = models.JSONField(_("展開"), default=list)
     position = models.PositiveIntegerField(_("順番"))
 
