@@ -31,6 +31,7 @@ from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
     IndicatorValue,
+    LockedSheet,
     MemberEvaluation,
     Project,
     ProjectReport,
@@ -41,7 +42,14 @@ from evaluation.models import (
     running_between,
 )
 from evaluation.page_cache import cached
-from policies.models import BasicPolicy, ImplementingBody, Measure, Plan, RatingLevel
+from policies.models import (
+    BasicPolicy,
+    ImplementingBody,
+    Initiative,
+    Measure,
+    Plan,
+    RatingLevel,
+)
 
 STATUSES: list[str] = list(ReportStatus.values)
 
@@ -654,27 +662,56 @@ def member_tally(evaluations: list[MemberEvaluation], levels: list[RatingLevel])
     return _tally(levels, counts, sum(1 for e in evaluations if e.rating_id is None))
 
 
-def self_evaluation_scope(plan: Plan, years: list[int]) -> set[tuple[int, int, int]]:
+def self_evaluation_scope(
+    plan: Plan, years: list[int], *, any_locked: bool = True
+) -> set[tuple[int, int, int]]:
     """Where a 自己評価 is asked for: (実施主体 id, 施策 id, fiscal year) for each body with a
     事業 active that year that serves a 展開 of the 施策, directly or through a 再掲 item
     (work on 1-1② counts under 3-1④). Everywhere else the body is 該当なし: not asked,
     though it may still write one. The one place of this rule: やること, the entry
-    progress, the dashboard's 未入力 lists and the 評価表 all read it. Two queries."""
+    progress, the dashboard's 未入力 lists and the 評価表 all read it.
+
+    A locked (確定/公開) year reads its 事業 as frozen when it was locked (``LockedProject``),
+    so editing a 事業 for a later year never turns its 「（未入力）」 into 「該当なし」.
+    Up to four queries; two where the caller knows no year is locked (``any_locked``)."""
     if not years:
         return set()
-    first, last = min(years), max(years)
+    scope: set[tuple[int, int, int]] = set()
+    frozen = (
+        list(
+            LockedSheet.objects.filter(cycle__plan=plan, cycle__fiscal_year__in=years)
+            .order_by()
+            .values_list("cycle__fiscal_year", "projects__body_id", "projects__initiative_ids")
+        )
+        if any_locked
+        else []
+    )
+    if any(body_id is not None for _year, body_id, _ids in frozen):
+        measures_of: dict[int, set[int]] = defaultdict(set)  # 展開 → its 施策 and its 再掲's
+        for pk, measure_id, original_id in Initiative.objects.filter(
+            measure__basic_policy__plan=plan
+        ).values_list("pk", "measure_id", "original_id"):
+            measures_of[pk].add(measure_id)
+            if original_id is not None:
+                measures_of[original_id].add(measure_id)
+        for year, body_id, initiative_ids in frozen:
+            for initiative_id in initiative_ids or []:
+                scope.update((body_id, m, year) for m in measures_of[initiative_id])
+    live = [year for year in years if year not in {year for year, _b, _i in frozen}]
+    if not live:
+        return scope
+    first, last = min(live), max(live)
     running = (
         Project.objects.of_plan(plan)
         .filter(first_year__lte=last)
         .filter(Q(last_year__isnull=True) | Q(last_year__gte=first))
         .order_by()
     )
-    scope: set[tuple[int, int, int]] = set()
     for path in ("initiatives__measure_id", "initiatives__relistings__measure_id"):
         for body_id, measure_id, start, end in running.filter(
             **{f"{path}__isnull": False}
         ).values_list("body_id", path, "first_year", "last_year"):
-            for year in years:
+            for year in live:
                 if start <= year and (end is None or year <= end):
                     scope.add((body_id, measure_id, year))
     return scope
@@ -684,7 +721,8 @@ def self_evaluation_expected(cycle: Cycle) -> dict[int, set[int]]:
     """Per 実施主体 id: the 施策 ids whose 自己評価 the cycle asks it for (see
     ``self_evaluation_scope``)."""
     expected: dict[int, set[int]] = defaultdict(set)
-    for body_id, measure_id, _year in self_evaluation_scope(cycle.plan, [cycle.fiscal_year]):
+    scope = self_evaluation_scope(cycle.plan, [cycle.fiscal_year], any_locked=cycle.is_locked)
+    for body_id, measure_id, _year in scope:
         expected[body_id].add(measure_id)
     return expected
 

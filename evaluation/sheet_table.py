@@ -127,8 +127,8 @@ class EvaluationTable:
 
 
 def build_table(cycle: Cycle, *, with_previous_year: bool = False) -> EvaluationTable:
-    """Read the whole 評価表 of ``cycle`` in 10 + 2 × (years shown) queries, whatever the
-    plan's size."""
+    """Read the whole 評価表 of ``cycle`` in at most 14 + 2 × (years shown) queries, whatever
+    the plan's size."""
     plan = cycle.plan
     years = (
         [cycle.fiscal_year - 1, cycle.fiscal_year] if with_previous_year else [cycle.fiscal_year]

@@ -327,3 +327,39 @@ def test_the_measure_page_of_a_published_year_shows_its_projects_as_printed(db, 
     ).content.decode()
     assert "市民活動入門講座" in html and "講座を3回開いた。" in html
     assert "後で変えた名前" not in html
+
+
+def test_a_project_edit_for_the_open_year_leaves_the_published_self_evaluation_cells(
+    db, client, django_capture_on_commit_callbacks
+):
+    """The 該当なし scope of a locked year reads its frozen 事業: moving a 事業 to another 施策
+    for the open year turns no published 「（未入力）」 into 「該当なし」."""
+    # Every save commits (its callbacks run), so the edit below renders the pages afresh.
+    with django_capture_on_commit_callbacks(execute=True):
+        project = ProjectFactory(
+            code="city-001",
+            name="市民活動入門講座",
+            first_year=2019,
+            initiatives=[measure("1-1").initiatives.first()],
+        )
+        for year in (2019, 2020):
+            cycle = CycleFactory(fiscal_year=year, phase=Phase.COMMITTEE)
+            confirm_all(cycle)
+            ProjectReportFactory(cycle=cycle, project=project, activities="講座を3回開いた。")
+            move(move(cycle, Phase.CONFIRMED), Phase.PUBLISHED)
+        CycleFactory(fiscal_year=2021, phase=Phase.ENTRY)
+    before = outputs(client, 2020)
+    assert before["sheet_print?previous=1"].decode().count("（未入力）") == 2  # 市 under 1-1
+
+    project.refresh_from_db()
+    project.first_year = 2021
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.record_save(
+            instance=project,
+            expected_version=project.version,
+            user=secretariat().user,
+            m2m={"initiatives": [measure("2-4").initiatives.first()]},
+        )
+    assert callbacks  # the shared page cache was invalidated
+    after = outputs(client, 2020)
+    assert [key for key in before if after[key] != before[key]] == []
