@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
+    IndicatorValue,
     Participant,
     Phase,
     Project,
@@ -62,6 +63,15 @@ def cycle_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     if participant and participant.is_secretariat:
         return Access(view=True, edit=True)
     return Access(view=True, reason=_("段階を進める・戻すのは事務局だけです。"))
+
+
+def cycle_edit_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
+    """The cycle's year and due dates: edited by the secretariat, except in a 確定/公開 year
+    (``Cycle.lock_reason``, which the admin follows too)."""
+    base = cycle_access(user, cycle)
+    if base.edit and (reason := cycle.lock_reason()):
+        return Access(view=True, reason=reason)
+    return base
 
 
 def cycle_scale_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
@@ -389,8 +399,30 @@ def indicator_access(user: User | AnonymousUser, plan_has_published_cycle: bool)
     return Access(view=True, reason=_("参考指標を登録・編集するのは事務局です。"))
 
 
+def indicator_value_access(plan_rule: Access, value: IndicatorValue) -> Access:
+    """One year's value of a 参考指標: the plan's ``indicator_access`` (``plan_rule``), but
+    read-only once that year is 確定/公開 (``IndicatorValue.lock_reason``, which the admin
+    follows too)."""
+    if plan_rule.edit and (reason := value.lock_reason()):
+        return Access(view=True, reason=reason)
+    return plan_rule
+
+
 # Who a page's shared, cached body is rendered for: everyone in one audience sees the same.
 PUBLIC, INSIDER, SECRETARIAT = "public", "insider", "secretariat"
+
+
+def indicator_years(audience: str, plan: Plan, *, up_to: int | None = None) -> set[int] | None:
+    """The fiscal years whose 参考指標 values an audience sees (None: every year entered).
+    Insiders see every year; the public only the 公開 years, because a figure that belongs
+    to a year is public only with that year — and on one year's pages (its dashboard)
+    none later than that year (``up_to``). One query for the public, none otherwise."""
+    if audience != PUBLIC:
+        return None
+    published = Cycle.objects.filter(plan=plan, phase=Phase.PUBLISHED).values_list(
+        "fiscal_year", flat=True
+    )
+    return {year for year in published if up_to is None or year <= up_to}
 
 
 def audience_of(user: User | AnonymousUser) -> str:

@@ -1,7 +1,9 @@
 """The Django admin, held to the same rules as every other writer: each save goes through
 ``services.record_save`` (version check and history as the admin user), a form opened
 before someone else's save is refused instead of overwriting it, and records of a 確定/公開
-year or a confirmed 委員会評価 are read-only here (``Versioned.lock_reason``)."""
+year, a confirmed 委員会評価, a cycle of such a year and a 参考指標 value of such a year are
+read-only here for every user, with the reason shown (``Versioned.lock_reason``,
+``policies.admin.LockedRecordAdmin``)."""
 
 from django import forms
 from django.contrib import admin
@@ -22,6 +24,7 @@ from evaluation.models import (
     ProjectReport,
     SelfEvaluation,
 )
+from policies.admin import LockedRecordAdmin
 
 admin.site.site_header = gettext_lazy("市民活動促進基本計画 進捗管理 管理画面")
 admin.site.site_title = gettext_lazy("進捗管理 管理画面")
@@ -52,18 +55,8 @@ class VersionedAdminForm(forms.ModelForm):
         return cleaned
 
 
-class VersionedAdmin(SimpleHistoryAdmin):
+class VersionedAdmin(LockedRecordAdmin, SimpleHistoryAdmin):
     form = VersionedAdminForm
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        if obj is not None and obj.lock_reason():
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        if obj is not None and obj.lock_reason():
-            return False
-        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change) -> None:
         opened = form.cleaned_data.get("opened_version")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from evaluation import charts, rollups
-from evaluation.access import PUBLIC, SECRETARIAT
+from evaluation.access import PUBLIC, SECRETARIAT, indicator_years
 from evaluation.models import Cycle, Phase, ReportStatus
 from evaluation.numbers import plain_number
 from evaluation.progress import link_missing
@@ -113,7 +113,9 @@ def year_context(cycle: Cycle, audience: str, *, member_scores: bool = True) -> 
         "columns": len(bodies) + len(rollups.STATUSES) + 5,
         "show_missing": audience == SECRETARIAT,
         "cycle_url": cycle.get_absolute_url(),
-        "indicators": indicator_charts(plan),
+        "indicators": indicator_charts(
+            plan, indicator_years(audience, plan, up_to=cycle.fiscal_year)
+        ),
         "edit_indicators": audience == SECRETARIAT,
         "gap_highlight": GAP_HIGHLIGHT,
     }
@@ -210,16 +212,19 @@ def trends_context(plan: Plan, audience: str) -> dict:
             if mixed
             else ""
         ),
-        "indicators": indicator_charts(plan),
+        "indicators": indicator_charts(plan, indicator_years(audience, plan)),
         "edit_indicators": audience == SECRETARIAT,
     }
 
 
-def indicator_charts(plan: Plan) -> list[tuple[rollups.IndicatorSeries, charts.LineChart]]:
-    """Each 参考指標 as a chart of 実績値 and 目標値, over the plan's fiscal years."""
+def indicator_charts(
+    plan: Plan, shown: set[int] | None
+) -> list[tuple[rollups.IndicatorSeries, charts.LineChart]]:
+    """Each 参考指標 as a chart of 実績値 and 目標値, over the plan's fiscal years, with the
+    values of the years ``shown`` (``access.indicator_years``)."""
     result = []
     years = list(plan.fiscal_years)
-    for series in rollups.indicator_series(plan):
+    for series in rollups.indicator_series(plan, shown):
         actual = {p.fiscal_year: p.actual for p in series.points if p.actual is not None}
         target = {p.fiscal_year: p.target for p in series.points if p.target is not None}
         low, high = charts.nice_range([*actual.values(), *target.values()])

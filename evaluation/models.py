@@ -205,6 +205,16 @@ class Cycle(Versioned):
         """確定 and 公開: everything is read-only until the secretariat moves the phase back."""
         return self.phase in {Phase.CONFIRMED, Phase.PUBLISHED}
 
+    def lock_reason(self) -> str:
+        """A 確定/公開 year's cycle keeps its year, due dates and scale, whoever writes (the
+        cycle edit page, the admin): the published year's pages and files are labelled by
+        them. Its phase moves only through ``services.cycle_move``."""
+        if self.is_locked:
+            return _(
+                "%(cycle)sは「%(phase)s」の段階のため、年度・期限・評価尺度は変更できません。"
+            ) % {"cycle": self, "phase": self.get_phase_display()}
+        return ""
+
     def previous_for(self, measure: Measure) -> tuple["Cycle", Measure] | None:
         """Last year's cycle and the same 施策 in it, across the revision if need be.
 
@@ -730,6 +740,18 @@ class IndicatorValue(Versioned):
 
     def __str__(self) -> str:
         return f"{self.indicator} {wareki(self.fiscal_year)}"
+
+    def lock_reason(self) -> str:
+        """A value of a 確定/公開 year is part of what that year showed the committee and
+        the public: it no longer changes, whoever writes (the value form, the admin)."""
+        locked = Cycle.objects.filter(
+            plan_id=self.indicator.plan_id, fiscal_year=self.fiscal_year, phase__in=LOCKED_PHASES
+        )
+        if self.fiscal_year and locked.exists():
+            return _(
+                "%(year)sの評価は確定しているため、この年度の参考指標の値は変更できません。"
+            ) % {"year": wareki(self.fiscal_year)}
+        return ""
 
     @property
     def achievement(self) -> float | None:

@@ -555,15 +555,18 @@ class IndicatorSeries:
     points: list[IndicatorPoint]
 
 
-def indicator_series(plan: Plan) -> list[IndicatorSeries]:
-    """Each 参考指標 with its yearly values and 達成率 (computed in SQL). Two queries."""
+def indicator_series(plan: Plan, years: set[int] | None = None) -> list[IndicatorSeries]:
+    """Each 参考指標 with its yearly values and 達成率 (computed in SQL), of the ``years``
+    given (``access.indicator_years``; None: every year). Two queries."""
     from evaluation.models import Indicator
 
     actual = Cast("actual", FloatField())
     target = Cast("target", FloatField())
+    values = IndicatorValue.objects.filter(indicator__plan=plan)
+    if years is not None:
+        values = values.filter(fiscal_year__in=years)
     values = (
-        IndicatorValue.objects.filter(indicator__plan=plan)
-        .annotate(
+        values.annotate(
             achievement=Case(
                 When(target__isnull=True, then=Value(None, output_field=FloatField())),
                 When(indicator__higher_is_better=True, then=actual / NullIf(target, 0.0)),

@@ -1,4 +1,8 @@
-from django.contrib import admin
+"""The Django admin of the plan's structure and the rating scales; and the rule every admin
+of the project follows for a record that may no longer change (``LockedRecordAdmin``)."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from simple_history.admin import SimpleHistoryAdmin
 
 from policies.models import (
@@ -13,20 +17,59 @@ from policies.models import (
 )
 
 
-class RatingLevelInline(admin.TabularInline):
+class LockedRecordAdmin(admin.ModelAdmin):
+    """Read-only, for every user (superusers included), while the record's
+    ``lock_reason()`` gives a reason — a cycle of a 確定/公開 year, a scale in use, a
+    参考指標 value of a locked year — and the reason is shown in Japanese. A POST to change or
+    delete it is refused (403) by the admin's own permission checks."""
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.lock_reason():
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.lock_reason():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id)) if request.method == "GET" else None
+        if obj is not None and (reason := obj.lock_reason()):
+            self.message_user(request, reason, messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+class LockedParentInline(admin.TabularInline):
+    """The rows of a locked record (the levels of a scale in use) are locked with it."""
+
+    def _locked(self, obj) -> bool:
+        return obj is not None and bool(obj.lock_reason())
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return not self._locked(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return not self._locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not self._locked(obj) and super().has_delete_permission(request, obj)
+
+
+class RatingLevelInline(LockedParentInline):
     model = RatingLevel
     extra = 0
 
 
 @admin.register(RatingScale)
-class RatingScaleAdmin(admin.ModelAdmin):
+class RatingScaleAdmin(LockedRecordAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
     inlines = [RatingLevelInline]
 
 
 @admin.register(RatingLevel)
-class RatingLevelAdmin(admin.ModelAdmin):
+class RatingLevelAdmin(LockedRecordAdmin):
     list_display = ["scale", "order", "code", "label", "points"]
     list_filter = ["scale"]
     search_fields = ["code", "label"]

@@ -132,7 +132,7 @@ def cycle_edit(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     return edit_record(
         request,
         instance=cycle,
-        rule=access.cycle_access(request.user, cycle),
+        rule=access.cycle_edit_access(request.user, cycle),
         form_class=CycleForm,
         template="evaluation/cycle_form.html",
         context={"cycle": cycle, "current_plan": cycle.plan},

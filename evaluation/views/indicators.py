@@ -7,7 +7,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from evaluation import rollups
-from evaluation.access import denied, indicator_access, refuse_hidden, visible_plan
+from evaluation.access import (
+    audience_of,
+    denied,
+    indicator_access,
+    indicator_value_access,
+    indicator_years,
+    refuse_hidden,
+    visible_plan,
+)
 from evaluation.editing import edit_record
 from evaluation.forms import IndicatorForm, IndicatorValueForm
 from evaluation.models import Indicator, IndicatorValue
@@ -25,7 +33,9 @@ def indicator_list(request: HttpRequest, plan: str) -> HttpResponse:
             "current_plan": plan_obj,
             "access": access,
             "years": list(plan_obj.fiscal_years),
-            "indicators": rollups.indicator_series(plan_obj),
+            "indicators": rollups.indicator_series(
+                plan_obj, indicator_years(audience_of(request.user), plan_obj)
+            ),
         },
     )
 
@@ -62,10 +72,11 @@ def indicator_value_edit(request: HttpRequest, plan: str, pk: int, year: int) ->
     if year not in plan_obj.fiscal_years:
         raise Http404
     value = IndicatorValue.objects.filter(indicator=indicator, fiscal_year=year).first()
+    value = value or IndicatorValue(indicator=indicator, fiscal_year=year)
     return edit_record(
         request,
-        instance=value or IndicatorValue(indicator=indicator, fiscal_year=year),
-        rule=access,
+        instance=value,
+        rule=indicator_value_access(access, value),
         form_class=IndicatorValueForm,
         template="evaluation/indicator_value_form.html",
         context={

@@ -178,13 +178,14 @@ def test_the_dashboard_draws_indicators_with_their_achievement(client, indicator
 def test_saving_an_indicator_value_through_one_client_changes_the_dashboard_for_another(
     indicator, django_capture_on_commit_callbacks
 ):
+    # A year still open (a locked year's values no longer change), read by a member.
     with django_capture_on_commit_callbacks(execute=True):
-        CycleFactory(fiscal_year=2019, phase=Phase.PUBLISHED)
-    reader = Client()
+        CycleFactory(fiscal_year=2019, phase=Phase.COMMITTEE)
+        reader, writer = logged_in(member()), logged_in(secretariat())
     url = reverse("evaluation:dashboard", kwargs={"plan": PLAN, "year": 2019})
     assert "実績値: 42" not in reader.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):  # the request's commit
-        logged_in(secretariat()).post(value_url(indicator, 2019), {"actual": "42", "version": "0"})
+        writer.post(value_url(indicator, 2019), {"actual": "42", "version": "0"})
     assert "令和元（2019）年度 実績値: 42団体" in reader.get(url).content.decode()
 
 
