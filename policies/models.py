@@ -174,6 +174,15 @@ class Plan(Plain):
     def fiscal_years(self) -> range:
         return range(self.first_year, self.last_year + 1)
 
+    def locked_years(self) -> list[int]:
+        """The fiscal years whose evaluation is 確定 or 公開 (what a change to the plan's
+        titles must say it touches), oldest first."""
+        from evaluation.models import LOCKED_PHASES  # the evaluation app builds on this one
+
+        return sorted(
+            self.cycles.filter(phase__in=LOCKED_PHASES).values_list("fiscal_year", flat=True)
+        )
+
 
 class DirectionManager(models.Manager):
     def get_by_natural_key(self, plan_code: str, number: int) -> "Direction":

@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from evaluation.sheet_csv import unprotect
+from policies.fiscal_years import wareki
 from policies.models import (
     CIRCLED_NUMBERS,
     BasicPolicy,
@@ -528,6 +529,10 @@ class Preview:
     changes: list[Change]
     kept: list[str]  # records of the plan that the file leaves out: kept, not deleted
     digest: str = ""
+    # Titles of 施策 and 展開 the file renames while a 確定/公開 year uses them: the years
+    # (和暦) and each (what, before, after), for the preview to say so.
+    locked_years: list[str] = field(default_factory=list)
+    renamed: list[tuple[str, str, str]] = field(default_factory=list)
 
     def count(self, action: str) -> int:
         return sum(1 for c in self.changes if c.action == action)
@@ -793,10 +798,29 @@ def preview(s: Structure) -> Preview:
         + [f"展開 {_label(*k)}" for k in initiatives if k not in listed["展開"]]
     )
     result = Preview(plan_code=s.plan["code"], changes=changes, kept=kept)
+    if plan is not None:
+        _renamed_in_locked_years(result, plan)
     result.digest = hashlib.sha256(
         json.dumps([asdict(c) for c in changes], ensure_ascii=False).encode()
     ).hexdigest()
     return result
+
+
+def _renamed_in_locked_years(result: Preview, plan: Plan) -> None:
+    """A 施策 or 展開 renamed while a 確定/公開 year printed it under its old title: the
+    preview names the years and the titles. What those years published keeps the title it
+    was published with; the internal pages follow the new title."""
+    titles = {"施策": Measure._meta.get_field("title"), "展開": Initiative._meta.get_field("title")}
+    renamed = [
+        (f"{c.level} {c.key}", old, new)
+        for c in result.changes
+        if c.action == "change" and c.level in titles
+        for name, old, new in c.fields
+        if name == str(titles[c.level].verbose_name)
+    ]
+    if renamed and (years := plan.locked_years()):
+        result.locked_years = [wareki(year) for year in years]
+        result.renamed = renamed
 
 
 # --------------------------------------------------------------------------- saving

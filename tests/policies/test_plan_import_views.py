@@ -197,3 +197,48 @@ def test_a_csv_download_finishes_its_request_once(client):
     finally:
         request_finished.disconnect(count)
     assert len(finished) == 1
+
+
+def renamed_plan_file(client) -> SimpleUploadedFile:
+    """The loaded 改定計画 as exported, with 施策 1-1 and its ① 展開 renamed."""
+    url = reverse("policies:plan_export", kwargs={"plan": "revised-2017", "fmt": "csv"})
+    text = client.get(url).content.decode("utf-8")
+    text = text.replace(",市民活動のきっかけづくり,", ",市民活動の入口づくり,")  # each row
+    old = Measure.objects.get(basic_policy__plan__code="revised-2017", number="1-1")
+    first = old.initiatives.get(position=1).title
+    assert f",{first}," in text
+    text = text.replace(f",{first},", ",新しい展開の名前,", 1)
+    return SimpleUploadedFile("renamed.csv", text.encode("utf-8"), content_type="text/csv")
+
+
+def test_renaming_titles_a_published_year_printed_is_named_in_the_preview(importer):
+    from evaluation.models import Phase
+    from tests.factories import CycleFactory
+
+    CycleFactory(fiscal_year=2019, phase=Phase.CONFIRMED)
+    CycleFactory(fiscal_year=2020, phase=Phase.PUBLISHED)
+    CycleFactory(fiscal_year=2021, phase=Phase.ENTRY)
+    first = Measure.objects.get(basic_policy__plan__code="revised-2017", number="1-1")
+    first_title = first.initiatives.get(position=1).title
+    response = importer.post(UPLOAD, {"file": renamed_plan_file(importer)})
+    preview = response.context["preview"]
+    assert preview.locked_years == ["令和元（2019）年度", "令和2（2020）年度"]
+    assert preview.renamed == [
+        ("施策 1-1", "市民活動のきっかけづくり", "市民活動の入口づくり"),
+        ("展開 1-1①", first_title, "新しい展開の名前"),
+    ]
+    page = response.content.decode()
+    assert (
+        "次の名称は、確定・公開した年度（令和元（2019）年度、令和2（2020）年度）の評価表に載っています。"
+        in page
+    )
+    assert "施策 1-1: 「市民活動のきっかけづくり」→「市民活動の入口づくり」" in page
+
+
+def test_renaming_titles_of_a_plan_without_a_locked_year_says_nothing_of_published_years(
+    importer,
+):
+    response = importer.post(UPLOAD, {"file": renamed_plan_file(importer)})
+    assert response.context["preview"].count_changed == 2
+    assert response.context["preview"].renamed == []
+    assert "確定・公開した年度" not in response.content.decode()
