@@ -24,14 +24,14 @@ from evaluation.models import (
     ProjectReport,
     SelfEvaluation,
 )
-from policies.admin import LockedRecordAdmin
+from policies.admin import LockedRecordAdmin, LockedRecordForm
 
 admin.site.site_header = gettext_lazy("市民活動促進基本計画 進捗管理 管理画面")
 admin.site.site_title = gettext_lazy("進捗管理 管理画面")
 admin.site.index_title = gettext_lazy("管理するデータ")
 
 
-class VersionedAdminForm(forms.ModelForm):
+class VersionedAdminForm(LockedRecordForm):
     """Carries the version the admin user opened, so a later save by anyone else is seen."""
 
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)

@@ -1,6 +1,7 @@
 """The Django admin of the plan's structure and the rating scales; and the rule every admin
 of the project follows for a record that may no longer change (``LockedRecordAdmin``)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from simple_history.admin import SimpleHistoryAdmin
@@ -17,11 +18,25 @@ from policies.models import (
 )
 
 
+class LockedRecordForm(forms.ModelForm):
+    """Refuses, with the reason as a form error, a record that would be locked as filled in:
+    a 参考指標 value added for a locked year, a level added to a scale in use, a record
+    put into a locked year's cycle."""
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # the instance now carries the form's values
+        if reason := self.instance.lock_reason():
+            self.add_error(None, reason)
+
+
 class LockedRecordAdmin(admin.ModelAdmin):
     """Read-only, for every user (superusers included), while the record's
     ``lock_reason()`` gives a reason — a cycle of a 確定/公開 year, a scale in use, a
     参考指標 value of a locked year — and the reason is shown in Japanese. A POST to change or
-    delete it is refused (403) by the admin's own permission checks."""
+    delete it is refused (403) by the admin's own permission checks; adding one that would be
+    locked is refused by the form (``LockedRecordForm``)."""
+
+    form = LockedRecordForm
 
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is not None and obj.lock_reason():

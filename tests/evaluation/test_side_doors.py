@@ -172,3 +172,25 @@ def test_the_cycle_edit_page_refuses_the_dates_of_a_locked_year(client, publishe
     assert response.status_code == 403
     assert "2021-06-30" in response.content.decode()
     assert Cycle.objects.get(pk=published.pk).entry_due == date(2021, 5, 31)
+
+
+def test_the_admin_refuses_to_add_a_level_to_a_scale_in_use_or_a_value_to_a_locked_year(
+    admin_user, values
+):
+    scale = RatingScale.objects.get(code="tama-4")
+    response = admin_user.post(
+        reverse("admin:policies_ratinglevel_add"),
+        {"scale": scale.pk, "code": "E", "label": "追加した段階", "points": 0, "order": 9},
+    )
+    assert response.status_code == 200
+    assert "計画の既定の尺度は変更できません。" in response.content.decode()
+    assert not scale.levels.filter(code="E").exists()
+    indicator = values[0].indicator
+    indicator.values.filter(fiscal_year=2020).delete()
+    response = admin_user.post(
+        reverse("admin:evaluation_indicatorvalue_add"),
+        {"indicator": indicator.pk, "fiscal_year": 2020, "actual": "30", "opened_version": 0},
+    )
+    assert response.status_code == 200
+    assert "この年度の参考指標の値は変更できません。" in response.content.decode()
+    assert not indicator.values.filter(fiscal_year=2020).exists()
