@@ -6,7 +6,7 @@ At the end: the one way a view fetches a cycle (and a 施策 in it) through thes
 the one way it refuses.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
 
@@ -412,17 +412,21 @@ def indicator_value_access(plan_rule: Access, value: IndicatorValue) -> Access:
 PUBLIC, INSIDER, SECRETARIAT = "public", "insider", "secretariat"
 
 
-def indicator_years(audience: str, plan: Plan, *, up_to: int | None = None) -> set[int] | None:
+def indicator_years(
+    audience: str, cycles: Iterable[Cycle], *, up_to: int | None = None
+) -> set[int] | None:
     """The fiscal years whose 参考指標 values an audience sees (None: every year entered).
-    Insiders see every year; the public only the 公開 years, because a figure that belongs
-    to a year is public only with that year — and on one year's pages (its dashboard)
-    none later than that year (``up_to``). One query for the public, none otherwise."""
+    Insiders see every year; the public only the 公開 years of the plan's ``cycles``,
+    because a figure that belongs to a year is public only with that year — and on one
+    year's pages (its dashboard) none later than that year (``up_to``). ``cycles`` is read
+    only for the public (a lazy queryset costs insiders nothing)."""
     if audience != PUBLIC:
         return None
-    published = Cycle.objects.filter(plan=plan, phase=Phase.PUBLISHED).values_list(
-        "fiscal_year", flat=True
-    )
-    return {year for year in published if up_to is None or year <= up_to}
+    return {
+        c.fiscal_year
+        for c in cycles
+        if c.is_published and (up_to is None or c.fiscal_year <= up_to)
+    }
 
 
 def audience_of(user: User | AnonymousUser) -> str:

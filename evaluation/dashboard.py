@@ -114,7 +114,7 @@ def year_context(cycle: Cycle, audience: str, *, member_scores: bool = True) -> 
         "show_missing": audience == SECRETARIAT,
         "cycle_url": cycle.get_absolute_url(),
         "indicators": indicator_charts(
-            plan, indicator_years(audience, plan, up_to=cycle.fiscal_year)
+            plan, indicator_years(audience, cycles, up_to=cycle.fiscal_year)
         ),
         "edit_indicators": audience == SECRETARIAT,
         "gap_highlight": GAP_HIGHLIGHT,
@@ -212,7 +212,9 @@ def trends_context(plan: Plan, audience: str) -> dict:
             if mixed
             else ""
         ),
-        "indicators": indicator_charts(plan, indicator_years(audience, plan)),
+        "indicators": indicator_charts(
+            plan, indicator_years(audience, [c for c in cycles if c.plan_id == plan.pk])
+        ),
         "edit_indicators": audience == SECRETARIAT,
     }
 
