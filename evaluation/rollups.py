@@ -666,7 +666,7 @@ def member_tally(evaluations: list[MemberEvaluation], levels: list[RatingLevel])
 
 
 def self_evaluation_scope(
-    plan: Plan, years: list[int], *, any_locked: bool = True
+    plan: Plan, years: list[int], *, any_locked: bool = True, frozen_for: int | None = None
 ) -> set[tuple[int, int, int]]:
     """Where a 自己評価 is asked for: (実施主体 id, 施策 id, fiscal year) for each body with a
     事業 active that year that serves a 展開 of the 施策, directly or through a 再掲 item
@@ -676,7 +676,9 @@ def self_evaluation_scope(
 
     A locked (確定/公開) year reads its 事業 as frozen when it was locked (``LockedProject``),
     so editing a 事業 for a later year never turns its 「（未入力）」 into 「該当なし」.
-    Up to four queries; two where the caller knows no year is locked (``any_locked``)."""
+    ``frozen_for``: a locked year whose 評価表 is being read; a year shown beside it without
+    a copy of its own (last year's columns, where last year has no locked cycle) is read from
+    that year's frozen 事業 too, so the whole printed sheet stays as it was. Up to four queries; two where the caller knows no year is locked (``any_locked``)."""
     if not years:
         return set()
     scope: set[tuple[int, int, int]] = set()
@@ -689,6 +691,9 @@ def self_evaluation_scope(
         if any_locked
         else []
     )
+    copied = {year for year, _b, _i in frozen}
+    # Years read from ``frozen_for``'s copy: those shown beside it without one of their own.
+    stand_in = [year for year in years if year not in copied] if frozen_for in copied else []
     if any(body_id is not None for _year, body_id, _ids in frozen):
         measures_of: dict[int, set[int]] = defaultdict(set)  # 展開 → its 施策 and its 再掲's
         for pk, measure_id, original_id in Initiative.objects.filter(
@@ -699,8 +704,11 @@ def self_evaluation_scope(
                 measures_of[original_id].add(measure_id)
         for year, body_id, initiative_ids in frozen:
             for initiative_id in initiative_ids or []:
-                scope.update((body_id, m, year) for m in measures_of[initiative_id])
-    live = [year for year in years if year not in {year for year, _b, _i in frozen}]
+                for m in measures_of[initiative_id]:
+                    scope.add((body_id, m, year))
+                    if year == frozen_for:
+                        scope.update((body_id, m, other) for other in stand_in)
+    live = [year for year in years if year not in copied and year not in stand_in]
     if not live:
         return scope
     first, last = min(live), max(live)

@@ -185,7 +185,9 @@ def build_table(cycle: Cycle, *, with_previous_year: bool = False) -> Evaluation
         report_of[(r.project_id, r.cycle.fiscal_year)] = r
     self_of = {(e.measure_id, e.body_id, e.cycle.fiscal_year): e for e in self_evaluations}
     committee_of = {(e.measure_id, e.cycle.fiscal_year): e for e in committee}
-    scope = rollups.self_evaluation_scope(plan, years)
+    scope = rollups.self_evaluation_scope(
+        plan, years, frozen_for=cycle.fiscal_year if cycle.is_locked else None
+    )
 
     projects_of: dict[int, list[Project]] = defaultdict(list)
     for initiative_id, project_id in links:

@@ -269,31 +269,41 @@ def outputs(client, year: int) -> dict[str, bytes]:
     return result
 
 
-def test_editing_a_project_leaves_a_published_years_outputs_byte_identical(db, client):
-    published = CycleFactory(fiscal_year=2020, phase=Phase.COMMITTEE)
-    confirm_all(published)
-    project = ProjectFactory(code="city-001", name="市民活動入門講座", department="市民活動推進課")
-    ProjectReportFactory(cycle=published, project=project, activities="講座を3回開いた。")
-    gone_later = ProjectFactory(code="city-002", name="終わる事業", last_year=None)
-    who = secretariat().user
-    move(move(published, Phase.CONFIRMED), Phase.PUBLISHED)
-    entry = CycleFactory(fiscal_year=2021, phase=Phase.ENTRY)
+def test_editing_a_project_leaves_a_published_years_outputs_byte_identical(
+    db, client, django_capture_on_commit_callbacks
+):
+    # Every save commits (its callbacks run): the edits below render the pages afresh
+    # instead of reading the shared page cache of before.
+    with django_capture_on_commit_callbacks(execute=True):
+        published = CycleFactory(fiscal_year=2020, phase=Phase.COMMITTEE)
+        confirm_all(published)
+        project = ProjectFactory(
+            code="city-001", name="市民活動入門講座", department="市民活動推進課", summary="概要"
+        )
+        ProjectReportFactory(cycle=published, project=project, activities="講座を3回開いた。")
+        gone_later = ProjectFactory(code="city-002", name="終わる事業", last_year=None)
+        who = secretariat().user
+        move(move(published, Phase.CONFIRMED), Phase.PUBLISHED)
+        entry = CycleFactory(fiscal_year=2021, phase=Phase.ENTRY)
     assert entry.phase == Phase.ENTRY
     before = outputs(client, 2020)
     assert any("市民活動入門講座".encode() in v for v in before.values())
 
-    # Staff edit the 事業 for the open year: name, 担当課, 展開, years; one is ended early.
+    # Staff edit the 事業 for the open year: name, 概要, 担当課, 展開, years; one is ended early.
     project.refresh_from_db()
     project.name, project.department, project.first_year = "新しい名前の講座", "別の課", 2021
-    services.record_save(
-        instance=project,
-        expected_version=project.version,
-        user=who,
-        m2m={"initiatives": [measure("2-4").initiatives.first()]},
-    )
-    gone_later.refresh_from_db()
-    gone_later.first_year = 2021
-    services.record_save(instance=gone_later, expected_version=gone_later.version, user=who)
+    project.summary = "書き直した概要"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.record_save(
+            instance=project,
+            expected_version=project.version,
+            user=who,
+            m2m={"initiatives": [measure("2-4").initiatives.first()]},
+        )
+        gone_later.refresh_from_db()
+        gone_later.first_year = 2021
+        services.record_save(instance=gone_later, expected_version=gone_later.version, user=who)
+    assert callbacks  # the shared page cache was invalidated
 
     after = outputs(client, 2020)
     assert after.keys() == before.keys()
