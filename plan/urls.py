@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("", include("reminders.urls")),
     path("", include("publication.urls")),
+    path("", include("ops.urls")),
     path("admin/", admin.site.urls),
 ]
 
