@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "plan.request_log.RequestLogMiddleware",  # first: it times everything, sees the last status
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -188,11 +189,33 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Logs go to standard error (systemd's journal under the service units): one JSON object per
+# line in production, a readable line in development (plan.log_format). The loggers
+# `request` (one line per request, plan.request_log) and `security` (logins, lockouts,
+# role changes, exports… ops.security_events) log at INFO; everything else from LOG_LEVEL.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT は json か text にしてください（値: {LOG_FORMAT!r}）。")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "plan.request_log.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "plan.log_format.JsonFormatter"},
+        "text": {"()": "plan.log_format.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "request": {"level": env_str("REQUEST_LOG_LEVEL", "INFO")},
+        "security": {"level": "INFO"},
+    },
 }
 
 # Content-Security-Policy (django-csp 4): only this site's own files. No inline script or
