@@ -132,12 +132,12 @@ def participant_saved(sender, instance: Participant, created: bool, raw: bool, *
     logger.info(
         "役割を%sしました: %s",
         "登録" if created else "変更",
-        instance,
+        instance.get_role_display(),
         extra={
             "event": "participant.saved",
             "subject_user_id": instance.user_id,
             "role": instance.role,
-            "body": instance.body.code if instance.body_id else None,
+            "body_id": instance.body_id,
             "new": created,
         },
     )

@@ -111,7 +111,7 @@ def test_a_role_given_or_changed_yields_a_line(events):
         ("participant.saved", "chair"),
         ("participant.deleted", "chair"),
     ]
-    assert events()[1]["message"].startswith("役割を変更しました")
+    assert events()[1]["message"] == "役割を変更しました: 委員長"
 
 
 @pytest.mark.parametrize("output", ["sheet_xlsx", "sheet_csv"])
