@@ -5,6 +5,7 @@ import json
 import logging
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from plan.log_format import JsonFormatter, TextFormatter
@@ -48,6 +49,21 @@ def test_an_anonymous_request_has_no_user_and_costs_no_query(
     [line] = request_lines(caplog)
     assert line["user_id"] is None
     assert line["status"] == response.status_code == 404
+
+
+def test_a_server_error_is_logged_with_its_status_and_id(db, settings, caplog):
+    settings.ROOT_URLCONF = "tests.plan.error_urls"
+    settings.DEBUG = False
+    client = Client(raise_request_exception=False)
+    with caplog.at_level(logging.INFO, logger="request"):
+        response = client.get("/fail/")
+    [line] = request_lines(caplog)
+    assert line["status"] == response.status_code == 500
+    assert line["request_id"] == response["X-Request-ID"]
+    # Django's own line of the failure carries the same id (the console handler's
+    # RequestIdFilter added it while the request ran).
+    [error] = [r for r in caplog.records if r.name == "django.request"]
+    assert error.request_id == response["X-Request-ID"]
 
 
 def test_a_callers_request_id_is_kept_and_sent_back(client, caplog):
