@@ -11,6 +11,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from plan.client_address import trusted_networks
 from plan.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "plan.request_log.RequestLogMiddleware",  # first: it times everything, sees the last status
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -129,6 +131,12 @@ LOGOUT_REDIRECT_URL = "home"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address (plan.client_address): X-Forwarded-For is believed only from these
+# reverse proxies (addresses or networks, comma-separated), e.g. 127.0.0.1 for nginx on the
+# same machine. Empty: the peer's address is the client's.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+TRUSTED_PROXY_NETWORKS = trusted_networks(TRUSTED_PROXIES)
+AXES_CLIENT_IP_CALLABLE = "plan.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -172,6 +180,8 @@ CSRF_COOKIE_SECURE = _HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
 SECURE_HSTS_PRELOAD = _HTTPS
+# A monitor asks each node directly over plain HTTP (ops.health), not through the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY", False) else None
 )
@@ -179,11 +189,33 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Logs go to standard error (systemd's journal under the service units): one JSON object per
+# line in production, a readable line in development (plan.log_format). The loggers
+# `request` (one line per request, plan.request_log) and `security` (logins, lockouts,
+# role changes, exports… ops.security_events) log at INFO; everything else from LOG_LEVEL.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT は json か text にしてください（値: {LOG_FORMAT!r}）。")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "plan.request_log.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "plan.log_format.JsonFormatter"},
+        "text": {"()": "plan.log_format.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "request": {"level": env_str("REQUEST_LOG_LEVEL", "INFO")},
+        "security": {"level": "INFO"},
+    },
 }
 
 # Content-Security-Policy (django-csp 4): only this site's own files. No inline script or

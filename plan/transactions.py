@@ -15,7 +15,7 @@ the session and messages, saved by the outer middleware after it has returned, b
 IMMEDIATE as configured.
 """
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -29,7 +29,11 @@ class DeferredReadsMiddleware:
         if connection.vendor != "sqlite" or request.method not in READ_ONLY_METHODS:
             return self.get_response(request)
         # Connecting sets the mode from settings; set it for this request afterwards.
-        connection.ensure_connection()
+        try:
+            connection.ensure_connection()
+        except DatabaseError:
+            # Unreachable: the view reports it (a 500 page, or /healthz's 503).
+            return self.get_response(request)
         configured = connection.transaction_mode
         connection.transaction_mode = None  # a plain BEGIN: DEFERRED
         try:

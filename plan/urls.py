@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.urls import include, path
 from django.views.generic import TemplateView
 
@@ -10,12 +11,21 @@ admin.site.site_title = "進捗管理 管理画面"
 
 urlpatterns = [
     path("", evaluation_cycles.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    # Not one transaction: on SQLite a POST's transaction takes the one write lock when it
+    # begins, and a login would hold it while the password is hashed (0.3–1 s of CPU), so a
+    # meeting's logins queued one behind another until some timed out. Its few writes
+    # (session, last login, axes' records) each take the lock only while they write.
+    path(
+        "login/",
+        transaction.non_atomic_requests(auth_views.LoginView.as_view()),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("policies.urls")),
     path("", include("evaluation.urls")),
     path("", include("reminders.urls")),
     path("", include("publication.urls")),
+    path("", include("ops.urls")),
     path("admin/", admin.site.urls),
 ]
 

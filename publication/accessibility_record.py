@@ -1,7 +1,8 @@
 """The figures of the last accessibility check, for the アクセシビリティ方針 page.
 
-The browser tests (tests/e2e/test_accessibility.py) write ``var/accessibility/last-run.json``
-on the machine that ran them; a release carries the figures of the run made before it in
+The browser tests (tests/e2e/test_accessibility.py) record their figures in the database
+(``ops.AccessibilityCheck``, through ``record_accessibility_check``), so every node shows
+the same; a release carries the figures of the run made before it in
 ``accessibility_check.json`` beside this file. The page shows the newer of the two.
 """
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from django.conf import settings
+from ops.models import AccessibilityCheck
 
 RELEASED = Path(__file__).with_name("accessibility_check.json")
 
@@ -45,11 +46,16 @@ def _read(path: Path) -> Check | None:
         return None
 
 
-def last() -> Check | None:
-    local = Path(
-        getattr(
-            settings, "ACCESSIBILITY_RECORD", settings.BASE_DIR / "var/accessibility/last-run.json"
-        )
+def _recorded() -> Check | None:
+    checks = list(AccessibilityCheck.objects.order_by("pk"))
+    if not checks:
+        return None
+    return Check(
+        date=max(c.checked_on for c in checks),
+        users=[(USERS.get(c.who, c.who), c.pages, c.violations) for c in checks],
     )
-    found = [c for c in (_read(local), _read(RELEASED)) if c is not None]
+
+
+def last() -> Check | None:
+    found = [c for c in (_recorded(), _read(RELEASED)) if c is not None]
     return max(found, key=lambda c: c.date, default=None)

@@ -1,6 +1,7 @@
 """評価表 pages: print view, Excel and CSV downloads, and the import of staff's spreadsheets."""
 
 import io
+import logging
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -49,6 +50,22 @@ def _filename(cycle: Cycle, extension: str) -> str:
     return f"評価表_{cycle.plan.short_name}_{wareki(cycle.fiscal_year)}.{extension}"
 
 
+def _log_export(request: HttpRequest, cycle: Cycle, file_format: str) -> None:
+    """Who took the 評価表 away, and in which form (the ``security`` log, ops.security_events)."""
+    logging.getLogger("security").info(
+        "評価表を書き出しました: %s（%s）",
+        _filename(cycle, file_format),
+        "ログインなし" if request.user.is_anonymous else request.user.get_username(),
+        extra={
+            "event": "sheet.exported",
+            "user_id": request.user.pk,
+            "plan": cycle.plan.code,
+            "fiscal_year": cycle.fiscal_year,
+            "format": file_format,
+        },
+    )
+
+
 def _tables(cycle: Cycle, previous: bool) -> str:
     """The rendered 評価表 tables. The same for everyone who may see the cycle: rendered
     once per data generation (any save invalidates it, see page_cache), shared by all
@@ -90,6 +107,7 @@ def sheet_pdf_view(request: HttpRequest, plan: str, year: int) -> HttpResponse:
         ("sheet-pdf", cycle.pk, previous),
         lambda: sheet_pdf(cycle, mark_safe(_tables(cycle, previous))),
     )
+    _log_export(request, cycle, "pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=False, filename=_filename(cycle, "pdf")
@@ -109,6 +127,7 @@ def sheet_xlsx(request: HttpRequest, plan: str, year: int) -> FileResponse:
 
     # Like the print view: built once per data generation, shared by every worker.
     content = cached(("sheet.xlsx", cycle.pk, previous), workbook)
+    _log_export(request, cycle, "xlsx")
     return FileResponse(
         io.BytesIO(content),
         as_attachment=True,
@@ -122,6 +141,7 @@ def sheet_xlsx(request: HttpRequest, plan: str, year: int) -> FileResponse:
 def sheet_csv(request: HttpRequest, plan: str, year: int) -> StreamingHttpResponse:
     cycle, _access = visible_cycle(request, plan, year)
     table = build_table(cycle, with_previous_year=_with_previous(request, cycle))
+    _log_export(request, cycle, "csv")
     response = StreamingHttpResponse(
         (chunk.encode("utf-8") for chunk in write_csv(table)),
         content_type="text/csv; charset=utf-8",

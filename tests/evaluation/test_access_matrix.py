@@ -131,6 +131,7 @@ def import_permission(world: World) -> None:
 MATRIX: dict[str, Case] = {
     "home": Case(get=everyone(REDIRECT)),
     "floor": Case(),
+    "ops:healthz": Case(),
     "login": Case(
         post=everyone(OK), data=lambda w, r: {"username": "nobody", "password": "wrong-password"}
     ),

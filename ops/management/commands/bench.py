@@ -124,6 +124,7 @@ class Command(BaseCommand):
             "HTTPS": "0",
             "ALLOWED_HOSTS": "127.0.0.1",
             "LOG_LEVEL": "ERROR",
+            "REQUEST_LOG_LEVEL": "ERROR",  # no line per request on the bench's terminal
         }
         postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
         if not postgres:
