@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 PREVIOUS = "?previous=1"
 # Values the year's routes take besides ``plan`` and ``year``, by converter name.
 KNOWN_PARTS = {"plan", "year", "number", "dataset"}
+# The list of a year's editions grows with every edition: it is read live, never stored.
+LIVE_ROUTES = {"publication:editions"}
 
 
 # --- which pages a year has -----------------------------------------------------------------
@@ -63,7 +65,7 @@ def year_routes() -> dict[str, set[str]]:
     return {
         name: parts
         for name, parts in sorted(_routes(get_resolver().url_patterns))
-        if {"plan", "year"} <= parts <= KNOWN_PARTS
+        if {"plan", "year"} <= parts <= KNOWN_PARTS and name not in LIVE_ROUTES
     }
 
 
