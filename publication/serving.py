@@ -45,10 +45,10 @@ class EditionMiddleware:
         if request.method not in READS or not {"plan", "year"} <= view_kwargs.keys():
             return None
         path = request.path_info
+        if request.user.is_authenticated and path.endswith("/"):
+            return None  # a page (files end in their extension): logged-in people's own
         wanted = [path + PREVIOUS, path] if request.GET.get("previous") == "1" else [path]
         files = EditionFile.objects.served().filter(path__in=wanted, public=True)
-        if request.user.is_authenticated:
-            files = files.exclude(content_type__startswith="text/html")
         found = {
             f.path: f
             for f in files.annotate(edition_number=F("edition__number")).only(
