@@ -204,7 +204,11 @@ def snapshot_of(cycle: Cycle) -> dict:
     for level in levels:
         put(f"scale:{level.code}", f"評価尺度 {level.code}", f"{level.label}（{level.points}点）")
     return {
-        "plan": {"code": cycle.plan.code, "name": cycle.plan.name},
+        "plan": {
+            "code": cycle.plan.code,
+            "name": cycle.plan.name,
+            "short_name": cycle.plan.short_name,
+        },
         "year": {"fiscal_year": cycle.fiscal_year, "label": wareki(cycle.fiscal_year)},
         "entries": entries,
     }

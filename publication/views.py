@@ -130,7 +130,12 @@ def editions(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     return render(
         request,
         "publication/editions.html",
-        {"editions": shown, "cycle": found[0].cycle, "year_label": wareki(year)},
+        {
+            "editions": shown,
+            # The labels as the newest edition printed them, not as the plan is named now.
+            "plan_name": found[0].snapshot.get("plan", {}).get("short_name", plan),
+            "year_label": wareki(year),
+        },
     )
 
 
