@@ -101,3 +101,12 @@ def test_the_errata_list_each_changed_cell_with_before_and_after():
         "entries": {"a": {"where": "施策 1-1", "text": "新"}, "b": {"where": "x", "text": "同"}}
     }
     assert errata_between(before, after) == [{"where": "施策 1-1", "before": "旧", "after": "新"}]
+
+
+def test_an_edition_builds_on_a_server_that_accepts_only_its_own_host_name(
+    committee_year, django_capture_on_commit_callbacks, settings
+):
+    settings.ALLOWED_HOSTS = ["shinchoku.example.lg.jp"]
+    settings.DEBUG = False
+    move(committee_year, Phase.CONFIRMED, django_capture_on_commit_callbacks)
+    assert Edition.objects.get().files.filter(name="sheet.pdf").exists()

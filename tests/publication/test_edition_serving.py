@@ -173,3 +173,40 @@ def test_an_edition_cannot_be_saved_again_or_deleted_once_published(published):
         stored.save()
     with pytest.raises(EditionChangeRefused):
         EditionFile.objects.update(content=b"x")
+
+
+# ------------------------------------------------------------------ a second edition
+
+
+def test_a_year_locked_again_after_a_change_gets_edition_2_with_its_errata_and_keeps_1(
+    published, client, django_capture_on_commit_callbacks
+):
+    first_pdf = EditionFile.objects.get(name="sheet.pdf")
+    first_url = reverse(
+        "publication:edition_file",
+        kwargs={"plan": "revised-2017", "year": 2020, "edition": 1, "name": "sheet.pdf"},
+    )
+    cycle = move(published, Phase.CONFIRMED, django_capture_on_commit_callbacks)
+    cycle = move(cycle, Phase.COMMITTEE, django_capture_on_commit_callbacks)
+    report = cycle.reports.get()
+    report.activities = "講座を4回開いた。"
+    report.save()
+    cycle = move(cycle, Phase.CONFIRMED, django_capture_on_commit_callbacks)
+    move(cycle, Phase.PUBLISHED, django_capture_on_commit_callbacks)
+
+    second = Edition.objects.get(number=2)
+    assert second.is_published
+    assert second.errata == [
+        {
+            "where": "事業 city-001 実施内容",
+            "before": "講座を3回開いた。",
+            "after": "講座を4回開いた。",
+        }
+    ]
+    assert client.get(SHEET)["X-Edition"] == "2"
+    assert "講座を4回開いた。" in client.get(SHEET).content.decode()
+    page = client.get(EDITIONS).content.decode()
+    assert "第2版" in page and "第1版" in page and "正誤表" in page
+    assert "講座を3回開いた。" in page and "講座を4回開いた。" in page
+    old = client.get(first_url)
+    assert old.content == bytes(first_pdf.content) and old["X-Edition"] == "1"
