@@ -3,6 +3,7 @@
 import hashlib
 
 import pytest
+from django.core.management import call_command
 
 from evaluation import services
 from evaluation.models import Phase
@@ -110,3 +111,15 @@ def test_an_edition_builds_on_a_server_that_accepts_only_its_own_host_name(
     settings.DEBUG = False
     move(committee_year, Phase.CONFIRMED, django_capture_on_commit_callbacks)
     assert Edition.objects.get().files.filter(name="sheet.pdf").exists()
+
+
+def test_build_editions_gives_a_year_published_before_editions_its_first_one(db):
+    cycle = CycleFactory(fiscal_year=2020, phase=Phase.PUBLISHED)
+    confirm_all(cycle)
+    call_command("build_editions", "--plan", "revised-2017", verbosity=0)
+    edition = Edition.objects.get()
+    assert (edition.cycle, edition.number, edition.is_published) == (cycle, 1, True)
+    # The real plan's 平成28年度 (published in the fixtures) gets one as well, once.
+    call_command("build_editions", verbosity=0)
+    call_command("build_editions", verbosity=0)
+    assert sorted(Edition.objects.values_list("fiscal_year", "number")) == [(2016, 1), (2020, 1)]
