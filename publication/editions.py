@@ -10,15 +10,18 @@ changes the output. What answers 200 to the public goes in; what does not (forms
 for staff) stays out.
 """
 
+import io
 import logging
 from collections.abc import Iterator
 
+import openpyxl
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from evaluation import page_cache
 from evaluation.models import Cycle, Phase, RatingLevel
@@ -264,20 +267,51 @@ def edition_build(*, cycle: Cycle, user: User | None) -> Edition:
     files, snapshot = _rendered_as_published(cycle)
     last = cycle.editions.order_by("-number").first()
     published = cycle.editions.published().order_by("-number").first()
+    number = (last.number + 1) if last else 1
+    errata = errata_between(published.snapshot, snapshot) if published else []
+    if errata:
+        files = [
+            _with_errata_sheet(f, errata, number) if f.name.endswith(".xlsx") else f for f in files
+        ]
     edition = Edition.objects.create(
         cycle=cycle,
-        number=(last.number + 1) if last else 1,
+        number=number,
         plan_code=cycle.plan.code,
         fiscal_year=cycle.fiscal_year,
         built_at=timezone.now(),
         built_by=user,
         snapshot=snapshot,
-        errata=errata_between(published.snapshot, snapshot) if published else [],
+        errata=errata,
     )
     for f in files:
         f.edition = edition
     EditionFile.objects.bulk_create(files)
     return edition
+
+
+def _with_errata_sheet(stored: EditionFile, errata: list[dict], number: int) -> EditionFile:
+    """The workbook with a 「正誤表」 sheet after the 評価表 (where, before, after). Text is
+    kept as text (never a formula) and without the characters a workbook cannot hold."""
+    book = openpyxl.load_workbook(io.BytesIO(bytes(stored.content)))
+    sheet = book.create_sheet("正誤表")
+    sheet.append([f"正誤表（第{number}版）"])
+    sheet.append(["箇所", "誤（前の版）", "正（この版）"])
+    for row in errata:
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", row[k]) for k in ("where", "before", "after")])
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if cell.value is not None:
+                cell.data_type = "s"
+    out = io.BytesIO()
+    book.save(out)
+    return EditionFile.of(
+        name=stored.name,
+        path=stored.path,
+        content_type=stored.content_type,
+        content=out.getvalue(),
+        disposition=stored.disposition,
+        public=stored.public,
+    )
 
 
 def draft_of(cycle: Cycle) -> Edition | None:

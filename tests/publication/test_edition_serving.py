@@ -1,5 +1,8 @@
 """Once 公開, a year's public pages and files are its edition's stored bytes, nothing live."""
 
+import io
+
+import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -23,6 +26,7 @@ pytestmark = pytest.mark.django_db
 
 SHEET = "/cycles/revised-2017/2020/sheet/"
 PDF = "/cycles/revised-2017/2020/sheet.pdf"
+SHEET_XLSX = "/cycles/revised-2017/2020/sheet.xlsx"
 EDITIONS = "/cycles/revised-2017/2020/editions/"
 
 
@@ -210,3 +214,28 @@ def test_a_year_locked_again_after_a_change_gets_edition_2_with_its_errata_and_k
     assert "講座を3回開いた。" in page and "講座を4回開いた。" in page
     old = client.get(first_url)
     assert old.content == bytes(first_pdf.content) and old["X-Edition"] == "1"
+    # The new edition's workbook carries its 正誤表 after the 評価表.
+    book = openpyxl.load_workbook(io.BytesIO(client.get(SHEET_XLSX).content))
+    assert [[c.value for c in row] for row in book["正誤表"].iter_rows()] == [
+        ["正誤表（第2版）", None, None],
+        ["箇所", "誤（前の版）", "正（この版）"],
+        ["事業 city-001 実施内容", "講座を3回開いた。", "講座を4回開いた。"],
+    ]
+    assert (
+        "正誤表"
+        not in openpyxl.load_workbook(
+            io.BytesIO(
+                client.get(
+                    reverse(
+                        "publication:edition_file",
+                        kwargs={
+                            "plan": "revised-2017",
+                            "year": 2020,
+                            "edition": 1,
+                            "name": "sheet.xlsx",
+                        },
+                    )
+                ).content
+            )
+        ).sheetnames
+    )
