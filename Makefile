@@ -24,6 +24,7 @@ run: setup
 	$(PY) manage.py migrate --verbosity 0
 	$(PY) manage.py load_plan
 	$(PY) manage.py load_demo
+	$(PY) manage.py build_editions
 	@echo ""
 	@echo "メール（リマインダー）は送信せず var/mail/ にファイルとして書き出します（EMAIL_HOST を設定すると SMTP で送信）。"
 	@echo "  リマインダーを送る: $(PY) manage.py send_reminders   （内容の確認だけなら --dry-run）"

@@ -484,6 +484,18 @@ def bundle_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     return Access(view=True)
 
 
+def edition_access(user: User | AnonymousUser, cycle: Cycle, published: bool) -> Access:
+    """An edition of a year (``publication.Edition``): a published one is read by everyone
+    while the year is 公開; before that, and a draft always, only by the secretariat and
+    the chair, who check the exact files before the year is published."""
+    participant = participant_of(user)
+    if participant and (participant.is_secretariat or participant.is_chair):
+        return Access(view=True)
+    if published and cycle.is_published:
+        return Access(view=True)
+    return Access(view=False, reason=_("公開前の版を読めるのは事務局と委員長だけです。"))
+
+
 def visible_cycles(user: User | AnonymousUser, plan) -> list[Cycle]:
     """A plan's cycles the user may see (the public: the 公開 ones), newest first."""
     cycles = Cycle.objects.filter(plan=plan).select_related("plan").order_by("-fiscal_year")

@@ -25,7 +25,9 @@ import logging
 import pickle
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TypeVar
 from uuid import uuid4
 
@@ -132,7 +134,24 @@ class _Recent:
 recent = _Recent(LOCAL_ENTRIES)
 
 
+# Set while an edition of a year is rendered (``publication.editions``): its pages come from
+# the records, never from an entry rendered earlier, and leave nothing in the cache.
+_bypassed: ContextVar[bool] = ContextVar("page_cache_bypassed", default=False)
+
+
+@contextmanager
+def bypassed() -> Iterator[None]:
+    """Within the block every ``cached`` value is built afresh and not stored."""
+    token = _bypassed.set(True)
+    try:
+        yield
+    finally:
+        _bypassed.reset(token)
+
+
 def _fetch(key: str, build: Callable[[], T]) -> T:
+    if _bypassed.get():
+        return build()
     value = recent.get(key)
     if value is None:
         value = cache.get(key)

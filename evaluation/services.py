@@ -22,6 +22,7 @@ from evaluation.models import (
     ReviewState,
     Versioned,
 )
+from evaluation.signals import phase_moved
 from policies.models import Measure, RatingLevel, RatingScale
 
 
@@ -123,9 +124,17 @@ def cycle_move(*, cycle: Cycle, to_phase: str, user: User, expected_version: int
         locked_sheet.freeze(current)
     elif current.is_locked:
         locked_sheet.unfreeze(current)  # back to 委員会評価: the 事業 may change again
+    from_phase = current.phase
     current.phase = to_phase
     current._history_user = user
     current.save()
+    # Publication builds (at 確定) or publishes (at 公開) the year's edition once the move is
+    # committed: an edition is rendered from what the database holds for everyone.
+    transaction.on_commit(
+        lambda: phase_moved.send(
+            sender=Cycle, cycle=current, from_phase=from_phase, to_phase=to_phase, user=user
+        )
+    )
     if to_phase == Phase.ENTRY:
         # Last year's committee opinions become this year's follow-up items.
         follow_ups_open(cycle=current, user=user)

@@ -23,6 +23,9 @@ from ops.scale_data import ENTRY_PLAN, ENTRY_PROJECT, ENTRY_YEAR
 # 実施状況入力 are measured on the real plan's year in that phase (ops.scale_data.entry_sample).
 PUBLISHED_YEAR = 2020
 OPEN_YEAR = 2021
+# A published year served from its edition (built by the bench: build_editions); 2020 stays
+# without one, so that the pages above measure rendering.
+EDITION_YEAR = 2019
 # Who a logged-in page is requested as: the bench's own 事務局 user, a member and the 市's
 # staff of the scale plan (ops.scale_data). Each is compared with its own floor.
 SECRETARIAT, MEMBER, STAFF = "secretariat", "member", "staff"
@@ -87,6 +90,9 @@ PAGES: list[Page] = [
     ),
     Page("評価表 print", _cycle_url("sheet_print", PUBLISHED_YEAR), target=0.33),
     Page("評価表 xlsx", _cycle_url("sheet_xlsx", PUBLISHED_YEAR), target=0.33),
+    Page("edition: 評価表 print", _cycle_url("sheet_print", EDITION_YEAR), target=0.5),
+    Page("edition: 評価表 PDF", _cycle_url("sheet_pdf", EDITION_YEAR), target=0.5),
+    Page("edition: dashboard", _cycle_url("dashboard", EDITION_YEAR), target=0.5),
     _form(
         "committee_evaluation",
         _cycle_url("committee_evaluation", OPEN_YEAR, number="1-1"),

@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A published year's pages and files come from its edition (publication.serving).
+    "publication.serving.EditionMiddleware",
     # SQLite: a GET's transaction reads beside the writer instead of taking the write lock.
     # Innermost, so that it covers the view only: the session and messages are saved on
     # the way out with the configured IMMEDIATE.

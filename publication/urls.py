@@ -21,4 +21,10 @@ urlpatterns = [
         name="opendata_json",
     ),
     path("cycles/<slug:plan>/<int:year>/publication.zip", views.bundle, name="bundle"),
+    path("cycles/<slug:plan>/<int:year>/editions/", views.editions, name="editions"),
+    path(
+        "cycles/<slug:plan>/<int:year>/editions/<int:edition>/<str:name>",
+        views.edition_file,
+        name="edition_file",
+    ),
 ]

@@ -3,15 +3,19 @@ the secretariat downloads to put a year's results on the city's internet site.""
 
 from datetime import datetime
 
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import condition, require_safe
 
-from evaluation.access import bundle_access, denied
+from evaluation.access import bundle_access, denied, edition_access
 from evaluation.models import Cycle
 from evaluation.page_cache import cached
+from policies.fiscal_years import wareki
 from publication import accessibility_record, opendata
 from publication.bundle import build_bundle
+from publication.models import Edition, EditionFile
+from publication.serving import stored_response
 
 
 @require_safe
@@ -95,6 +99,59 @@ def bundle(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     rule = bundle_access(request.user, cycle)
     if not rule.view:
         return denied(request, rule.reason)
+    stored = EditionFile.objects.served().filter(path=request.path_info).first()
+    if stored is not None:  # the bundle of the edition the public is served
+        stored.edition_number = stored.edition.number
+        return stored_response(request, stored)
     response = HttpResponse(build_bundle(cycle), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="publication-{plan}-{year}.zip"'
     return response
+
+
+# --- editions ------------------------------------------------------------------------------
+
+
+@require_safe
+def editions(request: HttpRequest, plan: str, year: int) -> HttpResponse:
+    """The year's editions (第1版, 第2版, …): date, 正誤表, each file with its SHA-256. Found
+    by the plan and year each edition was built for, whatever the cycle is called now."""
+    found = list(
+        Edition.objects.filter(plan_code=plan, fiscal_year=year)
+        .select_related("cycle__plan")
+        .prefetch_related(Prefetch("files", EditionFile.objects.defer("content")))
+        .order_by("-number")
+    )
+    if not found:
+        raise Http404
+    rules = [edition_access(request.user, e.cycle, e.is_published) for e in found]
+    shown = [e for e, rule in zip(found, rules, strict=True) if rule.view]
+    if not shown:
+        return denied(request, rules[0].reason)
+    return render(
+        request,
+        "publication/editions.html",
+        {
+            "editions": shown,
+            # The labels as the newest edition printed them, not as the plan is named now.
+            "plan_name": found[0].snapshot.get("plan", {}).get("short_name", plan),
+            "year_label": wareki(year),
+        },
+    )
+
+
+@require_safe
+def edition_file(request: HttpRequest, plan: str, year: int, edition: int, name: str):
+    """One file of one edition, at a URL that never changes: the stored bytes."""
+    stored = get_object_or_404(
+        EditionFile.objects.select_related("edition__cycle__plan"),
+        edition__plan_code=plan,
+        edition__fiscal_year=year,
+        edition__number=edition,
+        name=name,
+    )
+    shown = stored.edition
+    rule = edition_access(request.user, shown.cycle, shown.is_published and stored.public)
+    if not rule.view:
+        return denied(request, rule.reason)
+    stored.edition_number = shown.number
+    return stored_response(request, stored)

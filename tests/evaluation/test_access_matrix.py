@@ -120,6 +120,24 @@ def three_level_scale(world: World) -> None:
         RatingLevel.objects.create(scale=scale, code=code, label=code, points=points, order=order)
 
 
+def draft_edition(world: World) -> None:
+    """A draft edition of the matrix's year, as if built at 確定 (the secretariat and the
+    chair check it before 公開; nobody else sees it)."""
+    from publication.models import Edition, EditionFile
+
+    edition = Edition.objects.create(
+        cycle=world.cycle, number=1, plan_code="revised-2017", fiscal_year=2021, snapshot={}
+    )
+    stored = EditionFile.of(
+        name="sheet.csv",
+        path="/cycles/revised-2017/2021/sheet.csv",
+        content_type="text/csv",
+        content=b"a,b\r\n",
+    )
+    stored.edition = edition
+    stored.save()
+
+
 def import_permission(world: World) -> None:
     """The secretariat may import a plan's structure once given the permission."""
     from django.contrib.auth.models import Permission
@@ -357,6 +375,16 @@ MATRIX: dict[str, Case] = {
         kwargs={**CYCLE, "dataset": "projects"}, get=everyone(NOT_FOUND)
     ),
     "publication:bundle": Case(kwargs=CYCLE, get=insiders(FORBIDDEN)),
+    # A year's editions: a draft for the secretariat and the chair (published ones for
+    # everyone once the year is 公開: tests/publication/test_edition_serving.py).
+    "publication:editions": Case(
+        kwargs=CYCLE, get=only("secretariat", "chair", outcome=OK), setup=draft_edition
+    ),
+    "publication:edition_file": Case(
+        kwargs={**CYCLE, "edition": 1, "name": "sheet.csv"},
+        get=only("secretariat", "chair", outcome=OK),
+        setup=draft_edition,
+    ),
 }
 
 # Methods that only read: POST is refused for everyone.

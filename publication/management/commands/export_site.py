@@ -4,6 +4,7 @@ from django.core.management import BaseCommand, CommandError
 
 from evaluation.models import Cycle
 from publication.bundle import build_bundle
+from publication.models import EditionFile
 
 
 class Command(BaseCommand):
@@ -27,6 +28,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{cycle} は「{cycle.get_phase_display()}」の段階です。公開した年度だけ書き出せます。"
             )
-        data = build_bundle(cycle)
+        # The bundle of the edition the public is served, as published; built now only for
+        # a year published before editions existed.
+        stored = EditionFile.objects.served().filter(edition__cycle=cycle, public=False).first()
+        data = bytes(stored.content) if stored else build_bundle(cycle)
         Path(output).write_bytes(data)
         self.stdout.write(f"{output} に書き出しました（{len(data) // 1024} KB）。")

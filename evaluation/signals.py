@@ -1,0 +1,8 @@
+"""What the records announce to the layers above them (publication), which subscribe
+instead of being imported from here."""
+
+from django.dispatch import Signal
+
+# A cycle moved one phase (``services.cycle_move``), sent once the move has committed:
+# keyword arguments ``cycle``, ``from_phase``, ``to_phase`` and ``user``.
+phase_moved = Signal()

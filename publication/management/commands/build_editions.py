@@ -1,0 +1,33 @@
+from django.core.management import BaseCommand
+
+from evaluation.models import LOCKED_PHASES, Cycle
+from publication.editions import edition_build, edition_publish
+
+
+class Command(BaseCommand):
+    help = (
+        "確定・公開の年度のうち、版がまだない年度（版の仕組みより前に確定した年度、デモの年度）の"
+        "第1版を作ります。公開の年度はそのまま公開します。版がある年度には何もしません。"
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--plan", help="この計画（コード）の年度だけ")
+        parser.add_argument("--year", type=int, help="この年度（西暦）だけ")
+
+    def handle(self, *args, plan: str | None, year: int | None, **options) -> None:
+        cycles = (
+            Cycle.objects.filter(phase__in=LOCKED_PHASES, editions__isnull=True)
+            .select_related("plan")
+            .order_by("plan__code", "fiscal_year")
+        )
+        if plan:
+            cycles = cycles.filter(plan__code=plan)
+        if year:
+            cycles = cycles.filter(fiscal_year=year)
+        for cycle in cycles:
+            edition = edition_build(cycle=cycle, user=None)
+            if cycle.is_published:
+                edition_publish(cycle=cycle, user=None)
+            self.stdout.write(
+                f"{cycle.plan.short_name} {edition}: {edition.files.count()} ファイル"
+            )
