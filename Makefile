@@ -49,7 +49,7 @@ clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
 
 # Backup and restore of the whole database (PostgreSQL: pg_dump -Fc; SQLite: a file copy made
-# with SQLite's backup API). `make backup` writes var/backups/plan-<日時>.*, or FILE=… if given.
+# with SQLite's backup API). `make backup` writes $BACKUP_DIR (var/backups)/plan-<日時>.*, or FILE=….
 .PHONY: backup restore
 backup: setup
 	$(PY) manage.py backup_db $(if $(FILE),--output $(FILE))
