@@ -142,4 +142,3 @@ def test_restore_refuses_a_backup_from_a_newer_version_and_changes_nothing(datab
         "from django.db import connection; print(connection.introspection.table_names())", fresh
     )
     assert tables == "[]"
-
