@@ -60,8 +60,10 @@ restore: setup
 
 # Load test: throwaway PostgreSQL + gunicorn (3 workers) on loopback, locust headless with
 # 20 users for 60 s (LOADTEST_USERS / LOADTEST_SECONDS), then rows are counted. Not in `make test`.
+# NODES=2: two gunicorn servers on one PostgreSQL, cross-node checks and reminders on both.
+NODES ?= 1
 loadtest: setup
-	bash tests/load/run.sh
+	NODES=$(NODES) bash tests/load/run.sh
 
 # Benchmark (not part of `make test`): gunicorn + wrk against k = 1, 10, 100 times the plan.
 # BENCH_KS=1,10 shortens it; BENCH_SECONDS (10, split into BENCH_ROUNDS=3 interleaved
