@@ -1,10 +1,11 @@
 """What ``send_reminders`` does: find the reminders due now, send them, log each one.
 
 Each message is claimed in the log before it goes to the SMTP server and marked sent once
-the server accepted it (``reminders.models.SentReminder``). A message the server refuses,
-or that cannot be sent because the server is down, has its claim deleted, so the next run
-sends it again. A run sends nothing another sender has sent or freshly claimed, so running
-it every hour on every machine is safe.
+the server accepted it (``reminders.models.SentReminder``). A message the server refuses has
+its claim deleted, so the next run sends it again; nothing is claimed while the server
+cannot be reached. A message cut off mid-send keeps its claim: only a run after the stale
+time sends it again. A run sends nothing another sender has sent or freshly claimed, so
+running it every hour on every machine is safe.
 """
 
 import logging
