@@ -50,7 +50,7 @@ clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
 
 # Backup and restore of the whole database (PostgreSQL: pg_dump -Fc; SQLite: a file copy made
-# with SQLite's backup API). `make backup` writes var/backups/plan-<日時>.*, or FILE=… if given.
+# with SQLite's backup API). `make backup` writes $BACKUP_DIR (var/backups)/plan-<日時>.*, or FILE=….
 .PHONY: backup restore
 backup: setup
 	$(PY) manage.py backup_db $(if $(FILE),--output $(FILE))
@@ -61,8 +61,10 @@ restore: setup
 
 # Load test: throwaway PostgreSQL + gunicorn (3 workers) on loopback, locust headless with
 # 20 users for 60 s (LOADTEST_USERS / LOADTEST_SECONDS), then rows are counted. Not in `make test`.
+# NODES=2: two gunicorn servers on one PostgreSQL, cross-node checks and reminders on both.
+NODES ?= 1
 loadtest: setup
-	bash tests/load/run.sh
+	NODES=$(NODES) bash tests/load/run.sh
 
 # Benchmark (not part of `make test`): gunicorn + wrk against k = 1, 10, 100 times the plan.
 # BENCH_KS=1,10 shortens it; BENCH_SECONDS (10, split into BENCH_ROUNDS=3 interleaved

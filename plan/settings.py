@@ -292,3 +292,10 @@ if not SITE_URL.startswith(("http://", "https://")):
         f"SITE_URL は http:// か https:// で始めてください（値: {SITE_URL!r}）。"
     )
 REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 7)  # the due-soon reminder, days ahead
+# A message claimed for sending and never marked sent (its sender died mid-send: whether the
+# mail server got it is unknown) is sent again by a run this many minutes after the claim.
+REMINDER_CLAIM_STALE_MINUTES = env_int("REMINDER_CLAIM_STALE_MINUTES", 60)
+
+# Where `manage.py backup_db` writes when no --output is given (the backup timer's files).
+# On several machines point it at one shared place, or give each machine its own.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))

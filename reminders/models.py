@@ -1,12 +1,19 @@
 """Reminders by e-mail: each person's address and choices, and the log of what was sent.
 
-The log's unique key (person, cycle, phase, kind, occasion) is what makes sending
-idempotent: a reminder is logged only after the SMTP server accepted it, and a run skips
-every reminder already in the log.
+The log's unique key (person, cycle, phase, kind, occasion) is what makes sending happen
+once: a message is claimed in the log (a row with its claim time and claimer) before it is
+handed to the SMTP server and marked sent once the server accepted it, so two senders on
+two machines never both send it. A claim without a sent mark is a send whose outcome is
+unknown (the sender died); only once it is older than ``REMINDER_CLAIM_STALE_MINUTES`` may
+another run send it again.
 """
+
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import Cycle, Phase, Versioned
@@ -81,8 +88,26 @@ def address_of(user, preference: ReminderPreference) -> str:
     return preference.email or user.email
 
 
+def stale_before(now: datetime | None = None) -> datetime:
+    """Claims made before this moment (wall-clock time) with no sent mark may be retried."""
+    return (now or timezone.now()) - timedelta(minutes=settings.REMINDER_CLAIM_STALE_MINUTES)
+
+
+class SentReminderQuerySet(models.QuerySet):
+    def sent(self) -> "SentReminderQuerySet":
+        return self.filter(sent_at__isnull=False)
+
+    def taken(self) -> "SentReminderQuerySet":
+        """Messages nobody may send now: sent, or claimed by a sender that may still be
+        sending them (a fresh claim)."""
+        return self.filter(Q(sent_at__isnull=False) | Q(claimed_at__gte=stale_before()))
+
+
 class SentReminder(models.Model):
-    """One message the SMTP server accepted. Written only after a successful send."""
+    """One message claimed for sending, and marked sent once the SMTP server accepted it.
+
+    The row is written (claimed) before the message goes to the server; ``sent_at`` stays
+    empty until the server accepts. A refused message's claim is deleted at once."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -104,12 +129,17 @@ class SentReminder(models.Model):
     recipient = models.EmailField(_("送信先"))
     subject = models.CharField(_("件名"), max_length=255)
     items = models.PositiveIntegerField(_("記載した未入力の件数"), default=0)
-    sent_at = models.DateTimeField(_("送信日時"))
+    claimed_at = models.DateTimeField(_("送信を始めた日時"))
+    # host:process of the sender, so an operator can tell which node a claim came from.
+    claimed_by = models.CharField(_("送信したプロセス"), max_length=100)
+    sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)
+
+    objects = SentReminderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("送信記録")
         verbose_name_plural = _("送信記録")
-        ordering = ["-sent_at", "pk"]
+        ordering = ["-claimed_at", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "cycle", "phase", "kind", "occasion"], name="unique_reminder_sent"

@@ -35,9 +35,11 @@ def send_back_outgoing(
         preference = preference_of(user)
         if not (user.is_active and preference.wants(ReminderKind.SEND_BACK)):
             continue
-        logged = SentReminder.objects.filter(
-            user=user, cycle=cycle, kind=ReminderKind.SEND_BACK, occasion=occasion
-        ).exists()
+        logged = (
+            SentReminder.objects.taken()
+            .filter(user=user, cycle=cycle, kind=ReminderKind.SEND_BACK, occasion=occasion)
+            .exists()
+        )
         if logged:
             continue
         address = address_of(user, preference)

@@ -1,12 +1,17 @@
-"""What ``send_reminders`` does: find the reminders due now, send them, log each success.
+"""What ``send_reminders`` does: find the reminders due now, send them, log each one.
 
-A reminder is logged only after the SMTP server accepted it, so a server that is down or
-refuses leaves the log as it was and the next run sends it again. A run sends nothing
-that is in the log already, so running it every hour is safe.
+Each message is claimed in the log before it goes to the SMTP server and marked sent once
+the server accepted it (``reminders.models.SentReminder``). A message the server refuses has
+its claim deleted, so the next run sends it again; nothing is claimed while the server
+cannot be reached. A message cut off mid-send keeps its claim: only a run after the stale
+time sends it again. A run sends nothing another sender has sent or freshly claimed, so
+running it every hour on every machine is safe.
 """
 
 import logging
+import os
 import smtplib
+import socket
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -21,7 +26,13 @@ from evaluation.progress import groups_for_phase
 from evaluation.rollups import entry_progress
 from evaluation.todo import Todo, TodoItem, TodoSection, todo_for
 from reminders.compose import reminder_message, summary_message
-from reminders.models import ReminderKind, SentReminder, address_of, preference_of
+from reminders.models import (
+    ReminderKind,
+    SentReminder,
+    address_of,
+    preference_of,
+    stale_before,
+)
 from reminders.windows import Window, tokyo_day, window_on
 
 logger = logging.getLogger(__name__)
@@ -47,6 +58,7 @@ class RunResult:
     no_address: list[str] = field(default_factory=list)  # people who would get one
     failed: list[tuple[str, str]] = field(default_factory=list)  # (address, error)
     aborted: str = ""  # the server could not be reached: nothing more was tried
+    uncertain: list[str] = field(default_factory=list)  # cut off mid-message: claim kept
 
     @property
     def ok(self) -> bool:
@@ -92,9 +104,9 @@ def due_reminders(now: datetime | None = None, result: RunResult | None = None) 
     if not windows:
         return []
     logged = set(
-        SentReminder.objects.filter(cycle__in=[c for c, _w in windows]).values_list(
-            "user_id", "cycle_id", "phase", "kind", "occasion"
-        )
+        SentReminder.objects.taken()
+        .filter(cycle__in=[c for c, _w in windows])
+        .values_list("user_id", "cycle_id", "phase", "kind", "occasion")
     )
     summaries: dict[int, list] = {}
     outgoing: list[Outgoing] = []
@@ -165,7 +177,8 @@ PER_MESSAGE = (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException, Bad
 
 
 def send(outgoing: list[Outgoing], result: RunResult | None = None, connection=None) -> RunResult:
-    """Send each message; log each one the server accepted, at once (a crash later keeps it)."""
+    """Send each message this sender manages to claim; mark each one the server accepted as
+    sent at once, and give back the claim of each one it refused."""
     result = result if result is not None else RunResult()
     if not outgoing:
         return result
@@ -179,26 +192,43 @@ def send(outgoing: list[Outgoing], result: RunResult | None = None, connection=N
     try:
         for item in outgoing:
             address = item.message.to[0]
+            record = claim(item)
+            if record is None:
+                continue  # sent, or being sent, by another run or node
             try:
                 accepted = connection.send_messages([item.message])
             except PER_MESSAGE as error:
+                record.delete()
                 result.failed.append((address, f"{type(error).__name__}: {error}"))
                 logger.warning("リマインダー: %s への送信が拒否されました: %s", address, error)
                 continue
             except (OSError, smtplib.SMTPException) as error:
+                # The connection broke mid-message: whether the server kept it is unknown,
+                # so the claim stays and only a run after the stale time sends it again.
+                result.uncertain.append(address)
                 result.aborted = f"{type(error).__name__}: {error}"
                 logger.error("リマインダー: 送信を中断しました: %s", result.aborted)
                 break
             if not accepted:
+                record.delete()
                 result.failed.append((address, "送信されませんでした"))
                 continue
-            result.sent.append(log_sent(item))
+            record.sent_at = timezone.now()
+            record.save(update_fields=["sent_at"])
+            result.sent.append(record)
     finally:
         connection.close()
     return result
 
 
-def log_sent(item: Outgoing) -> SentReminder:
+def claimer() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def claim(item: Outgoing) -> SentReminder | None:
+    """Write the message's row in the log (committed at once) before it is sent, or take over
+    a stale claim nobody marked sent; ``None`` if another sender has it."""
+    now = timezone.now()
     record = SentReminder(
         user=item.user,
         cycle=item.cycle,
@@ -208,11 +238,24 @@ def log_sent(item: Outgoing) -> SentReminder:
         recipient=item.message.to[0],
         subject=item.message.subject[:255],
         items=item.items,
-        sent_at=timezone.now(),
+        claimed_at=now,
+        claimed_by=claimer(),
     )
     try:
         with transaction.atomic():
             record.save()
-    except IntegrityError:  # another run logged it meanwhile (the lock makes this rare)
+        return record
+    except IntegrityError:
         pass
-    return record
+    # Taken over only if still unsent and stale: of two runs trying, one updates the row.
+    key = {f: getattr(record, f) for f in ("user", "cycle", "phase", "kind", "occasion")}
+    taken_over = SentReminder.objects.filter(
+        **key, sent_at__isnull=True, claimed_at__lt=stale_before(now)
+    ).update(
+        claimed_at=now,
+        claimed_by=record.claimed_by,
+        recipient=record.recipient,
+        subject=record.subject,
+        items=record.items,
+    )
+    return SentReminder.objects.get(**key) if taken_over else None

@@ -12,7 +12,8 @@ import json
 import os
 import random
 import re
-from collections import Counter
+import uuid
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from locust import HttpUser, between, events, task
@@ -31,6 +32,25 @@ accounts = iter(PLAN["users"])
 writes_sent: Counter = Counter()
 conflicts: Counter = Counter()
 RACE_KIND = "実施状況（同じ記録を同時に）"
+CROSS_KIND = "ノード間（一方で保存・他方で表示）"
+NODES = os.environ.get("LOADTEST_NODES", "").split()
+node_times: dict[str, list[float]] = defaultdict(list)
+cross_reads: Counter = Counter()  # fresh / stale
+
+
+def node_label(index: int) -> str:
+    return f"ノード{index + 1}"
+
+
+@events.request.add_listener
+def time_by_node(response_time, context, **kwargs) -> None:
+    if "node" in context:
+        node_times[context["node"]].append(response_time)
+
+
+def percentile(times: list[float], share: float) -> float:
+    ordered = sorted(times)
+    return ordered[min(int(len(ordered) * share), len(ordered) - 1)] if ordered else 0
 
 
 def csrf_token(html: str) -> str | None:
@@ -45,7 +65,14 @@ class Person(HttpUser):
         account = next(accounts)  # one account per simulated person
         self.username = account["username"]
         self.writes = account["writes"]
+        if NODES:  # people are split between the servers in turn
+            index = PLAN["users"].index(account) % len(NODES)
+            self.client.base_url = NODES[index]
+            self.node = node_label(index)
         self.log_in()
+
+    def context(self) -> dict:
+        return {"node": self.node} if NODES else {}
 
     def log_in(self) -> None:
         page = self.client.get("/login/", name="/login/ (フォーム)")
@@ -114,6 +141,68 @@ class Person(HttpUser):
         self.log_in()
 
 
+if len(NODES) > 1:
+
+    class CrossNodeChecker(HttpUser):
+        """Saves its own 実施状況 through one server and reads the 施策-per-year page (served
+        from the shared page cache) through the other, the servers swapping at each round;
+        logs in once, so the other server must accept the session too."""
+
+        fixed_count = 1
+        wait_time = between(0.5, 1)
+
+        def on_start(self) -> None:
+            self.round = 0
+            self.client.base_url = NODES[0]
+            page = self.client.get("/login/", name="ノード間: ログイン (フォーム)")
+            self.client.post(
+                "/login/",
+                data={
+                    "username": PLAN["cross"]["username"],
+                    "password": PLAN["password"],
+                    "csrfmiddlewaretoken": csrf_token(page.text) or "",
+                },
+                name="ノード間: ログイン (送信)",
+            )
+
+        @task
+        def save_on_one_read_on_the_other(self) -> None:
+            self.round += 1
+            writer, reader = NODES[self.round % 2], NODES[(self.round + 1) % 2]
+            text = f"ノード間の確認 {uuid.uuid4().hex}"
+            form = self.client.get(writer + PLAN["cross"]["form"], name=f"{CROSS_KIND} フォーム")
+            version = VERSION.search(form.text)
+            with self.client.post(
+                writer + PLAN["cross"]["form"],
+                data={
+                    **PLAN["cross"]["fields"],
+                    "activities": text,
+                    "version": version.group(1) if version else "",
+                    "csrfmiddlewaretoken": csrf_token(form.text) or "",
+                },
+                allow_redirects=False,
+                catch_response=True,
+                name=f"{CROSS_KIND} 保存",
+            ) as response:
+                if response.status_code != 302:
+                    response.failure(f"保存できません: {response.status_code}")
+                    return
+                writes_sent[CROSS_KIND] += 1
+            with self.client.get(
+                reader + PLAN["cross"]["read"],
+                allow_redirects=False,
+                catch_response=True,
+                name=f"{CROSS_KIND} 表示",
+            ) as response:
+                if response.status_code != 200:
+                    response.failure(f"別のノードでセッションが使えません: {response.status_code}")
+                elif text in response.text:
+                    cross_reads["fresh"] += 1
+                else:
+                    cross_reads["stale"] += 1
+                    response.failure("別のノードで古いページが表示されました")
+
+
 @events.test_stop.add_listener
 def save_result(environment, **kwargs) -> None:
     total = environment.stats.total
@@ -130,5 +219,14 @@ def save_result(environment, **kwargs) -> None:
         "writes_sent": dict(writes_sent),
         "conflicts": dict(conflicts),
         "errors": {str(e.error): e.occurrences for e in environment.stats.errors.values()},
+        "nodes": {
+            node: {
+                "requests": len(times),
+                "p50_ms": percentile(times, 0.5),
+                "p95_ms": percentile(times, 0.95),
+            }
+            for node, times in sorted(node_times.items())
+        },
+        "cross_reads": dict(cross_reads),
     }
     Path(os.environ["LOADTEST_RESULT"]).write_text(json.dumps(result, ensure_ascii=False))

@@ -9,6 +9,7 @@ writes exactly one history row, so history rows by the load-test users = success
 """
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -194,6 +195,11 @@ WRITE_KINDS = [
     ),
 ]
 RACE_KIND = "実施状況（同じ記録を同時に）"  # its conflicts are counted, not failures
+# With several servers (NODES=2) one more person saves its own 実施状況 through one server
+# and reads it through the other (the locustfile's CrossNodeChecker). Not a load- user, so
+# the per-kind counts above do not see it.
+CROSS_USER = "nodecheck"
+CROSS_KIND = "ノード間（一方で保存・他方で表示）"
 # Logins are writes too (a session row, last_login, django-axes' access log), and the only
 # ones that exist before the evaluation forms do.
 LOGIN = "ログイン"
@@ -233,6 +239,7 @@ def _people_and_records(users: int, plan: Plan) -> list[User]:
             username=f"{PREFIX}{n + 1:02d}", defaults={"last_name": f"負荷試験 {n + 1}"}
         )
         user.set_password(PASSWORD)  # the production hasher: logins cost what they really cost
+        user.email = f"{user.username}@load.example.jp"  # send_reminders on both nodes
         user.save()
         role = ROLES[n % len(ROLES)]
         body = bodies[n % len(bodies)] if role == Role.STAFF else None
@@ -245,7 +252,27 @@ def _people_and_records(users: int, plan: Plan) -> list[User]:
     for body in bodies:
         name = f"負荷試験の競合用の事業（{body.short_name}）"
         _project(f"{RACE}{body.code}", name, plan, body, initiative)
+    checker, _ = get_user_model().objects.get_or_create(
+        username=CROSS_USER, defaults={"last_name": "ノード間の確認"}
+    )
+    checker.set_password(PASSWORD)
+    checker.save()
+    Participant.objects.update_or_create(
+        user=checker, defaults={"role": Role.STAFF, "body": bodies[0]}
+    )
+    _project(f"{CROSS_USER}-1", "ノード間の確認の事業", plan, bodies[0], initiative)
     return people
+
+
+def _cross(plan: Plan) -> dict | None:
+    """The checker's form and the cached page that shows what it saves."""
+    project = Project.objects.get(code=f"{CROSS_USER}-1")
+    measure = project.initiatives.get().measure
+    form = _path("evaluation:report", plan=plan.code, year=ENTRY_YEAR, code=project.code)
+    read = _path("evaluation:measure_year", plan=plan.code, year=ENTRY_YEAR, number=measure.number)
+    if not (form and read):
+        return None
+    return {"username": CROSS_USER, "form": form, "read": read, "fields": REPORT_FIELDS}
 
 
 def _project(code: str, name: str, plan: Plan, body, initiative: Initiative) -> None:
@@ -276,6 +303,7 @@ def prepare(plan_file: str, users: int = 20) -> None:
                 "password": PASSWORD,
                 "reads": _read_paths(plan),
                 "users": plan_users,
+                "cross": _cross(plan),
                 "write_kinds": [LOGIN, *[k.name for k in WRITE_KINDS if k.name in kinds_available]],
             },
             ensure_ascii=False,
@@ -295,11 +323,19 @@ def report(result_file: str) -> int:
     users = list(get_user_model().objects.filter(username__startswith=PREFIX))
     found = {LOGIN: AccessLog.objects.filter(username__startswith=PREFIX).count()}
     found |= {kind.name: kind.found(users) for kind in WRITE_KINDS}
+    nodes = result.get("nodes", {})
+    kinds = list(result["write_kinds"])
+    if len(nodes) > 1:
+        kinds.append(CROSS_KIND)
+        found[CROSS_KIND] = ProjectReport.history.filter(
+            project__code=f"{CROSS_USER}-1", history_user__username=CROSS_USER
+        ).count()
     sent = result["writes_sent"]
     print()
     print("== 負荷試験の結果")
     print(
-        f"同時利用者 {result['users']} 人、{result['seconds']} 秒、gunicorn 3 ワーカー、PostgreSQL"
+        f"同時利用者 {result['users']} 人、{result['seconds']} 秒、"
+        f"gunicorn {max(len(nodes), 1)} 台（{os.environ.get('LOADTEST_WORKERS', '3')} ワーカーずつ）、PostgreSQL"
     )
     print(
         f"リクエスト {result['requests']:,} 件（{result['rps']:.1f} 件/秒）、失敗 {result['failures']} 件"
@@ -307,9 +343,14 @@ def report(result_file: str) -> int:
     print(
         f"応答時間 p50 {result['p50_ms']:.0f} ms、p95 {result['p95_ms']:.0f} ms、最大 {result['max_ms']:.0f} ms"
     )
+    for node, figures in nodes.items():
+        print(
+            f"  {node}: リクエスト {figures['requests']:,} 件、"
+            f"p50 {figures['p50_ms']:.0f} ms、p95 {figures['p95_ms']:.0f} ms"
+        )
     missing_total = 0
     print("書き込み（送信して成功した数 → データベースで見つかった数）:")
-    for name in result["write_kinds"]:
+    for name in kinds:
         missing = sent.get(name, 0) - found.get(name, 0)
         missing_total += max(missing, 0)
         print(f"  {name}: {sent.get(name, 0)} → {found.get(name, 0)}（不足 {max(missing, 0)}）")
@@ -317,11 +358,36 @@ def report(result_file: str) -> int:
     conflicts = result.get("conflicts", {})
     for name, count in conflicts.items():
         print(f"競合（ほかの人が先に保存し、競合の画面を表示）: {name} {count} 件")
+    overwritten = _overwritten_versions()
+    print(f"同じ記録の版の重複（上書き）: {overwritten} 件")
+    cross = result.get("cross_reads", {})
+    if len(nodes) > 1:
+        print(
+            f"ノード間: 一方で保存して他方で表示 {sum(cross.values())} 回、"
+            f"新しい内容 {cross.get('fresh', 0)} 回、古い内容 {cross.get('stale', 0)} 回"
+            "（1つのセッションで両方のノードに）"
+        )
     for error, count in result.get("errors", {}).items():
         print(f"  失敗 {count} 回: {error}")
-    ok = result["failures"] == 0 and missing_total == 0 and result["requests"] > 0
+    ok = (
+        result["failures"] == 0
+        and missing_total == 0
+        and result["requests"] > 0
+        and overwritten == 0
+        and (len(nodes) < 2 or (cross.get("fresh", 0) > 0 and cross.get("stale", 0) == 0))
+    )
     print("結果: 合格" if ok else "結果: 不合格")
     return 0 if ok else 1
+
+
+def _overwritten_versions() -> int:
+    """Saves of the raced records accepted from the same version: each accepted save must
+    have made a new version, so the history's versions of a record never repeat."""
+    repeated = 0
+    for report in ProjectReport.objects.filter(project__code__startswith=RACE):
+        versions = list(report.history.values_list("version", flat=True))
+        repeated += len(versions) - len(set(versions))
+    return repeated
 
 
 def report_and_exit(result_file: str) -> None:

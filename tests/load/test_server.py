@@ -141,3 +141,44 @@ def test_the_report_counts_conflicts_apart_from_failures(plan, tmp_path, capsys)
     assert "競合（ほかの人が先に保存し、競合の画面を表示）: 実施状況（同じ記録を同時に） 4 件" in (
         capsys.readouterr().out
     )
+
+
+def test_the_cross_node_checker_saves_a_record_and_finds_it_on_the_page_it_reads(
+    plan, client, django_capture_on_commit_callbacks
+):
+    cross = plan["cross"]
+    client.force_login(User.objects.get(username=cross["username"]))
+    form = client.get(cross["form"]).content.decode()
+    version = re.search(r'name="version" value="(\d+)"', form).group(1)
+    data = {**cross["fields"], "activities": "ノード間の確認 1", "version": version}
+    with django_capture_on_commit_callbacks(execute=True):  # the commit invalidates the cache
+        response = client.post(cross["form"], data)
+    assert response.status_code == 302
+    assert "ノード間の確認 1" in client.get(cross["read"]).content.decode()
+
+
+def two_node_result(tmp_path, cross_reads: dict, cross_sent: int) -> str:
+    path = tmp_path / "result.json"
+    result = json.loads(Path(write_result(tmp_path, {})).read_text("utf-8"))
+    result["nodes"] = {
+        "ノード1": {"requests": 200, "p50_ms": 90, "p95_ms": 700},
+        "ノード2": {"requests": 230, "p50_ms": 100, "p95_ms": 800},
+    }
+    result["cross_reads"] = cross_reads
+    result["writes_sent"]["ノード間（一方で保存・他方で表示）"] = cross_sent
+    path.write_text(json.dumps(result), encoding="utf-8")
+    return str(path)
+
+
+def test_with_two_nodes_the_report_shows_each_and_fails_on_a_stale_page(plan, tmp_path, capsys):
+    assert server.report(two_node_result(tmp_path, {"fresh": 0, "stale": 1}, 0)) == 1
+    out = capsys.readouterr().out
+    assert "gunicorn 2 台" in out
+    assert "ノード1: リクエスト 200 件、p50 90 ms、p95 700 ms" in out
+    assert "新しい内容 0 回、古い内容 1 回" in out
+    assert "結果: 不合格" in out
+
+
+def test_with_two_nodes_the_report_fails_when_the_checkers_save_is_missing(plan, tmp_path, capsys):
+    assert server.report(two_node_result(tmp_path, {"fresh": 3}, 3)) == 1
+    assert "ノード間（一方で保存・他方で表示）: 3 → 0（不足 3）" in capsys.readouterr().out

@@ -117,3 +117,28 @@ def test_restore_stops_unless_the_operator_types_yes(tmp_path, monkeypatch):
     monkeypatch.setattr("builtins.input", lambda prompt: "y")
     with pytest.raises(CommandError, match="取りやめました"):
         call_command("restore_db", str(tmp_path / "plan.sqlite3"))
+
+
+def test_restore_refuses_a_backup_from_a_newer_version_and_changes_nothing(database_urls, tmp_path):
+    source, fresh = database_urls
+    backup_file = tmp_path / ("plan.dump" if ON_POSTGRES else "plan.sqlite3")
+    manage("migrate", "--verbosity", "0", database_url=source)
+    shell(
+        "from django.db.migrations.recorder import MigrationRecorder as R; "
+        "R.Migration.objects.create(app='reminders', name='0099_from_a_newer_version')",
+        source,
+    )
+    manage("backup_db", "--output", str(backup_file), database_url=source)
+
+    refused = manage("restore_db", str(backup_file), "--noinput", database_url=fresh, check=False)
+
+    assert refused.returncode == 1
+    assert (
+        "は、このプログラムより新しい版で作られたバックアップです"
+        "（このプログラムにないマイグレーション: reminders.0099_from_a_newer_version）。"
+        "データベースは変更していません。" in refused.stderr
+    )
+    tables = shell(
+        "from django.db import connection; print(connection.introspection.table_names())", fresh
+    )
+    assert tables == "[]"

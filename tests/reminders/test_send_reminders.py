@@ -1,11 +1,15 @@
 """send_reminders against a real SMTP server (aiosmtpd in the test process)."""
 
+from datetime import datetime
+
 import pytest
 from django.core.management import CommandError, call_command
 
 from reminders.models import ReminderPreference, SentReminder
 from tests.factories import ProjectFactory, SelfEvaluationFactory, body, measure
 from tests.reminders.conftest import CYCLE_URL, WEEK_BEFORE
+
+WEEK = datetime.fromisoformat(WEEK_BEFORE)
 
 
 def test_each_person_gets_what_they_still_have_to_enter_in_japanese(behind, smtp):
@@ -126,30 +130,64 @@ def test_people_without_an_address_are_named_for_the_operator(behind, smtp, caps
     assert smtp.to("place@example.jp") == []
 
 
-def test_a_second_run_while_one_is_sending_refuses_to_start(behind, smtp):
-    from django.core.cache import cache
+def test_a_second_run_while_one_holds_the_lock_does_nothing_and_ends_normally(behind, smtp, capsys):
+    from django.db import connections
 
-    from reminders.management.commands.send_reminders import LOCK_KEY
+    from reminders.run_lock import run_lock
 
-    cache.set(LOCK_KEY, "running", 60)
+    # The holder: another database connection (PostgreSQL) or descriptor (SQLite).
+    other = connections.create_connection("default")
+    connections["other_run"] = other
     try:
-        with pytest.raises(CommandError, match="別の send_reminders が実行中です"):
-            call_command("send_reminders", now=WEEK_BEFORE)
+        with run_lock("other_run") as taken:
+            assert taken
+            call_command("send_reminders", now=WEEK_BEFORE)  # no CommandError: status 0
+            assert "別の send_reminders が送信中のため、今回は何もせずに終わります" in (
+                capsys.readouterr().out
+            )
+            assert smtp.received == []
     finally:
-        cache.delete(LOCK_KEY)
-    assert smtp.received == []
+        other.close()
+        del connections["other_run"]
     call_command("send_reminders", now=WEEK_BEFORE)  # the lock was released
     assert len(smtp.received) == 3
+
+
+def test_a_message_claimed_by_a_live_sender_is_left_to_it(behind, smtp):
+    from reminders.sending import claim, due_reminders
+
+    staff_a = next(i for i in due_reminders(WEEK) if i.user == behind.users["staff_a"])
+    assert claim(staff_a) is not None  # another node is sending it right now
+    call_command("send_reminders", now=WEEK_BEFORE)
+    assert smtp.to("staff-a@example.jp") == []
+    assert len(smtp.received) == 2
+
+
+def test_a_stale_claim_never_marked_sent_is_sent_again_once(behind, smtp, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reminders.sending import claim, due_reminders
+
+    staff_a = next(i for i in due_reminders(WEEK) if i.user == behind.users["staff_a"])
+    claim(staff_a)  # its sender died mid-send
+    SentReminder.objects.update(
+        claimed_at=timezone.now() - timedelta(minutes=settings.REMINDER_CLAIM_STALE_MINUTES + 1)
+    )
+    call_command("send_reminders", now=WEEK_BEFORE)
+    call_command("send_reminders", now=WEEK_BEFORE)
+    assert len(smtp.to("staff-a@example.jp")) == 1
+    log = SentReminder.objects.get(user=behind.users["staff_a"])
+    assert log.sent_at is not None and log.claimed_at > timezone.now() - timedelta(minutes=1)
 
 
 def test_finding_the_reminders_costs_the_same_queries_whatever_the_plans_size(
     behind, django_assert_max_num_queries
 ):
-    from datetime import datetime
-
     from reminders.sending import due_reminders
 
-    now = datetime.fromisoformat(WEEK_BEFORE)
+    now = WEEK
     # Cycle, its history, the log, 5 participants: each one's やること (a body's counted by
     # the dashboard's roll-up, with send-backs and follow-ups), and the summary's roll-up. Fixed for a fixed number of people, whatever the number of 事業 and 施策.
     with django_assert_max_num_queries(42):

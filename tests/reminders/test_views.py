@@ -87,11 +87,25 @@ def test_the_secretariat_sees_what_was_sent_to_whom_and_when(world, login):
         recipient="staff-a@example.jp",
         subject="【市民活動促進基本計画】期限を過ぎています（未入力 2件）",
         items=2,
+        claimed_at=datetime(2021, 7, 1, 0, 5, tzinfo=UTC),
+        claimed_by="node-1:4242",
         sent_at=datetime(2021, 7, 1, 0, 5, tzinfo=UTC),
+    )
+    SentReminder.objects.create(
+        user=world.users["secretariat"],
+        cycle=world.cycle,
+        phase="entry",
+        kind="summary",
+        occasion="overdue:2021-06-30",
+        recipient="secretariat@example.jp",
+        subject="【市民活動促進基本計画】入力状況のまとめ",
+        claimed_at=datetime(2021, 7, 1, 0, 6, tzinfo=UTC),
+        claimed_by="node-2:77",
     )
     url = reverse("reminders:sent_log", kwargs={"plan": "revised-2017", "year": 2021})
     page = login(world.users["secretariat"]).get(url).content.decode()
     assert "2021年7月1日 09:05" in page  # Asia/Tokyo
+    assert "送信中または結果不明（2021年7月1日 09:06 に開始）" in page
     assert "staff-a@example.jp" in page
     assert "期限を過ぎたとき（期限の翌日）" in page
     assert "【市民活動促進基本計画】期限を過ぎています（未入力 2件）" in page

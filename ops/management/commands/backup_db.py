@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import BaseCommand, CommandError
 from django.utils import timezone
 
-from ops.backup import BackupError, backup, file_suffix
+from ops.backup import BackupError, backup, file_suffix, prune
 
 
 class Command(BaseCommand):
@@ -15,18 +15,31 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
-            "--output", help="保存先（既定: var/backups/plan-<日時>.dump または .sqlite3）"
+            "--output",
+            help="保存先（既定: BACKUP_DIR（var/backups）の plan-<日時>.dump または .sqlite3）",
         )
         parser.add_argument("--database", default="default")
+        parser.add_argument(
+            "--keep",
+            type=int,
+            help="保存したあと、BACKUP_DIR の plan-<日時>.* を新しいほうからこの数だけ残して削除する",
+        )
 
-    def handle(self, *args, output: str | None, database: str, **options) -> None:
+    def handle(self, *args, output: str | None, database: str, keep: int | None, **options) -> None:
+        if keep is not None and (output or keep < 1):
+            raise CommandError(
+                "--keep は 1 以上の数で、--output を付けないとき（BACKUP_DIR に保存するとき）に使えます。"
+            )
         if output:
             path = Path(output)
         else:
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-            path = settings.BASE_DIR / "var" / "backups" / f"plan-{stamp}{file_suffix(database)}"
+            path = settings.BACKUP_DIR / f"plan-{stamp}{file_suffix(database)}"
         try:
             backup(path, using=database)
         except BackupError as e:
             raise CommandError(str(e)) from e
         self.stdout.write(f"バックアップしました: {path} ({path.stat().st_size:,} バイト)")
+        if keep is not None:
+            for old in prune(settings.BACKUP_DIR, keep):
+                self.stdout.write(f"古いバックアップを削除しました: {old}")

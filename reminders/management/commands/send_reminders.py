@@ -1,16 +1,18 @@
 from datetime import datetime
 
-from django.core.cache import cache
+from django.conf import settings
 from django.core.management import BaseCommand, CommandError
 from django.utils.dateparse import parse_datetime
 
+from reminders.run_lock import run_lock
 from reminders.send_back import unsent_send_backs
 from reminders.sending import RunResult, due_reminders, send
 
-# Two runs at once (a slow run overlapping the next hour's) must not both send: the shared
-# database cache holds the lock, released at the end (or after LOCK_SECONDS if a run dies).
-LOCK_KEY = "reminders:send-lock"
-LOCK_SECONDS = 30 * 60
+# Said when another run (this machine or another node's timer) holds the lock: not a
+# failure, so the command ends with status 0.
+ANOTHER_RUN = (
+    "別の send_reminders が送信中のため、今回は何もせずに終わります（二重には送りません）。"
+)
 
 
 class Command(BaseCommand):
@@ -31,11 +33,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool, now: str | None, **options) -> None:
         moment = self._parse(now)
-        if not cache.add(LOCK_KEY, "running", timeout=LOCK_SECONDS):
-            raise CommandError(
-                "別の send_reminders が実行中です。終わってからもう一度実行してください。"
-            )
-        try:
+        with run_lock() as taken:
+            if not taken:
+                self.stdout.write(ANOTHER_RUN)
+                return
             result = RunResult()
             outgoing = due_reminders(moment, result) + unsent_send_backs(result, moment)
             if dry_run:
@@ -44,8 +45,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"送信予定 {len(outgoing)}通（--dry-run のため送っていません）")
                 return
             send(outgoing, result)
-        finally:
-            cache.delete(LOCK_KEY)
         self._report(result)
 
     def _parse(self, now: str | None) -> datetime | None:
@@ -66,10 +65,15 @@ class Command(BaseCommand):
         for address, error in result.failed:
             self.stderr.write(f"送信できませんでした: {address}: {error}")
         self.stdout.write(f"送信 {len(result.sent)}通")
+        for address in result.uncertain:
+            self.stderr.write(
+                f"送信の途中で接続が切れ、届いたか分かりません: {address}"
+                f"（{settings.REMINDER_CLAIM_STALE_MINUTES}分たってからの実行で送り直します）"
+            )
         if result.aborted:
             raise CommandError(
                 f"メールサーバーに送れませんでした（{result.aborted}）。"
-                "送れなかったものは記録していないので、次の実行で送り直します。"
+                "送れなかったものは次の実行で送り直します。"
             )
         if result.failed:
             raise CommandError(
