@@ -16,16 +16,15 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
-from django.test import RequestFactory
-from django.urls import resolve, reverse
+from django.urls import reverse
 
 from evaluation.models import Cycle
 from policies.models import Measure
 from publication import opendata
+from publication.rendering import render_as_public
 
 ATTRIBUTE = re.compile(r'(?P<name>href|src)="(?P<url>[^"]*)"')
 # Only the app's own pages: the first path segment of every URL the bundle may hold.
@@ -76,19 +75,12 @@ def pages_of(cycle: Cycle) -> list[str]:
 
 
 def _render(path: str, cycle: Cycle) -> Page:
-    """The page as an anonymous visitor gets it, through the app's own view."""
-    request = RequestFactory().get(path)
-    request.user = AnonymousUser()
-    request.publication_bundle = cycle  # base.html: a header of the bundle's own pages
-    match = resolve(path)
-    response = match.func(request, *match.args, **match.kwargs)
-    if hasattr(response, "render"):
-        response.render()
-    if response.status_code != 200:
-        raise NotPublished(f"{path}: {response.status_code}")
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    content_type = response.get("Content-Type", "").split(";")[0]
-    return Page(path, file_for(path), content, content_type)
+    """The page as an anonymous visitor gets it, through the app's own view; base.html
+    gives the bundle's own pages a header of their own (``publication_bundle``)."""
+    page = render_as_public(path, publication_bundle=cycle)
+    if page.status != 200:
+        raise NotPublished(f"{path}: {page.status}")
+    return Page(path, file_for(path), page.content, page.content_type.split(";")[0])
 
 
 def _static_file(name: str) -> bytes | None:

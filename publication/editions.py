@@ -16,10 +16,9 @@ from collections.abc import Iterator
 
 import openpyxl
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.db import transaction
-from django.test import RequestFactory
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -38,6 +37,7 @@ from policies.models import Measure
 from publication import opendata
 from publication.bundle import build_bundle
 from publication.models import Edition, EditionFile
+from publication.rendering import render_as_public
 
 security = logging.getLogger("security")
 logger = logging.getLogger(__name__)
@@ -95,19 +95,8 @@ def year_paths(cycle: Cycle) -> list[str]:
 def _render(path: str) -> tuple[int, bytes, str, str]:
     """(status, bytes, content type, content disposition) of ``path`` for an anonymous
     visitor, through the app's own view."""
-    request = RequestFactory().get(path, headers={"host": _host()})
-    request.user = AnonymousUser()
-    match = resolve(request.path_info)
-    response = match.func(request, *match.args, **match.kwargs)
-    if hasattr(response, "render"):
-        response.render()
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    return (
-        response.status_code,
-        content,
-        response.get("Content-Type", "application/octet-stream"),
-        response.get("Content-Disposition", ""),
-    )
+    page = render_as_public(path, host=_host())
+    return page.status, page.content, page.content_type, page.disposition
 
 
 def _host() -> str:

@@ -51,7 +51,10 @@ def _filename(cycle: Cycle, extension: str) -> str:
 
 
 def _log_export(request: HttpRequest, cycle: Cycle, file_format: str) -> None:
-    """Who took the 評価表 away, and in which form (the ``security`` log, ops.security_events)."""
+    """Who took the 評価表 away, and in which form (the ``security`` log, ops.security_events).
+    The app drawing the file for an edition or the bundle is nobody taking it away."""
+    if getattr(request, "rendered_for_publication", False):
+        return
     logging.getLogger("security").info(
         "評価表を書き出しました: %s（%s）",
         _filename(cycle, file_format),

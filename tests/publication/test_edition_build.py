@@ -123,3 +123,14 @@ def test_build_editions_gives_a_year_published_before_editions_its_first_one(db)
     call_command("build_editions", verbosity=0)
     call_command("build_editions", verbosity=0)
     assert sorted(Edition.objects.values_list("fiscal_year", "number")) == [(2016, 1), (2020, 1)]
+
+
+def test_a_build_logs_no_export_and_no_method_not_allowed_line(
+    committee_year, django_capture_on_commit_callbacks, caplog
+):
+    with caplog.at_level("INFO"):
+        move(committee_year, Phase.CONFIRMED, django_capture_on_commit_callbacks)
+    assert Edition.objects.exists()
+    events = [getattr(r, "event", None) for r in caplog.records]
+    assert "sheet.exported" not in events
+    assert not [r for r in caplog.records if getattr(r, "status_code", None) == 405]
