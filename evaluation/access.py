@@ -104,7 +104,7 @@ def cycle_scale_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
 
 
 def _phase_reason(cycle: Cycle, needed: str) -> str:
-    if cycle.is_locked and cycle.corrections.filter(state=CorrectionState.OPEN).exists():
+    if cycle.is_locked and cycle.in_correction:
         return _("この年度は訂正中です。訂正中の記録を直せるのは事務局だけです。")
     if cycle.is_locked:
         return _("この年度の評価は確定しているため編集できません。")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.achievement import achievement_rate
@@ -216,17 +217,19 @@ class Cycle(Versioned):
         """確定 and 公開: everything is read-only until the secretariat moves the phase back."""
         return self.phase in {Phase.CONFIRMED, Phase.PUBLISHED}
 
+    @cached_property
+    def in_correction(self) -> bool:
+        """A 訂正 is open on this locked year (``publication.Correction``, read through its
+        reverse relation: the records never import publication), read once per instance."""
+        return self.is_locked and self.corrections.filter(state=CorrectionState.OPEN).exists()
+
     def correctable_by(self, user) -> bool:
         """The one exception to the lock of a 確定/公開 year's records: while a 訂正 is open
-        on the year (``publication.Correction``, read through its reverse relation), the
-        事務局 corrects them (history kept as for any save); nobody else, and nobody through
-        the admin, which asks without a user."""
-        if not self.is_locked or user is None or not user.is_authenticated:
+        on the year, the 事務局 corrects them (history kept as for any save); nobody else,
+        and nobody through the admin, which asks without a user."""
+        if user is None or not user.is_authenticated or not self.in_correction:
             return False
-        return (
-            self.corrections.filter(state=CorrectionState.OPEN).exists()
-            and Participant.objects.filter(user_id=user.pk, role=Role.SECRETARIAT).exists()
-        )
+        return Participant.objects.filter(user_id=user.pk, role=Role.SECRETARIAT).exists()
 
     def lock_reason(self, user=None) -> str:
         """A 確定/公開 year's cycle keeps its year, due dates and scale, whoever writes (the

@@ -25,6 +25,7 @@ from publication import corrections
 from publication.models import Correction, Edition, EditionFile
 from tests.evaluation.conftest import fresh_idle_timeout
 from tests.evaluation.test_publication import confirm_all
+from tests.evaluation.test_sheet_pdf import pages_of
 from tests.factories import (
     CycleFactory,
     ProjectFactory,
@@ -191,7 +192,7 @@ def test_the_public_keeps_the_published_edition_while_a_correction_is_open(opene
 
 
 def test_approval_publishes_edition_2_with_its_errata_and_keeps_edition_1(
-    opened, people, client, caplog
+    opened, people, client, caplog, tmp_path
 ):
     first = first_edition_hashes()
     correct_report(opened, people["secretariat"])
@@ -227,9 +228,13 @@ def test_approval_publishes_edition_2_with_its_errata_and_keeps_edition_1(
         today,
     ]
     # The PDF carries the 正誤表 on a page of its own after the 評価表.
-    pdf = EditionFile.objects.get(edition=second, name="sheet.pdf")
-    assert bytes(pdf.content).startswith(b"%PDF")
-    assert pdf.sha256 != EditionFile.objects.get(edition__number=1, name="sheet.pdf").sha256
+    pdf = pages_of(
+        bytes(EditionFile.objects.get(edition=second, name="sheet.pdf").content), tmp_path
+    )
+    first_pdf = bytes(EditionFile.objects.get(edition__number=1, name="sheet.pdf").content)
+    assert len(pdf) == len(pages_of(first_pdf, tmp_path)) + 1
+    assert "正誤表（第2版）" in pdf[-1] and REASON in pdf[-1].replace(" ", "")
+    assert "講座を4回開いた。" in pdf[-1] and "講座を3回開いた。" in pdf[-1]
     # 第1版 is as it was, file by file, and still downloads.
     assert first_edition_hashes() == first
     old = client.get(
