@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from evaluation.models import (
     CommitteeEvaluation,
+    CorrectionState,
     Cycle,
     IndicatorValue,
     Participant,
@@ -103,12 +104,22 @@ def cycle_scale_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
 
 
 def _phase_reason(cycle: Cycle, needed: str) -> str:
+    if cycle.is_locked and cycle.in_correction:
+        return _("この年度は訂正中です。訂正中の記録を直せるのは事務局だけです。")
     if cycle.is_locked:
         return _("この年度の評価は確定しているため編集できません。")
     return _("いまは「%(phase)s」の段階なので、「%(needed)s」の記録は編集できません。") % {
         "phase": cycle.get_phase_display(),
         "needed": Phase(needed).label,
     }
+
+
+def _locked_year_access(user: User | AnonymousUser, cycle: Cycle, needed: str) -> Access:
+    """A record of a 確定/公開 year: read-only, except for the 事務局 while a 訂正 is open on
+    the year (``Cycle.correctable_by``, the rule ``record_save`` and the admin follow too)."""
+    if cycle.correctable_by(user):
+        return Access(view=True, edit=True)
+    return Access(view=True, reason=_phase_reason(cycle, needed))
 
 
 def _enters_for(participant: Participant | None, project: Project) -> bool:
@@ -182,6 +193,8 @@ def report_access(user: User | AnonymousUser, cycle: Cycle, project: Project) ->
     実施状況 on the 評価表 and the 施策 page, which print the 事業 as that year did."""
     if not is_insider(user):
         return DENIED
+    if cycle.is_locked:
+        return _locked_year_access(user, cycle, Phase.ENTRY)
     if not _enters_for(participant_of(user), project):
         return Access(
             view=True, reason=_("この実施状況を入力できるのは、担当の実施主体と事務局です。")
@@ -201,6 +214,8 @@ def self_evaluation_access(
     published year's 評価表 and 施策 page."""
     if not is_insider(user):
         return DENIED
+    if cycle.is_locked:
+        return _locked_year_access(user, cycle, Phase.ENTRY)
     participant = participant_of(user)
     if not (participant and participant.is_staff_member and participant.body_id == body.pk):
         return Access(view=True, reason=_("自己評価を書けるのは、その実施主体の担当者だけです。"))
@@ -267,6 +282,8 @@ def committee_evaluation_access(
     the public reads the confirmed evaluation on the 施策 page and the 評価表."""
     if not is_insider(user):
         return DENIED
+    if cycle.is_locked:
+        return _locked_year_access(user, cycle, Phase.COMMITTEE)
     participant = participant_of(user)
     if not (participant and participant.is_secretariat):
         return Access(view=True, reason=_("委員会評価の案を作成するのは事務局です。"))
@@ -399,11 +416,13 @@ def indicator_access(user: User | AnonymousUser, plan_has_published_cycle: bool)
     return Access(view=True, reason=_("参考指標を登録・編集するのは事務局です。"))
 
 
-def indicator_value_access(plan_rule: Access, value: IndicatorValue) -> Access:
+def indicator_value_access(
+    user: User | AnonymousUser, plan_rule: Access, value: IndicatorValue
+) -> Access:
     """One year's value of a 参考指標: the plan's ``indicator_access`` (``plan_rule``), but
     read-only once that year is 確定/公開 (``IndicatorValue.lock_reason``, which the admin
-    follows too)."""
-    if plan_rule.edit and (reason := value.lock_reason()):
+    follows too), unless the 事務局 corrects it through the year's open 訂正."""
+    if plan_rule.edit and (reason := value.lock_reason(user)):
         return Access(view=True, reason=reason)
     return plan_rule
 
@@ -494,6 +513,25 @@ def edition_access(user: User | AnonymousUser, cycle: Cycle, published: bool) ->
     if published and cycle.is_published:
         return Access(view=True)
     return Access(view=False, reason=_("公開前の版を読めるのは事務局と委員長だけです。"))
+
+
+def correction_access(user: User | AnonymousUser, cycle: Cycle, state: str | None) -> Access:
+    """訂正 of a published year (``publication.Correction``) whose pending one is in
+    ``state`` (None: none is pending): seen by the 事務局 and the 委員長. The 事務局 opens
+    one on a 公開 year and, while it is 訂正中, submits or withdraws it; the 委員長
+    approves or sends back one 承認待ち."""
+    participant = participant_of(user)
+    if not (participant and (participant.is_secretariat or participant.is_chair)):
+        return DENIED
+    if not cycle.is_published:
+        return Access(view=True, reason=_("訂正できるのは「公開」の段階の年度だけです。"))
+    if participant.is_secretariat and state in {None, CorrectionState.OPEN}:
+        return Access(view=True, edit=True)
+    if participant.is_chair and state == CorrectionState.SUBMITTED:
+        return Access(view=True, edit=True)
+    if state == CorrectionState.SUBMITTED:
+        return Access(view=True, reason=_("承認待ちの訂正です。承認・差し戻しは委員長が行います。"))
+    return Access(view=True, reason=_("訂正を始める・直す・承認を求めるのは事務局です。"))
 
 
 def visible_cycles(user: User | AnonymousUser, plan) -> list[Cycle]:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.achievement import achievement_rate
@@ -115,6 +116,17 @@ PHASES: list[str] = list(Phase.values)
 LOCKED_PHASES: tuple[str, ...] = (Phase.CONFIRMED, Phase.PUBLISHED)
 
 
+class CorrectionState(models.TextChoices):
+    """The states of a 訂正 of a published year (``publication.Correction``). Named here,
+    beside the phases, because the lock rule of the records reads them
+    (``Cycle.correctable_by``) and the records never import publication."""
+
+    OPEN = "open", _("訂正中")
+    SUBMITTED = "submitted", _("承認待ち")
+    PUBLISHED = "published", _("承認済み・公開")
+    WITHDRAWN = "withdrawn", _("取り下げ")
+
+
 class RecordQuerySet(models.QuerySet):
     def find(self, **lookups):
         """The record a unique lookup names, or None. Without any ORDER BY: the models'
@@ -205,7 +217,21 @@ class Cycle(Versioned):
         """確定 and 公開: everything is read-only until the secretariat moves the phase back."""
         return self.phase in {Phase.CONFIRMED, Phase.PUBLISHED}
 
-    def lock_reason(self) -> str:
+    @cached_property
+    def in_correction(self) -> bool:
+        """A 訂正 is open on this locked year (``publication.Correction``, read through its
+        reverse relation: the records never import publication), read once per instance."""
+        return self.is_locked and self.corrections.filter(state=CorrectionState.OPEN).exists()
+
+    def correctable_by(self, user) -> bool:
+        """The one exception to the lock of a 確定/公開 year's records: while a 訂正 is open
+        on the year, the 事務局 corrects them (history kept as for any save); nobody else,
+        and nobody through the admin, which asks without a user."""
+        if user is None or not user.is_authenticated or not self.in_correction:
+            return False
+        return Participant.objects.filter(user_id=user.pk, role=Role.SECRETARIAT).exists()
+
+    def lock_reason(self, user=None) -> str:
         """A 確定/公開 year's cycle keeps its year, due dates and scale, whoever writes (the
         cycle edit page, the admin): the published year's pages and files are labelled by
         them. Its phase moves only through ``services.cycle_move``."""
@@ -664,10 +690,10 @@ class CommitteeEvaluation(Versioned):
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
 
-    def lock_reason(self) -> str:
-        if self.is_confirmed:
+    def lock_reason(self, user=None) -> str:
+        if self.is_confirmed and not self.cycle.correctable_by(user):
             return _("委員長が確定した評価は編集できません。")
-        return super().lock_reason()
+        return super().lock_reason(user)
 
 
 class Indicator(Versioned):
@@ -741,13 +767,14 @@ class IndicatorValue(Versioned):
     def __str__(self) -> str:
         return f"{self.indicator} {wareki(self.fiscal_year)}"
 
-    def lock_reason(self) -> str:
+    def lock_reason(self, user=None) -> str:
         """A value of a 確定/公開 year is part of what that year showed the committee and
-        the public: it no longer changes, whoever writes (the value form, the admin)."""
+        the public: it no longer changes, whoever writes (the value form, the admin), except
+        by the 事務局 through a 訂正 of that year (``Cycle.correctable_by``)."""
         locked = Cycle.objects.filter(
             plan_id=self.indicator.plan_id, fiscal_year=self.fiscal_year, phase__in=LOCKED_PHASES
-        )
-        if self.fiscal_year and locked.exists():
+        ).first()
+        if self.fiscal_year and locked and not locked.correctable_by(user):
             return _(
                 "%(year)sの評価は確定しているため、この年度の参考指標の値は変更できません。"
             ) % {"year": wareki(self.fiscal_year)}

@@ -71,7 +71,7 @@ def record_save(
     確定/公開, or a confirmed 委員会評価: ``Versioned.lock_reason``) is refused with the reason.
     """
     current = _locked_current(instance)
-    locked = (current or instance).lock_reason()
+    locked = (current or instance).lock_reason(user)
     if locked:
         raise ValidationError(locked)
     if current is not None:

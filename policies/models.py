@@ -44,7 +44,7 @@ class RatingScale(Versioned):
     def natural_key(self) -> tuple[str]:
         return (self.code,)
 
-    def lock_reason(self) -> str:
+    def lock_reason(self, user=None) -> str:
         """A scale in use may not change under the ratings or the years that use it: a
         plan's default (every year without its own scale reads it), or a scale of a year
         that left 準備 or has a rating. Checked by ``record_save``, whoever saves."""
@@ -103,7 +103,7 @@ class RatingLevel(Versioned):
 
     natural_key.dependencies = ["policies.ratingscale"]
 
-    def lock_reason(self) -> str:
+    def lock_reason(self, user=None) -> str:
         return self.scale.lock_reason() if self.scale_id else ""
 
     @property

@@ -33,10 +33,12 @@ class Versioned(Plain):
         self.version = (self.version or 0) + 1
         super().save(*args, **kwargs)
 
-    def lock_reason(self) -> str:
+    def lock_reason(self, user=None) -> str:
         """Why this record can no longer change (empty if it can): a record of a 確定 or
-        公開 year is locked, whoever writes — a form, an import or the admin."""
+        公開 year is locked, whoever writes — a form, an import or the admin — except by the
+        ``user`` the year's open 訂正 lets correct it (``Cycle.correctable_by``; the admin
+        asks without a user, so it stays read-only)."""
         cycle = getattr(self, "cycle", None) if hasattr(self, "cycle_id") else None
-        if cycle is not None and cycle.is_locked:
+        if cycle is not None and cycle.is_locked and not cycle.correctable_by(user):
             return _("この年度の評価は確定しているため編集できません。")
         return ""

@@ -18,8 +18,10 @@ import openpyxl
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from evaluation import page_cache
@@ -31,6 +33,7 @@ from evaluation.sheet_layout import (
     report_values,
     self_evaluation_text,
 )
+from evaluation.sheet_pdf import sheet_pdf
 from evaluation.sheet_table import build_table
 from policies.fiscal_years import wareki
 from policies.models import Measure
@@ -249,25 +252,29 @@ def _rendered_as_published(cycle: Cycle) -> tuple[list[EditionFile], dict]:
 
 
 @transaction.atomic
-def edition_build(*, cycle: Cycle, user: User | None) -> Edition:
+def edition_build(*, cycle: Cycle, user: User | None, reason: str = "") -> Edition:
     """A new draft edition of a locked year (第1版, or the next number after a published
-    one): rendered, hashed and stored; the 正誤表 against the last published edition."""
+    one): rendered, hashed and stored; the 正誤表 against the last published edition, each
+    row with the 訂正's ``reason`` and the date, printed in the edition's PDF and workbook
+    too."""
     cycle = Cycle.objects.select_for_update().select_related("plan").get(pk=cycle.pk)
     files, snapshot = _rendered_as_published(cycle)
     last = cycle.editions.order_by("-number").first()
     published = cycle.editions.published().order_by("-number").first()
     number = (last.number + 1) if last else 1
-    errata = errata_between(published.snapshot, snapshot) if published else []
+    built_at = timezone.now()
+    errata = [
+        {**row, "reason": reason, "date": timezone.localdate(built_at).isoformat()}
+        for row in (errata_between(published.snapshot, snapshot) if published else [])
+    ]
     if errata:
-        files = [
-            _with_errata_sheet(f, errata, number) if f.name.endswith(".xlsx") else f for f in files
-        ]
+        files = [_with_errata(f, cycle, errata, number) for f in files]
     edition = Edition.objects.create(
         cycle=cycle,
         number=number,
         plan_code=cycle.plan.code,
         fiscal_year=cycle.fiscal_year,
-        built_at=timezone.now(),
+        built_at=built_at,
         built_by=user,
         snapshot=snapshot,
         errata=errata,
@@ -278,26 +285,55 @@ def edition_build(*, cycle: Cycle, user: User | None) -> Edition:
     return edition
 
 
+ERRATA_HEADINGS = ["箇所", "誤（前の版）", "正（この版）", "訂正の理由", "訂正日"]
+ERRATA_KEYS = ("where", "before", "after", "reason", "date")
+
+
+def _with_errata(stored: EditionFile, cycle: Cycle, errata: list[dict], number: int):
+    """The edition's 評価表 files with their 正誤表: the workbook gets a sheet, the PDF a
+    last page; every other file is as rendered."""
+    if stored.name.endswith(".xlsx"):
+        return _with_errata_sheet(stored, errata, number)
+    if stored.name.endswith(".pdf"):
+        return _with_errata_pages(stored, cycle, errata, number)
+    return stored
+
+
+def _with_errata_pages(stored: EditionFile, cycle: Cycle, errata: list[dict], number: int):
+    """The 評価表 PDF drawn again with the 正誤表 after the tables (the print view's tables,
+    with or without last year's columns as the stored file was)."""
+    table = build_table(cycle, with_previous_year=stored.path.endswith(PREVIOUS))
+    tables = render_to_string("evaluation/_sheet_tables.html", {"cycle": cycle, "table": table})
+    appendix = render_to_string(
+        "publication/_errata.html", {"errata": errata, "label": f"第{number}版"}
+    )
+    return _replaced(stored, sheet_pdf(cycle, mark_safe(tables + appendix)))  # our templates
+
+
 def _with_errata_sheet(stored: EditionFile, errata: list[dict], number: int) -> EditionFile:
-    """The workbook with a 「正誤表」 sheet after the 評価表 (where, before, after). Text is
-    kept as text (never a formula) and without the characters a workbook cannot hold."""
+    """The workbook with a 「正誤表」 sheet after the 評価表. Text is kept as text (never a
+    formula) and without the characters a workbook cannot hold."""
     book = openpyxl.load_workbook(io.BytesIO(bytes(stored.content)))
     sheet = book.create_sheet("正誤表")
     sheet.append([f"正誤表（第{number}版）"])
-    sheet.append(["箇所", "誤（前の版）", "正（この版）"])
+    sheet.append(ERRATA_HEADINGS)
     for row in errata:
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", row[k]) for k in ("where", "before", "after")])
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", row.get(k, "")) for k in ERRATA_KEYS])
     for cells in sheet.iter_rows():
         for cell in cells:
             if cell.value is not None:
                 cell.data_type = "s"
     out = io.BytesIO()
     book.save(out)
+    return _replaced(stored, out.getvalue())
+
+
+def _replaced(stored: EditionFile, content: bytes) -> EditionFile:
     return EditionFile.of(
         name=stored.name,
         path=stored.path,
         content_type=stored.content_type,
-        content=out.getvalue(),
+        content=content,
         disposition=stored.disposition,
         public=stored.public,
     )

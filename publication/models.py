@@ -18,7 +18,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from evaluation.models import Cycle, Phase
+from evaluation.models import CorrectionState, Cycle, Phase
 from policies.fiscal_years import wareki
 
 
@@ -192,3 +192,68 @@ class EditionFile(models.Model):
         if self.edition.is_published:
             raise EditionChangeRefused(_("公開した版のファイルは削除できません。"))
         return super().delete(*args, **kwargs)
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def pending(self):
+        """訂正中 or 承認待ち: the year's one 訂正 not yet closed."""
+        return self.filter(state__in=[CorrectionState.OPEN, CorrectionState.SUBMITTED])
+
+
+class Correction(models.Model):
+    """訂正 of a published year: the 事務局 opens it with a reason and corrects the year's
+    records (the records' lock lets only them, ``Cycle.correctable_by``), submits it, and
+    the 委員長 approves it — a new edition with its 正誤表 is then published at once — or
+    sends it back with a comment. The public is served the current edition meanwhile."""
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("年度")
+    )
+    reason = models.TextField(_("訂正の理由"))
+    state = models.CharField(
+        _("状態"), max_length=20, choices=CorrectionState.choices, default=CorrectionState.OPEN
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("訂正を始めた人"),
+    )
+    opened_at = models.DateTimeField(_("訂正を始めた日時"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("承認を求めた日時"), null=True, blank=True)
+    comment = models.TextField(_("委員長のコメント"), blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("承認した人"),
+    )
+    approved_at = models.DateTimeField(_("承認した日時"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("取り下げた日時"), null=True, blank=True)
+    edition = models.OneToOneField(
+        Edition,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correction",
+        verbose_name=_("訂正でできた版"),
+    )
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("訂正")
+        verbose_name_plural = _("訂正")
+        ordering = ["cycle", "-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle"],
+                condition=models.Q(state__in=["open", "submitted"]),
+                name="one_pending_correction_per_year",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} 訂正（{self.get_state_display()}）"

@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("cycles/<slug:plan>/<int:year>/publication.zip", views.bundle, name="bundle"),
     path("cycles/<slug:plan>/<int:year>/editions/", views.editions, name="editions"),
+    path("cycles/<slug:plan>/<int:year>/correction/", views.correction, name="correction"),
     path(
         "cycles/<slug:plan>/<int:year>/editions/<int:edition>/<str:name>",
         views.edition_file,

@@ -3,18 +3,29 @@ the secretariat downloads to put a year's results on the city's internet site.""
 
 from datetime import datetime
 
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import condition, require_safe
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import condition, require_http_methods, require_safe
 
-from evaluation.access import bundle_access, denied, edition_access
-from evaluation.models import Cycle
+from evaluation.access import (
+    bundle_access,
+    correction_access,
+    denied,
+    edition_access,
+    refuse_hidden,
+    visible_cycle,
+)
+from evaluation.models import CorrectionState, Cycle
 from evaluation.page_cache import cached
 from policies.fiscal_years import wareki
-from publication import accessibility_record, opendata
+from publication import accessibility_record, corrections, opendata
 from publication.bundle import build_bundle
-from publication.models import Edition, EditionFile
+from publication.models import Correction, Edition, EditionFile
 from publication.serving import stored_response
 
 
@@ -135,6 +146,11 @@ def editions(request: HttpRequest, plan: str, year: int) -> HttpResponse:
             # The labels as the newest edition printed them, not as the plan is named now.
             "plan_name": found[0].snapshot.get("plan", {}).get("short_name", plan),
             "year_label": wareki(year),
+            "plan": plan,
+            "year": year,
+            # 事務局 and 委員長 go on from here to the year's 訂正.
+            "can_correct": found[0].cycle.is_published
+            and correction_access(request.user, found[0].cycle, None).view,
         },
     )
 
@@ -155,3 +171,119 @@ def edition_file(request: HttpRequest, plan: str, year: int, edition: int, name:
         return denied(request, rule.reason)
     stored.edition_number = shown.number
     return stored_response(request, stored)
+
+
+# --- corrections (訂正) ------------------------------------------------------------------
+
+
+class CorrectionOpenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("訂正の理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("正誤表に載ります（例：事業の実施回数の誤記を訂正）。"),
+    )
+
+
+class CorrectionSendBackForm(forms.Form):
+    comment = forms.CharField(
+        label=_("差し戻しのコメント"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("事務局に、何を直してほしいかを書きます。"),
+    )
+
+
+# The button pressed: (the form it sends, what it does, what it says when done).
+ACTIONS = {
+    "open": (
+        CorrectionOpenForm,
+        lambda cycle, user, data: corrections.correction_open(
+            cycle=cycle, reason=data["reason"], user=user
+        ),
+        _("訂正を始めました。評価表や施策のページから記録を開いて直してください。"),
+    ),
+    "submit": (
+        forms.Form,
+        lambda cycle, user, data: corrections.correction_submit(cycle=cycle, user=user),
+        _("委員長に承認を求めました。"),
+    ),
+    "withdraw": (
+        forms.Form,
+        lambda cycle, user, data: corrections.correction_withdraw(cycle=cycle, user=user),
+        _("訂正を取り下げました。"),
+    ),
+    "send_back": (
+        CorrectionSendBackForm,
+        lambda cycle, user, data: corrections.correction_send_back(
+            cycle=cycle, comment=data["comment"], user=user
+        ),
+        _("訂正を事務局に差し戻しました。"),
+    ),
+    "approve": (
+        forms.Form,
+        lambda cycle, user, data: corrections.correction_approve(cycle=cycle, user=user),
+        _("訂正を承認し、新しい版を公開しました。"),
+    ),
+}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@refuse_hidden
+def correction(request: HttpRequest, plan: str, year: int) -> HttpResponse:
+    """The year's 訂正: open one (事務局), see what it changes against the published edition,
+    submit or withdraw it (事務局), approve or send it back (委員長); and the past ones. A
+    refused action comes back with the reason and what was typed."""
+    cycle = visible_cycle(request, plan, year)[0]
+    pending = (
+        Correction.objects.pending()
+        .select_related("opened_by", "cycle__plan")
+        .filter(cycle=cycle)
+        .first()
+    )
+    rule = correction_access(request.user, cycle, pending.state if pending else None)
+    if not rule.view:
+        return denied(request, rule.reason)
+    bound = {}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in ACTIONS:
+            raise Http404
+        form_class, act, done = ACTIONS[action]
+        form = bound[action] = form_class(request.POST)
+        if not rule.edit:
+            form.is_valid()
+            form.add_error(None, rule.reason)
+        elif form.is_valid():
+            try:
+                act(cycle, request.user, form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, done)
+                return redirect(request.path)
+    forms_shown = {name: bound.get(name) or ACTIONS[name][0]() for name in ACTIONS}
+    submitted = pending is not None and pending.state == CorrectionState.SUBMITTED
+    buttons = set()
+    if rule.edit:
+        buttons = {"approve", "send_back"} if submitted else {"submit", "withdraw"}
+        buttons = buttons if pending else {"open"}
+    past = (
+        Correction.objects.filter(cycle=cycle)
+        .exclude(pk=pending.pk if pending else None)
+        .select_related("opened_by", "approved_by", "edition")
+    )
+    return render(
+        request,
+        "publication/correction.html",
+        {
+            "cycle": cycle,
+            "current_plan": cycle.plan,
+            "access": rule,
+            "submitted": submitted,
+            "pending": pending,
+            "preview": corrections.preview(pending) if pending else [],
+            "forms": forms_shown,
+            # An action refused where its button is not on the page: its form, as typed.
+            "refused": next((f for name, f in bound.items() if name not in buttons), None),
+            "past": list(past),
+        },
+    )

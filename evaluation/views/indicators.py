@@ -76,7 +76,7 @@ def indicator_value_edit(request: HttpRequest, plan: str, pk: int, year: int) ->
     return edit_record(
         request,
         instance=value,
-        rule=indicator_value_access(access, value),
+        rule=indicator_value_access(request.user, access, value),
         form_class=IndicatorValueForm,
         template="evaluation/indicator_value_form.html",
         context={

@@ -385,6 +385,15 @@ MATRIX: dict[str, Case] = {
         get=only("secretariat", "chair", outcome=OK),
         setup=draft_edition,
     ),
+    # A year's 訂正: seen by the secretariat and the chair; opened by the secretariat on a
+    # 公開 year (the chair is shown the reason, with what was typed).
+    "publication:correction": Case(
+        kwargs=CYCLE,
+        get=only("secretariat", "chair", outcome=OK),
+        post={**only("secretariat"), "chair": OK},
+        phase=Phase.PUBLISHED,
+        data=lambda w, r: {"action": "open", "reason": "実施回数の誤記を訂正します。"},
+    ),
 }
 
 # Methods that only read: POST is refused for everyone.
@@ -410,8 +419,11 @@ def test_every_url_is_in_the_matrix():
     assert url_names() == set(MATRIX)
 
 
-def snapshot(labels: tuple[str, ...] = ("evaluation", "policies", "reminders")) -> list:
-    """Every row of the evaluation records (history included) and of the plan structure."""
+def snapshot(
+    labels: tuple[str, ...] = ("evaluation", "policies", "reminders", "publication"),
+) -> list:
+    """Every row of the evaluation records (history included), of the plan structure and
+    of publication (editions, 訂正)."""
     rows = []
     for label in labels:
         for model in apps.get_app_config(label).get_models():

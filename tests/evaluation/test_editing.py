@@ -19,7 +19,8 @@ EDIT_FORMS = sorted(
     name
     for name, case in MATRIX.items()
     if SAVED in case.post.values()
-    # Buttons and review actions (a phase move, a confirmation, a send-back), not record forms.
+    # Buttons and review actions (a phase move, a confirmation, a send-back, the steps of a
+    # 訂正), not record forms.
     and name
     not in {
         "evaluation:cycle_move",
@@ -28,6 +29,7 @@ EDIT_FORMS = sorted(
         "evaluation:committee_send_back",
         "evaluation:report_review",
         "evaluation:self_evaluation_review",
+        "publication:correction",
     }
 )
 

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluation import services
 from evaluation.models import Cycle, Phase, Project
@@ -205,6 +206,8 @@ def test_a_year_locked_again_after_a_change_gets_edition_2_with_its_errata_and_k
             "where": "事業 city-001 実施内容",
             "before": "講座を3回開いた。",
             "after": "講座を4回開いた。",
+            "reason": "",  # moved back and locked again: no 訂正, no reason
+            "date": timezone.localdate().isoformat(),
         }
     ]
     assert client.get(SHEET)["X-Edition"] == "2"
@@ -217,9 +220,15 @@ def test_a_year_locked_again_after_a_change_gets_edition_2_with_its_errata_and_k
     # The new edition's workbook carries its 正誤表 after the 評価表.
     book = openpyxl.load_workbook(io.BytesIO(client.get(SHEET_XLSX).content))
     assert [[c.value for c in row] for row in book["正誤表"].iter_rows()] == [
-        ["正誤表（第2版）", None, None],
-        ["箇所", "誤（前の版）", "正（この版）"],
-        ["事業 city-001 実施内容", "講座を3回開いた。", "講座を4回開いた。"],
+        ["正誤表（第2版）", None, None, None, None],
+        ["箇所", "誤（前の版）", "正（この版）", "訂正の理由", "訂正日"],
+        [
+            "事業 city-001 実施内容",
+            "講座を3回開いた。",
+            "講座を4回開いた。",
+            None,
+            timezone.localdate().isoformat(),
+        ],
     ]
     assert (
         "正誤表"
