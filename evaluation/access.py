@@ -431,20 +431,39 @@ def indicator_value_access(
 PUBLIC, INSIDER, SECRETARIAT = "public", "insider", "secretariat"
 
 
+def read_live_by_public(cycles: Iterable[Cycle]) -> list[Cycle]:
+    """The cycles whose records the public reads live on the plan-wide pages (the trend
+    dashboard, 参考指標): the 公開 years, less a year whose 訂正 is open or awaiting the
+    chair — its unapproved corrections are already in the records until the next edition
+    is published (the year's own pages come from its edition meanwhile). One query, and
+    only when a year is 公開."""
+    published = [c for c in cycles if c.is_published]
+    if not published:
+        return []
+    held = set(
+        Cycle.objects.filter(
+            pk__in=[c.pk for c in published],
+            corrections__state__in=(CorrectionState.OPEN, CorrectionState.SUBMITTED),
+        ).values_list("pk", flat=True)
+    )
+    return [c for c in published if c.pk not in held]
+
+
 def indicator_years(
     audience: str, cycles: Iterable[Cycle], *, up_to: int | None = None
 ) -> set[int] | None:
     """The fiscal years whose 参考指標 values an audience sees (None: every year entered).
-    Insiders see every year; the public only the 公開 years of the plan's ``cycles``,
-    because a figure that belongs to a year is public only with that year — and on one
-    year's pages (its dashboard) none later than that year (``up_to``). ``cycles`` is read
-    only for the public (a lazy queryset costs insiders nothing)."""
+    Insiders see every year; the public only the years of the plan's ``cycles`` it reads
+    (``read_live_by_public``), because a figure that belongs to a year is public only with
+    that year — and on one year's pages (its dashboard) none later than that year
+    (``up_to``). ``cycles`` is read only for the public (a lazy queryset costs insiders
+    nothing)."""
     if audience != PUBLIC:
         return None
     return {
         c.fiscal_year
-        for c in cycles
-        if c.is_published and (up_to is None or c.fiscal_year <= up_to)
+        for c in read_live_by_public(cycles)
+        if up_to is None or c.fiscal_year <= up_to
     }
 
 

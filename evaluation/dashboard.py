@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from evaluation import charts, rollups
-from evaluation.access import PUBLIC, SECRETARIAT, indicator_years
-from evaluation.models import Cycle, Phase, ReportStatus
+from evaluation.access import PUBLIC, SECRETARIAT, indicator_years, read_live_by_public
+from evaluation.models import Cycle, ReportStatus
 from evaluation.numbers import plain_number
 from evaluation.progress import link_missing
 from policies.fiscal_years import wareki
@@ -37,7 +37,7 @@ class MeasureLine:
 
 def _visible_cycles(cycles: list[Cycle], audience: str) -> list[Cycle]:
     if audience == PUBLIC:
-        return [c for c in cycles if c.phase == Phase.PUBLISHED]
+        return read_live_by_public(cycles)
     return cycles
 
 

@@ -188,6 +188,21 @@ def test_the_public_keeps_the_published_edition_while_a_correction_is_open(opene
     assert projects["X-Edition"] == "1" and "講座を4回開いた" not in projects.content.decode()
 
 
+def test_the_plan_wide_public_pages_leave_out_a_year_under_correction_until_it_is_published(
+    opened, people, client
+):
+    value = IndicatorValue.objects.get()
+    value.actual = 987
+    services.record_save(instance=value, expected_version=value.version, user=people["secretariat"])
+    for path in ("/indicators/revised-2017/", "/dashboard/revised-2017/"):
+        assert "987" not in client.get(path).content.decode(), path
+    correct_report(opened, people["secretariat"])
+    corrections.correction_submit(cycle=opened, user=people["secretariat"])
+    assert "987" not in client.get("/indicators/revised-2017/").content.decode()
+    corrections.correction_approve(cycle=opened, user=people["chair"])
+    assert "987" in client.get("/indicators/revised-2017/").content.decode()
+
+
 # ----------------------------------------------------------------- approval
 
 
