@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evaluation.models import Direction, Phase, ProjectIndicator, ProjectReport
-from evaluation.sheet_csv import csv_rows, protect
+from evaluation.sheet_csv import csv_rows
 from evaluation.sheet_import import (
     NOT_A_SPREADSHEET,
     ImportRejected,
@@ -24,6 +24,7 @@ from evaluation.sheet_import import (
 from evaluation.sheet_layout import CSV_COLUMNS, xlsx_columns
 from evaluation.sheet_table import build_table
 from policies.models import Initiative
+from policies.spreadsheet import protect
 from policies.stored_text import stored_text
 from tests.evaluation.test_sheet_import import edited_xlsx
 from tests.factories import CycleFactory, ProjectFactory, ProjectReportFactory, secretariat
