@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from evaluation.models import Direction, Phase, ProjectIndicator, ProjectReport
 from evaluation.sheet_csv import csv_rows
 from evaluation.sheet_import import (
-    NOT_A_SPREADSHEET,
     ImportRejected,
     import_apply,
     import_preview,
@@ -331,7 +330,9 @@ def test_the_new_columns_are_saved_exactly_or_refused_by_row(cycle, goal, summar
             preview = import_preview(user=user, cycle=cycle, upload=upload)
         except ImportRejected as rejected:
             if "\x00" in goal + summary + direction:  # binary, not a CSV at all
-                assert rejected.errors == [NOT_A_SPREADSHEET]
+                assert rejected.errors == [
+                    "Excel（.xlsx）または CSV（.csv）のファイルではありません。評価表の出力ファイルを選んでください。"
+                ]
                 return
             assert stored_text(direction).strip() not in ["", *labels]
             assert rejected.errors == [
