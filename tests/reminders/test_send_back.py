@@ -215,16 +215,15 @@ def test_a_send_back_is_announced_once_it_commits_and_not_when_it_rolls_back(
     sent_back.connect(listener)
     try:
         report = ProjectReportFactory(cycle=world.cycle, project=world.project)
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            with transaction.atomic():
-                entry_send_back(
-                    entry=report,
-                    user=world.users["secretariat"],
-                    expected_version=report.version,
-                    comment="回数を確認してください。",
-                )
-                assert heard == []  # not before the commit
-                transaction.set_rollback(True)
+        with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+            entry_send_back(
+                entry=report,
+                user=world.users["secretariat"],
+                expected_version=report.version,
+                comment="回数を確認してください。",
+            )
+            assert heard == []  # not before the commit
+            transaction.set_rollback(True)
         assert callbacks == [] and heard == []  # rolled back: nobody is told
         with django_capture_on_commit_callbacks(execute=True):
             entry_send_back(
