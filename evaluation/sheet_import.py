@@ -33,6 +33,7 @@ from evaluation.models import (
     ReviewState,
 )
 from evaluation.services import EditConflict, mark_resubmitted
+from evaluation.sheet_csv import csv_rows
 from evaluation.sheet_indicators import indicator_apply, indicator_edits
 from evaluation.sheet_layout import (
     CODE_SEPARATOR,
@@ -45,6 +46,7 @@ from evaluation.sheet_layout import (
     xlsx_columns,
     year_label,
 )
+from evaluation.sheet_table import build_table
 from policies.models import CIRCLED_NUMBERS, ImplementingBody, Initiative
 from policies.spreadsheet import (
     MIB,
@@ -402,9 +404,6 @@ def _same_cells(values: dict, reference: dict) -> bool:
 
 def _exported(cycle: Cycle) -> dict[str, dict[str, str]]:
     """What the export shows for each 事業 this year, as the import reads cells back."""
-    from evaluation.sheet_csv import csv_rows
-    from evaluation.sheet_table import build_table
-
     keys = [*ROW_KEYS, "self_evaluation", "committee"]
     rows = iter(csv_rows(build_table(cycle)))
     next(rows)  # header

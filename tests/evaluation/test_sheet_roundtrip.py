@@ -302,7 +302,7 @@ FUZZ = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 # Text a person may type; a leading apostrophe is Excel's own "keep as text" mark, which
-# the import takes off before =, +, - and @ (see sheet_csv.protect).
+# the import takes off before =, +, - and @ (see policies.spreadsheet.protect).
 typed = st.text(max_size=30).filter(lambda t: not t.startswith("'"))
 labels = [str(label) for _value, label in Direction.choices]
 
