@@ -1,15 +1,13 @@
 """「委員会意見への対応状況」 of a cycle as rows (one per follow-up item), for the print page,
 the Excel file and the CSV. One value per cell, no merged cells, 西暦 in its own column."""
 
-import csv
 import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from evaluation.models import FollowUp
-from evaluation.sheet_csv import BOM, protect
-from policies.spreadsheet import xlsx_cell
+from policies.spreadsheet import csv_text, xlsx_cell
 
 COLUMNS = [
     "年度",
@@ -44,12 +42,7 @@ def row(item: FollowUp) -> list:
 
 
 def csv_bytes(items: list[FollowUp]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for item in items:
-        writer.writerow([protect(v) for v in row(item)])
-    return (BOM + out.getvalue()).encode("utf-8")
+    return csv_text([COLUMNS, *(row(item) for item in items)]).encode("utf-8")
 
 
 def xlsx_bytes(items: list[FollowUp], title: str) -> bytes:
@@ -76,6 +69,6 @@ def _bold(value, sheet):
 
 
 def _cell(value, sheet, alignment):
-    cell = xlsx_cell(sheet, protect(value) if isinstance(value, str) else value)
+    cell = xlsx_cell(sheet, value)  # text typed as text: shown as written, never a formula
     cell.alignment = alignment
     return cell

@@ -140,6 +140,15 @@ class CycleQuerySet(RecordQuerySet):
     def published(self) -> "CycleQuerySet":
         return self.filter(phase=Phase.PUBLISHED)
 
+    def locked(self) -> "CycleQuerySet":
+        """確定 and 公開 (``LOCKED_PHASES``): asked through ``plan.cycles`` and
+        ``scale.cycles`` by the policies app, which sits below this one."""
+        return self.filter(phase__in=LOCKED_PHASES)
+
+    def started(self) -> "CycleQuerySet":
+        """Past 準備."""
+        return self.exclude(phase=Phase.PREPARATION)
+
     def get_by_natural_key(self, plan_code: str, fiscal_year: int) -> "Cycle":
         return self.get(plan__code=plan_code, fiscal_year=fiscal_year)
 

@@ -4,8 +4,6 @@ Every count and every missing entry comes from ``rollups.entry_progress`` (the d
 roll-up); this module only links and arranges its lines.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -14,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from evaluation.models import Cycle, Phase
 from evaluation.rollups import EntryProgress, ProgressLine, entry_progress
-from evaluation.sheet_csv import BOM, protect
+from policies.spreadsheet import csv_text
 
 
 def missing_links(
@@ -113,21 +111,17 @@ CSV_COLUMNS = ["年度", "記録", "実施主体・委員", "入力済み", "対
 def progress_csv(cycle: Cycle) -> str:
     """The cycle's entry progress as CSV text, BOM first (Japanese Excel reads it as UTF-8):
     one row per 実施主体 or member and kind of record, the missing entries listed."""
-    out = io.StringIO()
-    out.write(BOM)
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for group in progress_groups(entry_progress(cycle)):
-        for line in group.lines:
-            writer.writerow(
-                [
-                    cycle.fiscal_year,
-                    group.title,
-                    protect(line.label),
-                    line.existing,
-                    line.expected,
-                    len(line.missing),
-                    protect("、".join(label for label, _key in line.missing)),
-                ]
-            )
-    return out.getvalue()
+    rows = [
+        [
+            cycle.fiscal_year,
+            group.title,
+            line.label,
+            line.existing,
+            line.expected,
+            len(line.missing),
+            "、".join(label for label, _key in line.missing),
+        ]
+        for group in progress_groups(entry_progress(cycle))
+        for line in group.lines
+    ]
+    return csv_text([CSV_COLUMNS, *rows])

@@ -29,6 +29,7 @@ from evaluation.models import (
     Role,
     SelfEvaluation,
 )
+from evaluation.signals import sent_back
 
 COMMENT_MAX = 2000
 Entry = ProjectReport | SelfEvaluation
@@ -46,8 +47,7 @@ def _review_save(record: models.Model, *, expected_version: int, user: User, **c
 
 
 def notice_of(record: "Entry | CommitteeEvaluation", by: User) -> dict:
-    """The e-mail notice of a sent-back record, as ``reminders.send_back.notify_send_back``
-    takes it: who it goes to, what and where, the comment, and a key naming the record and
+    """The notice of a sent-back record, as the ``sent_back`` signal carries it: who it goes to, what and where, the comment, and a key naming the record and
     its version (the same send-back never reaches a person twice)."""
     cycle = record.cycle
     if isinstance(record, CommitteeEvaluation):
@@ -76,12 +76,10 @@ def notice_of(record: "Entry | CommitteeEvaluation", by: User) -> dict:
 
 
 def _notify_on_commit(record, *, by: User) -> None:
-    """E-mail the send-back once the transaction commits (a rolled-back send-back tells
-    nobody)."""
-    from reminders.send_back import notify_send_back  # reminders builds on evaluation
-
+    """Announce the send-back once the transaction commits (a rolled-back send-back tells
+    nobody); reminders subscribes and e-mails it."""
     notice = notice_of(record, by)
-    transaction.on_commit(lambda: notify_send_back(**notice))
+    transaction.on_commit(lambda: sent_back.send(sender=type(record), **notice))
 
 
 def sent_back_notices(before: datetime) -> list[dict]:

@@ -1,11 +1,7 @@
-"""The 評価表's 事業 and 実施状況 as CSV: one row per 事業 × year, with stable codes.
+"""The 評価表's 事業 and 実施状況 as CSV: one row per 事業 × year, with stable codes
+(written by ``policies.spreadsheet.csv_chunks``, as every CSV of the app)."""
 
-UTF-8 with a byte-order mark, so Japanese Excel opens it as UTF-8 rather than Shift_JIS.
-"""
-
-import csv
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from evaluation.sheet_layout import (
     CODE_SEPARATOR,
@@ -15,32 +11,7 @@ from evaluation.sheet_layout import (
     self_evaluation_text,
 )
 from evaluation.sheet_table import EvaluationTable, MeasureBlock
-
-BOM = "\ufeff"
-# Text starting with these would run as a formula when the file is opened in Excel (which
-# skips leading blanks, tabs and line breaks, and reads full-width ＝＋－＠ as the ASCII
-# signs); a leading apostrophe keeps it text, and the import takes the apostrophe off again.
-FORMULA_STARTS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
-LEADING_BLANKS = " \t\r\n\u3000"
-
-
-def is_formula_like(value: str) -> bool:
-    """A sign followed by something: a sign alone computes nothing (and the plan's own
-    評価不能 symbol is a lone full-width －, which stays readable)."""
-    text = value.lstrip(LEADING_BLANKS)
-    return len(text) > 1 and text.startswith(FORMULA_STARTS)
-
-
-def protect(value):
-    if isinstance(value, str) and is_formula_like(value):
-        return "'" + value
-    return value
-
-
-def unprotect(value: str) -> str:
-    if value.startswith("'") and is_formula_like(value[1:]):
-        return value[1:]
-    return value
+from policies.spreadsheet import csv_chunks
 
 
 def csv_rows(table: EvaluationTable) -> Iterator[list]:
@@ -97,17 +68,3 @@ def _per_measure(blocks: list[MeasureBlock], text) -> str:
 def write_csv(table: EvaluationTable) -> Iterator[str]:
     """The CSV as chunks of text (BOM first), for a streaming response."""
     return csv_chunks(csv_rows(table))
-
-
-def csv_chunks(rows: Iterable[list]) -> Iterator[str]:
-    """Rows as CSV text, a chunk a row, BOM first: UTF-8, CRLF, an empty cell for None, and
-    formula-like text kept as text. Every CSV of the app is written here (the 評価表's and
-    the open data's)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    yield BOM
-    for row in rows:
-        writer.writerow(["" if v is None else protect(v) for v in row])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()

@@ -9,8 +9,6 @@ file itself is not kept). ``import_apply`` then saves them in one transaction th
 between is a conflict and nothing is saved.
 """
 
-import csv
-import io
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
@@ -35,15 +33,7 @@ from evaluation.models import (
     ReviewState,
 )
 from evaluation.services import EditConflict, mark_resubmitted
-from evaluation.sheet_bounds import (
-    LIMITS,
-    Deadline,
-    check_cell,
-    check_zip,
-    scan_xlsx,
-    too_many_rows,
-)
-from evaluation.sheet_csv import unprotect
+from evaluation.sheet_csv import csv_rows
 from evaluation.sheet_indicators import indicator_apply, indicator_edits
 from evaluation.sheet_layout import (
     CODE_SEPARATOR,
@@ -56,11 +46,21 @@ from evaluation.sheet_layout import (
     xlsx_columns,
     year_label,
 )
+from evaluation.sheet_table import build_table
 from policies.models import CIRCLED_NUMBERS, ImplementingBody, Initiative
+from policies.spreadsheet import (
+    MIB,
+    Bounds,
+    Deadline,
+    ImportRejected,
+    check_size,
+    lines,
+    text_of,
+    unprotect,
+)
 from policies.stored_text import stored_text
 
 SESSION_KEY = "sheet_import:{cycle}"
-NOT_A_SPREADSHEET = "Excel（.xlsx）または CSV（.csv）のファイルではありません。評価表の出力ファイルを選んでください。"
 
 PROJECT_FIELDS = {
     "name": "事業名",
@@ -103,14 +103,6 @@ READ_ONLY_HINT = {
     "self_evaluation": "自己評価は自己評価の画面で入力してください。",
     "committee": "委員会評価は委員会評価の画面で入力してください。",
 }
-
-
-class ImportRejected(Exception):
-    """The file cannot be imported; ``errors`` lists every problem found, row by row."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
 
 
 @dataclass
@@ -174,70 +166,44 @@ class ImportResult:
 # ---------------------------------------------------------------------------- reading
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return stored_text(str(value))  # as record_save stores it, so 'same' stays same
+def bounds() -> Bounds:
+    """The import's bounds, read from the settings at use (tests and operators change them)."""
+    part = settings.SHEET_IMPORT_MAX_UNPACKED_MB * MIB
+    return Bounds(
+        max_bytes=settings.SHEET_IMPORT_MAX_BYTES,
+        max_rows=settings.SHEET_IMPORT_MAX_ROWS,
+        max_columns=64,  # the export has 19 columns with the previous year beside it
+        max_cell_chars=20_000,  # longer than any 実施内容 typed in a form
+        max_part_bytes=part,
+        max_unpacked_bytes=2 * part,
+        seconds=settings.SHEET_IMPORT_MAX_SECONDS,
+        advice="評価表の出力ファイルを選んでください。",
+    )
 
 
 def read_rows(
     upload: UploadedFile, cycle: Cycle, deadline: Deadline | None = None
 ) -> list[FileRow]:
     """The file's data rows, or ``ImportRejected`` for a file that is not the 評価表 layout
-    or passes a limit (``sheet_bounds``)."""
-    deadline = deadline or Deadline()
-    limit = settings.SHEET_IMPORT_MAX_BYTES
-    if upload.size > limit:
-        raise ImportRejected(
-            [
-                f"ファイルが大きすぎます（{upload.size:,} バイト）。上限は {limit // (1024 * 1024)} MB です。"
-            ]
-        )
+    or passes a bound (``policies.spreadsheet``)."""
+    limits = bounds()
+    deadline = deadline or Deadline(limits.seconds)
+    check_size(upload.size, limits)
     name = (upload.name or "").lower()
-    data = upload.read(limit + 1)
-    if name.endswith(".xlsx"):
-        return _read_xlsx(data, cycle, deadline)
+    data = upload.read(limits.max_bytes + 1)
     if name.endswith(".csv"):
-        return _read_csv(data, cycle, deadline)
-    raise ImportRejected([NOT_A_SPREADSHEET])
+        return _csv_rows(lines(name, data, limits, deadline, header_rows=1), cycle)
+    rows = lines(name, data, limits, deadline, header_rows=XLSX_FIRST_DATA_ROW - 1)
+    return _xlsx_rows(rows, cycle)
 
 
-def _read_xlsx(data: bytes, cycle: Cycle, deadline: Deadline) -> list[FileRow]:
-    from openpyxl import load_workbook
-
-    archive = check_zip(data)
-    scan_xlsx(archive, deadline, header_rows=XLSX_FIRST_DATA_ROW - 1)
-    try:
-        workbook = load_workbook(archive.fp, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds (zip, XML, key errors) for non-xlsx data
-        raise ImportRejected([NOT_A_SPREADSHEET]) from None
-    try:
-        sheet = workbook.worksheets[0]
-        # Never trust the declared used range (A1:XFD1048576 would pad every row to 16,384
-        # cells): read the rows as they are, at most LIMITS.columns wide, one at a time.
-        sheet.reset_dimensions()
-        rows = sheet.iter_rows(max_col=LIMITS.columns, values_only=True)
-        return _xlsx_rows(rows, cycle, deadline)
-    except ImportRejected:
-        raise
-    except Exception:
-        raise ImportRejected([NOT_A_SPREADSHEET]) from None
-    finally:
-        workbook.close()
-
-
-def _xlsx_rows(rows, cycle: Cycle, deadline: Deadline) -> list[FileRow]:
+def _xlsx_rows(rows, cycle: Cycle) -> list[FileRow]:
     """Check the group and header rows, then gather the 事業 rows, streaming."""
     group: list[str] = []
     header: list[str] = []
     first_report = 0
     result = []
-    for number, raw in enumerate(rows, start=1):
-        cells = [_text(v) for v in raw]
-        for cell in cells:
-            check_cell(cell, f"{number}行目")
+    for number, cells in enumerate(rows, start=1):
         if number == XLSX_GROUP_ROW:
             group = cells
         elif number == XLSX_HEADER_ROW:
@@ -247,8 +213,6 @@ def _xlsx_rows(rows, cycle: Cycle, deadline: Deadline) -> list[FileRow]:
             first_report = _check_xlsx_header(header, group, cycle)
         if number < XLSX_FIRST_DATA_ROW:
             continue
-        if number % 256 == 0:
-            deadline.check()
         cells += [""] * len(header)
         measure, item, code = cells[0].strip(), cells[1].strip(), cells[2].strip()
         if not (measure or item or code):
@@ -282,22 +246,8 @@ def _check_xlsx_header(header: list[str], group: list[str], cycle: Cycle) -> int
     return first_report
 
 
-def _read_csv(data: bytes, cycle: Cycle, deadline: Deadline) -> list[FileRow]:
-    if b"\x00" in data:
-        raise ImportRejected([NOT_A_SPREADSHEET])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            # Japanese Excel's 「CSV（コンマ区切り）」 saves in Shift_JIS (cp932).
-            text = data.decode("cp932")
-        except UnicodeDecodeError:
-            raise ImportRejected([NOT_A_SPREADSHEET]) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, [])
-    except csv.Error:
-        raise ImportRejected([NOT_A_SPREADSHEET]) from None
+def _csv_rows(rows, cycle: Cycle) -> list[FileRow]:
+    header = next(rows, [])
     if header != CSV_COLUMNS:
         raise ImportRejected(
             [
@@ -305,17 +255,10 @@ def _read_csv(data: bytes, cycle: Cycle, deadline: Deadline) -> list[FileRow]:
                 f"「{'、'.join(CSV_COLUMNS)}」の順に並べてください（列を足したり消したりしないでください）。"
             ]
         )
-    result = []
-    errors = []
-    try:
-        for number, cells in enumerate(reader, start=2):
-            if number - 1 > LIMITS.rows:
-                raise too_many_rows(f"{number - 1:,}")
-            if number % 256 == 0:
-                deadline.check()
-            _csv_row(number, cells, cycle, result, errors)
-    except csv.Error:
-        raise ImportRejected([NOT_A_SPREADSHEET]) from None
+    result: list[FileRow] = []
+    errors: list[str] = []
+    for number, cells in enumerate(rows, start=2):
+        _csv_row(number, cells, cycle, result, errors)
     if errors:
         raise ImportRejected(errors)
     return result
@@ -329,8 +272,6 @@ def _csv_row(number: int, cells: list[str], cycle: Cycle, result: list, errors: 
             f"{number}行目: 列の数が {len(cells)} 個です（{len(CSV_COLUMNS)} 個のはずです）。"
         )
         return
-    for cell in cells:
-        check_cell(cell, f"{number}行目")
     cells = [stored_text(unprotect(c)) for c in cells]  # as saved, like the Excel's cells
     year = cells[0].strip()
     if year == str(cycle.fiscal_year - 1):
@@ -402,7 +343,7 @@ def import_preview(*, user: User, cycle: Cycle, upload: UploadedFile) -> Preview
     access = sheet_import_access(user, cycle)
     if not access.edit:
         raise ImportRejected([access.reason or "この評価サイクルには取り込めません。"])
-    deadline = Deadline()
+    deadline = Deadline(settings.SHEET_IMPORT_MAX_SECONDS)
     rows = read_rows(upload, cycle, deadline)
     changes = plan_changes(user=user, cycle=cycle, rows=rows, deadline=deadline)
     return Preview(token=uuid.uuid4().hex, filename=upload.name, changes=changes)
@@ -463,14 +404,11 @@ def _same_cells(values: dict, reference: dict) -> bool:
 
 def _exported(cycle: Cycle) -> dict[str, dict[str, str]]:
     """What the export shows for each 事業 this year, as the import reads cells back."""
-    from evaluation.sheet_csv import csv_rows
-    from evaluation.sheet_table import build_table
-
     keys = [*ROW_KEYS, "self_evaluation", "committee"]
     rows = iter(csv_rows(build_table(cycle)))
     next(rows)  # header
     return {
-        row[3]: {k: _text(v) for k, v in zip(keys, row[4:], strict=True)}
+        row[3]: {k: text_of(v) for k, v in zip(keys, row[4:], strict=True)}
         for row in rows
         if row[0] == cycle.fiscal_year
     }
@@ -517,7 +455,7 @@ def plan_changes(
             return "、".join(label_of.get(pk, str(pk)) for pk in value)
         return value
 
-    deadline = deadline or Deadline()
+    deadline = deadline or Deadline(settings.SHEET_IMPORT_MAX_SECONDS)
     changes: list[Change] = []
     for n, (code, row) in enumerate(first_row.items()):
         if n % 128 == 0:
@@ -838,7 +776,7 @@ def import_apply(
     The receipt (``ImportReceipt``, unique by token) makes a second confirm of the same
     preview find that it was already saved.
     """
-    deadline = deadline or Deadline()
+    deadline = deadline or Deadline(settings.SHEET_IMPORT_MAX_SECONDS)
     access = sheet_import_access(user, cycle)
     if not access.edit:
         raise ImportRejected([access.reason or "この評価サイクルには取り込めません。"])

@@ -237,7 +237,7 @@ CONTENT_SECURITY_POLICY = {
 # 評価表の取り込み: the largest spreadsheet accepted (a full year of the real plan is ~50 KB).
 SHEET_IMPORT_MAX_BYTES = env_int("SHEET_IMPORT_MAX_MB", 5) * 1024 * 1024
 # …its data rows, its sheet or string table unpacked, and the seconds a preview or a
-# confirm may take (well under gunicorn's 30 s worker timeout); see evaluation/sheet_bounds.
+# confirm may take (well under gunicorn's 30 s worker timeout); see policies/spreadsheet.py.
 SHEET_IMPORT_MAX_ROWS = env_int("SHEET_IMPORT_MAX_ROWS", 10_000)
 SHEET_IMPORT_MAX_UNPACKED_MB = env_int("SHEET_IMPORT_MAX_UNPACKED_MB", 16)
 SHEET_IMPORT_MAX_SECONDS = env_int("SHEET_IMPORT_MAX_SECONDS", 20)

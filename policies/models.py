@@ -48,16 +48,14 @@ class RatingScale(Versioned):
         """A scale in use may not change under the ratings or the years that use it: a
         plan's default (every year without its own scale reads it), or a scale of a year
         that left 準備 or has a rating. Checked by ``record_save``, whoever saves."""
-        from evaluation.models import Cycle, Phase  # the evaluation app builds on this one
-
         if not self.pk:
             return ""
         if self.plans.exists():
             return _(
                 "計画の既定の尺度は変更できません。年度の尺度として複製してから編集してください。"
             )
-        users = Cycle.objects.filter(rating_scale=self)
-        if users.exclude(phase=Phase.PREPARATION).exists():
+        users = self.cycles.all()  # the evaluation app's years, asked without importing it
+        if users.started().exists():
             return _("「準備」の段階を過ぎた年度が使っている尺度は変更できません。")
         if any(cycle.has_ratings() for cycle in users):
             return _("評価が入力済みの年度が使っている尺度は変更できません。")
@@ -177,11 +175,7 @@ class Plan(Plain):
     def locked_years(self) -> list[int]:
         """The fiscal years whose evaluation is 確定 or 公開 (what a change to the plan's
         titles must say it touches), oldest first."""
-        from evaluation.models import LOCKED_PHASES  # the evaluation app builds on this one
-
-        return sorted(
-            self.cycles.filter(phase__in=LOCKED_PHASES).values_list("fiscal_year", flat=True)
-        )
+        return sorted(self.cycles.locked().values_list("fiscal_year", flat=True))
 
 
 class DirectionManager(models.Manager):

@@ -25,7 +25,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from evaluation.sheet_csv import unprotect
 from policies.fiscal_years import wareki
 from policies.models import (
     CIRCLED_NUMBERS,
@@ -50,7 +49,7 @@ from policies.plan_sheet import (
     SECTIONS,
     TREE_COLUMNS,
 )
-from policies.spreadsheet import ImportRejected
+from policies.spreadsheet import ImportRejected, unprotect
 
 HEADERS = {
     SECTION_PLAN: PLAN_HEADER,

@@ -10,15 +10,13 @@ Four sections, each starting with its title in column A, then a header row, then
 - 【施策体系】: one row per 展開 (a 施策 without 展開 has one row with the 展開 columns empty).
 """
 
-import csv
 import io
 from collections.abc import Iterator
 
 from openpyxl import Workbook
 
-from evaluation.sheet_csv import BOM, protect
 from policies.models import Direction, Initiative, Measure, Plan, RatingScale
-from policies.spreadsheet import xlsx_cell
+from policies.spreadsheet import csv_chunks, xlsx_cell
 
 SECTION_PLAN = "【計画】"
 SECTION_SCALE = "【評価尺度】"
@@ -177,12 +175,10 @@ def template_rows() -> Iterator[list]:
 
 
 def write_csv(rows: Iterator[list], out: io.TextIOBase) -> None:
-    """UTF-8 with a byte-order mark, so Japanese Excel opens it as UTF-8. Text that Excel
-    would run as a formula gets a leading apostrophe (the import takes it off)."""
-    out.write(BOM)
-    writer = csv.writer(out, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([protect(v) for v in row])
+    """As every CSV of the app (``csv_chunks``): Japanese Excel opens it as UTF-8, and text
+    Excel would run as a formula stays text (the import reads it back as written)."""
+    for chunk in csv_chunks(rows):
+        out.write(chunk)
 
 
 def write_xlsx(rows: Iterator[list], out) -> None:

@@ -6,7 +6,7 @@ Only what is public: the 実施状況 of each 事業 and the confirmed 委員会
 
 Each dataset is a list of ``Column``s and one function giving a row (a dict keyed by the
 columns' headers) per record; a new column is one more ``Column`` and one more key in the
-row function. The CSV is written by the 評価表's CSV writer (``sheet_csv.csv_chunks``).
+row function. The CSV is written by the app's one CSV writer (``spreadsheet.csv_chunks``).
 """
 
 import hashlib
@@ -28,9 +28,9 @@ from evaluation.models import (
     ProjectIndicator,
     ProjectReport,
 )
-from evaluation.sheet_csv import csv_chunks
 from policies.fiscal_years import wareki
 from policies.models import ImplementingBody, Initiative, Measure, RatingLevel
+from policies.spreadsheet import csv_chunks
 
 LICENCE = "公共データ利用規約（第1.0版）（PDL1.0）"
 LICENCE_NOTE = (

@@ -63,6 +63,11 @@ def notify_send_back(*, connection=None, **notice) -> RunResult:
     return send(send_back_outgoing(**notice, result=result), result, connection)
 
 
+def on_sent_back(sender, *, signal=None, **notice) -> RunResult:
+    """The ``sent_back`` signal's receiver: the notice goes out as soon as it is announced."""
+    return notify_send_back(**notice)
+
+
 # A send-back's own commit sends its notice at once; a run looks only at older ones.
 RETRY_AFTER = timedelta(minutes=10)
 

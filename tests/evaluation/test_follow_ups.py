@@ -201,9 +201,10 @@ def test_the_report_prints_and_downloads_the_same_rows(opened, login):
         2020,
         "C",
         "1-1の意見",
-        "'=1+1 広報",
+        "=1+1 広報",  # typed as text in the xlsx: shown as written, never run, no apostrophe
         "対応困難",
     ]
+    assert sheet.cell(2, 8).data_type == "s"
     assert sheet.max_row == 3
 
 

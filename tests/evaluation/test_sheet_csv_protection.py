@@ -2,7 +2,7 @@
 
 import pytest
 
-from evaluation.sheet_csv import protect, unprotect
+from policies.spreadsheet import protect, unprotect
 
 
 @pytest.mark.parametrize(

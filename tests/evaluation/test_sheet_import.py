@@ -426,7 +426,7 @@ def test_a_file_that_is_not_a_spreadsheet_is_rejected(jimukyoku, cycle, data, na
 def test_an_oversized_file_is_rejected(jimukyoku, cycle, settings):
     settings.SHEET_IMPORT_MAX_BYTES = 1024 * 1024
     assert rejected(jimukyoku, b"x" * (1024 * 1024 + 1), "big.csv") == [
-        "ファイルが大きすぎます（1,048,577 バイト）。上限は 1 MB です。"
+        "ファイルが大きすぎます（1,048,577 バイト）。上限は 1,048,576 バイトです。"
     ]
 
 

@@ -196,3 +196,14 @@ def test_a_double_clicked_confirm_saves_once_and_says_so(client, cycle):
     assert "何も保存していません" not in second.content.decode()
     assert Project.objects.filter(code__startswith="bulk-").count() == 2
     assert ImportReceipt.objects.get(token=token).user == user
+
+
+@pytest.mark.parametrize("cell", [b"<c/>", b"<c\n/>", b"<c\t/>", b"<c\r/>"])
+def test_three_million_cells_are_refused_within_a_second_however_the_xml_spells_them(cycle, cell):
+    # 300 rows of 10,000 empty cells: about 30 KB on the wire. A byte count of "<c/>" missed
+    # "<c\n/>", and openpyxl then spent 10 s building the cells; the parser counts elements.
+    data = xlsx(sheet(chunk=b"<row>" + cell * 10_000 + b"</row>", repeat=300), strings(b"", 0))
+    refusal, seconds, peak, _rss = measured_refusal(data, cycle)
+    assert refusal == "列が多すぎます（上限は 64 列）。"
+    assert seconds < 1
+    assert peak < MEMORY

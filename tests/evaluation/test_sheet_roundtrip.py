@@ -13,9 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evaluation.models import Direction, Phase, ProjectIndicator, ProjectReport
-from evaluation.sheet_csv import csv_rows, protect
+from evaluation.sheet_csv import csv_rows
 from evaluation.sheet_import import (
-    NOT_A_SPREADSHEET,
     ImportRejected,
     import_apply,
     import_preview,
@@ -24,6 +23,7 @@ from evaluation.sheet_import import (
 from evaluation.sheet_layout import CSV_COLUMNS, xlsx_columns
 from evaluation.sheet_table import build_table
 from policies.models import Initiative
+from policies.spreadsheet import protect
 from policies.stored_text import stored_text
 from tests.evaluation.test_sheet_import import edited_xlsx
 from tests.factories import CycleFactory, ProjectFactory, ProjectReportFactory, secretariat
@@ -302,7 +302,7 @@ FUZZ = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 # Text a person may type; a leading apostrophe is Excel's own "keep as text" mark, which
-# the import takes off before =, +, - and @ (see sheet_csv.protect).
+# the import takes off before =, +, - and @ (see policies.spreadsheet.protect).
 typed = st.text(max_size=30).filter(lambda t: not t.startswith("'"))
 labels = [str(label) for _value, label in Direction.choices]
 
@@ -330,7 +330,9 @@ def test_the_new_columns_are_saved_exactly_or_refused_by_row(cycle, goal, summar
             preview = import_preview(user=user, cycle=cycle, upload=upload)
         except ImportRejected as rejected:
             if "\x00" in goal + summary + direction:  # binary, not a CSV at all
-                assert rejected.errors == [NOT_A_SPREADSHEET]
+                assert rejected.errors == [
+                    "Excel（.xlsx）または CSV（.csv）のファイルではありません。評価表の出力ファイルを選んでください。"
+                ]
                 return
             assert stored_text(direction).strip() not in ["", *labels]
             assert rejected.errors == [

@@ -9,7 +9,10 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
+from policies.plan_files import parse_file
 from policies.spreadsheet import Bounds, ImportRejected, read_rows
+from tests.evaluation.crafted_xlsx import sheet as sheet_part
+from tests.evaluation.crafted_xlsx import xlsx
 
 BOUNDS = Bounds(max_bytes=2 * 1024 * 1024, max_rows=3000, max_columns=20, max_cell_chars=4000)
 SECONDS = 2
@@ -86,7 +89,7 @@ def test_a_declared_range_of_the_whole_sheet_is_refused_before_reading_a_row():
         ),
     )
     assert refused_quickly(data) == [
-        "シートの範囲（A1:XFD1048576）が大きすぎます。上限は 3,000 行 × 20 列です。使っていない行・列を削除してください。"
+        "ファイルが宣言している範囲（A1:XFD1048576）が大きすぎます。上限は 3,000 行 × 20 列です。使っていない行・列を削除してください。"
     ]
 
 
@@ -95,7 +98,7 @@ def test_a_million_blank_rows_are_refused_at_the_row_limit():
     data = with_parts(workbook_bytes([["a"]]), xl__worksheets__sheet1_xml=sheet(rows))
     assert len(data) < BOUNDS.max_bytes  # small on disk, huge when unpacked and padded
     assert refused_quickly(data) == [
-        "行が多すぎます。上限は 3,000 行です（空の行も数えます。不要な行は削除してください）。"
+        "行が多すぎます（3,001 行以上）。一度に取り込めるのは 3,000 行までです。空の行も数えます（不要な行は削除してください）。"
     ]
 
 
@@ -103,7 +106,7 @@ def test_one_cell_at_the_last_row_and_column_is_never_padded_into_memory():
     far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
     data = with_parts(workbook_bytes([["a"]]), xl__worksheets__sheet1_xml=sheet(far))
     assert refused_quickly(data) == [
-        "行が多すぎます。上限は 3,000 行です（空の行も数えます。不要な行は削除してください）。"
+        "行が多すぎます（1,048,576 行以上）。一度に取り込めるのは 3,000 行までです。空の行も数えます（不要な行は削除してください）。"
     ]
 
 
@@ -117,7 +120,7 @@ def test_millions_of_shared_strings_are_refused_by_the_unpacked_size():
     unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
     assert unpacked > 50_000_000
     assert refused_quickly(data) == [
-        f"展開後の大きさが上限を超えます（{unpacked:,} バイト。上限は 16,777,216 バイト）。"
+        f"ファイルを展開すると大きすぎます（{unpacked:,} バイト。Excel の中身が上限を超えています）。"
     ]
 
 
@@ -126,14 +129,14 @@ def test_many_shared_strings_within_the_size_are_refused_by_their_count():
         b"<si><t>a</t></si>" * 200_000
     )
     data = with_parts(workbook_bytes([["a"]]), xl__sharedStrings_xml=shared)
-    assert refused_quickly(data) == ["文字列の数が多すぎます（上限は 100,000 個）。"]
+    assert refused_quickly(data) == ["文字列の数が多すぎます（100,000 個を超えています）。"]
 
 
 def test_one_huge_string_is_refused_by_the_cell_length():
     huge = b'<row r="1"><c r="A1" t="inlineStr"><is><t>%s</t></is></c></row>' % (b"a" * 10_000_000)
     data = with_parts(workbook_bytes([["a"]]), xl__worksheets__sheet1_xml=sheet(huge))
     assert refused_quickly(data) == [
-        "1行目 1列目: 文字が多すぎます（10,000,000 文字。上限は 4,000 文字）。"
+        "1行目 1列目: セルの文字数が多すぎます（10,000,000 文字）。1つのセルは 4,000 文字までです。"
     ]
 
 
@@ -145,7 +148,7 @@ def test_a_file_over_the_size_limit_is_refused_unread():
 
 def test_a_csv_with_too_many_rows_or_columns_is_refused():
     assert refused_quickly(b"a\r\n" * 3001, "plan.csv") == [
-        "行が多すぎます。上限は 3,000 行です（空の行も数えます。不要な行は削除してください）。"
+        "行が多すぎます（3,001 行以上）。一度に取り込めるのは 3,000 行までです。空の行も数えます（不要な行は削除してください）。"
     ]
     assert refused_quickly(b"," * 100 + b"x", "plan.csv") == [
         "1行目: 列が多すぎます（上限は 20 列）。"
@@ -170,3 +173,16 @@ def test_a_file_wrong_from_its_first_line_lists_a_hundred_problems_and_counts_th
     errors = ImportRejected([f"{n}行目: 違います。" for n in range(1, 3001)]).errors
     assert len(errors) == 101
     assert errors[-2:] == ["100行目: 違います。", "ほかに 2,900 件の問題があります。"]
+
+
+@pytest.mark.parametrize("cell", [b"<c/>", b"<c\n/>", b"<c\t/>", b"<c\r/>"])
+def test_three_million_cells_are_refused_within_a_second_however_the_xml_spells_them(cell):
+    # 300 rows of 10,000 empty cells: about 30 KB on the wire. A byte count of "<c/>" missed
+    # "<c\n/>", and openpyxl then spent 10 s building the cells; the parser counts elements.
+    data = xlsx(sheet_part(chunk=b"<row>" + cell * 10_000 + b"</row>", repeat=300))
+    assert len(data) < 50_000
+    started = time.perf_counter()
+    with pytest.raises(ImportRejected) as rejected:
+        parse_file("plan.xlsx", data)
+    assert time.perf_counter() - started < 1
+    assert rejected.value.errors == ["列が多すぎます（上限は 20 列）。"]

@@ -195,3 +195,46 @@ def test_a_run_right_after_a_send_back_leaves_its_notice_to_its_own_commit(
     assert notices_to(smtp, "a@example.jp") == []
     run_at(11)
     assert len(notices_to(smtp, "a@example.jp")) == 1
+
+
+def test_a_send_back_is_announced_once_it_commits_and_not_when_it_rolls_back(
+    world, django_capture_on_commit_callbacks
+):
+    # evaluation does not import reminders: it announces, reminders subscribed in ready().
+    from django.db import transaction
+
+    from evaluation.send_back import entry_send_back
+    from evaluation.signals import sent_back
+    from tests.factories import ProjectReportFactory
+
+    heard = []
+
+    def listener(sender, **notice):
+        heard.append(notice)
+
+    sent_back.connect(listener)
+    try:
+        report = ProjectReportFactory(cycle=world.cycle, project=world.project)
+        with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+            entry_send_back(
+                entry=report,
+                user=world.users["secretariat"],
+                expected_version=report.version,
+                comment="回数を確認してください。",
+            )
+            assert heard == []  # not before the commit
+            transaction.set_rollback(True)
+        assert callbacks == [] and heard == []  # rolled back: nobody is told
+        with django_capture_on_commit_callbacks(execute=True):
+            entry_send_back(
+                entry=report,
+                user=world.users["secretariat"],
+                expected_version=report.version,
+                comment="回数を確認してください。",
+            )
+    finally:
+        sent_back.disconnect(listener)
+    (notice,) = heard
+    assert notice["comment"] == "回数を確認してください。"
+    assert notice["users"] == [world.users["staff_a"]]
+    assert notice["key"] == f"projectreport:{report.pk}:{report.version + 1}"
