@@ -159,6 +159,15 @@ class Cycle(Versioned):
         ),
     )
 
+    drafts_released_at = models.DateTimeField(
+        _("委員会評価の案を委員に公開した日時"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "空欄のあいだ、委員（委員長を除く）は自分の評価を保存した施策の案だけを見られます。"
+        ),
+    )
+
     objects = CycleQuerySet.as_manager()
 
     class Meta:
@@ -584,14 +593,16 @@ class CommitteeEvaluationQuerySet(RecordQuerySet):
     def confirmed(self) -> "CommitteeEvaluationQuerySet":
         return self.filter(confirmed_at__isnull=False)
 
-    def shown(self) -> "CommitteeEvaluationQuerySet":
+    def shown(self, seen: Q | None = None) -> "CommitteeEvaluationQuerySet":
         """What may be shown as the committee's evaluation: in a locked (確定/公開) year only
         what the chair confirmed; before that, drafts too (every page marks them 案).
+        ``seen``: which of them the viewer may read (``access.committee_drafts_seen_by``).
 
         Moving to 確定 is refused while a draft is unconfirmed (``services.cycle_move``), so
         this only bites on data forced past that rule; it is the public's guarantee.
         """
-        return self.exclude(confirmed_at__isnull=True, cycle__phase__in=LOCKED_PHASES)
+        shown = self.exclude(confirmed_at__isnull=True, cycle__phase__in=LOCKED_PHASES)
+        return shown.filter(seen) if seen else shown
 
     def get_by_natural_key(self, plan_code: str, fiscal_year: int, number: str):
         return self.get(

@@ -60,7 +60,7 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
 
     audience = access.audience_of(request.user)
     body = cached(
-        ("measure_year", cycle.pk, measure.pk, audience),
+        ("measure_year", cycle.pk, measure.pk, audience, access.drafts_audience(request.user)),
         lambda: render_to_string(
             "evaluation/_measure_year_body.html",
             measure_page.body_context(
@@ -70,6 +70,7 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
                 secretariat=audience == access.SECRETARIAT,
                 previous=previous(),
                 path=request.path,
+                drafts=access.committee_drafts_seen_by(request.user),
             ),
         ),
     )
