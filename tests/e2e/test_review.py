@@ -102,3 +102,42 @@ def test_the_secretariat_sends_a_report_back_and_the_body_resubmits_it(pages, db
     report = ProjectReport.objects.get()
     assert (report.review_state, report.times, report.participants) == ("resubmitted", 3, 45)
     assert pages.problems(office) == [] and pages.problems(body_page) == []
+
+
+TWELVE = ["1-1", "1-2", "2-1", "2-2", "2-3", "2-4", "2-5", "2-6", "3-1", "3-2", "4-1", "4-2"]
+
+
+def test_the_chair_confirms_twelve_drafts_in_three_clicks_on_a_1280_pixel_screen(pages, db):
+    cycle = CycleFactory(fiscal_year=2021, phase=Phase.COMMITTEE)
+    for number in TWELVE:
+        CommitteeEvaluationFactory(cycle=cycle, measure=measure(number), opinion=f"{number}の案")
+        MemberEvaluationFactory(cycle=cycle, measure=measure(number), rating=level("B"))
+    named(chair(), "iincho")
+    page = pages.open()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, "iincho")
+    clicks = 0
+
+    def click(target) -> None:
+        nonlocal clicks
+        target.click()
+        clicks += 1
+
+    click(page.get_by_role("link", name="すべての案を一覧で確認・確定する"))
+    # The whole table in the window: no sideways scrolling, 「確定」 on one line.
+    expect(page.get_by_role("heading", name="委員会評価の確認と確定")).to_be_visible()
+    box = page.locator(".table-responsive")
+    assert box.evaluate("e => e.scrollWidth <= e.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    heading = page.get_by_role("columnheader", name="確定", exact=True)
+    one_line = "e => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length; }"
+    assert heading.evaluate(one_line) == 1
+    assert page.get_by_role("columnheader", name="差し戻し").bounding_box()["x"] < 1280
+
+    click(page.get_by_role("button", name="未確定の案をすべて確定（12件）"))
+    expect(page.get_by_role("alert")).to_contain_text("あとから編集できなくなります")
+    click(page.get_by_role("button", name="12件を確定する"))
+    expect(page.locator(".alert-success")).to_contain_text("12件の委員会評価を確定しました")
+    assert CommitteeEvaluation.objects.filter(cycle=cycle, confirmed_at__isnull=False).count() == 12
+    assert clicks == 3
+    assert pages.problems(page) == []
