@@ -564,9 +564,15 @@ class MemberEvaluation(Versioned):
         blank=True,
         related_name="+",
         verbose_name=_("評価"),
-        help_text=_("任意です。意見だけでも登録できます。"),
+        help_text=_("評価か意見のどちらか一方があれば保存できます。"),
     )
-    opinion = models.TextField(_("意見"))
+    opinion = models.TextField(
+        _("意見"),
+        blank=True,
+        help_text=_(
+            "言いたいことがなければ空欄のままで構いません（「意見なし」として記録します）。"
+        ),
+    )
 
     objects = MemberEvaluationQuerySet.as_manager()
 
@@ -587,6 +593,18 @@ class MemberEvaluation(Versioned):
         return (*self.cycle.natural_key(), self.measure.number, self.member.get_username())
 
     natural_key.dependencies = ["evaluation.cycle", "policies.measure", "auth.user"]
+
+    def clean(self) -> None:
+        """A rating or an opinion (at least one): a member comments where they have
+        something to say (checked here, so every writer keeps the rule)."""
+        super().clean()
+        if self.rating_id is None and not self.opinion.strip():
+            raise ValidationError(
+                _(
+                    "評価か意見の少なくとも一方を入力してください。"
+                    "意見がなければ、評価だけで保存できます（「意見なし」として記録します）。"
+                )
+            )
 
 
 class CommitteeEvaluationQuerySet(RecordQuerySet):

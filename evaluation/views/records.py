@@ -217,6 +217,8 @@ def committee_evaluation_edit(
             {
                 "opinions": opinions,
                 "tally": rollups.member_tally(opinions, rollups.cycle_levels(cycle)),
+                # Members comment where they have something to say: mark a 施策 with none.
+                "no_opinion": not any(o.opinion.strip() for o in opinions),
             },
         )
 

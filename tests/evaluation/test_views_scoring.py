@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from evaluation import page_cache
 from evaluation.models import MemberEvaluation, Phase
 from tests.factories import (
     CommitteeEvaluationFactory,
@@ -178,3 +179,36 @@ def test_the_scoring_list_has_a_fixed_query_count(
     client.get(scoring_url())  # the member's progress, read once per generation
     with django_assert_max_num_queries(9):
         assert client.get(scoring_url()).status_code == 200
+
+
+def test_a_rating_alone_is_saved_as_no_opinion(scoring, login):
+    client = login(scoring.users["member"])
+    client.post(scoring_url("2-4"), {"rating": level("B").pk, "opinion": "", "version": 0})
+    saved = MemberEvaluation.objects.get()
+    assert (saved.rating.code, saved.opinion) == ("B", "")
+    page_cache.invalidate()  # what the save's commit does (the test's transaction never commits)
+    html = client.get(scoring_url()).content.decode()
+    assert "1 / 12 入力済み" in html
+
+
+def test_neither_a_rating_nor_an_opinion_is_refused_and_says_why(scoring, login):
+    response = login(scoring.users["member"]).post(
+        scoring_url("2-4"), {"opinion": "   ", "version": 0, "then": "next"}
+    )
+    assert response.status_code == 200
+    assert "評価か意見の少なくとも一方を入力してください。" in response.content.decode()
+    assert not MemberEvaluation.objects.exists()
+
+
+def test_the_draft_page_marks_a_measure_that_received_no_opinion(scoring, login):
+    for code in ["A", "B"]:
+        MemberEvaluationFactory(
+            cycle=scoring.cycle, measure=measure("2-4"), rating=level(code), opinion=""
+        )
+    url = reverse(
+        "evaluation:committee_evaluation",
+        kwargs={"plan": "revised-2017", "year": 2021, "number": "2-4"},
+    )
+    html = login(scoring.users["secretariat"]).get(url).content.decode()
+    assert "この施策には、委員から意見が寄せられていません（評価だけです）。" in html
+    assert html.count(">意見なし<") == 3  # the mark and each member's card
