@@ -22,6 +22,9 @@ from evaluation.page_cache import cached
 # The button that saves and moves on posts ``then=next``; any other submit stays on the page.
 
 
+FIRST_FIELD = "id_rating"  # the form's first field, where 保存して次へ lands
+
+
 def _scoring_url(cycle, number: str | None = None) -> str:
     kwargs = {"plan": cycle.plan.code, "year": cycle.fiscal_year}
     if number is None:
@@ -69,7 +72,14 @@ def scoring_page(request: HttpRequest, plan: str, year: int, number: str) -> Htt
     def after_save(saved) -> str:
         if request.POST.get("then") == THEN_NEXT:
             following = progress.next
-            return _scoring_url(cycle, following.number if following else None)
+            if following is None:
+                return _scoring_url(cycle)
+            # The next 施策 opens at its form with the focus in the first field: a page
+            # opened at a #fragment scrolls to that element and focuses it (no script), so
+            # a phone lands on the form, not 1–3 screens above it, and the keyboard goes on
+            # from there. (``autofocus`` would not do: a #fragment, which the browser
+            # carries over from the page posted, switches it off.)
+            return f"{_scoring_url(cycle, following.number)}#{FIRST_FIELD}"
         return _scoring_url(cycle, measure.number)
 
     return edit_record(

@@ -78,7 +78,8 @@ def test_save_and_next_saves_and_opens_the_next_measure(
             {"rating": level("C").pk, "opinion": "橋渡しが弱い。", "version": 0, "then": "next"},
         )
     assert response.status_code == 302
-    assert response.headers["Location"] == scoring_url("1-2")
+    # At the next 施策's form, its first field focused.
+    assert response.headers["Location"] == scoring_url("1-2") + "#id_rating"
     saved = MemberEvaluation.objects.get(member=scoring.users["member"])
     assert (saved.measure.number, saved.rating.code, saved.opinion) == (
         "1-1",
@@ -88,6 +89,7 @@ def test_save_and_next_saves_and_opens_the_next_measure(
     html = client.get(scoring_url("1-2")).content.decode()
     assert "1 / 12 入力済み" in html
     assert "前の施策 1-1" in html and "次の施策 2-1" in html
+    assert '<select name="rating" id="id_rating"' in html  # where the fragment lands
 
 
 def test_plain_save_stays_on_the_measure(scoring, login):
@@ -212,3 +214,10 @@ def test_the_draft_page_marks_a_measure_that_received_no_opinion(scoring, login)
     html = login(scoring.users["secretariat"]).get(url).content.decode()
     assert "この施策には、委員から意見が寄せられていません（評価だけです）。" in html
     assert html.count(">意見なし<") == 3  # the mark and each member's card
+
+
+def test_the_skip_link_to_the_form_comes_before_everything_else(scoring, login):
+    html = login(scoring.users["member"]).get(scoring_url("1-2")).content.decode()
+    body = html[html.index("<body>") :]
+    first_link = body[body.index("<a ") : body.index("</a>")]
+    assert 'href="#scoring-form"' in first_link and "評価の入力欄へ移動" in first_link
