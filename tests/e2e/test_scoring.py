@@ -106,7 +106,7 @@ def test_on_a_phone_save_and_next_lands_on_the_next_form_with_the_focus_in_it(
         )
         assert page.get_by_text("評価", exact=True).first.is_visible()
         heading = page.get_by_role("heading", name="あなたの評価と意見").bounding_box()["y"]
-        assert 0 <= heading
+        assert heading >= 0
         page.keyboard.press("Tab")  # on to 意見, with the keyboard alone
         expect(page.get_by_label("意見")).to_be_focused()
     finally:

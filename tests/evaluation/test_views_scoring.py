@@ -89,7 +89,7 @@ def test_save_and_next_saves_and_opens_the_next_measure(
     html = client.get(scoring_url("1-2")).content.decode()
     assert "1 / 12 入力済み" in html
     assert "前の施策 1-1" in html and "次の施策 2-1" in html
-    assert '<select name="rating" id="id_rating"' in html  # where the fragment lands
+    assert 'id="id_rating"' in html  # where the fragment lands
 
 
 def test_plain_save_stays_on_the_measure(scoring, login):
