@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Prefetch
+from django.template.loader import render_to_string
 
 from evaluation.models import (
     CommitteeEvaluation,
@@ -153,5 +154,17 @@ def material(cycle: Cycle, measure: Measure) -> Material:
             FollowUp.objects.filter(cycle=cycle, measure=measure).select_related(
                 "body", "opinion__cycle"
             )
+        ),
+    )
+
+
+def material_html(cycle: Cycle, measure: Measure) -> str:
+    """The material rendered: the same for every member (and for the 事務局 drafting the
+    committee's evaluation beside it), so rendered once per generation of the data."""
+    return cached(
+        ("scoring_material", cycle.pk, measure.pk),
+        lambda: render_to_string(
+            "evaluation/_scoring_material.html",
+            {"cycle": cycle, "measure": measure, "material": material(cycle, measure)},
         ),
     )

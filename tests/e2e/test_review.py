@@ -141,3 +141,34 @@ def test_the_chair_confirms_twelve_drafts_in_three_clicks_on_a_1280_pixel_screen
     assert CommitteeEvaluation.objects.filter(cycle=cycle, confirmed_at__isnull=False).count() == 12
     assert clicks == 3
     assert pages.problems(page) == []
+
+
+def test_the_secretariat_drafts_twelve_measures_in_thirteen_clicks(pages, db):
+    cycle = CycleFactory(fiscal_year=2021, phase=Phase.COMMITTEE)
+    for number in TWELVE:
+        MemberEvaluationFactory(cycle=cycle, measure=measure(number), rating=level("B"))
+    named(secretariat(), "jimukyoku")
+    page = pages.open()
+    log_in(page, "jimukyoku")
+    clicks = 0
+
+    def click(target) -> None:
+        nonlocal clicks
+        target.click()
+        clicks += 1
+
+    click(page.get_by_role("link", name="1-1 市民活動のきっかけづくり").first)
+    for number in TWELVE:
+        expect(page.locator("h1")).to_contain_text(f"委員会による評価及び意見：{number}")
+        # Beside the form: the members' tally and the 施策's material.
+        expect(page.get_by_text("委員の評価の集計（評価あり 1人）")).to_be_visible()
+        expect(page.get_by_text("施策の実施状況と自己評価")).to_be_visible()
+        page.get_by_label("評価", exact=True).select_option(label="B 概ね達成")
+        page.get_by_label("評価及び意見").fill(f"{number}は概ね達成している。")
+        last = number == TWELVE[-1]
+        name = "保存して確認・確定の一覧へ" if last else "保存して次へ"
+        click(page.get_by_role("button", name=name))
+    expect(page.get_by_role("heading", name="委員会評価の確認と確定")).to_be_visible()
+    assert CommitteeEvaluation.objects.filter(cycle=cycle).count() == 12
+    assert clicks == 13
+    assert pages.problems(page) == []
