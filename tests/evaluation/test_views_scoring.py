@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from evaluation import page_cache
-from evaluation.models import MemberEvaluation, Phase
+from evaluation.models import MemberEvaluation, Phase, ProjectIndicator, ProjectReport
+from evaluation.scoring import material_html
 from tests.factories import (
     CommitteeEvaluationFactory,
     CycleFactory,
@@ -221,3 +222,40 @@ def test_the_skip_link_to_the_form_comes_before_everything_else(scoring, login):
     body = html[html.index("<body>") :]
     first_link = body[body.index("<a ") : body.index("</a>")]
     assert 'href="#scoring-form"' in first_link and "評価の入力欄へ移動" in first_link
+
+
+def with_project_material(world, projects: int) -> None:
+    """Each 事業 of ``fill`` with its 概要, and its report with a 目標, two 指標 and a 方向性."""
+    for report in ProjectReport.objects.filter(cycle=world.cycle).select_related("project"):
+        report.project.summary = f"{report.project.code}の概要"
+        report.project.save()
+        report.goal, report.direction = f"{report.project.code}の目標", "expand"
+        report.save()
+        for order, (target, actual) in enumerate([(40, 46), (10, 5)]):
+            ProjectIndicator.objects.create(
+                report=report,
+                name=f"参加者数{order}",
+                unit="人",
+                target=target,
+                actual=actual,
+                order=order,
+            )
+
+
+def test_the_page_shows_each_projects_summary_goal_indicators_and_direction(scoring, login):
+    fill(scoring, projects=1)
+    with_project_material(scoring, projects=1)
+    html = login(scoring.users["member"]).get(scoring_url("1-1")).content.decode()
+    assert "extra-0の概要" in html and "extra-0の目標" in html
+    assert "参加者数0（人）" in html and "115.0%" in html and "50.0%" in html
+    assert "今後の方向性" in html and "拡充" in html
+
+
+@pytest.mark.parametrize("projects", [1, 10])
+def test_the_material_has_a_fixed_query_count(scoring, django_assert_num_queries, projects):
+    fill(scoring, projects=projects)
+    with_project_material(scoring, projects=projects)
+    page_cache.invalidate()
+    with django_assert_num_queries(18):  # the same for 1 事業 and for 10, each with 2 指標
+        html = material_html(scoring.cycle, measure("1-1"))
+    assert html.count("の目標</dd>") == projects
