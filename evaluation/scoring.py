@@ -118,9 +118,7 @@ def material(cycle: Cycle, measure: Measure) -> Material:
         .prefetch_related(
             Prefetch(
                 "reports",
-                queryset=ProjectReport.objects.filter(
-                    cycle_id__in=report_cycles
-                ).prefetch_related(
+                queryset=ProjectReport.objects.filter(cycle_id__in=report_cycles).prefetch_related(
                     Prefetch(
                         "indicators",
                         queryset=ProjectIndicator.objects.order_by("order", "pk"),
