@@ -13,15 +13,18 @@ from functools import wraps
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from evaluation.models import (
+    LOCKED_PHASES,
     CommitteeEvaluation,
     CorrectionState,
     Cycle,
     IndicatorValue,
+    MemberEvaluation,
     Participant,
     Phase,
     Project,
@@ -263,6 +266,74 @@ def member_scores_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     )
 
 
+def _scores_unanchored(user: User | AnonymousUser) -> bool:
+    """A 委員 who scores without having read the committee's draft first: every member but
+    the 委員長 (who confirms the drafts) and the 事務局 (who writes them)."""
+    participant = participant_of(user)
+    return bool(
+        participant
+        and participant.is_committee_member
+        and not (participant.is_chair or participant.is_secretariat or user.is_superuser)
+    )
+
+
+def committee_drafts_seen_by(user: User | AnonymousUser) -> Q:
+    """Which 委員会評価 (drafts and confirmed ones alike) the user may read, as a filter on
+    ``CommitteeEvaluation``: every page and file that shows one applies it.
+
+    A member scores unanchored: the committee's evaluation of a 施策 waits until their own
+    委員評価 of it is saved, or the 事務局 releases the drafts to the committee
+    (``Cycle.drafts_released_at``, e.g. for the meeting), or the year is 確定. Everyone
+    else sees what ``CommitteeEvaluation.objects.shown`` shows."""
+    if not _scores_unanchored(user):
+        return Q()
+    return (
+        Q(cycle__phase__in=LOCKED_PHASES)
+        | Q(cycle__drafts_released_at__isnull=False)
+        | Exists(
+            MemberEvaluation.objects.filter(
+                cycle=OuterRef("cycle"), measure=OuterRef("measure"), member=user
+            )
+        )
+    )
+
+
+def committee_draft_access(user: User | AnonymousUser, cycle: Cycle, measure_id: int) -> Access:
+    """The same rule as ``committee_drafts_seen_by`` for one 施策 (its drafting page)."""
+    if (
+        not _scores_unanchored(user)
+        or cycle.is_locked
+        or cycle.drafts_released_at is not None
+        or MemberEvaluation.objects.filter(cycle=cycle, measure_id=measure_id, member=user).exists()
+    ):
+        return Access(view=True)
+    return Access(
+        view=False,
+        reason=_(
+            "委員はそれぞれ案に左右されずに評価するため、この施策の委員会評価の案は、"
+            "あなたの評価を保存するか、事務局が案を委員に公開するまで表示しません。"
+        ),
+    )
+
+
+def drafts_audience(user: User | AnonymousUser) -> str:
+    """The part of a cached page's key that says which drafts it shows: a member who scores
+    unanchored sees drafts of their own 施策 only, so their pages are cached apart."""
+    return f"unanchored:{user.pk}" if _scores_unanchored(user) else ""
+
+
+def drafts_release_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
+    """Releasing the drafts to the committee: the 事務局, in 委員会評価, once."""
+    participant = participant_of(user)
+    if not (participant and participant.is_secretariat):
+        return Access(view=False, reason=_("委員会評価の案を委員に公開するのは事務局です。"))
+    if cycle.phase != Phase.COMMITTEE:
+        return Access(view=False, reason=_phase_reason(cycle, Phase.COMMITTEE))
+    if cycle.drafts_released_at is not None:
+        return Access(view=True, reason=_("委員会評価の案は、すでに委員に公開しています。"))
+    return Access(view=True, edit=True)
+
+
 def scoring_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     """The member's scoring pages (the list of 施策 and one 施策 with its material): for
     委員 and 委員長. Whether the form on them can be saved is ``member_evaluation_access``."""
@@ -285,6 +356,11 @@ def committee_evaluation_access(
     if cycle.is_locked:
         return _locked_year_access(user, cycle, Phase.COMMITTEE)
     participant = participant_of(user)
+    if (
+        evaluation is not None
+        and not (draft := committee_draft_access(user, cycle, evaluation.measure_id)).view
+    ):
+        return draft
     if not (participant and participant.is_secretariat):
         return Access(view=True, reason=_("委員会評価の案を作成するのは事務局です。"))
     if cycle.phase != Phase.COMMITTEE:

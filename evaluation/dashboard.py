@@ -3,7 +3,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -41,17 +41,20 @@ def _visible_cycles(cycles: list[Cycle], audience: str) -> list[Cycle]:
     return cycles
 
 
-def year_context(cycle: Cycle, audience: str, *, member_scores: bool = True) -> dict:
+def year_context(
+    cycle: Cycle, audience: str, *, member_scores: bool = True, drafts: Q | None = None
+) -> dict:
     """Everything the dashboard of one plan and year shows to one kind of viewer.
 
     ``member_scores`` False (a member while scoring is open, ``access.member_scores_access``)
-    leaves the members' ratings out of the distribution."""
+    leaves the members' ratings out of the distribution; ``drafts`` which committee evaluations
+    the viewer may read (``access.committee_drafts_seen_by``)."""
     plan = cycle.plan
     bodies = list(rollups.ImplementingBody.objects.all())
     levels = rollups.rating_levels(plan, cycle.scale_id)
     policies = rollups.basic_policies(plan)
     counts = rollups.report_status_counts(cycle)
-    rows = rollups.measure_ratings(cycle)
+    rows = rollups.measure_ratings(cycle, drafts)
     lines_by_policy: dict[int, list[MeasureLine]] = {p.pk: [] for p in policies}
     for row in rows:
         c = counts.get(row.id, {})
@@ -69,7 +72,7 @@ def year_context(cycle: Cycle, audience: str, *, member_scores: bool = True) -> 
     # Within a 基本施策 the plan's order (rows come ordered); 重点施策 are marked, not moved:
     # the 重点施策 summary at the top brings them forward.
 
-    distribution = rollups.rating_distribution(cycle)
+    distribution = rollups.rating_distribution(cycle, drafts)
     level_keys = [(lv.code, f"level-{lv.order}", lv.label) for lv in levels]
     kinds = [("committee", _("委員会")), ("self", _("自己評価")), ("member", _("委員"))]
     if not member_scores:
@@ -121,14 +124,14 @@ def year_context(cycle: Cycle, audience: str, *, member_scores: bool = True) -> 
     }
 
 
-def trends_context(plan: Plan, audience: str) -> dict:
+def trends_context(plan: Plan, audience: str, drafts: Q | None = None) -> dict:
     """Each 施策's ratings over the years (back through the first-half plan), as charts."""
     chain = rollups.plan_chain(plan)
     cycles = _visible_cycles(
         list(Cycle.objects.filter(plan__in=chain).order_by("fiscal_year")), audience
     )
     visible = {(c.plan_id, c.fiscal_year) for c in cycles}
-    trends = rollups.rating_trends(plan)
+    trends = rollups.rating_trends(plan, drafts)
     scales = {
         pt.scale_id
         for points in trends.values()

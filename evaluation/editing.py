@@ -149,7 +149,7 @@ def edit_record(
     ``formset_class``: an inline formset of child rows edited with the record (the 指標 of
     a 実施状況); saved with it in one transaction, or not at all."""
     if not rule.view:
-        return denied(request)
+        return denied(request, rule.reason)
     form_kwargs = form_kwargs or {}
     conflict = None
     conflict_title = ""

@@ -7,7 +7,7 @@ who is looking (``member_pairs``)."""
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.http import urlencode
 
 from evaluation.locked_sheet import frozen_projects
@@ -88,6 +88,7 @@ def body_context(
     secretariat: bool,
     previous: tuple[Cycle, Measure] | None,
     path: str,
+    drafts: Q | None = None,
 ) -> dict[str, Any]:
     """The shared body: 参考指標, 展開 → 事業 and 実施状況 (linked to their forms for insiders,
     coming back to ``path``), the committee's evaluation and the self-evaluations (with
@@ -102,7 +103,7 @@ def body_context(
         "next_query": urlencode({"next": path}),
         "initiatives": initiatives_with_projects(cycle, measure),
         "measure_indicators": indicators_of_measure(measure, cycle.fiscal_year),
-        **year_pairs(cycle, measure, previous=previous),
+        **year_pairs(cycle, measure, previous=previous, drafts=drafts),
     }
 
 
@@ -121,7 +122,11 @@ def _slots(cycle: Cycle, measure: Measure, previous: tuple[Cycle, Measure] | Non
 
 
 def year_pairs(
-    cycle: Cycle, measure: Measure, *, previous: tuple[Cycle, Measure] | None
+    cycle: Cycle,
+    measure: Measure,
+    *,
+    previous: tuple[Cycle, Measure] | None,
+    drafts: Q | None = None,
 ) -> dict[str, Any]:
     """Self-evaluations per body and the committee's evaluation, each this year beside last
     year's (across the revision if need be). The same for everyone who may see the year.
@@ -135,7 +140,9 @@ def year_pairs(
             setattr(bodies[record.body_id], name, record)
 
     committee = YearPair("委員会")
-    for record in CommitteeEvaluation.objects.shown().filter(**where).select_related("rating"):
+    for record in (
+        CommitteeEvaluation.objects.shown(drafts).filter(**where).select_related("rating")
+    ):
         if name := slot(record):
             setattr(committee, name, record)
 

@@ -180,6 +180,15 @@ class Cycle(Versioned):
         ),
     )
 
+    drafts_released_at = models.DateTimeField(
+        _("委員会評価の案を委員に公開した日時"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "空欄のあいだ、委員（委員長を除く）は自分の評価を保存した施策の案だけを見られます。"
+        ),
+    )
+
     objects = CycleQuerySet.as_manager()
 
     class Meta:
@@ -590,9 +599,15 @@ class MemberEvaluation(Versioned):
         blank=True,
         related_name="+",
         verbose_name=_("評価"),
-        help_text=_("任意です。意見だけでも登録できます。"),
+        help_text=_("評価か意見のどちらか一方があれば保存できます。"),
     )
-    opinion = models.TextField(_("意見"))
+    opinion = models.TextField(
+        _("意見"),
+        blank=True,
+        help_text=_(
+            "言いたいことがなければ空欄のままで構いません（「意見なし」として記録します）。"
+        ),
+    )
 
     objects = MemberEvaluationQuerySet.as_manager()
 
@@ -614,19 +629,33 @@ class MemberEvaluation(Versioned):
 
     natural_key.dependencies = ["evaluation.cycle", "policies.measure", "auth.user"]
 
+    def clean(self) -> None:
+        """A rating or an opinion (at least one): a member comments where they have
+        something to say (checked here, so every writer keeps the rule)."""
+        super().clean()
+        if self.rating_id is None and not self.opinion.strip():
+            raise ValidationError(
+                _(
+                    "評価か意見の少なくとも一方を入力してください。"
+                    "意見がなければ、評価だけで保存できます（「意見なし」として記録します）。"
+                )
+            )
+
 
 class CommitteeEvaluationQuerySet(RecordQuerySet):
     def confirmed(self) -> "CommitteeEvaluationQuerySet":
         return self.filter(confirmed_at__isnull=False)
 
-    def shown(self) -> "CommitteeEvaluationQuerySet":
+    def shown(self, seen: Q | None = None) -> "CommitteeEvaluationQuerySet":
         """What may be shown as the committee's evaluation: in a locked (確定/公開) year only
         what the chair confirmed; before that, drafts too (every page marks them 案).
+        ``seen``: which of them the viewer may read (``access.committee_drafts_seen_by``).
 
         Moving to 確定 is refused while a draft is unconfirmed (``services.cycle_move``), so
         this only bites on data forced past that rule; it is the public's guarantee.
         """
-        return self.exclude(confirmed_at__isnull=True, cycle__phase__in=LOCKED_PHASES)
+        shown = self.exclude(confirmed_at__isnull=True, cycle__phase__in=LOCKED_PHASES)
+        return shown.filter(seen) if seen else shown
 
     def get_by_natural_key(self, plan_code: str, fiscal_year: int, number: str):
         return self.get(

@@ -88,14 +88,16 @@ def plan_chain(plan: Plan) -> list[int]:
     return chain
 
 
-def measure_ratings(cycle: Cycle) -> list[MeasureRow]:
+def measure_ratings(cycle: Cycle, drafts: Q | None = None) -> list[MeasureRow]:
     """Per 施策: committee rating, each 実施主体's self-rating, mean self points and the gap.
 
     Two queries: the 施策 annotated with the committee rating and the self-rating
     aggregates, and the individual self-ratings.
     """
     committee = (  # one per 施策: no default ordering, which would join the plan to sort it
-        CommitteeEvaluation.objects.shown().filter(cycle=cycle, measure=OuterRef("pk")).order_by()
+        CommitteeEvaluation.objects.shown(drafts)
+        .filter(cycle=cycle, measure=OuterRef("pk"))
+        .order_by()
     )
     own = Q(self_evaluations__cycle=cycle)
     measures = (
@@ -374,7 +376,7 @@ def scale_maxima(plan_ids: list[int]) -> dict[tuple[int, int], tuple[int, int | 
     return {(r["plan_id"], r["fiscal_year"]): (r["scale"], r["top"]) for r in rows}
 
 
-def rating_trends(plan: Plan) -> dict[int, list[TrendPoint]]:
+def rating_trends(plan: Plan, drafts: Q | None = None) -> dict[int, list[TrendPoint]]:
     """Per 施策 of ``plan``: the committee rating and mean self points per fiscal year,
     following ``Measure.predecessors`` back through earlier plans (the revision, the plan
     before it, …).
@@ -403,7 +405,7 @@ def rating_trends(plan: Plan) -> dict[int, list[TrendPoint]]:
             own_measures.append(m["id"])
     committee = {
         (r["measure_id"], r["cycle__fiscal_year"]): r
-        for r in CommitteeEvaluation.objects.shown()
+        for r in CommitteeEvaluation.objects.shown(drafts)
         .filter(cycle__plan__in=chain)
         .values(
             "measure_id", "cycle__fiscal_year", "cycle__plan_id", "rating__code", "rating__points"
@@ -495,7 +497,9 @@ KINDS = {
 }
 
 
-def rating_distribution(cycle: Cycle) -> dict[int, dict[str, Distribution]]:
+def rating_distribution(
+    cycle: Cycle, drafts: Q | None = None
+) -> dict[int, dict[str, Distribution]]:
     """Per 基本施策 and kind of rating: count per level, mean points, 評価不能 count.
 
     Two queries per kind (counts per level, then mean and 評価不能 per 基本施策). Records
@@ -503,7 +507,9 @@ def rating_distribution(cycle: Cycle) -> dict[int, dict[str, Distribution]]:
     """
     result: dict[int, dict[str, Distribution]] = defaultdict(dict)
     for kind, model in KINDS.items():
-        records = CommitteeEvaluation.objects.shown() if kind == "committee" else model.objects
+        records = (
+            CommitteeEvaluation.objects.shown(drafts) if kind == "committee" else model.objects
+        )
         base = records.filter(cycle=cycle, rating__isnull=False).order_by()
         counts: dict[int, dict[str, int]] = defaultdict(dict)
         for row in base.values("measure__basic_policy_id", "rating__code").annotate(n=Count("id")):

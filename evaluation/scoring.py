@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Prefetch
+from django.template.loader import render_to_string
 
 from evaluation.models import (
     CommitteeEvaluation,
@@ -14,6 +15,7 @@ from evaluation.models import (
     FollowUp,
     MemberEvaluation,
     Project,
+    ProjectIndicator,
     ProjectReport,
     SelfEvaluation,
 )
@@ -104,9 +106,9 @@ def _attach_reports(projects: list[Project], cycle: Cycle, previous: Cycle | Non
 
 
 def material(cycle: Cycle, measure: Measure) -> Material:
-    """Eight queries whatever the plan's size (last year's cycle, the 展開 with their 事業
-    and reports, both directly and through a 再掲 item's original, the self-evaluations
-    and last year's committee evaluation)."""
+    """Ten queries whatever the plan's size (last year's cycle, the 展開 with their 事業,
+    reports and the reports' 指標, both directly and through a 再掲 item's original, the
+    self-evaluations and last year's committee evaluation)."""
     previous = cycle.previous_for(measure)
     previous_cycle = previous[0] if previous and previous[0].plan_id == cycle.plan_id else None
     report_cycles = [cycle.pk] + ([previous_cycle.pk] if previous_cycle else [])
@@ -116,7 +118,13 @@ def material(cycle: Cycle, measure: Measure) -> Material:
         .prefetch_related(
             Prefetch(
                 "reports",
-                queryset=ProjectReport.objects.filter(cycle_id__in=report_cycles),
+                queryset=ProjectReport.objects.filter(cycle_id__in=report_cycles).prefetch_related(
+                    Prefetch(
+                        "indicators",
+                        queryset=ProjectIndicator.objects.order_by("order", "pk"),
+                        to_attr="indicator_list",
+                    )
+                ),
                 to_attr="scoring_reports",
             )
         )
@@ -153,5 +161,17 @@ def material(cycle: Cycle, measure: Measure) -> Material:
             FollowUp.objects.filter(cycle=cycle, measure=measure).select_related(
                 "body", "opinion__cycle"
             )
+        ),
+    )
+
+
+def material_html(cycle: Cycle, measure: Measure) -> str:
+    """The material rendered: the same for every member (and for the 事務局 drafting the
+    committee's evaluation beside it), so rendered once per generation of the data."""
+    return cached(
+        ("scoring_material", cycle.pk, measure.pk),
+        lambda: render_to_string(
+            "evaluation/_scoring_material.html",
+            {"cycle": cycle, "measure": measure, "material": material(cycle, measure)},
         ),
     )

@@ -5,6 +5,8 @@ user started from (optimistic locking), validated, and written to the history as
 user. Nothing here uses ``QuerySet.update()``, which would bypass the history.
 """
 
+import logging
+
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -138,6 +140,32 @@ def cycle_move(*, cycle: Cycle, to_phase: str, user: User, expected_version: int
     if to_phase == Phase.ENTRY:
         # Last year's committee opinions become this year's follow-up items.
         follow_ups_open(cycle=current, user=user)
+    return current
+
+
+@transaction.atomic
+def drafts_release(*, cycle: Cycle, user: User, expected_version: int) -> Cycle:
+    """The 事務局 opens every draft of the year to the committee (e.g. for the meeting):
+    from now on a member sees each 施策's draft, scored or not. Versioned (the cycle's
+    history says who and when) and logged; it stays released for the year."""
+    current = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if current.version != expected_version:
+        raise EditConflict(current)
+    if current.drafts_released_at is None:
+        current.drafts_released_at = timezone.now()
+        current._history_user = user
+        current.save()
+        logging.getLogger("security").info(
+            "委員会評価の案を委員に公開しました: %s（%s）",
+            current,
+            user.get_username(),
+            extra={
+                "event": "drafts.released",
+                "user_id": user.pk,
+                "plan": current.plan.code,
+                "fiscal_year": current.fiscal_year,
+            },
+        )
     return current
 
 

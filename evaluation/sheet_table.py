@@ -10,6 +10,8 @@ reported on the original counts wherever it is listed.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from evaluation import rollups
 from evaluation.locked_sheet import frozen_projects
 from evaluation.models import (
@@ -126,7 +128,9 @@ class EvaluationTable:
                         yield measure, block, line
 
 
-def build_table(cycle: Cycle, *, with_previous_year: bool = False) -> EvaluationTable:
+def build_table(
+    cycle: Cycle, *, with_previous_year: bool = False, drafts: Q | None = None
+) -> EvaluationTable:
     """Read the whole 評価表 of ``cycle`` in at most 14 + 2 × (years shown) queries, whatever
     the plan's size."""
     plan = cycle.plan
@@ -166,7 +170,7 @@ def build_table(cycle: Cycle, *, with_previous_year: bool = False) -> Evaluation
     ).select_related("cycle", "rating")
     # Never a draft as the committee's evaluation of a locked year (see ``shown``).
     committee = (
-        CommitteeEvaluation.objects.shown()
+        CommitteeEvaluation.objects.shown(drafts)
         .filter(cycle__plan=plan, cycle__fiscal_year__in=years)
         .select_related("cycle", "rating")
     )

@@ -24,6 +24,11 @@ urlpatterns = [
     path("cycles/<slug:plan>/<int:year>/move/", cycles.cycle_move, name="cycle_move"),
     path("cycles/<slug:plan>/<int:year>/scale/", scale.cycle_scale, name="cycle_scale"),
     path(
+        "cycles/<slug:plan>/<int:year>/drafts/release/",
+        cycles.drafts_release,
+        name="drafts_release",
+    ),
+    path(
         "cycles/<slug:plan>/<int:year>/progress.csv",
         cycles.cycle_progress_csv,
         name="cycle_progress_csv",

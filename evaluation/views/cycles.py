@@ -13,6 +13,7 @@ from evaluation import access, phase_moves, progress, rollups, services
 from evaluation.access import refuse_hidden, visible_cycle
 from evaluation.editing import edit_record
 from evaluation.forms import (
+    ConfirmForm,
     CycleForm,
     PhaseMoveForm,
 )
@@ -76,6 +77,7 @@ def cycle_detail(request: HttpRequest, plan: str, year: int) -> HttpResponse:
             "cycle": cycle,
             "current_plan": cycle.plan,
             "access": access.cycle_access(request.user, cycle),
+            "release": access.drafts_release_access(request.user, cycle),
             "measures": measures,
             "phases": Phase,
             "moves": moves,
@@ -182,4 +184,40 @@ def cycle_move(request: HttpRequest, plan: str, year: int) -> HttpResponse:
         messages.success(
             request, _("段階を「%(phase)s」にしました。") % {"phase": moved.get_phase_display()}
         )
+    return redirect(cycle)
+
+
+@require_POST
+@refuse_hidden
+def drafts_release(request: HttpRequest, plan: str, year: int) -> HttpResponse:
+    """The 事務局 releases the committee's drafts to every member, after a confirmation page
+    that says what it does (it cannot be taken back)."""
+    cycle = visible_cycle(request, plan, year)[0]
+    rule = access.drafts_release_access(request.user, cycle)
+    if not rule.edit:
+        raise PermissionDenied(rule.reason)
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("公開できませんでした。画面を開き直してください。"))
+        return redirect(cycle)
+    if request.POST.get("confirmed") != "1":
+        return render(
+            request,
+            "evaluation/drafts_release_confirm.html",
+            {
+                "cycle": cycle,
+                "current_plan": cycle.plan,
+                "version": form.cleaned_data["version"],
+            },
+        )
+    try:
+        services.drafts_release(
+            cycle=cycle, user=request.user, expected_version=form.cleaned_data["version"]
+        )
+    except services.EditConflict:
+        messages.error(
+            request, _("ほかの人が先にこの年度を変更しました。内容を確認してから公開してください。")
+        )
+    else:
+        messages.success(request, _("委員会評価の案を委員に公開しました。"))
     return redirect(cycle)

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_safe
 from evaluation import dashboard
 from evaluation.access import (
     audience_of,
+    committee_drafts_seen_by,
+    drafts_audience,
     member_scores_access,
     plan_dashboard_access,
     refuse_hidden,
@@ -30,10 +32,15 @@ def dashboard_year(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     audience = audience_of(request.user)
     scores = member_scores_access(request.user, cycle).view or audience == dashboard.PUBLIC
     body = cached(
-        ("year", cycle.pk, cycle.phase, audience, scores),
+        ("year", cycle.pk, cycle.phase, audience, scores, drafts_audience(request.user)),
         lambda: render_to_string(
             "evaluation/_dashboard_year_body.html",
-            dashboard.year_context(cycle, audience, member_scores=scores),
+            dashboard.year_context(
+                cycle,
+                audience,
+                member_scores=scores,
+                drafts=committee_drafts_seen_by(request.user),
+            ),
         ),
     )
     return render(
@@ -54,9 +61,10 @@ def dashboard_trends(request: HttpRequest, plan: str) -> HttpResponse:
     plan_obj, _access = visible_plan(request, plan, plan_dashboard_access)
     audience = audience_of(request.user)
     body = cached(
-        ("trends", plan_obj.pk, audience),
+        ("trends", plan_obj.pk, audience, drafts_audience(request.user)),
         lambda: render_to_string(
-            "evaluation/_dashboard_trends_body.html", dashboard.trends_context(plan_obj, audience)
+            "evaluation/_dashboard_trends_body.html",
+            dashboard.trends_context(plan_obj, audience, committee_drafts_seen_by(request.user)),
         ),
     )
     return render(

@@ -15,9 +15,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from evaluation import access, measure_page, rollups, services
+from evaluation import access, drafting, measure_page, rollups, services
 from evaluation.access import measure_in, refuse_hidden, visible_cycle
-from evaluation.editing import edit_record
+from evaluation.editing import THEN_NEXT, edit_record
 from evaluation.forms import (
     CommitteeEvaluationForm,
     ConfirmForm,
@@ -33,6 +33,7 @@ from evaluation.models import (
     SelfEvaluation,
 )
 from evaluation.page_cache import cached
+from evaluation.scoring import material_html as scoring_material
 from policies.models import ImplementingBody
 
 
@@ -60,7 +61,7 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
 
     audience = access.audience_of(request.user)
     body = cached(
-        ("measure_year", cycle.pk, measure.pk, audience),
+        ("measure_year", cycle.pk, measure.pk, audience, access.drafts_audience(request.user)),
         lambda: render_to_string(
             "evaluation/_measure_year_body.html",
             measure_page.body_context(
@@ -70,6 +71,7 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
                 secretariat=audience == access.SECRETARIAT,
                 previous=previous(),
                 path=request.path,
+                drafts=access.committee_drafts_seen_by(request.user),
             ),
         ),
     )
@@ -216,7 +218,23 @@ def committee_evaluation_edit(
             {
                 "opinions": opinions,
                 "tally": rollups.member_tally(opinions, rollups.cycle_levels(cycle)),
+                # Members comment where they have something to say: mark a 施策 with none.
+                "no_opinion": not any(o.opinion.strip() for o in opinions),
             },
+        )
+
+    following = drafting.next_to_draft(cycle, measure.number) if rule.edit else None
+
+    def after_save(saved) -> str:
+        """保存して次へ: the next 施策 that still needs a draft, or the chair's review page
+        once every one has its draft."""
+        if request.POST.get("then") != THEN_NEXT:
+            return request.path
+        if following is None:
+            return reverse("evaluation:committee_review", kwargs={"plan": plan, "year": year})
+        return reverse(
+            "evaluation:committee_evaluation",
+            kwargs={"plan": plan, "year": year, "number": following},
         )
 
     return edit_record(
@@ -225,10 +243,16 @@ def committee_evaluation_edit(
         rule=rule,
         form_class=CommitteeEvaluationForm,
         template="evaluation/committee_evaluation_form.html",
+        success_url=after_save,
         context={
             "cycle": cycle,
             "current_plan": cycle.plan,
             "measure": measure,
+            "then_next": THEN_NEXT,
+            "next_draft": following,
+            # What the committee weighs (実施状況, 自己評価, last year's opinion and the
+            # responses), as the members read it on their scoring page.
+            "material": mark_safe(scoring_material(cycle, measure)) if rule.edit else "",
             "member_scores": scores,
             # The members' scores and opinions, the same for everyone who may see them:
             # rendered once per generation of the data.

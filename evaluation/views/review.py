@@ -51,7 +51,14 @@ def _review_page(
     return render(
         request,
         "evaluation/committee_review.html",
-        {"cycle": cycle, "current_plan": cycle.plan, "rows": rows, "access": rule},
+        {
+            "cycle": cycle,
+            "current_plan": cycle.plan,
+            "rows": rows,
+            "access": rule,
+            # 「未確定の案をすべて確定」: every draft not yet confirmed, with the version shown.
+            "pending": [r for r in rows if r["draft"] and not r["draft"].is_confirmed],
+        },
         status=status,
     )
 

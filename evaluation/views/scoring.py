@@ -7,7 +7,6 @@ from dataclasses import replace
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
@@ -17,9 +16,11 @@ from evaluation.access import measure_in, refuse_hidden, visible_cycle
 from evaluation.editing import THEN_NEXT, edit_record
 from evaluation.forms import MemberEvaluationForm
 from evaluation.models import MemberEvaluation
-from evaluation.page_cache import cached
 
 # The button that saves and moves on posts ``then=next``; any other submit stays on the page.
+
+
+FIRST_FIELD = "id_rating"  # the form's first field, where 保存して次へ lands
 
 
 def _scoring_url(cycle, number: str | None = None) -> str:
@@ -69,7 +70,14 @@ def scoring_page(request: HttpRequest, plan: str, year: int, number: str) -> Htt
     def after_save(saved) -> str:
         if request.POST.get("then") == THEN_NEXT:
             following = progress.next
-            return _scoring_url(cycle, following.number if following else None)
+            if following is None:
+                return _scoring_url(cycle)
+            # The next 施策 opens at its form with the focus in the first field: a page
+            # opened at a #fragment scrolls to that element and focuses it (no script), so
+            # a phone lands on the form, not 1–3 screens above it, and the keyboard goes on
+            # from there. (``autofocus`` would not do: a #fragment, which the browser
+            # carries over from the page posted, switches it off.)
+            return f"{_scoring_url(cycle, following.number)}#{FIRST_FIELD}"
         return _scoring_url(cycle, measure.number)
 
     return edit_record(
@@ -83,20 +91,7 @@ def scoring_page(request: HttpRequest, plan: str, year: int, number: str) -> Htt
             "current_plan": cycle.plan,
             "measure": measure,
             "progress": progress,
-            # The same for every member: rendered once per generation of the data.
-            "material": mark_safe(  # our own template, escaped
-                cached(
-                    ("scoring_material", cycle.pk, measure.pk),
-                    lambda: render_to_string(
-                        "evaluation/_scoring_material.html",
-                        {
-                            "cycle": cycle,
-                            "measure": measure,
-                            "material": scoring.material(cycle, measure),
-                        },
-                    ),
-                )
-            ),
+            "material": mark_safe(scoring.material_html(cycle, measure)),  # our own, escaped
             "then_next": THEN_NEXT,
             "scoring_list_url": _scoring_url(cycle),
         },

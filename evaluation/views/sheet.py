@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from evaluation.access import (
+    committee_drafts_seen_by,
+    drafts_audience,
     previous_year_visible,
     refuse_hidden,
     sheet_import_access,
@@ -69,15 +71,22 @@ def _log_export(request: HttpRequest, cycle: Cycle, file_format: str) -> None:
     )
 
 
-def _tables(cycle: Cycle, previous: bool) -> str:
-    """The rendered 評価表 tables. The same for everyone who may see the cycle: rendered
-    once per data generation (any save invalidates it, see page_cache), shared by all
-    workers."""
+def _table(request: HttpRequest, cycle: Cycle, previous: bool):
+    """The 評価表 with the committee's evaluations the viewer may read."""
+    return build_table(
+        cycle, with_previous_year=previous, drafts=committee_drafts_seen_by(request.user)
+    )
+
+
+def _tables(request: HttpRequest, cycle: Cycle, previous: bool) -> str:
+    """The rendered 評価表 tables. The same for everyone who may see the cycle (but a member
+    scoring unanchored, ``access.drafts_audience``): rendered once per data generation (any
+    save invalidates it, see page_cache), shared by all workers."""
     return cached(
-        ("sheet", cycle.pk, previous),
+        ("sheet", cycle.pk, previous, drafts_audience(request.user)),
         lambda: render_to_string(
             "evaluation/_sheet_tables.html",
-            {"cycle": cycle, "table": build_table(cycle, with_previous_year=previous)},
+            {"cycle": cycle, "table": _table(request, cycle, previous)},
         ),
     )
 
@@ -88,7 +97,7 @@ def sheet_print(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     """The 評価表 for printing: A4 landscape, page numbers, no navigation."""
     cycle, _access = visible_cycle(request, plan, year)
     previous = _with_previous(request, cycle)
-    tables = _tables(cycle, previous)
+    tables = _tables(request, cycle, previous)
     return render(
         request,
         "evaluation/sheet_print.html",
@@ -107,8 +116,8 @@ def sheet_pdf_view(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     cycle, _access = visible_cycle(request, plan, year)
     previous = _with_previous(request, cycle)
     pdf = cached(
-        ("sheet-pdf", cycle.pk, previous),
-        lambda: sheet_pdf(cycle, mark_safe(_tables(cycle, previous))),
+        ("sheet-pdf", cycle.pk, previous, drafts_audience(request.user)),
+        lambda: sheet_pdf(cycle, mark_safe(_tables(request, cycle, previous))),
     )
     _log_export(request, cycle, "pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -125,11 +134,11 @@ def sheet_xlsx(request: HttpRequest, plan: str, year: int) -> FileResponse:
     previous = _with_previous(request, cycle)
 
     def workbook() -> bytes:
-        with xlsx_file(build_table(cycle, with_previous_year=previous)) as out:
+        with xlsx_file(_table(request, cycle, previous)) as out:
             return out.read()
 
     # Like the print view: built once per data generation, shared by every worker.
-    content = cached(("sheet.xlsx", cycle.pk, previous), workbook)
+    content = cached(("sheet.xlsx", cycle.pk, previous, drafts_audience(request.user)), workbook)
     _log_export(request, cycle, "xlsx")
     return FileResponse(
         io.BytesIO(content),
@@ -143,7 +152,7 @@ def sheet_xlsx(request: HttpRequest, plan: str, year: int) -> FileResponse:
 @refuse_hidden
 def sheet_csv(request: HttpRequest, plan: str, year: int) -> StreamingHttpResponse:
     cycle, _access = visible_cycle(request, plan, year)
-    table = build_table(cycle, with_previous_year=_with_previous(request, cycle))
+    table = _table(request, cycle, _with_previous(request, cycle))
     _log_export(request, cycle, "csv")
     response = StreamingHttpResponse(
         (chunk.encode("utf-8") for chunk in write_csv(table)),

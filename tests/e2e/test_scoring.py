@@ -77,3 +77,37 @@ def test_the_scoring_page_is_usable_390_pixels_wide(browser, live_server, scorin
         expect(page.locator("h1")).to_contain_text("委員評価：2-5")
     finally:
         context.close()
+
+
+def test_on_a_phone_save_and_next_lands_on_the_next_form_with_the_focus_in_it(
+    browser, live_server, scoring_member
+):
+    context = browser.new_context(
+        base_url=live_server.url, locale="ja-JP", viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    try:
+        log_in(page, "iin")
+        page.goto("/cycles/revised-2017/2021/scoring/2-4/")
+        # The first Tab stop is the way to the form.
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "評価の入力欄へ移動"
+        page.keyboard.press("Enter")
+        page.get_by_label("意見").fill("学びの機会は広がっている。")
+        page.get_by_role("button", name="保存して次へ").click()
+        expect(page.locator("h1")).to_contain_text("委員評価：2-5")
+        # The focus is in the first field, and the form is on the screen, not below it.
+        assert page.url.endswith("/scoring/2-5/#id_rating")
+        expect(page.get_by_label("評価", exact=True)).to_be_focused()
+        # (Bootstrap scrolls smoothly: wait for the scroll to end.)
+        page.wait_for_function(
+            "() => { const top = document.querySelector('#id_rating')"
+            ".getBoundingClientRect().top; return top >= 0 && top < innerHeight / 2; }"
+        )
+        assert page.get_by_text("評価", exact=True).first.is_visible()
+        heading = page.get_by_role("heading", name="あなたの評価と意見").bounding_box()["y"]
+        assert heading >= 0
+        page.keyboard.press("Tab")  # on to 意見, with the keyboard alone
+        expect(page.get_by_label("意見")).to_be_focused()
+    finally:
+        context.close()

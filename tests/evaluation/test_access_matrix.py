@@ -202,6 +202,14 @@ MATRIX: dict[str, Case] = {
             "confirmed": "1",  # past the confirmation step (test_phase_moves)
         },
     ),
+    # Opening the committee's drafts to every member (independent scoring until then).
+    "evaluation:drafts_release": Case(
+        kwargs=CYCLE,
+        get=everyone(NOT_ALLOWED),
+        post=only("secretariat"),
+        phase=Phase.COMMITTEE,
+        data=lambda w, r: {"version": w.cycle.version, "confirmed": "1"},
+    ),
     # The year's rating scale: the secretariat edits (or picks another) in 準備.
     "evaluation:cycle_scale": Case(
         kwargs=CYCLE,

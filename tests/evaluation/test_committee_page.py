@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from evaluation.models import Phase
-from tests.factories import CommitteeEvaluationFactory, MemberEvaluationFactory
+from evaluation.models import Phase, ReviewState
+from tests.factories import CommitteeEvaluationFactory, MemberEvaluationFactory, measure
 
 PAGE = reverse(
     "evaluation:committee_evaluation",
@@ -64,3 +64,24 @@ def test_a_members_new_opinion_is_beside_the_draft_at_once(
             cycle=world.cycle, member=world.users["member"], opinion="遅れて届いた意見"
         )
     assert "遅れて届いた意見" in client.get(PAGE).content.decode()
+
+
+def test_save_and_next_opens_the_next_measure_that_still_needs_a_draft(world, login):
+    world.set_phase(Phase.COMMITTEE)
+    CommitteeEvaluationFactory(cycle=world.cycle, measure=measure("1-2"), opinion="案")
+    CommitteeEvaluationFactory(
+        cycle=world.cycle,
+        measure=measure("2-1"),
+        opinion="差し戻された案",
+        review_state=ReviewState.SENT_BACK,
+    )
+    client = login(world.users["secretariat"])
+    url = reverse(
+        "evaluation:committee_evaluation",
+        kwargs={"plan": "revised-2017", "year": 2021, "number": "1-1"},
+    )
+    html = client.get(url).content.decode()
+    assert "案がまだない次の施策（2-1）を開きます" in html  # 1-2 has its draft
+    assert "施策の実施状況と自己評価" in html
+    response = client.post(url, {"opinion": "概ね達成している。", "version": 0, "then": "next"})
+    assert response.headers["Location"] == url.replace("/1-1/", "/2-1/")

@@ -15,7 +15,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from evaluation import page_cache
-from evaluation.models import Phase
+from evaluation.models import CommitteeEvaluation, MemberEvaluation, Phase
+from tests.evaluation.test_access_matrix import CYCLE as CYCLE_OF_MATRIX
 from tests.evaluation.test_access_matrix import MATRIX
 from tests.factories import MemberEvaluationFactory, level, measure, member
 
@@ -110,3 +111,105 @@ def test_the_measure_page_tells_the_member_why_the_scores_are_hidden(scored, log
     )
     assert "委員はそれぞれ独立して評価するため" in html
     assert "自分の意見" in html  # the member's own is there
+
+
+# An unanchored score: the committee's draft of a 施策 waits until the member's own score
+# of it is saved, or until the 事務局 releases the drafts to the committee.
+
+DRAFTS = [("A", "委員会の案・甲"), ("D", "委員会の案・乙")]
+
+
+@pytest.fixture
+def drafted(world):
+    """The cycle in 委員会評価 with a draft of 1-1 that the member has not scored yet."""
+    world.set_phase(Phase.COMMITTEE)
+    for setup in {case.setup for case in MATRIX.values()}:  # each set-up once
+        setup(world)
+    draft, _created = CommitteeEvaluation.objects.get_or_create(
+        cycle=world.cycle, measure=measure("1-1")
+    )
+    assert not MemberEvaluation.objects.filter(
+        cycle=world.cycle, measure=measure("1-1"), member=world.users["member"]
+    ).exists()
+
+    def set_other(variant: int) -> None:
+        code, opinion = DRAFTS[variant]
+        draft.rating, draft.opinion = level(code), opinion
+        draft.save()
+        page_cache.invalidate()
+
+    world.set_other = set_other
+    return world
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_member_sees_no_draft_of_a_measure_before_scoring_it(drafted, login, name):
+    client = login(drafted.users["member"])
+    first, second = both_variants(drafted, client, reverse(name, kwargs=MATRIX[name].kwargs))
+    assert "委員会の案".encode() not in first + second
+    assert first == second
+
+
+DRAFT_PAGES = [
+    "evaluation:measure_year",
+    "evaluation:committee_evaluation",
+    "evaluation:dashboard",
+    "evaluation:dashboard_trends",
+    "evaluation:sheet_print",
+    "evaluation:sheet_csv",
+    "evaluation:sheet_xlsx",
+]
+
+
+@pytest.mark.parametrize("name", DRAFT_PAGES)
+def test_a_member_sees_the_draft_once_their_own_score_is_saved(drafted, login, name):
+    MemberEvaluationFactory(
+        cycle=drafted.cycle, member=drafted.users["member"], measure=measure("1-1")
+    )
+    client = login(drafted.users["member"])
+    first, second = both_variants(drafted, client, reverse(name, kwargs=MATRIX[name].kwargs))
+    assert first != second
+
+
+@pytest.mark.parametrize("name", DRAFT_PAGES)
+def test_every_member_sees_the_drafts_once_the_secretariat_releases_them(drafted, login, name):
+    release = reverse("evaluation:drafts_release", kwargs=CYCLE_OF_MATRIX)
+    login(drafted.users["secretariat"]).post(
+        release, {"version": drafted.cycle.version, "confirmed": "1"}
+    )
+    client = login(drafted.users["member"])
+    first, second = both_variants(drafted, client, reverse(name, kwargs=MATRIX[name].kwargs))
+    assert first != second
+
+
+def test_the_draft_page_tells_the_member_why_the_draft_waits(drafted, login):
+    url = reverse(
+        "evaluation:committee_evaluation", kwargs=MATRIX["evaluation:committee_evaluation"].kwargs
+    )
+    response = login(drafted.users["member"]).get(url)
+    assert response.status_code == 403
+    assert (
+        "あなたの評価を保存するか、事務局が案を委員に公開するまで表示しません"
+        in response.content.decode()
+    )
+
+
+def test_releasing_the_drafts_asks_first_then_records_who_and_when(drafted, login):
+    client = login(drafted.users["secretariat"])
+    url = reverse("evaluation:drafts_release", kwargs=CYCLE_OF_MATRIX)
+    asked = client.post(url, {"version": drafted.cycle.version})
+    assert "委員全員に公開しますか" in asked.content.decode()
+    drafted.cycle.refresh_from_db()
+    assert drafted.cycle.drafts_released_at is None
+    client.post(url, {"version": drafted.cycle.version, "confirmed": "1"})
+    drafted.cycle.refresh_from_db()
+    assert drafted.cycle.drafts_released_at is not None
+    assert drafted.cycle.history.first().history_user == drafted.users["secretariat"]
+
+
+@pytest.mark.parametrize("role", ["chair", "secretariat"])
+def test_the_chair_and_the_secretariat_see_drafts_without_scoring(drafted, login, role):
+    name = "evaluation:measure_year"
+    client = login(drafted.users[role])
+    first, second = both_variants(drafted, client, reverse(name, kwargs=MATRIX[name].kwargs))
+    assert "委員会の案・甲".encode() in first

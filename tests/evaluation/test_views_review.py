@@ -3,6 +3,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluation.models import (
     CommitteeEvaluation,
@@ -255,3 +256,32 @@ def test_the_entry_review_page_has_a_fixed_query_count(
     client.get(url("report_review", code="city-001"))  # the history, read once per version
     with django_assert_max_num_queries(10):
         assert client.get(url("report_review", code="city-001")).status_code == 200
+
+
+def test_one_button_offers_every_unconfirmed_draft_with_the_version_the_chair_sees(
+    world, drafts, login
+):
+    confirmed = drafts["1-2"]
+    confirmed.confirmed_at = timezone.now()
+    confirmed.save()
+    html = login(world.users["chair"]).get(url("committee_review")).content.decode()
+    assert "未確定の案をすべて確定（2件）" in html
+    button = html.index("未確定の案をすべて確定（2件）")
+    form = html[html.rindex("<form", 0, button) : button]
+    assert form.count('type="hidden" name="measure"') == 2
+    assert 'name="measure" value="1-2"' not in form
+    assert f'name="version-2-1" value="{drafts["2-1"].version}"' in form
+
+
+def test_confirming_all_keeps_a_draft_changed_meanwhile_unconfirmed(world, drafts, login):
+    client = login(world.users["chair"])
+    seen = {n: d.version for n, d in drafts.items()}
+    drafts["1-2"].opinion = "事務局が書き直した案"
+    drafts["1-2"].save()
+    confirm_post(client, seen)
+    confirmed = set(
+        CommitteeEvaluation.objects.filter(
+            cycle=world.cycle, confirmed_at__isnull=False
+        ).values_list("measure__number", flat=True)
+    )
+    assert confirmed == {"1-1", "2-1"}

@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from evaluation.models import MemberEvaluation, Phase
+from evaluation import page_cache
+from evaluation.models import MemberEvaluation, Phase, ProjectIndicator, ProjectReport
+from evaluation.scoring import material_html
 from tests.factories import (
     CommitteeEvaluationFactory,
     CycleFactory,
@@ -77,7 +79,8 @@ def test_save_and_next_saves_and_opens_the_next_measure(
             {"rating": level("C").pk, "opinion": "橋渡しが弱い。", "version": 0, "then": "next"},
         )
     assert response.status_code == 302
-    assert response.headers["Location"] == scoring_url("1-2")
+    # At the next 施策's form, its first field focused.
+    assert response.headers["Location"] == scoring_url("1-2") + "#id_rating"
     saved = MemberEvaluation.objects.get(member=scoring.users["member"])
     assert (saved.measure.number, saved.rating.code, saved.opinion) == (
         "1-1",
@@ -87,6 +90,7 @@ def test_save_and_next_saves_and_opens_the_next_measure(
     html = client.get(scoring_url("1-2")).content.decode()
     assert "1 / 12 入力済み" in html
     assert "前の施策 1-1" in html and "次の施策 2-1" in html
+    assert 'id="id_rating"' in html  # where the fragment lands
 
 
 def test_plain_save_stays_on_the_measure(scoring, login):
@@ -178,3 +182,80 @@ def test_the_scoring_list_has_a_fixed_query_count(
     client.get(scoring_url())  # the member's progress, read once per generation
     with django_assert_max_num_queries(9):
         assert client.get(scoring_url()).status_code == 200
+
+
+def test_a_rating_alone_is_saved_as_no_opinion(scoring, login):
+    client = login(scoring.users["member"])
+    client.post(scoring_url("2-4"), {"rating": level("B").pk, "opinion": "", "version": 0})
+    saved = MemberEvaluation.objects.get()
+    assert (saved.rating.code, saved.opinion) == ("B", "")
+    page_cache.invalidate()  # what the save's commit does (the test's transaction never commits)
+    html = client.get(scoring_url()).content.decode()
+    assert "1 / 12 入力済み" in html
+
+
+def test_neither_a_rating_nor_an_opinion_is_refused_and_says_why(scoring, login):
+    response = login(scoring.users["member"]).post(
+        scoring_url("2-4"), {"opinion": "   ", "version": 0, "then": "next"}
+    )
+    assert response.status_code == 200
+    assert "評価か意見の少なくとも一方を入力してください。" in response.content.decode()
+    assert not MemberEvaluation.objects.exists()
+
+
+def test_the_draft_page_marks_a_measure_that_received_no_opinion(scoring, login):
+    for code in ["A", "B"]:
+        MemberEvaluationFactory(
+            cycle=scoring.cycle, measure=measure("2-4"), rating=level(code), opinion=""
+        )
+    url = reverse(
+        "evaluation:committee_evaluation",
+        kwargs={"plan": "revised-2017", "year": 2021, "number": "2-4"},
+    )
+    html = login(scoring.users["secretariat"]).get(url).content.decode()
+    assert "この施策には、委員から意見が寄せられていません（評価だけです）。" in html
+    assert html.count(">意見なし<") == 3  # the mark and each member's card
+
+
+def test_the_skip_link_to_the_form_comes_before_everything_else(scoring, login):
+    html = login(scoring.users["member"]).get(scoring_url("1-2")).content.decode()
+    body = html[html.index("<body>") :]
+    first_link = body[body.index("<a ") : body.index("</a>")]
+    assert 'href="#scoring-form"' in first_link and "評価の入力欄へ移動" in first_link
+
+
+def with_project_material(world, projects: int) -> None:
+    """Each 事業 of ``fill`` with its 概要, and its report with a 目標, two 指標 and a 方向性."""
+    for report in ProjectReport.objects.filter(cycle=world.cycle).select_related("project"):
+        report.project.summary = f"{report.project.code}の概要"
+        report.project.save()
+        report.goal, report.direction = f"{report.project.code}の目標", "expand"
+        report.save()
+        for order, (target, actual) in enumerate([(40, 46), (10, 5)]):
+            ProjectIndicator.objects.create(
+                report=report,
+                name=f"参加者数{order}",
+                unit="人",
+                target=target,
+                actual=actual,
+                order=order,
+            )
+
+
+def test_the_page_shows_each_projects_summary_goal_indicators_and_direction(scoring, login):
+    fill(scoring, projects=1)
+    with_project_material(scoring, projects=1)
+    html = login(scoring.users["member"]).get(scoring_url("1-1")).content.decode()
+    assert "extra-0の概要" in html and "extra-0の目標" in html
+    assert "参加者数0（人）" in html and "115.0%" in html and "50.0%" in html
+    assert "今後の方向性" in html and "拡充" in html
+
+
+@pytest.mark.parametrize("projects", [1, 10])
+def test_the_material_has_a_fixed_query_count(scoring, django_assert_num_queries, projects):
+    fill(scoring, projects=projects)
+    with_project_material(scoring, projects=projects)
+    page_cache.invalidate()
+    with django_assert_num_queries(18):  # the same for 1 事業 and for 10, each with 2 指標
+        html = material_html(scoring.cycle, measure("1-1"))
+    assert html.count("の目標</dd>") == projects
