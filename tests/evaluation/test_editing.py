@@ -19,11 +19,12 @@ EDIT_FORMS = sorted(
     name
     for name, case in MATRIX.items()
     if SAVED in case.post.values()
-    # Buttons and review actions (a phase move, a confirmation, a send-back, the steps of a
-    # 訂正), not record forms.
+    # Buttons and review actions (a phase move, a confirmation, a send-back, the release of
+    # the drafts, the steps of a 訂正), not record forms.
     and name
     not in {
         "evaluation:cycle_move",
+        "evaluation:drafts_release",
         "evaluation:committee_confirm",
         "evaluation:committee_review_confirm",
         "evaluation:committee_send_back",
@@ -46,7 +47,7 @@ OWN_PAGE = {
     "evaluation:project_edit": "/projects/city-001/",
     "evaluation:report": "/cycles/revised-2017/2021/projects/city-001/report/",
     "evaluation:self_evaluation": "/cycles/revised-2017/2021/measures/1-1/self/city/",
-    "evaluation:scoring": "/cycles/revised-2017/2021/scoring/1-2/",  # 保存して次へ: the next 施策
+    "evaluation:scoring": "/cycles/revised-2017/2021/scoring/1-2/#id_rating",  # 保存して次へ: the next 施策
     "evaluation:follow_up": "/cycles/revised-2017/2021/follow-ups/",
     "reminders:settings": "/settings/reminders/",
 }
