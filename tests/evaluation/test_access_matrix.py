@@ -431,12 +431,17 @@ def snapshot(
     labels: tuple[str, ...] = ("evaluation", "policies", "reminders", "publication"),
 ) -> list:
     """Every row of the evaluation records (history included), of the plan structure and
-    of publication (editions, 訂正)."""
+    of publication (editions, 訂正). A binary column (an edition's file) compares by its
+    bytes: PostgreSQL hands it back as a memoryview, whose repr is its address."""
     rows = []
     for label in labels:
         for model in apps.get_app_config(label).get_models():
-            rows.append(sorted(map(repr, model.objects.values())))
+            rows.append(sorted(repr(_comparable(row)) for row in model.objects.values()))
     return rows
+
+
+def _comparable(row: dict) -> dict:
+    return {k: bytes(v) if isinstance(v, memoryview) else v for k, v in row.items()}
 
 
 def check(response, outcome: str, before: list) -> None:
