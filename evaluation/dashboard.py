@@ -7,13 +7,15 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from evaluation import charts, rollups
+from evaluation import charts
 from evaluation.access import PUBLIC, SECRETARIAT, indicator_years, read_live_by_public
 from evaluation.models import Cycle, ReportStatus
 from evaluation.numbers import plain_number
-from evaluation.progress import link_missing
+from evaluation.progress.entry import entry_progress, report_status_counts
+from evaluation.progress.groups import link_missing
+from evaluation.rollups import indicators, ratings
 from policies.fiscal_years import wareki
-from policies.models import Measure, Plan
+from policies.models import ImplementingBody, Measure, Plan
 
 MISSING_SHOWN = 20  # per line; the rest is counted ("ほか N 件")
 GAP_HIGHLIGHT = 1.0  # a whole level between the committee and the bodies' mean
@@ -21,8 +23,8 @@ GAP_HIGHLIGHT = 1.0  # a whole level between the committee and the bodies' mean
 
 @dataclass
 class MeasureLine:
-    row: rollups.MeasureRow
-    self_cells: list[rollups.Rating | None]  # one per 実施主体, in display order
+    row: ratings.MeasureRow
+    self_cells: list[ratings.Rating | None]  # one per 実施主体, in display order
     status_counts: dict[str, int]
     projects: int
     url: str
@@ -50,18 +52,18 @@ def year_context(
     leaves the members' ratings out of the distribution; ``drafts`` which committee evaluations
     the viewer may read (``access.committee_drafts_seen_by``)."""
     plan = cycle.plan
-    bodies = list(rollups.ImplementingBody.objects.all())
-    levels = rollups.rating_levels(plan, cycle.scale_id)
-    policies = rollups.basic_policies(plan)
-    counts = rollups.report_status_counts(cycle)
-    rows = rollups.measure_ratings(cycle, drafts)
+    bodies = list(ImplementingBody.objects.all())
+    levels = ratings.rating_levels(plan, cycle.scale_id)
+    policies = ratings.basic_policies(plan)
+    counts = report_status_counts(cycle)
+    rows = ratings.measure_ratings(cycle, drafts)
     lines_by_policy: dict[int, list[MeasureLine]] = {p.pk: [] for p in policies}
     for row in rows:
         c = counts.get(row.id, {})
         line = MeasureLine(
             row=row,
             self_cells=[row.self_ratings.get(b.pk) for b in bodies],
-            status_counts={s: c.get(s, 0) for s in rollups.STATUSES},
+            status_counts={s: c.get(s, 0) for s in ratings.STATUSES},
             projects=c.get("projects", 0),
             url=reverse(
                 "evaluation:measure_year",
@@ -72,7 +74,7 @@ def year_context(
     # Within a 基本施策 the plan's order (rows come ordered); 重点施策 are marked, not moved:
     # the 重点施策 summary at the top brings them forward.
 
-    distribution = rollups.rating_distribution(cycle, drafts)
+    distribution = ratings.rating_distribution(cycle, drafts)
     level_keys = [(lv.code, f"level-{lv.order}", lv.label) for lv in levels]
     kinds = [("committee", _("委員会")), ("self", _("自己評価")), ("member", _("委員"))]
     if not member_scores:
@@ -94,7 +96,7 @@ def year_context(
     cycles = _visible_cycles(
         list(Cycle.objects.filter(plan=plan).order_by("fiscal_year")), audience
     )
-    progress = rollups.entry_progress(cycle) if audience != PUBLIC else None
+    progress = entry_progress(cycle) if audience != PUBLIC else None
     if progress and audience == SECRETARIAT:
         back = reverse(
             "evaluation:dashboard", kwargs={"plan": plan.code, "year": cycle.fiscal_year}
@@ -113,7 +115,7 @@ def year_context(
         "policy_blocks": policy_blocks,
         "years": [c.fiscal_year for c in cycles],
         "progress": progress,
-        "columns": len(bodies) + len(rollups.STATUSES) + 5,
+        "columns": len(bodies) + len(ratings.STATUSES) + 5,
         "show_missing": audience == SECRETARIAT,
         "cycle_url": cycle.get_absolute_url(),
         "indicators": indicator_charts(
@@ -126,12 +128,12 @@ def year_context(
 
 def trends_context(plan: Plan, audience: str, drafts: Q | None = None) -> dict:
     """Each 施策's ratings over the years (back through the first-half plan), as charts."""
-    chain = rollups.plan_chain(plan)
+    chain = ratings.plan_chain(plan)
     cycles = _visible_cycles(
         list(Cycle.objects.filter(plan__in=chain).order_by("fiscal_year")), audience
     )
     visible = {(c.plan_id, c.fiscal_year) for c in cycles}
-    trends = rollups.rating_trends(plan, drafts)
+    trends = ratings.rating_trends(plan, drafts)
     scales = {
         pt.scale_id
         for points in trends.values()
@@ -140,7 +142,7 @@ def trends_context(plan: Plan, audience: str, drafts: Q | None = None) -> dict:
     }
     # Years rated on different scales compare as a share of each year's maximum.
     mixed = len(scales) > 1
-    all_levels = rollups.rating_levels(plan, next(iter(scales)) if len(scales) == 1 else None)
+    all_levels = ratings.rating_levels(plan, next(iter(scales)) if len(scales) == 1 else None)
     levels = [lv for lv in all_levels if lv.points is not None]
     unrated_code = next((lv.code for lv in all_levels if lv.points is None), "－")
     years = sorted({y for (_plan, y) in visible})
@@ -197,7 +199,7 @@ def trends_context(plan: Plan, audience: str, drafts: Q | None = None) -> dict:
             unplotted=unplotted,
         )
     measures = list(
-        rollups.Measure.objects.of_plan(plan)
+        ratings.Measure.objects.of_plan(plan)
         .select_related("basic_policy__plan")
         .prefetch_related(Prefetch("predecessors", queryset=Measure.objects.in_lineage_order()))
         .order_by("basic_policy__number", "order")  # the plan's order; 重点施策 marked
@@ -224,12 +226,12 @@ def trends_context(plan: Plan, audience: str, drafts: Q | None = None) -> dict:
 
 def indicator_charts(
     plan: Plan, shown: set[int] | None
-) -> list[tuple[rollups.IndicatorSeries, charts.LineChart]]:
+) -> list[tuple[indicators.IndicatorSeries, charts.LineChart]]:
     """Each 参考指標 as a chart of 実績値 and 目標値, over the plan's fiscal years, with the
     values of the years ``shown`` (``access.indicator_years``)."""
     result = []
     years = list(plan.fiscal_years)
-    for series in rollups.indicator_series(plan, shown):
+    for series in indicators.indicator_series(plan, shown):
         actual = {p.fiscal_year: p.actual for p in series.points if p.actual is not None}
         target = {p.fiscal_year: p.target for p in series.points if p.target is not None}
         low, high = charts.nice_range([*actual.values(), *target.values()])

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from evaluation import rollups
 from evaluation.models import CommitteeEvaluation, Cycle, FollowUp
+from evaluation.progress.entry import self_evaluation_expected
 from policies.models import Measure
 
 
@@ -55,7 +55,7 @@ def follow_ups_open(*, cycle: Cycle, user: User | None) -> Opened:
         return Opened(0, 0)
     successor = _successors(cycle, previous)
     bodies_of: dict[int, list[int]] = defaultdict(list)
-    for body_id, measures in rollups.self_evaluation_expected(cycle).items():
+    for body_id, measures in self_evaluation_expected(cycle).items():
         for measure_id in measures:
             bodies_of[measure_id].append(body_id)
     existing = set(

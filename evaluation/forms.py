@@ -11,7 +11,6 @@ from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from evaluation import rollups
 from evaluation.achievement import implausibilities
 from evaluation.models import (
     PHASES,
@@ -28,6 +27,7 @@ from evaluation.models import (
     SelfEvaluation,
 )
 from evaluation.numbers import typed_number
+from evaluation.rollups import ratings
 from policies.bootstrap_fields import draw
 from policies.fiscal_years import parse_fiscal_year, wareki
 from policies.models import Initiative, Measure, Plan, RatingLevel
@@ -105,13 +105,13 @@ class RatingFieldMixin:
 
     def limit_ratings(self, cycle: Cycle) -> None:
         """The choices are drawn from the scale's levels as read once per generation
-        (``rollups.cycle_levels``); a submitted value is still checked against the scale
+        (``rollups.ratings.cycle_levels``); a submitted value is still checked against the scale
         in the database."""
         field = self.fields["rating"]
         field.queryset = RatingLevel.objects.filter(scale_id=cycle.scale_id)
         field.empty_label = CHOOSE if field.required else _("（評価なし）")
         field.choices = [("", field.empty_label)] + [
-            (level.pk, field.label_from_instance(level)) for level in rollups.cycle_levels(cycle)
+            (level.pk, field.label_from_instance(level)) for level in ratings.cycle_levels(cycle)
         ]
 
 

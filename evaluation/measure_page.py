@@ -10,7 +10,6 @@ from typing import Any
 from django.db.models import Prefetch, Q
 from django.utils.http import urlencode
 
-from evaluation.locked_sheet import frozen_projects
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
@@ -20,6 +19,8 @@ from evaluation.models import (
     SelfEvaluation,
     display_name,
 )
+from evaluation.rollups.indicators import indicators_of_measure
+from evaluation.sheet.locked import frozen_projects
 from policies.models import ImplementingBody, Initiative, Measure
 
 
@@ -35,7 +36,7 @@ class YearPair:
 def initiatives_with_projects(cycle: Cycle, measure: Measure):
     """展開 items with the 事業 active this year and their 実施状況; a 再掲 item shows the
     事業 of its original (``initiative.source.year_projects``). A locked year shows its 事業
-    as they were when it was locked, like its 評価表 (``locked_sheet``)."""
+    as they were when it was locked, like its 評価表 (``sheet.locked``)."""
     if cycle.is_locked:
         return _locked_initiatives(cycle, measure)
     projects = (
@@ -93,7 +94,6 @@ def body_context(
     """The shared body: 参考指標, 展開 → 事業 and 実施状況 (linked to their forms for insiders,
     coming back to ``path``), the committee's evaluation and the self-evaluations (with
     their review state and a link to review them, for the secretariat)."""
-    from evaluation.rollups import indicators_of_measure
 
     return {
         "cycle": cycle,

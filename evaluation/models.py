@@ -913,7 +913,7 @@ class LockedSheet(models.Model):
     locked, so a later edit of a 事業 (name, 担当課, 展開, years) never changes that year.
 
     Taken by ``services.cycle_move`` on the move to 確定 (and, for a year locked before
-    this existed, on its first read: ``locked_sheet.frozen_projects``); dropped when the
+    this existed, on its first read: ``sheet.locked.frozen_projects``); dropped when the
     secretariat moves the year back to 委員会評価, where the 事業 may change again.
     """
 

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from evaluation import rollups, services
+from evaluation import services
 from evaluation.models import PHASES, Cycle, Phase
-from evaluation.progress import link_missing
+from evaluation.progress.entry import EntryProgress, ProgressLine, entry_progress
+from evaluation.progress.groups import link_missing
 
 CONSEQUENCES = {
     Phase.ENTRY: _("実施主体の担当者が、事業・実施状況・自己評価を入力できるようになります。"),
@@ -37,7 +38,7 @@ class MovePlan:
     cycle: Cycle
     to_phase: str
     consequence: str
-    progress: rollups.EntryProgress | None = None
+    progress: EntryProgress | None = None
     unconfirmed: list[tuple[str, str]] = field(default_factory=list)  # (label, URL)
 
     @property
@@ -52,7 +53,7 @@ class MovePlan:
         return sum(line.expected - line.existing for line in lines) + len(self.unconfirmed)
 
     @property
-    def groups(self) -> list[tuple[str, list[rollups.ProgressLine]]]:
+    def groups(self) -> list[tuple[str, list[ProgressLine]]]:
         """What the current phase should have produced, by kind of record."""
         if self.progress is None:
             return []
@@ -68,7 +69,7 @@ class MovePlan:
             ]
         return []
 
-    def _relevant_lines(self) -> list[rollups.ProgressLine]:
+    def _relevant_lines(self) -> list[ProgressLine]:
         return [line for _title, lines in self.groups for line in lines]
 
     @property
@@ -84,7 +85,7 @@ def plan_move(cycle: Cycle, to_phase: str) -> MovePlan:
     if to_phase not in PHASES or PHASES.index(to_phase) <= cycle.phase_index:
         return plan
     if cycle.phase in (Phase.ENTRY, Phase.COMMITTEE):
-        plan.progress = rollups.entry_progress(cycle)
+        plan.progress = entry_progress(cycle)
         link_missing(plan.progress, cycle)
     if to_phase == Phase.CONFIRMED:
         plan.unconfirmed = [

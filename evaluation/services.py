@@ -13,7 +13,6 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluation import locked_sheet
 from evaluation.follow_ups import follow_ups_open
 from evaluation.models import (
     LOCKED_PHASES,
@@ -24,6 +23,7 @@ from evaluation.models import (
     ReviewState,
     Versioned,
 )
+from evaluation.sheet import locked as locked_sheet
 from evaluation.signals import phase_moved
 from policies.models import Measure, RatingLevel, RatingScale
 

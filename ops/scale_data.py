@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from evaluation.locked_sheet import freeze
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
@@ -26,6 +25,7 @@ from evaluation.models import (
     Role,
     SelfEvaluation,
 )
+from evaluation.sheet.locked import freeze
 from policies.models import BasicPolicy, ImplementingBody, Initiative, Measure, Plan
 
 YEARS = (2017, 2018, 2019, 2020, 2021)

@@ -26,15 +26,15 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from evaluation import page_cache
 from evaluation.models import Cycle, Phase, RatingLevel
-from evaluation.sheet_layout import (
+from evaluation.sheet.layout import (
     REPORT_COLUMNS,
     committee_text,
     reference_text,
     report_values,
     self_evaluation_text,
 )
-from evaluation.sheet_pdf import sheet_pdf
-from evaluation.sheet_table import build_table
+from evaluation.sheet.pdf import sheet_pdf
+from evaluation.sheet.table import build_table
 from policies.fiscal_years import wareki
 from policies.models import Measure
 from publication import opendata

@@ -19,7 +19,6 @@ from decimal import Decimal
 from django.db.models import Max
 from django.utils.functional import Promise
 
-from evaluation.locked_sheet import frozen_projects
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
@@ -28,6 +27,7 @@ from evaluation.models import (
     ProjectIndicator,
     ProjectReport,
 )
+from evaluation.sheet.locked import frozen_projects
 from policies.fiscal_years import wareki
 from policies.models import ImplementingBody, Initiative, Measure, RatingLevel
 from policies.spreadsheet import csv_chunks
@@ -172,7 +172,7 @@ def project_row(cycle: Cycle, project: Project, report: ProjectReport | None) ->
 
 def _projects(cycle: Cycle) -> tuple[list[Project], list[tuple[int, int]]]:
     """The published year's 事業 as its 評価表 printed them (copied when the year was locked,
-    ``locked_sheet``), by code, and their (展開 id, 事業 id) links: editing a 事業 for a later
+    ``sheet.locked``), by code, and their (展開 id, 事業 id) links: editing a 事業 for a later
     year never changes a published year's files."""
     bodies = {b.pk: b for b in ImplementingBody.objects.all()}
     projects, links = frozen_projects(cycle, bodies)

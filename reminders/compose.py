@@ -1,7 +1,7 @@
 """The messages, in Japanese: subject and plain-text body, every link absolute (SITE_URL).
 
 What a person still has to enter is the ``items`` of their やること sections
-(``evaluation.todo``); the secretariat's summary is ``rollups.entry_progress``'s lines.
+(``evaluation.progress.todo``); the secretariat's summary is ``progress.entry.entry_progress``'s lines.
 Nothing here counts anything itself.
 """
 
@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from evaluation.models import Cycle, Phase, display_name
-from evaluation.progress import ProgressGroup, missing_links
-from evaluation.todo import TodoItem, TodoSection
+from evaluation.progress.groups import ProgressGroup, missing_links
+from evaluation.progress.todo import TodoItem, TodoSection
 from policies.fiscal_years import wareki_date
 from reminders.models import ReminderKind
 from reminders.windows import Window

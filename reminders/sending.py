@@ -22,9 +22,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from evaluation.models import Cycle, Participant, Phase
-from evaluation.progress import groups_for_phase
-from evaluation.rollups import entry_progress
-from evaluation.todo import Todo, TodoItem, TodoSection, todo_for
+from evaluation.progress.entry import entry_progress
+from evaluation.progress.groups import groups_for_phase
+from evaluation.progress.todo import Todo, TodoItem, TodoSection, todo_for
 from reminders.compose import reminder_message, summary_message
 from reminders.models import (
     ReminderKind,

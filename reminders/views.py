@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from evaluation import access
 from evaluation.access import refuse_hidden, visible_cycle
-from evaluation.editing import edit_record
+from evaluation.views.editing import edit_record
 from reminders.forms import ReminderPreferenceForm
 from reminders.models import SentReminder, address_of, preference_of
 

@@ -5,7 +5,7 @@ from django import template
 from evaluation.achievement import format_rate
 from evaluation.models import Cycle, Phase, ReportStatus, display_name
 from evaluation.numbers import plain_number
-from evaluation.sheet_layout import indicators_text, reference_text
+from evaluation.sheet.layout import indicators_text, reference_text
 
 register = template.Library()
 

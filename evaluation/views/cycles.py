@@ -9,9 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from evaluation import access, phase_moves, progress, rollups, services
+from evaluation import access, phase_moves, services
 from evaluation.access import refuse_hidden, visible_cycle
-from evaluation.editing import edit_record
 from evaluation.forms import (
     ConfirmForm,
     CycleForm,
@@ -21,7 +20,9 @@ from evaluation.models import (
     Cycle,
     Phase,
 )
-from evaluation.todo import todo_for
+from evaluation.progress import entry, groups
+from evaluation.progress.todo import todo_for
+from evaluation.views.editing import edit_record
 from policies.models import Measure, Plan
 from policies.views import home as plan_home
 
@@ -93,11 +94,11 @@ def _progress_context(request: HttpRequest, cycle: Cycle) -> dict:
     missing entry linked, the CSV and the reminders sent."""
     if not access.is_insider(request.user):
         return {}
-    entry = rollups.entry_progress(cycle)
+    progress = entry.entry_progress(cycle)
     follow_up = access.entry_follow_up_access(request.user, cycle).view
     if follow_up:
-        progress.link_missing(entry, cycle, back=cycle.get_absolute_url())
-    return {"progress_groups": progress.progress_groups(entry), "follow_up": follow_up}
+        groups.link_missing(progress, cycle, back=cycle.get_absolute_url())
+    return {"progress_groups": groups.progress_groups(progress), "follow_up": follow_up}
 
 
 @require_safe
@@ -106,7 +107,7 @@ def cycle_progress_csv(request: HttpRequest, plan: str, year: int) -> HttpRespon
     """The cycle's entry progress as CSV (UTF-8 with BOM), for the secretariat."""
     cycle = visible_cycle(request, plan, year, rule=access.entry_follow_up_access)[0]
     response = HttpResponse(
-        progress.progress_csv(cycle).encode("utf-8"), content_type="text/csv; charset=utf-8"
+        groups.progress_csv(cycle).encode("utf-8"), content_type="text/csv; charset=utf-8"
     )
     filename = f"progress-{cycle.plan.code}-{cycle.fiscal_year}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_safe
 from evaluation import access, follow_ups
 from evaluation import follow_up_report as report_files
 from evaluation.access import refuse_hidden, visible_cycle
-from evaluation.editing import edit_record
 from evaluation.forms import FollowUpForm
 from evaluation.models import Cycle, FollowUp
+from evaluation.views.editing import edit_record
 
 
 def _report_url(cycle: Cycle) -> str:

@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from evaluation import rollups
 from evaluation.access import (
     audience_of,
     denied,
@@ -16,9 +15,10 @@ from evaluation.access import (
     refuse_hidden,
     visible_plan,
 )
-from evaluation.editing import edit_record
 from evaluation.forms import IndicatorForm, IndicatorValueForm
 from evaluation.models import Indicator, IndicatorValue
+from evaluation.rollups.indicators import indicator_series
+from evaluation.views.editing import edit_record
 
 
 @require_safe
@@ -33,7 +33,7 @@ def indicator_list(request: HttpRequest, plan: str) -> HttpResponse:
             "current_plan": plan_obj,
             "access": access,
             "years": list(plan_obj.fiscal_years),
-            "indicators": rollups.indicator_series(
+            "indicators": indicator_series(
                 plan_obj, indicator_years(audience_of(request.user), plan_obj.cycles.all())
             ),
         },

@@ -6,7 +6,6 @@ from django.views.decorators.http import require_safe
 
 from evaluation import access, project_list
 from evaluation.access import denied
-from evaluation.editing import edit_record
 from evaluation.forms import (
     ProjectForm,
 )
@@ -14,6 +13,7 @@ from evaluation.history import changes_of
 from evaluation.models import (
     Project,
 )
+from evaluation.views.editing import edit_record
 from policies.models import Plan
 
 

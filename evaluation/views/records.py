@@ -15,9 +15,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from evaluation import access, drafting, measure_page, rollups, services
+from evaluation import access, measure_page, services
 from evaluation.access import measure_in, refuse_hidden, visible_cycle
-from evaluation.editing import THEN_NEXT, edit_record
+from evaluation.committee.material import material_html as scoring_material
+from evaluation.committee.tallies import member_tally
 from evaluation.forms import (
     CommitteeEvaluationForm,
     ConfirmForm,
@@ -33,7 +34,9 @@ from evaluation.models import (
     SelfEvaluation,
 )
 from evaluation.page_cache import cached
-from evaluation.scoring import material_html as scoring_material
+from evaluation.rollups import ratings
+from evaluation.views import drafting
+from evaluation.views.editing import THEN_NEXT, edit_record
 from policies.models import ImplementingBody
 
 
@@ -217,7 +220,7 @@ def committee_evaluation_edit(
             "evaluation/_committee_members.html",
             {
                 "opinions": opinions,
-                "tally": rollups.member_tally(opinions, rollups.cycle_levels(cycle)),
+                "tally": member_tally(opinions, ratings.cycle_levels(cycle)),
                 # Members comment where they have something to say: mark a 施策 with none.
                 "no_opinion": not any(o.opinion.strip() for o in opinions),
             },

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from evaluation import access, rollups, send_back, services
+from evaluation import access, send_back, services
 from evaluation.access import measure_in, refuse_hidden, visible_cycle
+from evaluation.committee.tallies import member_tallies
 from evaluation.history import changes_of
 from evaluation.models import CommitteeEvaluation, Cycle, Project, ProjectReport, SelfEvaluation
 from evaluation.send_back_forms import SEND_BACK, ReviewForm, SendBackForm, chosen_versions
@@ -38,7 +39,7 @@ def _review_page(
             "rating", "confirmed_by"
         )
     }
-    tallies = rollups.member_tallies(cycle)
+    tallies = member_tallies(cycle)
     rows = []
     for measure in Measure.objects.of_plan(cycle.plan):
         draft = drafts.get(measure.pk)

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods
 
 from evaluation import access, services
 from evaluation.access import refuse_hidden, visible_cycle
-from evaluation.editing import _refresh_versions, safe_next
 from evaluation.models import Cycle
 from evaluation.scale_forms import RatingLevelFormSet, RatingScaleForm, ScalePickForm
+from evaluation.views.editing import _refresh_versions, safe_next
 from policies.models import RatingScale
 
 LEVELS = "levels"

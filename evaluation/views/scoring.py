@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from evaluation import access, scoring
+from evaluation import access
 from evaluation.access import measure_in, refuse_hidden, visible_cycle
-from evaluation.editing import THEN_NEXT, edit_record
+from evaluation.committee import material
 from evaluation.forms import MemberEvaluationForm
 from evaluation.models import MemberEvaluation
+from evaluation.views.editing import THEN_NEXT, edit_record
 
 # The button that saves and moves on posts ``then=next``; any other submit stays on the page.
 
@@ -36,7 +37,7 @@ def _scoring_url(cycle, number: str | None = None) -> str:
 def scoring_list(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     """The plan's 施策 with the member's own rating of each and "n / 12 入力済み"."""
     cycle = visible_cycle(request, plan, year, rule=access.scoring_access)[0]
-    progress = scoring.scoring_progress(cycle, request.user)
+    progress = material.scoring_progress(cycle, request.user)
     own = {
         e.measure_id: e
         for e in MemberEvaluation.objects.filter(cycle=cycle, member=request.user).select_related(
@@ -65,7 +66,7 @@ def scoring_page(request: HttpRequest, plan: str, year: int, number: str) -> Htt
     cycle = visible_cycle(request, plan, year, rule=access.scoring_access)[0]
     measure = measure_in(cycle, number)
     evaluation = MemberEvaluation.objects.find(cycle=cycle, measure=measure, member=request.user)
-    progress = scoring.scoring_progress(cycle, request.user, measure)
+    progress = material.scoring_progress(cycle, request.user, measure)
 
     def after_save(saved) -> str:
         if request.POST.get("then") == THEN_NEXT:
@@ -91,7 +92,7 @@ def scoring_page(request: HttpRequest, plan: str, year: int, number: str) -> Htt
             "current_plan": cycle.plan,
             "measure": measure,
             "progress": progress,
-            "material": mark_safe(scoring.material_html(cycle, measure)),  # our own, escaped
+            "material": mark_safe(material.material_html(cycle, measure)),  # our own, escaped
             "then_next": THEN_NEXT,
             "scoring_list_url": _scoring_url(cycle),
         },

@@ -24,9 +24,9 @@ from evaluation.access import (
 from evaluation.models import Cycle
 from evaluation.page_cache import cached
 from evaluation.services import EditConflict
-from evaluation.sheet_csv import write_csv
-from evaluation.sheet_forms import SheetUploadForm
-from evaluation.sheet_import import (
+from evaluation.sheet.csv import write_csv
+from evaluation.sheet.forms import SheetUploadForm
+from evaluation.sheet.importer import (
     ImportRejected,
     already_applied,
     discard_pending,
@@ -35,9 +35,9 @@ from evaluation.sheet_import import (
     load_pending,
     store_pending,
 )
-from evaluation.sheet_pdf import sheet_pdf
-from evaluation.sheet_table import build_table
-from evaluation.sheet_xlsx import xlsx_file
+from evaluation.sheet.pdf import sheet_pdf
+from evaluation.sheet.table import build_table
+from evaluation.sheet.xlsx import xlsx_file
 from policies.fiscal_years import wareki
 
 

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from evaluation import rollups
 from evaluation.models import Phase
+from evaluation.rollups import ratings
 from policies.models import RatingLevel, RatingScale
 from tests.factories import (
     CommitteeEvaluationFactory,
@@ -48,7 +48,7 @@ def test_a_three_level_year_and_a_four_level_year_roll_into_one_trend(three_leve
     CommitteeEvaluationFactory(cycle=later, measure=measure("1-1"), rating=level("B"))
 
     trend = [
-        p for p in rollups.rating_trends(revised_plan())[measure("1-1").pk] if p.fiscal_year >= 2019
+        p for p in ratings.rating_trends(revised_plan())[measure("1-1").pk] if p.fiscal_year >= 2019
     ]  # (2016 is the first-half plan's mid-term review: opinions without ratings)
     assert [(p.fiscal_year, p.committee.code, p.scale_max) for p in trend] == [
         (2019, "B", 3),

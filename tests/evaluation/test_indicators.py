@@ -6,9 +6,9 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluation import rollups
 from evaluation.access import indicator_access
 from evaluation.models import Indicator, IndicatorValue, Phase
+from evaluation.rollups import indicators
 from tests.factories import (
     CycleFactory,
     UserFactory,
@@ -138,7 +138,7 @@ def test_the_achievement_is_inverted_when_lower_is_better(indicator):
         indicator=indicator, fiscal_year=2018, actual=Decimal("25"), target=Decimal("20")
     )
     assert value.achievement == 0.8
-    [series] = rollups.indicator_series(revised_plan())
+    [series] = indicators.indicator_series(revised_plan())
     assert series.points[0].achievement == pytest.approx(0.8)
 
 
@@ -157,7 +157,7 @@ def test_the_sql_achievement_matches_the_models(actual, target, higher):
         indicator=indicator, fiscal_year=2019, defaults={"actual": actual, "target": target}
     )
     value.refresh_from_db()
-    [series] = rollups.indicator_series(plan)
+    [series] = indicators.indicator_series(plan)
     expected = value.achievement
     got = series.points[0].achievement
     assert got == pytest.approx(expected) if expected is not None else got is None
@@ -298,12 +298,12 @@ def test_a_measures_indicators_come_with_that_years_values(indicator, django_ass
     IndicatorValue.objects.create(indicator=other, fiscal_year=2021, target=12)
     first = measure("1-1")
     with django_assert_num_queries(1):
-        found = rollups.indicators_of_measure(first, 2021)
+        found = indicators.indicators_of_measure(first, 2021)
     assert [(i.name, i.unit, i.target, i.actual, i.achievement) for i in found] == [
         ("市民活動団体の登録数", "団体", Decimal("200"), Decimal("180"), 0.9),
         ("講座の数", "回", Decimal("12"), None, None),
     ]
-    by_measure = rollups.measure_indicators(revised_plan(), 2021)
+    by_measure = indicators.measure_indicators(revised_plan(), 2021)
     assert [i.name for i in by_measure[measure("2-4").pk]] == ["講座の数"]
 
 

@@ -4,8 +4,8 @@
 import pytest
 from django.urls import reverse
 
-from evaluation import rollups
 from evaluation.models import CommitteeEvaluation, Cycle, Phase
+from evaluation.rollups import ratings
 from policies import plan_import
 from policies.models import Plan
 from policies.plan_files import parse_file
@@ -44,12 +44,12 @@ def plans():
     )
     midterm.rating = level("D")  # the real review has opinions only; give it a rating here
     midterm.save()
-    for year, ratings in [
+    for year, codes in [
         (2020, {"1-1": "C"}),
         (2021, {"1-1": "B", "1-2": "B", "2-1": "D", "2-2": "A"}),
     ]:
         cycle = CycleFactory(plan=revised, fiscal_year=year, phase=Phase.PUBLISHED)
-        for number, code in ratings.items():
+        for number, code in codes.items():
             CommitteeEvaluationFactory(cycle=cycle, measure=measure(number), rating=level(code))
     cycle = CycleFactory(plan=new, fiscal_year=2022, phase=Phase.PUBLISHED)
     CommitteeEvaluationFactory(cycle=cycle, measure=measure("1-1", "next-2022"), rating=level("A"))
@@ -57,7 +57,7 @@ def plans():
 
 
 def trend(plan: Plan, number: str) -> list[tuple[int, str, str | None]]:
-    trends = rollups.rating_trends(plan)
+    trends = ratings.rating_trends(plan)
     codes = dict(Plan.objects.values_list("pk", "code"))
     return [
         (p.fiscal_year, codes[p.plan_id], p.committee.code if p.committee else None)

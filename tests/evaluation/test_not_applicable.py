@@ -1,13 +1,13 @@
 """該当なし: a 実施主体 with no active 事業 under a 施策 is not asked for a 自己評価 of it.
 やること, the entry progress (dashboard), the 事務局's list and the 評価表 agree, because
-they all read ``rollups.self_evaluation_scope``."""
+they all read ``progress.entry.self_evaluation_scope``."""
 
 import pytest
 from django.urls import reverse
 
-from evaluation import rollups
-from evaluation.sheet_table import build_table
-from evaluation.todo import todo_for
+from evaluation.progress.entry import entry_progress, self_evaluation_expected
+from evaluation.progress.todo import todo_for
+from evaluation.sheet.table import build_table
 from policies.models import Initiative
 from tests.factories import ProjectFactory, body, level, measure
 
@@ -32,7 +32,7 @@ def self_line(table, number: str, body_code: str):
 
 
 def test_the_scope_is_the_measures_with_active_projects_counting_relisted_items(year):
-    scope = rollups.self_evaluation_expected(year.cycle)
+    scope = self_evaluation_expected(year.cycle)
     assert sorted(measure_number(m) for m in scope[body("city").pk]) == ASKED_OF_CITY
     assert body("place").pk not in scope
 
@@ -48,7 +48,7 @@ def test_todo_progress_and_the_secretariats_list_agree(year):
     assert (staff_todo.total, [i.label.split()[0] for i in staff_todo.items]) == (3, ASKED_OF_CITY)
     assert todo_for(year.users["staff_b"]).sections[1].total == 0
 
-    progress = rollups.entry_progress(year.cycle)
+    progress = entry_progress(year.cycle)
     city, place, shakyo = progress.self_evaluations
     assert (city.expected, [n for n, _k in city.missing]) == (3, ASKED_OF_CITY)
     assert (place.expected, place.missing, shakyo.expected) == (0, [], 0)
@@ -92,4 +92,4 @@ def test_the_sheet_says_not_applicable_and_a_body_may_still_add_one(year, login)
     table = build_table(year.cycle, with_previous_year=False)
     ((evaluation, asked),) = self_line(table, "1-1", "place").cells
     assert (evaluation.reason, asked) == ("講座に協力した。", False)
-    assert measure("1-1").pk not in rollups.self_evaluation_expected(year.cycle)[body("place").pk]
+    assert measure("1-1").pk not in self_evaluation_expected(year.cycle)[body("place").pk]

@@ -154,7 +154,7 @@ FORM_QUERIES = {
     "report": 9,
     "self_evaluation": 13,
     # The 施策 and the scale's levels come from the page cache (access.measure_in,
-    # rollups.cycle_levels): a read of the generation token each, no model query.
+    # rollups.ratings.cycle_levels): a read of the generation token each, no model query.
     "committee_evaluation": 11,  # the members' side cached
     "cycle_edit": 8,  # the rating scales to choose from
     "project_edit": 12,

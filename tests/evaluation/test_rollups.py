@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluation import rollups
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
@@ -19,6 +18,8 @@ from evaluation.models import (
     ReportStatus,
     SelfEvaluation,
 )
+from evaluation.progress.entry import entry_progress, report_status_counts
+from evaluation.rollups import indicators, ratings
 from ops.scale_data import generate
 from policies.models import ImplementingBody, Initiative, Measure, Plan, RatingLevel
 from tests.factories import (
@@ -114,7 +115,7 @@ def reference_status_counts(cycle: Cycle) -> dict[str, dict[str, int]]:
 def test_measure_ratings_match_the_reference(plan):
     cycle = cycle_of(plan)
     expected = reference_measure_ratings(cycle)
-    rows = rollups.measure_ratings(cycle)
+    rows = ratings.measure_ratings(cycle)
     assert len(rows) == 24
     for row in rows:
         code, self_mean, unrated, gap, bodies = expected[row.number]
@@ -126,7 +127,7 @@ def test_measure_ratings_match_the_reference(plan):
 
 
 def test_measure_ratings_leave_unrated_self_ratings_out_of_the_mean(plan):
-    rows = {r.number: r for r in rollups.measure_ratings(cycle_of(plan))}
+    rows = {r.number: r for r in ratings.measure_ratings(cycle_of(plan))}
     row = rows["1-1"]
     assert row.self_unrated == 1
     points = sorted(r.points for r in row.self_ratings.values() if r.points is not None)
@@ -135,7 +136,7 @@ def test_measure_ratings_leave_unrated_self_ratings_out_of_the_mean(plan):
 
 
 def test_an_unrated_committee_rating_has_no_gap_and_a_missing_one_shows_as_none(plan):
-    rows = {r.number: r for r in rollups.measure_ratings(cycle_of(plan))}
+    rows = {r.number: r for r in ratings.measure_ratings(cycle_of(plan))}
     assert rows["2-2"].committee.code == "－"
     assert rows["2-2"].gap is None
     assert rows["4-1"].committee is None
@@ -144,7 +145,7 @@ def test_an_unrated_committee_rating_has_no_gap_and_a_missing_one_shows_as_none(
 def test_report_status_counts_match_the_reference(plan):
     cycle = cycle_of(plan)
     expected = reference_status_counts(cycle)
-    counts = rollups.report_status_counts(cycle)
+    counts = report_status_counts(cycle)
     numbers = dict(Measure.objects.of_plan(plan).values_list("id", "number"))
     assert {numbers[k]: v for k, v in counts.items()} == expected
 
@@ -152,7 +153,7 @@ def test_report_status_counts_match_the_reference(plan):
 def test_a_project_counts_once_under_a_measure_it_reaches_twice(plan):
     cycle = cycle_of(plan)
     m = Measure.objects.get_by_natural_key(plan.code, "3-1")
-    counts = rollups.report_status_counts(cycle)[m.pk]
+    counts = report_status_counts(cycle)[m.pk]
     # Four 事業 serve 3-1's originals, one serves 1-1② (re-listed as 3-1④), and -000-01
     # reaches 3-1 both ways: six 事業, not seven.
     assert counts == {"projects": 6, "done": 3, "partial": 3, "not_done": 0, "ended": 0}
@@ -165,7 +166,7 @@ def test_relisted_items_count_the_work_of_their_original():
     original = Initiative.objects.get_by_natural_key(plan.code, "1-1", 2)  # re-listed as 2-4④, 3-1④
     project = ProjectFactory(initiatives=[original])
     ProjectReportFactory(cycle=cycle, project=project, status=ReportStatus.PARTIAL)
-    counts = rollups.report_status_counts(cycle)
+    counts = report_status_counts(cycle)
     for number in ["1-1", "2-4", "3-1"]:
         assert counts[measure(number).pk]["partial"] == 1
         assert counts[measure(number).pk]["projects"] == 1
@@ -174,7 +175,7 @@ def test_relisted_items_count_the_work_of_their_original():
 
 def test_entry_progress_counts_expected_and_existing_records(plan):
     cycle = cycle_of(plan)
-    progress = rollups.entry_progress(cycle)
+    progress = entry_progress(cycle)
     bodies = list(ImplementingBody.objects.all())
     active = [p for p in Project.objects.of_plan(plan) if p.is_active_in(2019)]
     for body, line in zip(bodies, progress.reports, strict=True):
@@ -201,7 +202,7 @@ def test_entry_progress_looks_records_up_without_joining_anything_to_sort_them(p
     """Each 実施状況 / 自己評価 is one row per key: the models' default ordering (through the
     cycle, its plan and the 施策) in a correlated subquery would run for every 事業 and 施策."""
     with CaptureQueriesContext(connection) as queries:
-        rollups.entry_progress(cycle_of(plan))
+        entry_progress(cycle_of(plan))
     looked_up = [q["sql"] for q in queries if "(SELECT" in q["sql"]]
     assert looked_up  # the 事業 with their 実施状況, the 施策 with their 自己評価
     assert not [sql for sql in looked_up if '"policies_plan"."first_year"' in sql]
@@ -209,27 +210,27 @@ def test_entry_progress_looks_records_up_without_joining_anything_to_sort_them(p
 
 def test_rating_distribution_matches_the_reference(plan):
     cycle = cycle_of(plan)
-    result = rollups.rating_distribution(cycle)
+    result = ratings.rating_distribution(cycle)
     for bp in plan.basic_policies.all():
-        for kind, model in rollups.KINDS.items():
-            ratings = [
+        for kind, model in ratings.KINDS.items():
+            given = [
                 r.rating
                 for r in model.objects.filter(cycle=cycle, measure__basic_policy=bp)
                 if r.rating is not None
             ]
             dist = result[bp.pk][kind]
             counts: dict[str, int] = {}
-            for r in ratings:
+            for r in given:
                 counts[r.code] = counts.get(r.code, 0) + 1
             assert dist.counts == counts
-            assert dist.mean == pytest.approx(points_mean(ratings))
-            assert dist.unrated == sum(1 for r in ratings if r.points is None)
+            assert dist.mean == pytest.approx(points_mean(given))
+            assert dist.unrated == sum(1 for r in given if r.points is None)
 
 
 def test_rating_distribution_shows_unrated_separately(plan):
     cycle = cycle_of(plan)
     bp = Measure.objects.get_by_natural_key(plan.code, "2-2").basic_policy
-    committee = rollups.rating_distribution(cycle)[bp.pk]["committee"]
+    committee = ratings.rating_distribution(cycle)[bp.pk]["committee"]
     assert committee.unrated == 1
     assert committee.counts["－"] == 1
 
@@ -248,7 +249,7 @@ def test_rating_trends_follow_the_lineage_back_to_the_first_half_plan():
     CommitteeEvaluationFactory(cycle=overlap_old, measure=m.main_predecessor(), rating=level("A"))
     CommitteeEvaluationFactory(cycle=new, measure=m, rating=level("C"))
     CommitteeEvaluationFactory(cycle=later, measure=m, rating=level("－"))
-    trends = rollups.rating_trends(plan)
+    trends = ratings.rating_trends(plan)
     points = [(p.fiscal_year, p.plan_id, p.committee.code) for p in trends[m.pk]]
     assert points == [(2016, first_half.pk, "D"), (2017, plan.pk, "C"), (2018, plan.pk, "－")]
     # 1-1 has only the mid-term review's opinion, without a rating.
@@ -257,7 +258,7 @@ def test_rating_trends_follow_the_lineage_back_to_the_first_half_plan():
 
 
 def test_rating_trends_match_the_reference_on_generated_data(plan):
-    trends = rollups.rating_trends(plan)
+    trends = ratings.rating_trends(plan)
     for m in Measure.objects.of_plan(plan):
         expected = []
         for cycle in Cycle.objects.filter(plan=plan).order_by("fiscal_year"):
@@ -279,12 +280,12 @@ def test_roll_ups_run_a_fixed_number_of_queries_at_any_size():
     for k in (1, 3):
         cycle = cycle_of(generate(k))
         with CaptureQueriesContext(connection) as queries:
-            rollups.measure_ratings(cycle)
-            rollups.report_status_counts(cycle)
-            rollups.entry_progress(cycle)
-            rollups.rating_trends(cycle.plan)
-            rollups.rating_distribution(cycle)
-            rollups.indicator_series(cycle.plan)
+            ratings.measure_ratings(cycle)
+            report_status_counts(cycle)
+            entry_progress(cycle)
+            ratings.rating_trends(cycle.plan)
+            ratings.rating_distribution(cycle)
+            indicators.indicator_series(cycle.plan)
         counts.append(len(queries))
     assert counts == [22, 22]  # the 該当なし scope (2 queries), the cycles' scales
 
@@ -310,7 +311,7 @@ def test_any_mix_of_ratings_averages_like_the_reference(codes, committee):
             c.rating = levels[code]
             c.save(update_fields=["rating"])
         expected = reference_measure_ratings(cycle)
-        for row in rollups.measure_ratings(cycle):
+        for row in ratings.measure_ratings(cycle):
             code, self_mean, unrated, gap, _bodies = expected[row.number]
             assert row.self_mean == pytest.approx(self_mean)
             assert row.self_unrated == unrated

@@ -1,10 +1,11 @@
-"""The members' tally of one 施策: count per level, median, spread (rollups.member_tally and
+"""The members' tally of one 施策: count per level, median, spread (committee.tallies.member_tally and
 member_tallies)."""
 
 import pytest
 
-from evaluation import rollups
+from evaluation.committee.tallies import Tally, member_tallies, member_tally
 from evaluation.models import MemberEvaluation, Phase
+from evaluation.rollups import ratings
 from policies.models import RatingLevel, RatingScale
 from tests.factories import CycleFactory, MemberEvaluationFactory, level, measure
 
@@ -18,10 +19,10 @@ def scored(cycle, *codes: str | None, number: str = "1-1") -> None:
         )
 
 
-def tally_of(cycle, number: str = "1-1") -> rollups.Tally:
+def tally_of(cycle, number: str = "1-1") -> Tally:
     """As the committee's form tallies: the 施策's member evaluations and the cycle's levels."""
     evaluations = list(MemberEvaluation.objects.filter(cycle=cycle, measure=measure(number)))
-    return rollups.member_tally(evaluations, rollups.rating_levels(cycle.plan, cycle.scale_id))
+    return member_tally(evaluations, ratings.rating_levels(cycle.plan, cycle.scale_id))
 
 
 def counts(tally) -> dict[str, int]:
@@ -64,7 +65,7 @@ def test_every_measure_of_the_cycle_is_tallied_in_two_queries(django_assert_num_
     scored(cycle, "A", "D")
     scored(cycle, "C", number="2-4")
     with django_assert_num_queries(2):
-        tallies = rollups.member_tallies(cycle)
+        tallies = member_tallies(cycle)
     assert {m: t.spread for m, t in tallies.items()} == {
         measure("1-1").pk: "A〜D",
         measure("2-4").pk: "C",
@@ -83,4 +84,4 @@ def test_a_cycle_with_its_own_scale_is_tallied_on_that_scale():
             rating=RatingLevel.objects.get(scale=scale, code=code),
         )
     assert counts(tally_of(cycle)) == {"A": 1, "B": 0, "C": 1}
-    assert rollups.member_tallies(cycle)[measure("1-1").pk].spread == "A〜C"
+    assert member_tallies(cycle)[measure("1-1").pk].spread == "A〜C"

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from evaluation.models import Phase, Project, ProjectReport
 from evaluation.services import record_save
-from evaluation.sheet_layout import CSV_COLUMNS, xlsx_columns
+from evaluation.sheet.layout import CSV_COLUMNS, xlsx_columns
 from policies.models import Initiative
 from tests.factories import (
     CycleFactory,

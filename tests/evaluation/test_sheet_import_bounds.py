@@ -14,8 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from evaluation.models import ImportReceipt, Phase, Project, ProjectReport
-from evaluation.sheet_import import ImportRejected, read_rows
-from evaluation.sheet_layout import CSV_COLUMNS
+from evaluation.sheet.importer import ImportRejected, read_rows
+from evaluation.sheet.layout import CSV_COLUMNS
 from tests.evaluation.crafted_xlsx import GIB, MIB, sheet, strings, xlsx
 from tests.factories import CycleFactory, secretariat
 

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evaluation.models import Phase, Project, ProjectReport
-from evaluation.sheet_import import ImportRejected, Preview, import_preview
-from evaluation.sheet_layout import CSV_COLUMNS
+from evaluation.sheet.importer import ImportRejected, Preview, import_preview
+from evaluation.sheet.layout import CSV_COLUMNS
 from tests.factories import CycleFactory, ProjectFactory, secretariat
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import tracemalloc
 import pytest
 
 from evaluation.models import Cycle
-from evaluation.sheet_table import build_table
-from evaluation.sheet_xlsx import write_xlsx
+from evaluation.sheet.table import build_table
+from evaluation.sheet.xlsx import write_xlsx
 from ops.scale_data import generate
 
 pytestmark = pytest.mark.django_db

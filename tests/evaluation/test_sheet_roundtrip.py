@@ -13,15 +13,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evaluation.models import Direction, Phase, ProjectIndicator, ProjectReport
-from evaluation.sheet_csv import csv_rows
-from evaluation.sheet_import import (
+from evaluation.sheet.csv import csv_rows
+from evaluation.sheet.importer import (
     ImportRejected,
     import_apply,
     import_preview,
     planned_saves,
 )
-from evaluation.sheet_layout import CSV_COLUMNS, xlsx_columns
-from evaluation.sheet_table import build_table
+from evaluation.sheet.layout import CSV_COLUMNS, xlsx_columns
+from evaluation.sheet.table import build_table
 from policies.models import Initiative
 from policies.spreadsheet import protect
 from policies.stored_text import stored_text

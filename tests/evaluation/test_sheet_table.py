@@ -3,7 +3,7 @@
 import pytest
 
 from evaluation.models import Cycle, Phase
-from evaluation.sheet_table import build_table
+from evaluation.sheet.table import build_table
 from ops.scale_data import generate
 from policies.models import Initiative
 from tests.factories import (

@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 
 from evaluation.models import Cycle, ProjectReport, SelfEvaluation
-from evaluation.sheet_table import build_table
-from evaluation.sheet_xlsx import write_xlsx
+from evaluation.sheet.table import build_table
+from evaluation.sheet.xlsx import write_xlsx
 from policies.models import Initiative, Measure
 from tests.system_tools import require
 

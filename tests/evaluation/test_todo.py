@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluation.models import Phase
-from evaluation.todo import todo_for
+from evaluation.progress.todo import todo_for
 from policies.models import Initiative
 from tests.factories import (
     CommitteeEvaluationFactory,
@@ -126,7 +126,7 @@ def test_the_todo_page_has_a_fixed_query_count(world, login, django_assert_num_q
     world.cycle.entry_due = "2022-05-31"
     world.cycle.save()
     client = login(world.users["staff_a"])
-    # 9 + the body's entries counted by the dashboard's roll-up (rollups.entry_progress: 6)
+    # 9 + the body's entries counted by the dashboard's roll-up (progress.entry.entry_progress: 6)
     # + the entries sent back to the body (実施状況, 自己評価) + its follow-ups
     with django_assert_num_queries(16):
         response = client.get(TODO)

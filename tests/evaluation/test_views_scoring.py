@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from evaluation import page_cache
+from evaluation.committee.material import material_html
 from evaluation.models import MemberEvaluation, Phase, ProjectIndicator, ProjectReport
-from evaluation.scoring import material_html
 from tests.factories import (
     CommitteeEvaluationFactory,
     CycleFactory,

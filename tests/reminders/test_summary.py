@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from evaluation import services
 from evaluation.models import Cycle, Phase
-from evaluation.todo import todo_for
+from evaluation.progress.todo import todo_for
 from reminders.models import SentReminder
 from tests.factories import MemberEvaluationFactory, ProjectFactory, body, measure, revised_plan
 from tests.reminders.conftest import ALL_MEASURES, CYCLE_URL, WEEK_BEFORE

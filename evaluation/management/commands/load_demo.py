@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
 from evaluation.follow_ups import follow_ups_open
-from evaluation.locked_sheet import freeze, unfreeze
 from evaluation.models import LOCKED_PHASES, Cycle, Participant, Phase
+from evaluation.sheet.locked import freeze, unfreeze
 
 # Every demo account shares this password; the fixture stores only its hash.
 DEMO_PASSWORD = "musashino-demo-2021"

@@ -1,6 +1,6 @@
 """指標 of a 事業 in the 評価表 file: the 「指標」 cell read back for the import.
 
-The export writes one line per 指標 (``sheet_layout.figure_line``), e.g.
+The export writes one line per 指標 (``sheet.layout.figure_line``), e.g.
 「活動指標 講座の参加者数：目標 60人／実績 45人（75.0%）」. The import takes back, per line
 and in the same order, the kind, the name, the unit and the 目標値・実績値 of the 指標 that
 exist; the 達成率 in brackets is computed, not read. Adding or removing 指標, and their

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluation import rollups
 from evaluation.access import participant_of
 from evaluation.models import (
     CommitteeEvaluation,
@@ -27,6 +26,7 @@ from evaluation.models import (
     ReviewState,
     SelfEvaluation,
 )
+from evaluation.progress.entry import entry_progress
 from policies.models import ImplementingBody, Measure
 
 
@@ -88,8 +88,8 @@ def _measures(cycle: Cycle):
 
 def _staff_sections(cycle: Cycle, body: ImplementingBody) -> list[TodoSection]:
     """The body's 実施状況 and 自己評価, counted by the dashboard's roll-up
-    (``rollups.entry_progress``): only the 施策 the body has 事業 under are asked."""
-    reports, evaluations = rollups.entry_progress(cycle).of_body(body)
+    (``progress.entry.entry_progress``): only the 施策 the body has 事業 under are asked."""
+    reports, evaluations = entry_progress(cycle).of_body(body)
     reports_section = TodoSection(
         cycle,
         _("実施状況（%(body)sの事業）") % {"body": body.short_name},
@@ -242,7 +242,7 @@ def progress_anchor(kind: str, key: str) -> str:
 def _entry_progress_section(cycle: Cycle) -> TodoSection:
     """Secretariat during 実施状況入力: which bodies still have entries missing, counted by
     the dashboard's roll-up, each linking to its list of missing entries on the cycle page."""
-    progress = rollups.entry_progress(cycle)
+    progress = entry_progress(cycle)
     names = dict(ImplementingBody.objects.values_list("code", "name"))
     pairs = []
     for reports, evaluations in zip(progress.reports, progress.self_evaluations, strict=True):

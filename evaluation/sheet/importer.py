@@ -33,9 +33,9 @@ from evaluation.models import (
     ReviewState,
 )
 from evaluation.services import EditConflict, mark_resubmitted
-from evaluation.sheet_csv import csv_rows
-from evaluation.sheet_indicators import indicator_apply, indicator_edits
-from evaluation.sheet_layout import (
+from evaluation.sheet.csv import csv_rows
+from evaluation.sheet.indicators import indicator_apply, indicator_edits
+from evaluation.sheet.layout import (
     CODE_SEPARATOR,
     CSV_COLUMNS,
     PROJECT_COLUMNS,
@@ -46,7 +46,7 @@ from evaluation.sheet_layout import (
     xlsx_columns,
     year_label,
 )
-from evaluation.sheet_table import build_table
+from evaluation.sheet.table import build_table
 from policies.models import CIRCLED_NUMBERS, ImplementingBody, Initiative
 from policies.spreadsheet import (
     MIB,
@@ -94,7 +94,7 @@ ROW_KEYS = [
     "direction",
 ]
 # Cells shown for reading only: an edit there is reported, not taken and not dropped.
-# (The 「指標」 cell is read back: ``sheet_indicators``.)
+# (The 「指標」 cell is read back: ``sheet.indicators``.)
 READ_ONLY = {
     "self_evaluation": "自己評価",
     "committee": "委員会による評価及び意見",

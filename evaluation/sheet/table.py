@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from evaluation import rollups
-from evaluation.locked_sheet import frozen_projects
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
@@ -23,7 +21,9 @@ from evaluation.models import (
     SelfEvaluation,
     running_between,
 )
-from evaluation.rollups import MeasureIndicator, measure_indicators
+from evaluation.progress.entry import self_evaluation_scope
+from evaluation.rollups import indicators
+from evaluation.sheet.locked import frozen_projects
 from policies.models import BasicPolicy, ImplementingBody, Initiative, Measure
 
 
@@ -65,7 +65,7 @@ class SelfEvaluationLine:
 
     body: ImplementingBody
     evaluations: list[SelfEvaluation | None]
-    # Per year: whether the body is asked for it (else 該当なし; rollups.self_evaluation_scope)
+    # Per year: whether the body is asked for it (else 該当なし; progress.entry.self_evaluation_scope)
     asked: list[bool] = field(default_factory=list)
 
     @property
@@ -81,7 +81,9 @@ class MeasureBlock:
     initiatives: list[InitiativeBlock]
     self_evaluations: list[SelfEvaluationLine]
     committee: list[CommitteeEvaluation | None]
-    reference: list[list[MeasureIndicator]] = field(default_factory=list)  # 参考指標 per year
+    reference: list[list[indicators.MeasureIndicator]] = field(
+        default_factory=list
+    )  # 参考指標 per year
 
     @property
     def project_rows(self) -> int:
@@ -148,7 +150,7 @@ def build_table(
         .order_by("measure_id", "position")
     )
     if cycle.is_locked:
-        # A locked year prints its 事業 as they were when it was locked (locked_sheet).
+        # A locked year prints its 事業 as they were when it was locked (sheet.locked).
         projects, links = frozen_projects(cycle, {b.pk: b for b in bodies})
     else:
         # 事業 shown: those running in any year shown (ended ones keep their last report).
@@ -180,7 +182,7 @@ def build_table(
         report__cycle__plan=plan, report__cycle__fiscal_year__in=years
     ).order_by("report_id", "order", "pk"):
         indicators_of[indicator.report_id].append(indicator)
-    reference = [measure_indicators(plan, year) for year in years]
+    reference = [indicators.measure_indicators(plan, year) for year in years]
 
     column = {year: i for i, year in enumerate(years)}
     report_of: dict[tuple[int, int], ProjectReport] = {}
@@ -189,7 +191,7 @@ def build_table(
         report_of[(r.project_id, r.cycle.fiscal_year)] = r
     self_of = {(e.measure_id, e.body_id, e.cycle.fiscal_year): e for e in self_evaluations}
     committee_of = {(e.measure_id, e.cycle.fiscal_year): e for e in committee}
-    scope = rollups.self_evaluation_scope(
+    scope = self_evaluation_scope(
         plan, years, frozen_for=cycle.fiscal_year if cycle.is_locked else None
     )
 

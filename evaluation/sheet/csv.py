@@ -3,14 +3,14 @@
 
 from collections.abc import Iterator
 
-from evaluation.sheet_layout import (
+from evaluation.sheet.layout import (
     CODE_SEPARATOR,
     CSV_COLUMNS,
     committee_text,
     report_values,
     self_evaluation_text,
 )
-from evaluation.sheet_table import EvaluationTable, MeasureBlock
+from evaluation.sheet.table import EvaluationTable, MeasureBlock
 from policies.spreadsheet import csv_chunks
 
 

@@ -26,7 +26,7 @@ REPORT_COLUMNS = [
     "今後の方向性",
 ]
 # 「指標」: one line per 指標 of the 事業; the import takes back each existing 指標's kind,
-# name, unit, 目標値 and 実績値 (``sheet_indicators``); adding or removing 指標 is done on
+# name, unit, 目標値 and 実績値 (``sheet.indicators``); adding or removing 指標 is done on
 # the 実施状況 page.
 # The 施策's evaluations beside each 事業 (CSV only; the Excel has them as rows).
 EVALUATION_COLUMNS = ["自己評価", "委員会による評価及び意見"]
@@ -95,7 +95,7 @@ def indicators_text(indicators) -> str:
 
 
 def reference_text(indicators) -> str:
-    """A 施策's 参考指標 for one year, one a line (``rollups.MeasureIndicator``)."""
+    """A 施策's 参考指標 for one year, one a line (``rollups.indicators.MeasureIndicator``)."""
     return "\n".join(figure_line(i.name, i) for i in indicators) or "（なし）"
 
 

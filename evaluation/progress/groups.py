@@ -1,6 +1,6 @@
 """Entry progress where people need it: the cycle page, its CSV, the reminders' summary.
 
-Every count and every missing entry comes from ``rollups.entry_progress`` (the dashboard's
+Every count and every missing entry comes from ``progress.entry.entry_progress`` (the dashboard's
 roll-up); this module only links and arranges its lines.
 """
 
@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from evaluation.models import Cycle, Phase
-from evaluation.rollups import EntryProgress, ProgressLine, entry_progress
+from evaluation.progress.entry import EntryProgress, ProgressLine, entry_progress
 from policies.spreadsheet import csv_text
 
 
@@ -45,7 +45,11 @@ def missing_links(
 
 
 def link_missing(
-    progress: EntryProgress, cycle: Cycle, *, limit: int | None = None, back: str = ""
+    progress: EntryProgress,
+    cycle: Cycle,
+    *,
+    limit: int | None = None,
+    back: str = "",
 ) -> None:
     """Fill ``links`` of every line (the secretariat's pages show them)."""
     for kind, line in progress.all_lines():

@@ -31,7 +31,7 @@ from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import Element
 
 from evaluation.models import Direction, ReportStatus
-from evaluation.sheet_layout import (
+from evaluation.sheet.layout import (
     PROJECT_COLUMNS,
     REPORT_COLUMNS,
     XLSX_FIRST_DATA_ROW,
@@ -43,7 +43,7 @@ from evaluation.sheet_layout import (
     xlsx_columns,
     year_label,
 )
-from evaluation.sheet_table import EvaluationTable
+from evaluation.sheet.table import EvaluationTable
 from policies.fiscal_years import wareki
 from policies.spreadsheet import xlsx_cell
 
@@ -235,7 +235,7 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> None:
     last_col = len(columns)
     editable_cols = {
         *range(project_col, first_report_col),
-        *range(current_first, current_first + len(REPORT_COLUMNS)),  # 指標 too (sheet_indicators)
+        *range(current_first, current_first + len(REPORT_COLUMNS)),  # 指標 too (sheet.indicators)
     }
 
     wb = Workbook(write_only=True)
