@@ -7,12 +7,9 @@ the one way it refuses.
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -25,38 +22,13 @@ from evaluation.models import (
     Cycle,
     IndicatorValue,
     MemberEvaluation,
-    Participant,
     Phase,
     Project,
 )
 from evaluation.page_cache import cached
+from people.access import DENIED, Access, denied, is_insider, participant_of
+from people.models import Participant
 from policies.models import ImplementingBody, Measure, Plan
-
-
-@dataclass(frozen=True)
-class Access:
-    view: bool
-    edit: bool = False
-    reason: str = ""
-
-
-DENIED = Access(view=False)
-
-
-def participant_of(user: User | AnonymousUser) -> Participant | None:
-    """The user's role in the evaluation, read once per request (cached on the user)."""
-    if not user.is_authenticated:
-        return None
-    if not hasattr(user, "_participant_cache"):
-        user._participant_cache = (
-            Participant.objects.select_related("body").filter(user=user).first()
-        )
-    return user._participant_cache
-
-
-def is_insider(user: User | AnonymousUser) -> bool:
-    """Logged-in people with a role (or admins) see cycles before they are published."""
-    return participant_of(user) is not None or (user.is_authenticated and user.is_superuser)
 
 
 def cycle_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
@@ -455,28 +427,6 @@ def sheet_import_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     return Access(view=True, edit=True)
 
 
-def plan_import_access(user: User | AnonymousUser) -> Access:
-    """計画の構造の取り込み: administrators, and the secretariat given the permission
-    ``policies.import_plan`` (計画の構造を表計算ファイルから取り込む) in the admin.
-
-    A new plan changes what everyone evaluates, so being in the secretariat is not enough
-    on its own. View means the upload page is shown (with the reason when it cannot be used).
-    """
-    if user.is_authenticated and user.is_superuser:
-        return Access(view=True, edit=True)
-    participant = participant_of(user)
-    if not (participant and participant.is_secretariat):
-        return DENIED
-    if not user.has_perm("policies.import_plan"):
-        return Access(
-            view=True,
-            reason=_(
-                "計画の構造を取り込むには、管理者から「計画の構造を表計算ファイルから取り込む」の権限を受けてください。"
-            ),
-        )
-    return Access(view=True, edit=True)
-
-
 def indicator_access(user: User | AnonymousUser, plan_has_published_cycle: bool) -> Access:
     """参考指標 of a plan: insiders view; the public too once the plan has a 公開 cycle
     (indicators are plan-wide figures, not one year's evaluation). The secretariat edits.
@@ -636,13 +586,6 @@ def visible_cycles(user: User | AnonymousUser, plan) -> list[Cycle]:
 
 
 # --- fetching and refusing, for the views --------------------------------------------------
-
-
-def denied(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """Anonymous visitors are asked to log in; logged-in people without the right get 403."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied(reason)
 
 
 class Hidden(Exception):

@@ -19,7 +19,6 @@ from evaluation.models import (
     Indicator,
     IndicatorValue,
     MemberEvaluation,
-    Participant,
     Project,
     ProjectReport,
     SelfEvaluation,
@@ -65,14 +64,6 @@ class VersionedAdmin(LockedRecordAdmin, SimpleHistoryAdmin):
             expected_version=opened if opened is not None else (obj.version if change else 0),
             user=request.user,
         )
-
-
-@admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "body"]
-    list_filter = ["role", "body"]
-    search_fields = ["user__username", "user__last_name", "user__first_name"]
-    autocomplete_fields = ["user"]
 
 
 @admin.register(Cycle)

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db import models
 
 from evaluation import page_cache
-from evaluation.models import display_name
+from people.models import display_name
 
 HISTORY_LIMIT = 20
 HIDDEN_FIELDS = {"version"}

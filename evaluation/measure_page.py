@@ -17,10 +17,10 @@ from evaluation.models import (
     Project,
     ProjectReport,
     SelfEvaluation,
-    display_name,
 )
 from evaluation.rollups.indicators import indicators_of_measure
 from evaluation.sheet.locked import frozen_projects
+from people.models import display_name
 from policies.models import ImplementingBody, Initiative, Measure
 
 

@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.achievement import achievement_rate
+from people.models import Participant, Role
 from policies.fiscal_years import wareki
 from policies.models import (
     ImplementingBody,
@@ -24,83 +25,6 @@ from policies.models import (
     RatingScale,
 )
 from policies.versioning import Versioned
-
-
-def display_name(user) -> str:
-    """How a person is named everywhere: full name, else username."""
-    return user.get_full_name() or user.get_username()
-
-
-class Role(models.TextChoices):
-    SECRETARIAT = "secretariat", _("事務局")
-    STAFF = "staff", _("実施主体担当")
-    MEMBER = "member", _("委員")
-    CHAIR = "chair", _("委員長")
-
-
-class ParticipantManager(models.Manager):
-    def get_by_natural_key(self, username: str) -> "Participant":
-        return self.get(user__username=username)
-
-
-class Participant(models.Model):
-    """A user's role in the evaluation: 事務局, staff of one 実施主体, 委員 or 委員長."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="participant",
-        verbose_name=_("ユーザー"),
-    )
-    role = models.CharField(_("役割"), max_length=20, choices=Role.choices)
-    body = models.ForeignKey(
-        ImplementingBody,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="staff",
-        verbose_name=_("所属する実施主体"),
-        help_text=_("実施主体担当のときだけ指定します。"),
-    )
-
-    objects = ParticipantManager()
-
-    class Meta:
-        verbose_name = _("参加者")
-        verbose_name_plural = _("参加者")
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(role="staff") & Q(body__isnull=False))
-                | (~Q(role="staff") & Q(body__isnull=True)),
-                name="participant_body_only_for_staff",
-            )
-        ]
-
-    def __str__(self) -> str:
-        suffix = f"（{self.body.short_name}）" if self.body_id else ""
-        return f"{display_name(self.user)} {self.get_role_display()}{suffix}"
-
-    def natural_key(self) -> tuple[str]:
-        return self.user.natural_key()
-
-    natural_key.dependencies = ["auth.user", "policies.implementingbody"]
-
-    @property
-    def is_secretariat(self) -> bool:
-        return self.role == Role.SECRETARIAT
-
-    @property
-    def is_staff_member(self) -> bool:
-        return self.role == Role.STAFF
-
-    @property
-    def is_committee_member(self) -> bool:
-        """委員 and 委員長 both score 施策."""
-        return self.role in {Role.MEMBER, Role.CHAIR}
-
-    @property
-    def is_chair(self) -> bool:
-        return self.role == Role.CHAIR
 
 
 class Phase(models.TextChoices):

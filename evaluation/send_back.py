@@ -22,14 +22,13 @@ from evaluation import services
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
-    Participant,
     Phase,
     ProjectReport,
     ReviewState,
-    Role,
     SelfEvaluation,
 )
 from evaluation.signals import sent_back
+from people.models import Participant, Role
 
 COMMENT_MAX = 2000
 Entry = ProjectReport | SelfEvaluation

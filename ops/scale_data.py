@@ -16,16 +16,15 @@ from evaluation.models import (
     Direction,
     IndicatorKind,
     MemberEvaluation,
-    Participant,
     Phase,
     Project,
     ProjectIndicator,
     ProjectReport,
     ReportStatus,
-    Role,
     SelfEvaluation,
 )
 from evaluation.sheet.locked import freeze
+from people.models import Participant, Role
 from policies.models import BasicPolicy, ImplementingBody, Initiative, Measure, Plan
 
 YEARS = (2017, 2018, 2019, 2020, 2021)

@@ -20,7 +20,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from evaluation.models import Participant
+from people.models import Participant
 from plan.client_address import client_address
 
 logger = logging.getLogger("security")

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "policies",
+    "people",
     "evaluation",
     "reminders",
     "publication",
@@ -83,7 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "policies.context_processors.plans",
-                "evaluation.context_processors.participant",
+                "people.context_processors.participant",
             ],
         },
     },
@@ -141,6 +142,14 @@ TRUSTED_PROXY_NETWORKS = trusted_networks(TRUSTED_PROXIES)
 AXES_CLIENT_IP_CALLABLE = "plan.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+
+# One-time links (an invitation, 「パスワードを忘れた場合」): valid this many hours, used once.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 72) * 3600
+# 「パスワードを忘れた場合」 is limited in the shared cache: per client address (more are
+# refused with a message) and per e-mail address (more send nothing, and say nothing).
+PASSWORD_RESET_LIMIT_WINDOW_MINUTES = env_int("PASSWORD_RESET_LIMIT_WINDOW_MINUTES", 60)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env_int("PASSWORD_RESET_LIMIT_PER_CLIENT", 10)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
 
 LANGUAGE_CODE = "ja"
 TIME_ZONE = "Asia/Tokyo"

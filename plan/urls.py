@@ -21,6 +21,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("people.urls")),
     path("", include("policies.urls")),
     path("", include("evaluation.urls")),
     path("", include("reminders.urls")),

@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from evaluation.access import denied, plan_import_access, visible_cycles
+from evaluation.access import visible_cycles
+from people.access import denied, plan_import_access
 from policies import plan_import as importer
 from policies.forms import PlanUploadForm
 from policies.models import Initiative, Measure, Plan

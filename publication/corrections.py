@@ -18,7 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluation.models import CorrectionState, Cycle, Participant
+from evaluation.models import CorrectionState, Cycle
+from people.models import Participant
 from policies.fiscal_years import wareki
 from publication.editions import edition_build, errata_between, snapshot_of
 from publication.models import Correction, Edition

@@ -15,13 +15,13 @@ from django.views.decorators.http import condition, require_http_methods, requir
 from evaluation.access import (
     bundle_access,
     correction_access,
-    denied,
     edition_access,
     refuse_hidden,
     visible_cycle,
 )
 from evaluation.models import CorrectionState, Cycle
 from evaluation.page_cache import cached
+from people.access import denied
 from policies.fiscal_years import wareki
 from publication import accessibility_record, corrections, opendata
 from publication.bundle import build_bundle

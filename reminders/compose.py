@@ -12,9 +12,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from evaluation.models import Cycle, Phase, display_name
+from evaluation.models import Cycle, Phase
 from evaluation.progress.groups import ProgressGroup, missing_links
 from evaluation.progress.todo import TodoItem, TodoSection
+from people.models import display_name
 from policies.fiscal_years import wareki_date
 from reminders.models import ReminderKind
 from reminders.windows import Window

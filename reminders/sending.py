@@ -21,10 +21,11 @@ from django.core.mail import BadHeaderError, EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from evaluation.models import Cycle, Participant, Phase
+from evaluation.models import Cycle, Phase
 from evaluation.progress.entry import entry_progress
 from evaluation.progress.groups import groups_for_phase
 from evaluation.progress.todo import Todo, TodoItem, TodoSection, todo_for
+from people.models import Participant
 from reminders.compose import reminder_message, summary_message
 from reminders.models import (
     ReminderKind,

@@ -9,14 +9,13 @@ from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
     MemberEvaluation,
-    Participant,
     Phase,
     Project,
     ProjectReport,
     ReportStatus,
-    Role,
     SelfEvaluation,
 )
+from people.models import Participant, Role
 from policies.models import ImplementingBody, Initiative, Measure, Plan, RatingLevel
 
 PASSWORD = "correct-horse-battery"

@@ -15,12 +15,11 @@ from evaluation.models import (
     Project,
     ProjectReport,
     ReportStatus,
-    Role,
     SelfEvaluation,
-    display_name,
     running_between,
 )
 from evaluation.rollups.ratings import STATUSES
+from people.models import Role, display_name
 from policies.models import ImplementingBody, Initiative, Measure, Plan
 
 

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluation.access import participant_of
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
@@ -27,6 +26,7 @@ from evaluation.models import (
     SelfEvaluation,
 )
 from evaluation.progress.entry import entry_progress
+from people.access import participant_of
 from policies.models import ImplementingBody, Measure
 
 

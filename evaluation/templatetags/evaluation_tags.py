@@ -3,9 +3,10 @@ from urllib.parse import urlencode
 from django import template
 
 from evaluation.achievement import format_rate
-from evaluation.models import Cycle, Phase, ReportStatus, display_name
+from evaluation.models import Cycle, Phase, ReportStatus
 from evaluation.numbers import plain_number
 from evaluation.sheet.layout import indicators_text, reference_text
+from people.models import display_name
 
 register = template.Library()
 

@@ -19,10 +19,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from evaluation import services
-from evaluation.access import Access, denied
 from evaluation.history import changes_of
-from evaluation.models import display_name
 from evaluation.numbers import plain_number
+from people.access import Access, denied
+from people.models import display_name
 
 
 def _values(record, form) -> list[tuple[str, str]]:

@@ -8,7 +8,6 @@ from django.views.decorators.http import require_safe
 
 from evaluation.access import (
     audience_of,
-    denied,
     indicator_access,
     indicator_value_access,
     indicator_years,
@@ -19,6 +18,7 @@ from evaluation.forms import IndicatorForm, IndicatorValueForm
 from evaluation.models import Indicator, IndicatorValue
 from evaluation.rollups.indicators import indicator_series
 from evaluation.views.editing import edit_record
+from people.access import denied
 
 
 @require_safe

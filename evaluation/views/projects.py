@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from evaluation import access, project_list
-from evaluation.access import denied
 from evaluation.forms import (
     ProjectForm,
 )
@@ -14,6 +13,7 @@ from evaluation.models import (
     Project,
 )
 from evaluation.views.editing import edit_record
+from people.access import denied
 from policies.models import Plan
 
 

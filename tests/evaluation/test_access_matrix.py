@@ -146,6 +146,17 @@ def import_permission(world: World) -> None:
     user.user_permissions.add(Permission.objects.get(codename="import_plan"))
 
 
+def person(world: World) -> None:
+    """A 委員 the people page acts on, at a known address."""
+    from people.models import Role
+    from tests.factories import ParticipantFactory, UserFactory
+
+    ParticipantFactory(pk=900, role=Role.MEMBER, user=UserFactory(email="iin@example.jp"))
+
+
+# An invalid one-time link: its page explains itself to everyone, for GET and POST alike.
+LINK = {"uidb64": "MA", "token": "0-0"}
+
 MATRIX: dict[str, Case] = {
     "home": Case(get=everyone(REDIRECT)),
     "floor": Case(),
@@ -155,6 +166,42 @@ MATRIX: dict[str, Case] = {
     ),
     "logout": Case(get=everyone(NOT_ALLOWED), post=everyone(REDIRECT)),
     "admin:index": Case(get=everyone(REDIRECT), post=everyone(REDIRECT)),
+    # People: the 事務局 (people.rules decides which roles it may give: tests/people).
+    "people:list": Case(get=only("secretariat", outcome=OK)),
+    "people:invite": Case(
+        get=only("secretariat", outcome=OK),
+        post=only("secretariat"),
+        data=lambda w, r: {"name": "新しい委員", "email": "new@example.jp", "role": "member"},
+    ),
+    "people:role": Case(
+        kwargs={"pk": 900},
+        get=only("secretariat", outcome=OK),
+        post=only("secretariat"),
+        setup=person,
+        data=lambda w, r: {"role": "chair"},
+    ),
+    # Sends a mail and changes nothing.
+    "people:send_link": Case(
+        kwargs={"pk": 900},
+        get=everyone(NOT_ALLOWED),
+        post=only("secretariat", outcome=REDIRECT),
+        setup=person,
+    ),
+    "people:set_active": Case(
+        kwargs={"pk": 900},
+        get=everyone(NOT_ALLOWED),
+        post=only("secretariat"),
+        setup=person,
+        data=lambda w, r: {"active": "0"},
+    ),
+    "people:welcome": Case(kwargs=LINK, post=everyone(OK)),
+    # 「パスワードを忘れた場合」: the same answer for any address, known or not.
+    "people:password_reset": Case(
+        post=everyone(REDIRECT), data=lambda w, r: {"email": "nobody@example.jp"}
+    ),
+    "people:password_reset_done": Case(),
+    "people:password_reset_confirm": Case(kwargs=LINK, post=everyone(OK)),
+    "people:password_reset_complete": Case(),
     "policies:tree": Case(kwargs=PLAN),
     "policies:measure": Case(kwargs={**PLAN, "number": "1-1"}),
     "policies:plan_export": Case(kwargs={**PLAN, "fmt": "csv"}),
@@ -428,7 +475,14 @@ def test_every_url_is_in_the_matrix():
 
 
 def snapshot(
-    labels: tuple[str, ...] = ("evaluation", "policies", "reminders", "publication"),
+    labels: tuple[str, ...] = (
+        "auth",
+        "people",
+        "evaluation",
+        "policies",
+        "reminders",
+        "publication",
+    ),
 ) -> list:
     """Every row of the evaluation records (history included), of the plan structure and
     of publication (editions, 訂正). A binary column (an edition's file) compares by its

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from evaluation.models import ProjectReport, Role
+from evaluation.models import ProjectReport
+from people.models import Role
 from tests.evaluation.test_access_matrix import MATRIX, SAVED
 from tests.factories import ParticipantFactory, ProjectReportFactory, UserFactory
 

@@ -4,12 +4,12 @@ from django.core.management import call_command
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
-    Participant,
     Phase,
     Project,
     ProjectReport,
     SelfEvaluation,
 )
+from people.models import Participant
 from tests.factories import ProjectReportFactory, SelfEvaluationFactory
 
 pytestmark = pytest.mark.django_db

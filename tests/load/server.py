@@ -25,13 +25,12 @@ from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
     MemberEvaluation,
-    Participant,
     Phase,
     Project,
     ProjectReport,
-    Role,
     SelfEvaluation,
 )
+from people.models import Participant, Role
 from policies.models import ImplementingBody, Initiative, Measure, Plan
 
 PLAN = "revised-2017"

@@ -9,7 +9,7 @@ import pytest
 from axes.models import AccessLog
 from django.contrib.auth.models import User
 
-from evaluation.models import Participant, Role
+from people.models import Participant, Role
 from tests.load import server
 from tests.load.form_answers import form_errors
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from evaluation.models import Role
+from people.models import Role
 from tests.factories import PASSWORD, CycleFactory, ParticipantFactory, UserFactory, secretariat
 
 pytestmark = pytest.mark.django_db

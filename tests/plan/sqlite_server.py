@@ -24,7 +24,8 @@ def setup_code(people: int) -> str:
     事業 of their own (load-0 …), and one more 事業 for double submits (twice)."""
     return f"""
 from django.contrib.auth.models import User
-from evaluation.models import Cycle, Participant, Project, Role
+from evaluation.models import Cycle, Project
+from people.models import Participant, Role
 from policies.models import ImplementingBody, Initiative, Plan
 plan = Plan.objects.get(code="revised-2017")
 city = ImplementingBody.objects.get(code="city")

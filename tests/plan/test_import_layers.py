@@ -1,4 +1,4 @@
-"""The apps' imports point one way: policies at the bottom, evaluation above it, reminders,
+"""The apps' imports point one way: policies and people at the bottom, evaluation above it, reminders,
 publication and ops on top, the project (``plan``) over all. Read from the source with
 ``ast``, every import counts, the ones inside functions too (they cannot hide a cycle)."""
 
@@ -6,7 +6,9 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = {"policies": 0, "evaluation": 1, "reminders": 2, "publication": 2, "ops": 2, "plan": 3}
+# people (who someone is) sits beside the plan's structure: it names a staff member's
+# 実施主体, and the plan's pages ask it who may import a plan.
+LAYERS = {"policies": 0, "people": 0, "evaluation": 1, "reminders": 2, "publication": 2, "ops": 2, "plan": 3}
 
 
 def module_name(path: Path) -> str:

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
 from evaluation.follow_ups import follow_ups_open
-from evaluation.models import LOCKED_PHASES, Cycle, Participant, Phase
+from evaluation.models import LOCKED_PHASES, Cycle, Phase
 from evaluation.sheet.locked import freeze, unfreeze
+from people.models import Participant
 
 # Every demo account shares this password; the fixture stores only its hash.
 DEMO_PASSWORD = "musashino-demo-2021"

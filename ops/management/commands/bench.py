@@ -269,7 +269,7 @@ class Command(BaseCommand):
         the bench's own 事務局 user, the scale plan's second member and its 市 staff."""
         from django.contrib.auth import get_user_model
 
-        from evaluation.models import Participant, Role
+        from people.models import Participant, Role
 
         User = get_user_model()
         secretariat, _ = User.objects.get_or_create(username=BENCH_USER)

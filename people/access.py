@@ -1,0 +1,87 @@
+"""Who someone is, asked once: the ``Access`` answer every rule of the project returns, the
+user's role (``participant_of``), and the rules that need nothing but the person — the people
+page and the plan import. The evaluation app's rules (``evaluation.access``) build on these;
+the plan's structure (``policies``) asks here without importing the evaluation app."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from people.models import Participant
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+@dataclass(frozen=True)
+class Access:
+    view: bool
+    edit: bool = False
+    reason: str = ""
+
+
+DENIED = Access(view=False)
+
+
+def participant_of(user: AnyUser) -> Participant | None:
+    """The user's role in the evaluation, read once per request (cached on the user)."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_participant_cache"):
+        user._participant_cache = (  # type: ignore[union-attr]
+            Participant.objects.select_related("body").filter(user=user).first()
+        )
+    return user._participant_cache  # type: ignore[union-attr]
+
+
+def is_insider(user: AnyUser) -> bool:
+    """Logged-in people with a role (or admins) see cycles before they are published."""
+    return participant_of(user) is not None or bool(user.is_authenticated and user.is_superuser)  # type: ignore[union-attr]
+
+
+def manages_people(user: AnyUser) -> bool:
+    """The 事務局 and administrators manage people; nobody else changes a role."""
+    if user.is_authenticated and user.is_superuser:  # type: ignore[union-attr]
+        return True
+    participant = participant_of(user)
+    return participant is not None and participant.is_secretariat
+
+
+def people_access(user: AnyUser) -> Access:
+    """関係者の管理 (the people page, invitations, deactivation): the 事務局 and administrators.
+    Which roles each may give is ``people.rules.role_change_refusal``."""
+    if manages_people(user):
+        return Access(view=True, edit=True)
+    return DENIED
+
+
+def plan_import_access(user: AnyUser) -> Access:
+    """計画の構造の取り込み: administrators, and the secretariat given the permission
+    ``policies.import_plan`` (計画の構造を表計算ファイルから取り込む) in the admin.
+
+    A new plan changes what everyone evaluates, so being in the secretariat is not enough
+    on its own. View means the upload page is shown (with the reason when it cannot be used).
+    """
+    if user.is_authenticated and user.is_superuser:  # type: ignore[union-attr]
+        return Access(view=True, edit=True)
+    participant = participant_of(user)
+    if not (participant and participant.is_secretariat):
+        return DENIED
+    if not user.has_perm("policies.import_plan"):  # type: ignore[union-attr]
+        return Access(
+            view=True,
+            reason=_(
+                "計画の構造を取り込むには、管理者から「計画の構造を表計算ファイルから取り込む」の権限を受けてください。"
+            ),
+        )
+    return Access(view=True, edit=True)
+
+
+def denied(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Anonymous visitors are asked to log in; logged-in people without the right get 403."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied(reason)

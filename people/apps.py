@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "people"
+    verbose_name = "関係者"
+
+    def ready(self) -> None:
+        # Connects the mail that announces every change of role.
+        from people import announce  # noqa: F401

@@ -1,0 +1,59 @@
+"""The people page's forms: they validate and normalise; the writes are ``people.services``."""
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Participant, Role
+from policies.models import ImplementingBody
+
+
+class RoleFields(forms.Form):
+    role = forms.ChoiceField(label=_("役割"), choices=Role.choices)
+    body = forms.ModelChoiceField(
+        label=_("所属する実施主体"),
+        queryset=ImplementingBody.objects.all(),
+        required=False,
+        help_text=_("実施主体担当のときだけ選びます。"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        role, body = cleaned.get("role"), cleaned.get("body")
+        if role == Role.STAFF and body is None:
+            self.add_error("body", _("実施主体担当には、所属する実施主体を選んでください。"))
+        if role and role != Role.STAFF and body is not None:
+            self.add_error("body", _("所属する実施主体を選べるのは、実施主体担当だけです。"))
+        return cleaned
+
+
+class InviteForm(RoleFields):
+    name = forms.CharField(label=_("氏名"), max_length=150)
+    email = forms.EmailField(
+        label=_("メールアドレス"),
+        max_length=254,
+        help_text=_("ログインのユーザー名にもなります。招待のメールをこのアドレスに送ります。"),
+    )
+    field_order = ["name", "email", "role", "body"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        users = get_user_model().objects
+        if users.filter(username__iexact=email).exists() or users.filter(email__iexact=email):
+            raise forms.ValidationError(
+                _(
+                    "このメールアドレスの人はすでに登録されています。"
+                    "一覧から「パスワード設定のメールを送る」を使ってください。"
+                )
+            )
+        return email
+
+
+class RoleForm(RoleFields):
+    """A person's role or 実施主体 changed (a new seat, 人事異動 to another body)."""
+
+    def __init__(self, *args: Any, participant: Participant, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"role": participant.role, "body": participant.body_id})
+        super().__init__(*args, **kwargs)
