@@ -8,7 +8,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 # people (who someone is) sits beside the plan's structure: it names a staff member's
 # 実施主体, and the plan's pages ask it who may import a plan.
-LAYERS = {"policies": 0, "people": 0, "evaluation": 1, "reminders": 2, "publication": 2, "ops": 2, "plan": 3}
+LAYERS = {
+    "policies": 0,
+    "people": 0,
+    "evaluation": 1,
+    "reminders": 2,
+    "publication": 2,
+    "ops": 2,
+    "plan": 3,
+}
 
 
 def module_name(path: Path) -> str:
