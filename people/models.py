@@ -32,6 +32,14 @@ class Role(models.TextChoices):
     CHAIR = "chair", _("委員長")
 
 
+def role_label(role: str, body: ImplementingBody | None) -> str:
+    """「実施主体担当（市）」, 「委員長」, or 「なし」 for a person without a role."""
+    if not role:
+        return str(_("なし"))
+    label = str(Role(role).label)
+    return f"{label}（{body.short_name}）" if body is not None else label
+
+
 class ParticipantQuerySet(models.QuerySet["Participant"]):
     def active(self) -> "ParticipantQuerySet":
         """People who can still log in (a deactivated person keeps their row and records)."""
@@ -124,22 +132,37 @@ class Participant(Versioned):
                 {"body": _("所属する実施主体を指定できるのは、実施主体担当だけです。")}
             )
 
+    @property
+    def label(self) -> str:
+        return role_label(self.role, self.body)
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         before = (
-            Participant.objects.filter(pk=self.pk).values("role", "body_id").first()
+            Participant.objects.filter(pk=self.pk).select_related("body").first()
             if self.pk
             else None
         )
         super().save(*args, **kwargs)
         changed = before is not None and (
-            before["role"] != self.role or before["body_id"] != self.body_id
+            before.role != self.role or before.body_id != self.body_id
         )
         if changed or getattr(self, "_announce", False):
-            # Told once the change has committed: a rolled-back change tells nobody.
-            kwargs = {
-                "participant_id": self.pk,
-                "old_role": before["role"] if before else "",
-                "old_body_id": before["body_id"] if before else None,
-                "by": getattr(self, "_changed_by", None),
-            }
-            transaction.on_commit(lambda: role_changed.send(sender=Participant, **kwargs))
+            self.announce(
+                change=_("役割の変更"),
+                old=before.label if before is not None else role_label("", None),
+                by=getattr(self, "_changed_by", None),
+            )
+
+    def announce(
+        self, *, change: str, old: str, by: AbstractBaseUser | None, new: str = ""
+    ) -> None:
+        """Tell the chair and the 事務局 (``people.announce``) once the change has committed:
+        a rolled-back change tells nobody."""
+        kwargs = {
+            "user_id": self.user_id,
+            "change": str(change),
+            "old": old,
+            "new": new or (self.label if self.pk else role_label("", None)),
+            "by": by,
+        }
+        transaction.on_commit(lambda: role_changed.send(sender=Participant, **kwargs))

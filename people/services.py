@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from people.mails import send_password_link
 from people.models import Participant
 from people.rules import role_change_refusal
-from people.signals import role_changed
 from policies.models import ImplementingBody
 
 Actor = AbstractBaseUser | AnonymousUser
@@ -85,14 +84,13 @@ def person_set_active(*, actor: Actor, participant: Participant, active: bool) -
         return
     user.is_active = active
     user.save(update_fields=["is_active"])
-    kwargs = {
-        "participant_id": participant.pk,
-        "old_role": participant.role,
-        "old_body_id": participant.body_id,
-        "by": actor,
-        "note": _("利用を再開しました") if active else _("利用を停止しました"),
-    }
-    transaction.on_commit(lambda: role_changed.send(sender=Participant, **kwargs))
+    stopped = _("利用停止")
+    participant.announce(
+        change=_("利用の再開") if active else _("利用の停止"),
+        old=stopped if active else participant.label,
+        new=participant.label if active else stopped,
+        by=actor,  # type: ignore[arg-type]
+    )
 
 
 def _check_may_manage(actor: Actor, participant: Participant) -> None:

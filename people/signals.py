@@ -2,7 +2,8 @@
 
 from django.dispatch import Signal
 
-# A person's role or 実施主体 changed, or a role was given (an invitation, the admin's add):
-# keyword arguments ``participant_id``, ``old_role`` ("" when new), ``old_body_id`` and ``by``
-# (the user who made the change, or None for a script).
+# Who may do what changed for one person — a role given (an invitation, the admin's add),
+# changed or taken away (人事異動), an account stopped or restarted — sent once committed:
+# keyword arguments ``user_id``, ``change`` (what happened, in Japanese), ``old`` and
+# ``new`` (the role as read, 「なし」 for none) and ``by`` (the user who did it, None for a script).
 role_changed = Signal()
