@@ -57,3 +57,22 @@ class RoleForm(RoleFields):
     def __init__(self, *args: Any, participant: Participant, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"role": participant.role, "body": participant.body_id})
         super().__init__(*args, **kwargs)
+
+
+class HandoverForm(forms.Form):
+    """人事異動: who takes over the 実施主体's work, and from when."""
+
+    name = forms.CharField(label=_("後任者の氏名"), max_length=150)
+    email = forms.EmailField(
+        label=_("後任者のメールアドレス"),
+        max_length=254,
+        help_text=_(
+            "登録済みのアドレスならその人が引き継ぎます。まだ登録されていなければ招待のメールを送ります。"
+        ),
+    )
+    effective_on = forms.DateField(
+        label=_("発令日"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()

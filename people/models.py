@@ -166,3 +166,44 @@ class Participant(Versioned):
             "by": by,
         }
         transaction.on_commit(lambda: role_changed.send(sender=Participant, **kwargs))
+
+
+class Handover(models.Model):
+    """人事異動: the work of a 実施主体 handed from one person to the next on a date (発令日).
+
+    The successor holds the role from then on and sees the body's open items and history;
+    the predecessor's role is taken away (their own account stays, for anything else they
+    do); every record either of them wrote stays attributed to its writer.
+    """
+
+    body = models.ForeignKey(
+        ImplementingBody, on_delete=models.PROTECT, related_name="+", verbose_name=_("実施主体")
+    )
+    predecessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("前任者"),
+    )
+    successor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("後任者"),
+    )
+    effective_on = models.DateField(_("発令日"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("記録した人"),
+    )
+    recorded_at = models.DateTimeField(_("記録した日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("人事異動（引き継ぎ）")
+        verbose_name_plural = _("人事異動（引き継ぎ）")
+        ordering = ["-effective_on", "-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.body.short_name}: {display_name(self.predecessor)} → {display_name(self.successor)}"

@@ -2,14 +2,17 @@
 so the rules of ``people.rules`` cannot be skipped, and each change leaves a history row (who,
 when) and a mail to the chair and the 事務局 (``Participant.save``, ``people.announce``)."""
 
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from people.mails import send_password_link
-from people.models import Participant
+from people.models import Handover, Participant, Role
 from people.rules import role_change_refusal
 from policies.models import ImplementingBody
 
@@ -104,3 +107,48 @@ def _check_may_manage(actor: Actor, participant: Participant) -> None:
     )
     if reason:
         raise ValidationError(reason)
+
+
+@transaction.atomic
+def staff_handover(
+    *, actor: Actor, predecessor: Participant, name: str, email: str, effective_on: date
+) -> Handover:
+    """人事異動 in one step: the 実施主体 of ``predecessor`` passes to the person at ``email``
+    (an account of theirs takes the role; otherwise they are invited) as of ``effective_on``,
+    and the predecessor's role is taken away — they no longer see the body's records, and
+    what they wrote stays theirs. Each change is announced like any change of role."""
+    if not predecessor.is_staff_member:
+        raise ValidationError(_("人事異動で引き継げるのは、実施主体担当の人だけです。"))
+    if effective_on > timezone.localdate():
+        raise ValidationError(
+            _(
+                "発令日が先の日付の引き継ぎは、その日になってから行ってください（それまでは前任者が担当します）。"
+            )
+        )
+    _check_may_manage(actor, predecessor)
+    body = predecessor.body
+    users = get_user_model().objects
+    existing = (
+        users.filter(username__iexact=email).first() or users.filter(email__iexact=email).first()
+    )
+    if existing is None:
+        successor = person_invite(actor=actor, name=name, email=email, role=Role.STAFF, body=body)
+    elif existing.pk == predecessor.user_id:
+        raise ValidationError(_("前任者と後任者が同じ人です。"))
+    elif not existing.is_active:
+        raise ValidationError(_("後任者のアカウントは利用停止中です。先に利用を再開してください。"))
+    else:
+        successor = Participant.objects.filter(user=existing).first() or Participant(user=existing)
+        successor.role, successor.body = Role.STAFF, body
+        participant_save(actor=actor, participant=successor)
+    old = predecessor.label
+    predecessor._history_user = actor  # type: ignore[attr-defined]
+    predecessor.delete()
+    predecessor.announce(change=_("人事異動"), old=old, by=actor)  # type: ignore[arg-type]
+    return Handover.objects.create(
+        body=body,
+        predecessor=predecessor.user,
+        successor=successor.user,
+        effective_on=effective_on,
+        recorded_by=actor,
+    )

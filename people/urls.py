@@ -9,6 +9,7 @@ urlpatterns = [
     path("people/", views.people_list, name="list"),
     path("people/invite/", views.person_invite, name="invite"),
     path("people/<int:pk>/role/", views.person_role, name="role"),
+    path("people/<int:pk>/handover/", views.person_handover, name="handover"),
     path("people/<int:pk>/send-link/", views.person_send_link, name="send_link"),
     path("people/<int:pk>/active/", views.person_set_active, name="set_active"),
     path("welcome/<uidb64>/<token>/", views.WelcomeView.as_view(), name="welcome"),

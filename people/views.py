@@ -12,14 +12,16 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from people import services
 from people.access import denied, people_access
-from people.forms import InviteForm, RoleForm
+from people.forms import HandoverForm, InviteForm, RoleForm
 from people.mails import mail_context
-from people.models import Participant, Role, display_name
+from people.models import Handover, Participant, Role, display_name
 from people.throttle import over_limit
 from people.tokens import invitation_tokens
 from plan.client_address import client_address
@@ -40,7 +42,10 @@ def people_list(request: HttpRequest) -> HttpResponse:
         .annotate(role_order=ROLE_ORDER)
         .order_by("role_order", "body__pk", "-user__is_active", "user__last_name", "user__pk")
     )
-    return render(request, "people/people_list.html", {"people": people})
+    handovers = Handover.objects.select_related("body", "predecessor", "successor", "recorded_by")[
+        :20
+    ]
+    return render(request, "people/people_list.html", {"people": people, "handovers": handovers})
 
 
 def person_invite(request: HttpRequest) -> HttpResponse:
@@ -90,6 +95,34 @@ def person_role(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "people/person_role.html", {"form": form, "person": _person(request, pk)}
     )
+
+
+def person_handover(request: HttpRequest, pk: int) -> HttpResponse:
+    """人事異動: the 実施主体's work passes to the successor in one step (``staff_handover``)."""
+    if not people_access(request.user).edit:
+        return denied(request)
+    predecessor = _person(request, pk)
+    form = HandoverForm(request.POST or None, initial={"effective_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            handover = services.staff_handover(
+                actor=request.user, predecessor=predecessor, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(body)sの担当を%(old)sさんから%(new)sさんに引き継ぎました（発令日 %(date)s）。")
+                % {
+                    "body": handover.body.short_name,
+                    "old": display_name(handover.predecessor),
+                    "new": display_name(handover.successor),
+                    "date": date_format(handover.effective_on, "Y年n月j日"),
+                },
+            )
+            return redirect("people:list")
+    return render(request, "people/person_handover.html", {"form": form, "person": predecessor})
 
 
 @require_POST

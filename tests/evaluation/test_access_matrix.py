@@ -146,12 +146,12 @@ def import_permission(world: World) -> None:
     user.user_permissions.add(Permission.objects.get(codename="import_plan"))
 
 
-def person(world: World) -> None:
-    """A 委員 the people page acts on, at a known address."""
-    from people.models import Role
-    from tests.factories import ParticipantFactory, UserFactory
+def person(world: World, role: str = "member") -> None:
+    """A 委員 (or a 実施主体担当 of the 市) the people page acts on, at a known address."""
+    from tests.factories import ParticipantFactory, UserFactory, body
 
-    ParticipantFactory(pk=900, role=Role.MEMBER, user=UserFactory(email="iin@example.jp"))
+    where = body("city") if role == "staff" else None
+    ParticipantFactory(pk=900, role=role, body=where, user=UserFactory(email="p@example.jp"))
 
 
 # An invalid one-time link: its page explains itself to everyone, for GET and POST alike.
@@ -179,6 +179,18 @@ MATRIX: dict[str, Case] = {
         post=only("secretariat"),
         setup=person,
         data=lambda w, r: {"role": "chair"},
+    ),
+    # 人事異動: a 実施主体担当 of the 市 hands over to a new person.
+    "people:handover": Case(
+        kwargs={"pk": 900},
+        get=only("secretariat", outcome=OK),
+        post=only("secretariat"),
+        setup=lambda w: person(w, role="staff"),
+        data=lambda w, r: {
+            "name": "後任",
+            "email": "next@example.jp",
+            "effective_on": "2021-04-01",
+        },
     ),
     # Sends a mail and changes nothing.
     "people:send_link": Case(

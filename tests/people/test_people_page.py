@@ -48,7 +48,7 @@ def test_it_lists_everyone_by_role_with_the_last_login(
     staff("place")
     member()
     chair()
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         page = client.get(reverse("people:list")).content.decode()
     headings = re.findall(r'<h2 class="h5 mt-4">(.+?)</h2>', page)
     assert headings == ["事務局", "実施主体担当", "委員", "委員長"]
@@ -61,7 +61,7 @@ def test_the_query_count_does_not_grow_with_the_number_of_people(
 ):
     for _ in range(30):
         member()
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         assert client.get(reverse("people:list")).status_code == 200
 
 

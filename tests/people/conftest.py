@@ -1,0 +1,2 @@
+# The six actors and the unpublished year of the evaluation's access tests.
+from tests.evaluation.conftest import login, world  # noqa: F401
