@@ -20,6 +20,8 @@ NOT_SUBMITTED = {
     "evaluation:cycle_move",
     "evaluation:committee_confirm",
     "evaluation:sheet_import_confirm",
+    "people:send_link",  # a button that mails a person, not a form to fill in
+    "people:set_active",  # a button that stops a person's account
 }
 # Two pages of each kind (URL name) are enough to see its template in two states.
 PER_NAME = 2
