@@ -5,6 +5,8 @@ and a django-simple-history table, so nothing is overwritten silently and every 
 keeps who, when and what.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,7 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.achievement import achievement_rate
-from people.models import Participant, Role
+from people.models import Participant, Role, Seat, SeatQuerySet
 from policies.fiscal_years import wareki
 from policies.models import (
     ImplementingBody,
@@ -164,6 +166,19 @@ class Cycle(Versioned):
         """A 訂正 is open on this locked year (``publication.Correction``, read through its
         reverse relation: the records never import publication), read once per instance."""
         return self.is_locked and self.corrections.filter(state=CorrectionState.OPEN).exists()
+
+    def committee_period(self) -> tuple[date, date]:
+        """The days of the year's 委員会評価: from the end of staff entry to the committee's
+        due date (without due dates, the fiscal year after the one evaluated). The committee
+        serving then evaluates the year and is its 委員名簿."""
+        start = self.entry_due or date(self.fiscal_year + 1, 4, 1)
+        end = self.committee_due or date(self.fiscal_year + 2, 3, 31)
+        return start, max(start, end)
+
+    def roster(self) -> "SeatQuerySet":
+        """委員名簿 of the year (name, 区分, 役職): the seats serving in its 委員会評価, so an
+        earlier year keeps the committee that evaluated it."""
+        return Seat.objects.roster(*self.committee_period())
 
     def correctable_by(self, user) -> bool:
         """The one exception to the lock of a 確定/公開 year's records: while a 訂正 is open

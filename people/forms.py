@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from people.models import Participant, Role
+from people.models import Participant, Role, Seat
 from policies.models import ImplementingBody
 
 
@@ -76,3 +76,25 @@ class HandoverForm(forms.Form):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
+
+
+class SeatForm(forms.ModelForm):
+    """A member's 任期 (from–to), 区分 and office. Only committee accounts are offered."""
+
+    class Meta:
+        model = Seat
+        fields = ["user", "category", "office", "starts_on", "ends_on"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        users = (
+            get_user_model()
+            .objects.filter(participant__role__in=[Role.MEMBER, Role.CHAIR])
+            .order_by("last_name", "pk")
+        )
+        self.fields["user"].queryset = users  # type: ignore[attr-defined]
+        self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[attr-defined]

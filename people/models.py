@@ -6,6 +6,7 @@ The table keeps the name it had in the evaluation app (``evaluation_participant`
 existing databases keep their people when the model moved here.
 """
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -207,3 +208,126 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body.short_name}: {display_name(self.predecessor)} → {display_name(self.successor)}"
+
+
+class SeatCategory(models.TextChoices):
+    """The committee's 区分, as the city appoints it (学識経験者 2, 市民活動団体 3, 公募市民 2, 行政 1)."""
+
+    ACADEMIC = "academic", _("学識経験者")
+    CIVIC_GROUP = "civic_group", _("市民活動団体")
+    PUBLIC = "public", _("公募市民")
+    ADMINISTRATION = "administration", _("行政")
+
+
+class Office(models.TextChoices):
+    NONE = "", _("（なし）")
+    CHAIR = "chair", _("委員長")
+    VICE_CHAIR = "vice_chair", _("副委員長")
+
+
+class SeatQuerySet(models.QuerySet["Seat"]):
+    def serving(self, start: date, end: date) -> "SeatQuerySet":
+        """Seats whose 任期 overlaps ``start``–``end`` (both days included)."""
+        return self.filter(starts_on__lte=end).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=start)
+        )
+
+    def roster(self, start: date, end: date) -> "SeatQuerySet":
+        """委員名簿 of a period: 委員長, 副委員長, then by 区分 as the city lists them."""
+        office = models.Case(
+            models.When(office=Office.CHAIR, then=0),
+            models.When(office=Office.VICE_CHAIR, then=1),
+            default=2,
+        )
+        category = models.Case(
+            *(models.When(category=c, then=i) for i, c in enumerate(SeatCategory.values))
+        )
+        return (
+            self.serving(start, end)
+            .select_related("user")
+            .annotate(office_order=office, category_order=category)
+            .order_by("office_order", "category_order", "starts_on", "user__last_name")
+        )
+
+
+class Seat(Versioned):
+    """A member's seat on the committee for a 任期 (from–to): their 区分 and office.
+
+    Held by a committee account only (a 委員 or 委員長): a 事務局 or 実施主体 account never sits
+    on the committee, so a city employee in the 行政 seat has a separate committee account.
+    A member who leaves mid-term gets an earlier 任期の終わり; one who joins, a later start.
+    Written through ``people.services.seat_save`` (rules, history, mail).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="seats",
+        verbose_name=_("委員"),
+    )
+    category = models.CharField(_("区分"), max_length=20, choices=SeatCategory.choices)
+    office = models.CharField(
+        _("役職"), max_length=20, choices=Office.choices, default=Office.NONE, blank=True
+    )
+    starts_on = models.DateField(_("任期の始まり"))
+    ends_on = models.DateField(
+        _("任期の終わり"), null=True, blank=True, help_text=_("空欄なら任期中です。")
+    )
+
+    objects = SeatQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("委員の任期")
+        verbose_name_plural = _("委員の任期")
+        ordering = ["-starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="seat_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        office = f" {self.get_office_display()}" if self.office else ""
+        return f"{display_name(self.user)}（{self.get_category_display()}{office}）"
+
+    @property
+    def label(self) -> str:
+        """「公募市民・副委員長（2021-04-01〜2023-03-31）」, as the announcement reads it."""
+        office = f"・{self.get_office_display()}" if self.office else ""
+        end = self.ends_on.isoformat() if self.ends_on else ""
+        return f"{self.get_category_display()}{office}（{self.starts_on.isoformat()}〜{end}）"
+
+    def clean(self) -> None:
+        if self.ends_on is not None and self.ends_on < self.starts_on:
+            raise ValidationError(
+                {"ends_on": _("任期の終わりは、始まりより後の日付にしてください。")}
+            )
+        role = (
+            Participant.objects.filter(user_id=self.user_id).values_list("role", flat=True).first()
+        )
+        if role not in {Role.MEMBER, Role.CHAIR}:
+            raise ValidationError(
+                {
+                    "user": _(
+                        "委員の任期を登録できるのは、委員・委員長のアカウントだけです。"
+                        "事務局・実施主体担当の職員が行政の委員を務めるときは、委員用の別のアカウントを招待してください。"
+                    )
+                }
+            )
+        if self.office:
+            end = self.ends_on or date.max
+            taken = (
+                Seat.objects.exclude(pk=self.pk)
+                .filter(office=self.office)
+                .serving(self.starts_on, end)
+                .select_related("user")
+                .first()
+            )
+            if taken is not None:
+                raise ValidationError(
+                    {
+                        "office": _("同じ期間の%(office)sは、すでに%(name)sさんです。")
+                        % {"office": self.get_office_display(), "name": display_name(taken.user)}
+                    }
+                )

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from people.mails import send_password_link
-from people.models import Handover, Participant, Role
+from people.models import Handover, Participant, Role, Seat, role_label
 from people.rules import role_change_refusal
+from people.signals import role_changed
 from policies.models import ImplementingBody
 
 Actor = AbstractBaseUser | AnonymousUser
@@ -152,3 +153,29 @@ def staff_handover(
         effective_on=effective_on,
         recorded_by=actor,
     )
+
+
+@transaction.atomic
+def seat_save(*, actor: Actor, seat: Seat) -> Seat:
+    """Record a member's 任期, 区分 and office (new, or changed: a member leaving mid-term
+    gets an earlier end). Nobody records their own seat or office; only the 事務局 and
+    administrators record seats; ``Seat.clean`` keeps the committee to committee accounts and
+    one 委員長 and one 副委員長 at a time. Versioned, and announced to the chair and the 事務局."""
+    before = Seat.objects.select_for_update().filter(pk=seat.pk).first() if seat.pk else None
+    reason = role_change_refusal(
+        actor=actor, target_user_id=seat.user_id, old_role=Role.MEMBER, new_role=Role.MEMBER
+    )
+    if reason:
+        raise ValidationError(reason)
+    seat.full_clean()
+    seat._history_user = actor  # type: ignore[attr-defined]
+    seat.save()
+    kwargs = {
+        "user_id": seat.user_id,
+        "change": str(_("委員の任期・役職の変更") if before else _("委員の任期の登録")),
+        "old": before.label if before else role_label("", None),
+        "new": seat.label,
+        "by": actor,
+    }
+    transaction.on_commit(lambda: role_changed.send(sender=Seat, **kwargs))
+    return seat

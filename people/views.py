@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from people import services
 from people.access import denied, people_access
-from people.forms import HandoverForm, InviteForm, RoleForm
+from people.forms import HandoverForm, InviteForm, RoleForm, SeatForm
 from people.mails import mail_context
-from people.models import Handover, Participant, Role, display_name
+from people.models import Handover, Participant, Role, Seat, display_name
 from people.throttle import over_limit
 from people.tokens import invitation_tokens
 from plan.client_address import client_address
@@ -123,6 +123,36 @@ def person_handover(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("people:list")
     return render(request, "people/person_handover.html", {"form": form, "person": predecessor})
+
+
+@require_safe
+def seat_list(request: HttpRequest) -> HttpResponse:
+    """委員の任期: every seat, newest 任期 first, with its 区分 and office."""
+    if not people_access(request.user).view:
+        return denied(request)
+    seats = Seat.objects.select_related("user").order_by("-starts_on", "category", "pk")
+    return render(request, "people/seat_list.html", {"seats": seats})
+
+
+def seat_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """A new seat, or a change of one (an office, a member leaving mid-term)."""
+    if not people_access(request.user).edit:
+        return denied(request)
+    seat = get_object_or_404(Seat, pk=pk) if pk is not None else Seat()
+    form = SeatForm(request.POST or None, instance=seat)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.seat_save(actor=request.user, seat=form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(seat)sを保存しました。委員長と事務局にメールでお知らせします。")
+                % {"seat": form.instance},
+            )
+            return redirect("people:seats")
+    return render(request, "people/seat_form.html", {"form": form, "seat": seat})
 
 
 @require_POST

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from evaluation.models import CommitteeEvaluation, Phase
+from people.models import Participant
 from tests.evaluation.conftest import ROLES, World
 from tests.factories import level
 
@@ -154,6 +155,20 @@ def person(world: World, role: str = "member") -> None:
     ParticipantFactory(pk=900, role=role, body=where, user=UserFactory(email="p@example.jp"))
 
 
+SEAT = {"category": "public", "office": "", "starts_on": "2021-04-01", "ends_on": "2023-03-31"}
+
+
+def seated(world: World) -> None:
+    """The member at pk 900 holds seat 900 (its end date is what the POST changes)."""
+    from datetime import date
+
+    from people.models import Seat
+
+    person(world)
+    user_id = Participant.objects.get(pk=900).user_id
+    Seat.objects.create(pk=900, user_id=user_id, category="public", starts_on=date(2021, 4, 1))
+
+
 # An invalid one-time link: its page explains itself to everyone, for GET and POST alike.
 LINK = {"uidb64": "MA", "token": "0-0"}
 
@@ -191,6 +206,21 @@ MATRIX: dict[str, Case] = {
             "email": "next@example.jp",
             "effective_on": "2021-04-01",
         },
+    ),
+    # 委員の任期: the 事務局 records them for committee accounts (the member at pk 900).
+    "people:seats": Case(get=only("secretariat", outcome=OK)),
+    "people:seat_create": Case(
+        get=only("secretariat", outcome=OK),
+        post=only("secretariat"),
+        setup=person,
+        data=lambda w, r: {"user": Participant.objects.get(pk=900).user_id, **SEAT},
+    ),
+    "people:seat_edit": Case(
+        kwargs={"pk": 900},
+        get=only("secretariat", outcome=OK),
+        post=only("secretariat"),
+        setup=seated,
+        data=lambda w, r: {"user": Participant.objects.get(pk=900).user_id, **SEAT},
     ),
     # Sends a mail and changes nothing.
     "people:send_link": Case(

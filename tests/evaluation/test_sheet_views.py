@@ -290,8 +290,8 @@ def test_the_print_view_is_rendered_once_until_something_is_saved(
     client.get(url("sheet_print"))  # renders and stores the table
     # session, user, role, savepoints, cycle, cache generation (the entry is in this
     # worker's memory): no table reads (and no session write: the idle timeout is
-    # refreshed at most once a minute)
-    with django_assert_num_queries(7):
+    # refreshed at most once a minute), and the year's 委員名簿
+    with django_assert_num_queries(8):
         cached = client.get(url("sheet_print"))
     assert "計画目標の達成状況評価表" in cached.content.decode()
     # Earlier saves in this test queued an invalidation that the test's transaction never
