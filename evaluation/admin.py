@@ -106,7 +106,7 @@ class CommitteeEvaluationAdmin(VersionedAdmin):
     list_display = ["measure", "cycle", "rating", "confirmed_at"]
     list_filter = ["cycle"]
     # Confirming is the chair's act on the review page, never an admin edit.
-    readonly_fields = ["confirmed_by", "confirmed_at"]
+    readonly_fields = ["confirmed_by", "confirmed_for", "confirmed_at"]
 
 
 @admin.register(Indicator)

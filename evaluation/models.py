@@ -641,6 +641,15 @@ class CommitteeEvaluation(Versioned):
         related_name="+",
         verbose_name=_("確定した委員長"),
     )
+    # 職務代理: the 委員長 in whose place ``confirmed_by`` (the 副委員長) confirmed.
+    confirmed_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("職務代理で確定したときの委員長"),
+    )
     confirmed_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
     review_state = review_state_field()
     review_comment = review_comment_field()

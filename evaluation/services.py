@@ -25,6 +25,7 @@ from evaluation.models import (
 )
 from evaluation.sheet import locked as locked_sheet
 from evaluation.signals import phase_moved
+from people.models import acting_for
 from policies.models import Measure, RatingLevel, RatingScale
 
 
@@ -183,11 +184,14 @@ def unconfirmed_measures(cycle: Cycle) -> list[Measure]:
 def committee_evaluation_confirm(
     *, evaluation: CommitteeEvaluation, user: User, expected_version: int
 ) -> CommitteeEvaluation:
-    """The chair confirms the compiled evaluation: from now on it is locked."""
+    """The chair (or the 副委員長 acting for them) confirms the compiled evaluation: from
+    now on it is locked."""
     current = CommitteeEvaluation.objects.select_for_update().get(pk=evaluation.pk)
     if current.version != expected_version:
         raise EditConflict(current)
     current.confirmed_by = user
+    # A 副委員長 confirming as 職務代理 is recorded with the chair they act for.
+    current.confirmed_for = acting_for(user, timezone.localdate())
     current.confirmed_at = timezone.now()
     current._history_user = user
     current.save()

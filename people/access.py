@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from people.models import Participant
+from people.models import ActingChair, Participant
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -31,8 +33,13 @@ def participant_of(user: AnyUser) -> Participant | None:
     if not user.is_authenticated:
         return None
     if not hasattr(user, "_participant_cache"):
+        # In the same query: whom the person acts for today (職務代理), if anyone.
+        acting = ActingChair.objects.on(timezone.localdate()).filter(user=OuterRef("user"))
         user._participant_cache = (  # type: ignore[union-attr]
-            Participant.objects.select_related("body").filter(user=user).first()
+            Participant.objects.select_related("body")
+            .annotate(acting_for_id=Subquery(acting.values("in_place_of")[:1]))
+            .filter(user=user)
+            .first()
         )
     return user._participant_cache  # type: ignore[union-attr]
 

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from people.models import Participant, Role, Seat
+from people.models import ActingChair, Office, Participant, Role, Seat
 from policies.models import ImplementingBody
 
 
@@ -98,3 +98,28 @@ class SeatForm(forms.ModelForm):
         )
         self.fields["user"].queryset = users  # type: ignore[attr-defined]
         self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[attr-defined]
+
+
+def _name(user: Any) -> str:
+    return user.get_full_name() or user.username
+
+
+class ActingChairForm(forms.ModelForm):
+    """職務代理: which 副委員長 acts for which 委員長, for a year or a date range."""
+
+    class Meta:
+        model = ActingChair
+        fields = ["user", "in_place_of", "starts_on", "ends_on"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        users = get_user_model().objects.order_by("last_name", "pk")
+        vice = users.filter(seats__office=Office.VICE_CHAIR).distinct()
+        self.fields["user"].queryset = vice  # type: ignore[attr-defined]
+        self.fields["in_place_of"].queryset = users.filter(participant__role=Role.CHAIR)  # type: ignore[attr-defined]
+        for name in ("user", "in_place_of"):
+            self.fields[name].label_from_instance = _name  # type: ignore[attr-defined]

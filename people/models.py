@@ -121,7 +121,9 @@ class Participant(Versioned):
 
     @property
     def is_chair(self) -> bool:
-        return self.role == Role.CHAIR
+        """The 委員長, or the 副委員長 acting for them today (職務代理: ``acting_for_id`` is
+        read with the role by ``people.access.participant_of``)."""
+        return self.role == Role.CHAIR or getattr(self, "acting_for_id", None) is not None
 
     def clean(self) -> None:
         if self.role == Role.STAFF and self.body_id is None:
@@ -331,3 +333,77 @@ class Seat(Versioned):
                         % {"office": self.get_office_display(), "name": display_name(taken.user)}
                     }
                 )
+
+
+class ActingChairQuerySet(models.QuerySet["ActingChair"]):
+    def on(self, day: date) -> "ActingChairQuerySet":
+        return self.filter(starts_on__lte=day, ends_on__gte=day)
+
+
+class ActingChair(models.Model):
+    """職務代理: the 事務局 records that the 副委員長 acts for the 委員長 for a year or a date
+    range. Meanwhile the 副委員長 may do exactly what the chair does (``Participant.is_chair``
+    as ``people.access.participant_of`` reads it), and each confirmation records who acted
+    and in whose place."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("職務を代理する人（副委員長）"),
+    )
+    in_place_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("代理される人（委員長）"),
+    )
+    starts_on = models.DateField(_("代理の始まり"))
+    ends_on = models.DateField(_("代理の終わり"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("記録した人"),
+    )
+    recorded_at = models.DateTimeField(_("記録した日時"), auto_now_add=True)
+
+    objects = ActingChairQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("職務代理")
+        verbose_name_plural = _("職務代理")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="acting_chair_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{display_name(self.user)}（{display_name(self.in_place_of)}の職務代理）"
+
+    def clean(self) -> None:
+        if self.ends_on is not None and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError(
+                {"ends_on": _("代理の終わりは、始まりより後の日付にしてください。")}
+            )
+        if not (self.user_id and self.in_place_of_id and self.starts_on and self.ends_on):
+            return
+        seats = Seat.objects.serving(self.starts_on, self.ends_on)
+        if not seats.filter(user_id=self.user_id, office=Office.VICE_CHAIR).exists():
+            raise ValidationError(
+                {"user": _("職務を代理できるのは、その期間に任期のある副委員長だけです。")}
+            )
+        if not Participant.objects.filter(user_id=self.in_place_of_id, role=Role.CHAIR).exists():
+            raise ValidationError(
+                {"in_place_of": _("代理される人は委員長のアカウントにしてください。")}
+            )
+
+
+def acting_for(user: AbstractBaseUser, day: date) -> AbstractBaseUser | None:
+    """The 委員長 ``user`` acts for on ``day`` (職務代理), or None — also for the chair themself."""
+    acting = ActingChair.objects.on(day).filter(user_id=user.pk).select_related("in_place_of")
+    record = acting.first()
+    return record.in_place_of if record is not None else None

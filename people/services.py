@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from people.mails import send_password_link
-from people.models import Handover, Participant, Role, Seat, role_label
+from people.models import ActingChair, Handover, Participant, Role, Seat, role_label
 from people.rules import role_change_refusal
 from people.signals import role_changed
 from policies.models import ImplementingBody
@@ -179,3 +179,30 @@ def seat_save(*, actor: Actor, seat: Seat) -> Seat:
     }
     transaction.on_commit(lambda: role_changed.send(sender=Seat, **kwargs))
     return seat
+
+
+@transaction.atomic
+def acting_chair_record(*, actor: Actor, acting: ActingChair) -> ActingChair:
+    """職務代理: the 副委員長 acts for the 委員長 from ``starts_on`` to ``ends_on``. Recorded by
+    the 事務局 (never by either of the two), checked by ``ActingChair.clean``, announced."""
+    for user_id in (acting.user_id, acting.in_place_of_id):
+        reason = role_change_refusal(
+            actor=actor, target_user_id=user_id, old_role=Role.MEMBER, new_role=Role.MEMBER
+        )
+        if reason:
+            raise ValidationError(reason)
+    acting.recorded_by = actor  # type: ignore[assignment]
+    acting.full_clean()
+    acting.save()
+    kwargs = {
+        "user_id": acting.user_id,
+        "change": str(_("職務代理の記録")),
+        "old": str(_("副委員長")),
+        "new": str(
+            _("委員長の職務代理（%(start)s〜%(end)s）")
+            % {"start": acting.starts_on.isoformat(), "end": acting.ends_on.isoformat()}
+        ),
+        "by": actor,
+    }
+    transaction.on_commit(lambda: role_changed.send(sender=ActingChair, **kwargs))
+    return acting

@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/seats/", views.seat_list, name="seats"),
     path("people/seats/new/", views.seat_edit, name="seat_create"),
     path("people/seats/<int:pk>/", views.seat_edit, name="seat_edit"),
+    path("people/acting-chair/new/", views.acting_chair_create, name="acting_chair_create"),
     path("people/<int:pk>/role/", views.person_role, name="role"),
     path("people/<int:pk>/handover/", views.person_handover, name="handover"),
     path("people/<int:pk>/send-link/", views.person_send_link, name="send_link"),

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from people import services
 from people.access import denied, people_access
-from people.forms import HandoverForm, InviteForm, RoleForm, SeatForm
+from people.forms import ActingChairForm, HandoverForm, InviteForm, RoleForm, SeatForm
 from people.mails import mail_context
-from people.models import Handover, Participant, Role, Seat, display_name
+from people.models import ActingChair, Handover, Participant, Role, Seat, display_name
 from people.throttle import over_limit
 from people.tokens import invitation_tokens
 from plan.client_address import client_address
@@ -131,7 +131,28 @@ def seat_list(request: HttpRequest) -> HttpResponse:
     if not people_access(request.user).view:
         return denied(request)
     seats = Seat.objects.select_related("user").order_by("-starts_on", "category", "pk")
-    return render(request, "people/seat_list.html", {"seats": seats})
+    acting = ActingChair.objects.select_related("user", "in_place_of", "recorded_by")
+    return render(request, "people/seat_list.html", {"seats": seats, "acting": acting})
+
+
+def acting_chair_create(request: HttpRequest) -> HttpResponse:
+    """職務代理 recorded by the 事務局 (``services.acting_chair_record``)."""
+    if not people_access(request.user).edit:
+        return denied(request)
+    form = ActingChairForm(request.POST or None, instance=ActingChair())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.acting_chair_record(actor=request.user, acting=form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("職務代理を記録しました: %(acting)s。委員長と事務局にメールでお知らせします。")
+                % {"acting": form.instance},
+            )
+            return redirect("people:seats")
+    return render(request, "people/acting_chair_form.html", {"form": form})
 
 
 def seat_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluation.models import CorrectionState, Cycle
+from people.access import participant_of
 from people.models import Participant
 from policies.fiscal_years import wareki
 from publication.editions import edition_build, errata_between, snapshot_of
@@ -36,7 +37,8 @@ def _log(message: str, event: str, correction: Correction, user: User) -> None:
 
 
 def _role(user: User) -> Participant | None:
-    return Participant.objects.filter(user_id=user.pk).first()
+    """The user's role as every rule reads it (the 副委員長 acting for the chair included)."""
+    return participant_of(user)
 
 
 def _pending(cycle: Cycle, state: str) -> Correction:

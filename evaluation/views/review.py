@@ -36,7 +36,7 @@ def _review_page(
     drafts = {
         d.measure_id: d
         for d in CommitteeEvaluation.objects.filter(cycle=cycle).select_related(
-            "rating", "confirmed_by"
+            "rating", "confirmed_by", "confirmed_for"
         )
     }
     tallies = member_tallies(cycle)

@@ -6,6 +6,7 @@ leave the database exactly as it was; allowed writes must change it.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from django.apps import apps
@@ -158,15 +159,15 @@ def person(world: World, role: str = "member") -> None:
 SEAT = {"category": "public", "office": "", "starts_on": "2021-04-01", "ends_on": "2023-03-31"}
 
 
-def seated(world: World) -> None:
+def seated(world: World, office: str = "") -> None:
     """The member at pk 900 holds seat 900 (its end date is what the POST changes)."""
-    from datetime import date
-
     from people.models import Seat
 
     person(world)
     user_id = Participant.objects.get(pk=900).user_id
-    Seat.objects.create(pk=900, user_id=user_id, category="public", starts_on=date(2021, 4, 1))
+    Seat.objects.create(
+        pk=900, user_id=user_id, category="public", office=office, starts_on=date(2021, 4, 1)
+    )
 
 
 # An invalid one-time link: its page explains itself to everyone, for GET and POST alike.
@@ -221,6 +222,18 @@ MATRIX: dict[str, Case] = {
         post=only("secretariat"),
         setup=seated,
         data=lambda w, r: {"user": Participant.objects.get(pk=900).user_id, **SEAT},
+    ),
+    # 職務代理: the member at pk 900 holds a 副委員長 seat and acts for the chair today.
+    "people:acting_chair_create": Case(
+        get=only("secretariat", outcome=OK),
+        post=only("secretariat"),
+        setup=lambda w: seated(w, office="vice_chair"),
+        data=lambda w, r: {
+            "user": Participant.objects.get(pk=900).user_id,
+            "in_place_of": w.users["chair"].pk,
+            "starts_on": str(date.today()),
+            "ends_on": str(date.today()),
+        },
     ),
     # Sends a mail and changes nothing.
     "people:send_link": Case(

@@ -10,7 +10,7 @@ from people.models import Participant
 
 # Every demo account shares this password; the fixture stores only its hash.
 DEMO_PASSWORD = "musashino-demo-2021"
-DEMO_FIXTURES = ["demo_users", "demo_evaluation", "demo_reminders"]
+DEMO_FIXTURES = ["demo_users", "demo_people", "demo_evaluation", "demo_reminders"]
 
 
 class Command(BaseCommand):
