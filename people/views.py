@@ -34,7 +34,8 @@ ROLE_ORDER = Case(
 
 @require_safe
 def people_list(request: HttpRequest) -> HttpResponse:
-    """関係者の一覧: by role and 実施主体, with the last login; one query whatever the size."""
+    """関係者の一覧: by role and 実施主体, with the last login, and the recent 人事異動: two
+    queries whatever the number of people."""
     if not people_access(request.user).view:
         return denied(request)
     people = (
