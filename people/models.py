@@ -10,10 +10,11 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from people.signals import role_changed
@@ -407,3 +408,15 @@ def acting_for(user: AbstractBaseUser, day: date) -> AbstractBaseUser | None:
     acting = ActingChair.objects.on(day).filter(user_id=user.pk).select_related("in_place_of")
     record = acting.first()
     return record.in_place_of if record is not None else None
+
+
+def committee_users(start: date, end: date) -> "models.QuerySet[AbstractBaseUser]":
+    """The committee serving ``start``–``end``: the committee accounts with a seat then
+    (a member who left before, or joins after, is not in it); while no 任期 is recorded at
+    all, every committee account. One query, the seats read as subqueries."""
+    serving = Seat.objects.serving(start, end).filter(user=OuterRef("pk"))
+    return (
+        get_user_model()
+        .objects.filter(participant__role__in=[Role.MEMBER, Role.CHAIR])
+        .filter(Exists(serving) | ~Exists(Seat.objects.all()))
+    )

@@ -3,7 +3,6 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
@@ -19,7 +18,7 @@ from evaluation.models import (
     running_between,
 )
 from evaluation.rollups.ratings import STATUSES
-from people.models import Role, display_name
+from people.models import committee_users, display_name
 from policies.models import ImplementingBody, Initiative, Measure, Plan
 
 
@@ -155,10 +154,9 @@ def entry_progress(cycle: Cycle) -> EntryProgress:
         )
 
     bodies = list(ImplementingBody.objects.all())
+    # The committee serving in the year's 委員会評価 (its 任期), not every committee account.
     members = list(
-        get_user_model()
-        .objects.filter(participant__role__in=[Role.MEMBER, Role.CHAIR])
-        .order_by("participant__role", "username")
+        committee_users(*cycle.committee_period()).order_by("participant__role", "username")
     )
     body_rating = {
         f"b{b.pk}": Subquery(

@@ -149,3 +149,24 @@ def test_the_roster_prints_on_the_sheet_with_a_leaver_marked(client):
     assert "令和3（2021）年度 市民活動推進委員会 委員名簿" in page
     assert "退任 次郎（2022年6月15日まで）" in page
     assert "委員長" in page
+
+
+def test_progress_counts_the_committee_serving_in_the_committee_phase(world):
+    from evaluation.progress.entry import entry_progress
+
+    left = member().user  # left before the year's 委員会評価
+    joined = member().user  # joined during it
+    seat(left, SeatCategory.PUBLIC, "2019-04-01", "2022-03-31")
+    seat(joined, SeatCategory.PUBLIC, "2022-07-01")
+    seat(world.users["member"], SeatCategory.ACADEMIC, "2021-04-01")
+    world.cycle.entry_due, world.cycle.committee_due = date(2022, 5, 31), date(2022, 7, 31)
+    world.cycle.save()
+    counted = {line.key for line in entry_progress(world.cycle).member_evaluations}
+    assert counted == {joined.username, world.users["member"].username}
+
+
+def test_without_any_seat_recorded_every_committee_account_is_counted(world):
+    from evaluation.progress.entry import entry_progress
+
+    counted = {line.key for line in entry_progress(world.cycle).member_evaluations}
+    assert counted == {world.users["member"].username, world.users["chair"].username}
