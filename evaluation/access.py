@@ -277,35 +277,50 @@ def _scores_unanchored(user: User | AnonymousUser) -> bool:
     )
 
 
+def _drafts_wait_for_release(user: User | AnonymousUser) -> bool:
+    """Body staff read no draft until the 事務局 releases the drafts to the committee (or
+    the year is 確定): a draft they read could reach a member who has not scored yet, as
+    their view of the members' scores is closed for the same reason
+    (``member_scores_access``)."""
+    participant = participant_of(user)
+    return bool(participant and participant.is_staff_member and not user.is_superuser)
+
+
 def committee_drafts_seen_by(user: User | AnonymousUser) -> Q:
     """Which 委員会評価 (drafts and confirmed ones alike) the user may read, as a filter on
     ``CommitteeEvaluation``: every page and file that shows one applies it.
 
     A member scores unanchored: the committee's evaluation of a 施策 waits until their own
     委員評価 of it is saved, or the 事務局 releases the drafts to the committee
-    (``Cycle.drafts_released_at``, e.g. for the meeting), or the year is 確定. Everyone
-    else sees what ``CommitteeEvaluation.objects.shown`` shows."""
+    (``Cycle.drafts_released_at``, e.g. for the meeting), or the year is 確定. Body staff
+    wait for the release or 確定. Everyone else sees what
+    ``CommitteeEvaluation.objects.shown`` shows."""
+    released = Q(cycle__phase__in=LOCKED_PHASES) | Q(cycle__drafts_released_at__isnull=False)
+    if _drafts_wait_for_release(user):
+        return released
     if not _scores_unanchored(user):
         return Q()
-    return (
-        Q(cycle__phase__in=LOCKED_PHASES)
-        | Q(cycle__drafts_released_at__isnull=False)
-        | Exists(
-            MemberEvaluation.objects.filter(
-                cycle=OuterRef("cycle"), measure=OuterRef("measure"), member=user
-            )
+    return released | Exists(
+        MemberEvaluation.objects.filter(
+            cycle=OuterRef("cycle"), measure=OuterRef("measure"), member=user
         )
     )
 
 
 def committee_draft_access(user: User | AnonymousUser, cycle: Cycle, measure_id: int) -> Access:
     """The same rule as ``committee_drafts_seen_by`` for one 施策 (its drafting page)."""
-    if (
-        not _scores_unanchored(user)
-        or cycle.is_locked
-        or cycle.drafts_released_at is not None
-        or MemberEvaluation.objects.filter(cycle=cycle, measure_id=measure_id, member=user).exists()
-    ):
+    released = cycle.is_locked or cycle.drafts_released_at is not None
+    if released or not (_scores_unanchored(user) or _drafts_wait_for_release(user)):
+        return Access(view=True)
+    if _drafts_wait_for_release(user):
+        return Access(
+            view=False,
+            reason=_(
+                "委員がそれぞれ案に左右されずに評価するため、委員会評価の案は、"
+                "事務局が案を委員に公開するまで表示しません。"
+            ),
+        )
+    if MemberEvaluation.objects.filter(cycle=cycle, measure_id=measure_id, member=user).exists():
         return Access(view=True)
     return Access(
         view=False,
@@ -318,8 +333,11 @@ def committee_draft_access(user: User | AnonymousUser, cycle: Cycle, measure_id:
 
 def drafts_audience(user: User | AnonymousUser) -> str:
     """The part of a cached page's key that says which drafts it shows: a member who scores
-    unanchored sees drafts of their own 施策 only, so their pages are cached apart."""
-    return f"unanchored:{user.pk}" if _scores_unanchored(user) else ""
+    unanchored sees drafts of their own 施策 only, so their pages are cached apart; body
+    staff see them only once released."""
+    if _scores_unanchored(user):
+        return f"unanchored:{user.pk}"
+    return "staff" if _drafts_wait_for_release(user) else ""
 
 
 def drafts_release_access(user: User | AnonymousUser, cycle: Cycle) -> Access:

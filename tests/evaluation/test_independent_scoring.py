@@ -213,3 +213,22 @@ def test_the_chair_and_the_secretariat_see_drafts_without_scoring(drafted, login
     client = login(drafted.users[role])
     first, second = both_variants(drafted, client, reverse(name, kwargs=MATRIX[name].kwargs))
     assert "委員会の案・甲".encode() in first
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_body_staff_see_no_draft_before_the_secretariat_releases_them(drafted, login, name):
+    client = login(drafted.users["staff_a"])
+    first, second = both_variants(drafted, client, reverse(name, kwargs=MATRIX[name].kwargs))
+    assert "委員会の案".encode() not in first + second
+    assert first == second
+
+
+@pytest.mark.parametrize("name", DRAFT_PAGES)
+def test_body_staff_see_the_drafts_once_released(drafted, login, name):
+    release = reverse("evaluation:drafts_release", kwargs=CYCLE_OF_MATRIX)
+    login(drafted.users["secretariat"]).post(
+        release, {"version": drafted.cycle.version, "confirmed": "1"}
+    )
+    client = login(drafted.users["staff_a"])
+    first, second = both_variants(drafted, client, reverse(name, kwargs=MATRIX[name].kwargs))
+    assert first != second
