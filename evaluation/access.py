@@ -352,6 +352,44 @@ def drafts_release_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     return Access(view=True, edit=True)
 
 
+def meeting_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
+    """The committee's meetings of a year (日時, 場所, 出席者, 議題, 議事要旨): the 事務局
+    records them until the year is 確定; 委員 and 委員長 read them. Body staff do not: the
+    議事要旨 may tell how the committee leans on a 施策 before it is settled."""
+    participant = participant_of(user)
+    if not (
+        (user.is_authenticated and user.is_superuser)
+        or (participant and (participant.is_secretariat or participant.is_committee_member))
+    ):
+        return Access(view=False, reason=_("委員会の会議の記録は、事務局と委員が見られます。"))
+    if not (participant and participant.is_secretariat):
+        return Access(view=True, reason=_("会議の記録は事務局が入力します。"))
+    if cycle.is_locked:
+        return Access(
+            view=True, reason=_("この年度の評価は確定しているため、会議の記録は変更できません。")
+        )
+    return Access(view=True, edit=True)
+
+
+def meeting_material_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
+    """The projector view and the 会議資料 PDF of a meeting: each 施策's material with the
+    members' tally and the 事務局's draft. The 事務局, who projects and hands them out, and
+    the 委員長; a 委員 reads a draft and the tally under the rules of independent scoring
+    (``committee_drafts_seen_by``, ``member_scores_access``), not from the 会議資料."""
+    participant = participant_of(user)
+    if (user.is_authenticated and user.is_superuser) or (
+        participant and (participant.is_secretariat or participant.is_chair)
+    ):
+        return Access(view=True)
+    return Access(
+        view=False,
+        reason=_(
+            "会議資料には委員会評価の案と委員の評価の集計が含まれるため、事務局と委員長が開きます。"
+            "会議では事務局が投影・配布します。"
+        ),
+    )
+
+
 def scoring_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     """The member's scoring pages (the list of 施策 and one 施策 with its material): for
     委員 and 委員長. Whether the form on them can be saved is ``member_evaluation_access``."""
