@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from evaluation.models import (
     LOCKED_PHASES,
     CommitteeEvaluation,
+    CommitteeSummary,
     CorrectionState,
     Cycle,
     IndicatorValue,
@@ -350,6 +351,48 @@ def drafts_release_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     if cycle.drafts_released_at is not None:
         return Access(view=True, reason=_("委員会評価の案は、すでに委員に公開しています。"))
     return Access(view=True, edit=True)
+
+
+def committee_summary_access(
+    user: User | AnonymousUser, cycle: Cycle, summary: CommitteeSummary | None
+) -> Access:
+    """総評: the 事務局 writes it in 委員会評価, the 委員長 confirms it with the drafts. It is
+    read like the drafts: a 委員 and body staff once the drafts are released to the
+    committee or the year is 確定 (it sums up the committee's view of every 施策)."""
+    if not is_insider(user):
+        return DENIED
+    if cycle.is_locked:
+        return _locked_year_access(user, cycle, Phase.COMMITTEE)
+    if cycle.drafts_released_at is None and (
+        _scores_unanchored(user) or _drafts_wait_for_release(user)
+    ):
+        return Access(
+            view=False,
+            reason=_(
+                "委員がそれぞれ案に左右されずに評価するため、総評の案は、"
+                "事務局が案を委員に公開するまで表示しません。"
+            ),
+        )
+    participant = participant_of(user)
+    if not (participant and participant.is_secretariat):
+        return Access(view=True, reason=_("総評の案を書くのは事務局です。"))
+    if cycle.phase != Phase.COMMITTEE:
+        return Access(view=True, reason=_phase_reason(cycle, Phase.COMMITTEE))
+    if summary is not None and summary.is_confirmed:
+        return Access(view=True, reason=_("委員長が確定した総評は編集できません。"))
+    return Access(view=True, edit=True)
+
+
+def visible_summary(user: User | AnonymousUser, cycle: Cycle) -> CommitteeSummary | None:
+    """The year's 総評 as the user may read it at the head of the 評価表: in a 確定/公開
+    year only the confirmed one (and the public only then); before, the draft under
+    ``committee_summary_access``. One query."""
+    summary = CommitteeSummary.objects.filter(cycle=cycle).select_related("cycle").first()
+    if summary is None:
+        return None
+    if cycle.is_locked:
+        return summary if summary.is_confirmed else None
+    return summary if committee_summary_access(user, cycle, summary).view else None
 
 
 def meeting_access(user: User | AnonymousUser, cycle: Cycle) -> Access:

@@ -16,6 +16,7 @@ from evaluation.achievement import implausibilities
 from evaluation.models import (
     PHASES,
     CommitteeEvaluation,
+    CommitteeSummary,
     Cycle,
     FollowUp,
     Indicator,
@@ -183,6 +184,18 @@ class CommitteeEvaluationForm(RatingFieldMixin, VersionedForm):
             held = [m for m in meetings if m.held_at <= timezone.now()]
             latest = max(held, key=lambda m: (m.held_at, m.pk)) if held else None
             self.initial["meeting"] = latest.pk if latest else None
+
+
+class CommitteeSummaryForm(VersionedForm):
+    class Meta:
+        model = CommitteeSummary
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 12})}
+        help_texts = {
+            "text": _(
+                "評価表の冒頭と、公開する年度のオープンデータに載ります。委員長が案と一緒に確定します。"
+            )
+        }
 
 
 class MeetingForm(VersionedForm):

@@ -743,6 +743,43 @@ class CommitteeEvaluation(Versioned):
         return super().lock_reason(user)
 
 
+class CommitteeSummary(Versioned):
+    """総評: the committee's overall view of the year, written by the 事務局 and confirmed by
+    the 委員長 with the drafts; printed at the head of the 評価表 and in its open data."""
+
+    cycle = models.OneToOneField(
+        Cycle, on_delete=models.PROTECT, related_name="summary", verbose_name=_("評価サイクル")
+    )
+    text = models.TextField(_("総評"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("確定した委員長"),
+    )
+    confirmed_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("総評")
+        verbose_name_plural = _("総評")
+
+    def __str__(self) -> str:
+        return _("%(year)sの総評") % {"year": wareki(self.cycle.fiscal_year)}
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    def lock_reason(self, user=None) -> str:
+        if self.is_confirmed and not self.cycle.correctable_by(user):
+            return _("委員長が確定した総評は編集できません。")
+        return super().lock_reason(user)
+
+
 class Meeting(Versioned):
     """委員会の会議: one meeting of the committee in a cycle's year, where it deliberates on
     some of the 施策 (議題) and the 事務局 records who attended and the 議事要旨. A draft

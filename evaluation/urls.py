@@ -12,6 +12,7 @@ from evaluation.views import (
     scale,
     scoring,
     sheet,
+    summary,
 )
 
 app_name = "evaluation"
@@ -33,6 +34,12 @@ urlpatterns = [
         "cycles/<slug:plan>/<int:year>/progress.csv",
         cycles.cycle_progress_csv,
         name="cycle_progress_csv",
+    ),
+    # The committee's 総評 of the year (confirmed by the chair with the drafts).
+    path(
+        "cycles/<slug:plan>/<int:year>/summary/",
+        summary.committee_summary_edit,
+        name="committee_summary",
     ),
     # The committee's meetings of the year: the record, the projector view, the 会議資料.
     path("cycles/<slug:plan>/<int:year>/meetings/", meetings.meeting_list, name="meetings"),

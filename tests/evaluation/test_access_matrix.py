@@ -316,6 +316,15 @@ MATRIX: dict[str, Case] = {
         phase=Phase.COMMITTEE,
         data=lambda w, r: {"opinion": "概ね達成。", "version": 0},
     ),
+    # The 総評: the 事務局 writes it in 委員会評価; a 委員 and body staff read it once the
+    # drafts are released (none is yet here: a member gets the reason).
+    "evaluation:committee_summary": Case(
+        kwargs=CYCLE,
+        get={**insiders(), "member": FORBIDDEN, "staff_a": FORBIDDEN, "staff_b": FORBIDDEN},
+        post=only("secretariat"),
+        phase=Phase.COMMITTEE,
+        data=lambda w, r: {"text": "各施策とも概ね計画どおり進んだ。", "version": 0},
+    ),
     # The committee's meetings: the 事務局 records them, 委員 and 委員長 read them; the
     # projector view and the 会議資料 (drafts and tallies) are for the 事務局 and the 委員長.
     "evaluation:meetings": Case(

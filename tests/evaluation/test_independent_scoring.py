@@ -15,7 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from evaluation import page_cache
-from evaluation.models import CommitteeEvaluation, MemberEvaluation, Phase
+from evaluation.models import CommitteeEvaluation, CommitteeSummary, MemberEvaluation, Phase
 from tests.evaluation.test_access_matrix import CYCLE as CYCLE_OF_MATRIX
 from tests.evaluation.test_access_matrix import MATRIX
 from tests.factories import MemberEvaluationFactory, level, measure, member
@@ -132,10 +132,15 @@ def drafted(world):
         cycle=world.cycle, measure=measure("1-1"), member=world.users["member"]
     ).exists()
 
+    # The 総評 is a draft of the committee's too: it follows the same rule.
+    summary = CommitteeSummary.objects.create(cycle=world.cycle, text="")
+
     def set_other(variant: int) -> None:
         code, opinion = DRAFTS[variant]
         draft.rating, draft.opinion = level(code), opinion
         draft.save()
+        summary.text = f"{opinion}の総評"
+        summary.save()
         page_cache.invalidate()
 
     world.set_other = set_other
