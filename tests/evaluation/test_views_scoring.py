@@ -23,6 +23,7 @@ from tests.factories import (
     body,
     level,
     measure,
+    member,
 )
 
 
@@ -163,6 +164,25 @@ def test_the_scoring_page_has_a_fixed_query_count(scoring, login, django_assert_
     client.get(scoring_url("1-1"))  # the record's history, read once per version
     with django_assert_max_num_queries(19):
         assert client.get(scoring_url("1-1")).status_code == 200
+
+
+@pytest.mark.parametrize("k", [1, 10, 100])
+def test_the_draft_page_with_the_material_has_a_fixed_query_count(
+    scoring, login, django_assert_max_num_queries, k
+):
+    fill(scoring, projects=k)
+    with_project_material(scoring, projects=k)
+    with_reference_indicators(k)
+    for _ in range(k):
+        MemberEvaluationFactory(cycle=scoring.cycle, measure=measure("1-1"), member=member().user)
+    url = reverse(
+        "evaluation:committee_evaluation",
+        kwargs={"plan": "revised-2017", "year": 2021, "number": "1-1"},
+    )
+    client = login(scoring.users["secretariat"])
+    client.get(url)  # the material and the members' side, rendered once per generation
+    with django_assert_max_num_queries(15):
+        assert client.get(url).status_code == 200
 
 
 @pytest.mark.parametrize("scored", [1, 12])
