@@ -62,17 +62,18 @@ def meeting_list(request: HttpRequest, plan: str, year: int) -> HttpResponse:
         )
     )
     first = Measure.objects.of_plan(cycle.plan).values_list("number", flat=True).first()
+    rows: list[tuple[Meeting, str]] = []  # each meeting, and its projector view's first screen
     for meeting in meetings:
         meeting.cycle = cycle  # already fetched
-        shown = [m.number for m in meeting.measures.all()] or [first]
-        meeting.screen_url = _screen_url(meeting, shown[0]) if shown[0] else ""
+        opening = next((m.number for m in meeting.measures.all()), first)
+        rows.append((meeting, _screen_url(meeting, opening) if opening else ""))
     return render(
         request,
         "evaluation/meeting_list.html",
         {
             "cycle": cycle,
             "current_plan": cycle.plan,
-            "meetings": meetings,
+            "rows": rows,
             "access": rule,
             "material": access.meeting_material_access(request.user, cycle),
         },
