@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from evaluation.models import (
     LOCKED_PHASES,
     CommitteeEvaluation,
+    CommitteeSummary,
     CorrectionState,
     Cycle,
     IndicatorValue,
@@ -249,35 +250,50 @@ def _scores_unanchored(user: User | AnonymousUser) -> bool:
     )
 
 
+def _drafts_wait_for_release(user: User | AnonymousUser) -> bool:
+    """Body staff read no draft until the 事務局 releases the drafts to the committee (or
+    the year is 確定): a draft they read could reach a member who has not scored yet, as
+    their view of the members' scores is closed for the same reason
+    (``member_scores_access``)."""
+    participant = participant_of(user)
+    return bool(participant and participant.is_staff_member and not user.is_superuser)
+
+
 def committee_drafts_seen_by(user: User | AnonymousUser) -> Q:
     """Which 委員会評価 (drafts and confirmed ones alike) the user may read, as a filter on
     ``CommitteeEvaluation``: every page and file that shows one applies it.
 
     A member scores unanchored: the committee's evaluation of a 施策 waits until their own
     委員評価 of it is saved, or the 事務局 releases the drafts to the committee
-    (``Cycle.drafts_released_at``, e.g. for the meeting), or the year is 確定. Everyone
-    else sees what ``CommitteeEvaluation.objects.shown`` shows."""
+    (``Cycle.drafts_released_at``, e.g. for the meeting), or the year is 確定. Body staff
+    wait for the release or 確定. Everyone else sees what
+    ``CommitteeEvaluation.objects.shown`` shows."""
+    released = Q(cycle__phase__in=LOCKED_PHASES) | Q(cycle__drafts_released_at__isnull=False)
+    if _drafts_wait_for_release(user):
+        return released
     if not _scores_unanchored(user):
         return Q()
-    return (
-        Q(cycle__phase__in=LOCKED_PHASES)
-        | Q(cycle__drafts_released_at__isnull=False)
-        | Exists(
-            MemberEvaluation.objects.filter(
-                cycle=OuterRef("cycle"), measure=OuterRef("measure"), member=user
-            )
+    return released | Exists(
+        MemberEvaluation.objects.filter(
+            cycle=OuterRef("cycle"), measure=OuterRef("measure"), member=user
         )
     )
 
 
 def committee_draft_access(user: User | AnonymousUser, cycle: Cycle, measure_id: int) -> Access:
     """The same rule as ``committee_drafts_seen_by`` for one 施策 (its drafting page)."""
-    if (
-        not _scores_unanchored(user)
-        or cycle.is_locked
-        or cycle.drafts_released_at is not None
-        or MemberEvaluation.objects.filter(cycle=cycle, measure_id=measure_id, member=user).exists()
-    ):
+    released = cycle.is_locked or cycle.drafts_released_at is not None
+    if released or not (_scores_unanchored(user) or _drafts_wait_for_release(user)):
+        return Access(view=True)
+    if _drafts_wait_for_release(user):
+        return Access(
+            view=False,
+            reason=_(
+                "委員がそれぞれ案に左右されずに評価するため、委員会評価の案は、"
+                "事務局が案を委員に公開するまで表示しません。"
+            ),
+        )
+    if MemberEvaluation.objects.filter(cycle=cycle, measure_id=measure_id, member=user).exists():
         return Access(view=True)
     return Access(
         view=False,
@@ -290,8 +306,11 @@ def committee_draft_access(user: User | AnonymousUser, cycle: Cycle, measure_id:
 
 def drafts_audience(user: User | AnonymousUser) -> str:
     """The part of a cached page's key that says which drafts it shows: a member who scores
-    unanchored sees drafts of their own 施策 only, so their pages are cached apart."""
-    return f"unanchored:{user.pk}" if _scores_unanchored(user) else ""
+    unanchored sees drafts of their own 施策 only, so their pages are cached apart; body
+    staff see them only once released."""
+    if _scores_unanchored(user):
+        return f"unanchored:{user.pk}"
+    return "staff" if _drafts_wait_for_release(user) else ""
 
 
 def drafts_release_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
@@ -304,6 +323,86 @@ def drafts_release_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     if cycle.drafts_released_at is not None:
         return Access(view=True, reason=_("委員会評価の案は、すでに委員に公開しています。"))
     return Access(view=True, edit=True)
+
+
+def committee_summary_access(
+    user: User | AnonymousUser, cycle: Cycle, summary: CommitteeSummary | None
+) -> Access:
+    """総評: the 事務局 writes it in 委員会評価, the 委員長 confirms it with the drafts. It is
+    read like the drafts: a 委員 and body staff once the drafts are released to the
+    committee or the year is 確定 (it sums up the committee's view of every 施策)."""
+    if not is_insider(user):
+        return DENIED
+    if cycle.is_locked:
+        return _locked_year_access(user, cycle, Phase.COMMITTEE)
+    if cycle.drafts_released_at is None and (
+        _scores_unanchored(user) or _drafts_wait_for_release(user)
+    ):
+        return Access(
+            view=False,
+            reason=_(
+                "委員がそれぞれ案に左右されずに評価するため、総評の案は、"
+                "事務局が案を委員に公開するまで表示しません。"
+            ),
+        )
+    participant = participant_of(user)
+    if not (participant and participant.is_secretariat):
+        return Access(view=True, reason=_("総評の案を書くのは事務局です。"))
+    if cycle.phase != Phase.COMMITTEE:
+        return Access(view=True, reason=_phase_reason(cycle, Phase.COMMITTEE))
+    if summary is not None and summary.is_confirmed:
+        return Access(view=True, reason=_("委員長が確定した総評は編集できません。"))
+    return Access(view=True, edit=True)
+
+
+def visible_summary(user: User | AnonymousUser, cycle: Cycle) -> CommitteeSummary | None:
+    """The year's 総評 as the user may read it at the head of the 評価表: in a 確定/公開
+    year only the confirmed one (and the public only then); before, the draft under
+    ``committee_summary_access``. One query."""
+    summary = CommitteeSummary.objects.filter(cycle=cycle).select_related("cycle").first()
+    if summary is None:
+        return None
+    if cycle.is_locked:
+        return summary if summary.is_confirmed else None
+    return summary if committee_summary_access(user, cycle, summary).view else None
+
+
+def meeting_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
+    """The committee's meetings of a year (日時, 場所, 出席者, 議題, 議事要旨): the 事務局
+    records them until the year is 確定; 委員 and 委員長 read them. Body staff do not: the
+    議事要旨 may tell how the committee leans on a 施策 before it is settled."""
+    participant = participant_of(user)
+    if not (
+        (user.is_authenticated and user.is_superuser)
+        or (participant and (participant.is_secretariat or participant.is_committee_member))
+    ):
+        return Access(view=False, reason=_("委員会の会議の記録は、事務局と委員が見られます。"))
+    if not (participant and participant.is_secretariat):
+        return Access(view=True, reason=_("会議の記録は事務局が入力します。"))
+    if cycle.is_locked:
+        return Access(
+            view=True, reason=_("この年度の評価は確定しているため、会議の記録は変更できません。")
+        )
+    return Access(view=True, edit=True)
+
+
+def meeting_material_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
+    """The projector view and the 会議資料 PDF of a meeting: each 施策's material with the
+    members' tally and the 事務局's draft. The 事務局, who projects and hands them out, and
+    the 委員長; a 委員 reads a draft and the tally under the rules of independent scoring
+    (``committee_drafts_seen_by``, ``member_scores_access``), not from the 会議資料."""
+    participant = participant_of(user)
+    if (user.is_authenticated and user.is_superuser) or (
+        participant and (participant.is_secretariat or participant.is_chair)
+    ):
+        return Access(view=True)
+    return Access(
+        view=False,
+        reason=_(
+            "会議資料には委員会評価の案と委員の評価の集計が含まれるため、事務局と委員長が開きます。"
+            "会議では事務局が投影・配布します。"
+        ),
+    )
 
 
 def scoring_access(user: User | AnonymousUser, cycle: Cycle) -> Access:

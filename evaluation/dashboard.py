@@ -1,7 +1,7 @@
 """What the dashboard pages show, assembled from ``rollups`` (numbers) and ``charts``
 (geometry). The views call one function here per page and cache what it returns."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -225,13 +225,25 @@ def trends_context(plan: Plan, audience: str, drafts: Q | None = None) -> dict:
 
 
 def indicator_charts(
-    plan: Plan, shown: set[int] | None
+    plan: Plan,
+    shown: set[int] | None,
+    *,
+    measure: Measure | None = None,
+    actual_up_to: int | None = None,
 ) -> list[tuple[indicators.IndicatorSeries, charts.LineChart]]:
-    """Each 参考指標 as a chart of 実績値 and 目標値, over the plan's fiscal years, with the
-    values of the years ``shown`` (``access.indicator_years``)."""
+    """Each 参考指標 (of one ``measure``, or of the plan) as a chart of 実績値 and 目標値,
+    over the plan's fiscal years, with the values of the years ``shown``
+    (``access.indicator_years``). ``actual_up_to``: the year being evaluated; later years
+    keep their 目標値 (where the plan is heading) but not their 実績値."""
     result = []
     years = list(plan.fiscal_years)
-    for series in indicators.indicator_series(plan, shown):
+    for series in indicators.indicator_series(plan, shown, measure=measure):
+        if actual_up_to is not None:
+            series.points = [
+                p if p.fiscal_year <= actual_up_to else replace(p, actual=None, achievement=None)
+                for p in series.points
+                if p.fiscal_year <= actual_up_to or p.target is not None
+            ]
         actual = {p.fiscal_year: p.actual for p in series.points if p.actual is not None}
         target = {p.fiscal_year: p.target for p in series.points if p.target is not None}
         low, high = charts.nice_range([*actual.values(), *target.values()])

@@ -7,6 +7,7 @@ after someone else's is caught as a conflict instead of overwriting it.
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -15,16 +16,19 @@ from evaluation.achievement import implausibilities
 from evaluation.models import (
     PHASES,
     CommitteeEvaluation,
+    CommitteeSummary,
     Cycle,
     FollowUp,
     Indicator,
     IndicatorValue,
+    Meeting,
     MemberEvaluation,
     Phase,
     Project,
     ProjectIndicator,
     ProjectReport,
     SelfEvaluation,
+    display_name,
 )
 from evaluation.numbers import typed_number
 from evaluation.rollups import ratings
@@ -162,12 +166,63 @@ class MemberEvaluationForm(RatingFieldMixin, VersionedForm):
 class CommitteeEvaluationForm(RatingFieldMixin, VersionedForm):
     class Meta:
         model = CommitteeEvaluation
-        fields = ["rating", "opinion"]
+        fields = ["rating", "opinion", "meeting"]
         widgets = {"opinion": forms.Textarea(attrs={"rows": 8})}
 
     def __init__(self, *args, cycle: Cycle, **kwargs):
         super().__init__(*args, **kwargs)
         self.limit_ratings(cycle)
+        meetings = list(cycle.meetings.all())
+        if not meetings:  # nothing to choose until the 事務局 records a meeting
+            del self.fields["meeting"]
+            return
+        field = self.fields["meeting"]
+        field.queryset = cycle.meetings.all()
+        field.empty_label = _("（会議によらない変更）")
+        if not self.is_bound:
+            # A draft written now follows the meeting held last (the 事務局 may choose another).
+            held = [m for m in meetings if m.held_at <= timezone.now()]
+            latest = max(held, key=lambda m: (m.held_at, m.pk)) if held else None
+            self.initial["meeting"] = latest.pk if latest else None
+
+
+class CommitteeSummaryForm(VersionedForm):
+    class Meta:
+        model = CommitteeSummary
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 12})}
+        help_texts = {
+            "text": _(
+                "評価表の冒頭と、公開する年度のオープンデータに載ります。委員長が案と一緒に確定します。"
+            )
+        }
+
+
+class MeetingForm(VersionedForm):
+    """A meeting of the committee, recorded by the 事務局."""
+
+    class Meta:
+        model = Meeting
+        fields = ["held_at", "place", "attendees", "measures", "summary"]
+        widgets = {
+            "held_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "attendees": forms.CheckboxSelectMultiple,
+            "measures": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 10}),
+        }
+        help_texts = {
+            "held_at": _("例: 2021-07-05 18:30"),
+            "measures": _("選ばなければ、会議資料と投影画面は計画のすべての施策を順に示します。"),
+        }
+
+    def __init__(self, *args, cycle: Cycle, attendees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = attendees
+        self.fields["attendees"].label_from_instance = display_name
+        self.fields["measures"].queryset = Measure.objects.of_plan(cycle.plan)
+        self.fields["measures"].label_from_instance = lambda m: f"{m.number} {m.title}"
 
 
 class ProjectForm(VersionedForm):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluation.achievement import achievement_rate
 from people.models import Participant, Role, Seat, SeatQuerySet
-from policies.fiscal_years import wareki
+from policies.fiscal_years import wareki, wareki_date
 from policies.models import (
     ImplementingBody,
     Initiative,
@@ -653,6 +653,15 @@ class CommitteeEvaluation(Versioned):
     confirmed_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
     review_state = review_state_field()
     review_comment = review_comment_field()
+    meeting = models.ForeignKey(
+        "Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="drafts",
+        verbose_name=_("審議した会議"),
+        help_text=_("会議での審議を受けて案を書いたり変えたりしたときは、その会議を選びます。"),
+    )
 
     objects = CommitteeEvaluationQuerySet.as_manager()
 
@@ -680,6 +689,79 @@ class CommitteeEvaluation(Versioned):
         if self.is_confirmed and not self.cycle.correctable_by(user):
             return _("委員長が確定した評価は編集できません。")
         return super().lock_reason(user)
+
+
+class CommitteeSummary(Versioned):
+    """総評: the committee's overall view of the year, written by the 事務局 and confirmed by
+    the 委員長 with the drafts; printed at the head of the 評価表 and in its open data."""
+
+    cycle = models.OneToOneField(
+        Cycle, on_delete=models.PROTECT, related_name="summary", verbose_name=_("評価サイクル")
+    )
+    text = models.TextField(_("総評"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("確定した委員長"),
+    )
+    confirmed_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("総評")
+        verbose_name_plural = _("総評")
+
+    def __str__(self) -> str:
+        return _("%(year)sの総評") % {"year": wareki(self.cycle.fiscal_year)}
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    def lock_reason(self, user=None) -> str:
+        if self.is_confirmed and not self.cycle.correctable_by(user):
+            return _("委員長が確定した総評は編集できません。")
+        return super().lock_reason(user)
+
+
+class Meeting(Versioned):
+    """委員会の会議: one meeting of the committee in a cycle's year, where it deliberates on
+    some of the 施策 (議題) and the 事務局 records who attended and the 議事要旨. A draft
+    changed because of it names it (``CommitteeEvaluation.meeting``, kept in the history)."""
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("評価サイクル")
+    )
+    held_at = models.DateTimeField(_("日時"))
+    place = models.CharField(_("場所"), max_length=100)
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="committee_meetings",
+        verbose_name=_("出席者"),
+    )
+    measures = models.ManyToManyField(
+        Measure,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("議題（審議した施策）"),
+    )
+    summary = models.TextField(_("議事要旨"), blank=True)
+
+    class Meta:
+        verbose_name = _("委員会の会議")
+        verbose_name_plural = _("委員会の会議")
+        ordering = ["cycle", "held_at", "pk"]
+
+    def __str__(self) -> str:
+        return _("%(date)sの委員会（%(place)s）") % {
+            "date": wareki_date(self.held_at),
+            "place": self.place,
+        }
 
 
 class Indicator(Versioned):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from evaluation import services
 from evaluation.models import (
     CommitteeEvaluation,
+    CommitteeSummary,
     Cycle,
     Phase,
     ProjectReport,
@@ -178,13 +179,27 @@ def committee_send_back(
 class ConfirmResult:
     confirmed: list[CommitteeEvaluation] = field(default_factory=list)
     conflicts: list[CommitteeEvaluation] = field(default_factory=list)  # the current drafts
+    summary: str = ""  # the 総評: "confirmed", "conflict", or "" when not chosen
 
 
-def committee_confirm_many(*, cycle: Cycle, versions: dict[str, int], user: User) -> ConfirmResult:
-    """Confirm the drafts of the chosen 施策 (number → the version the chair saw). A draft
-    changed since (by the 事務局, or confirmed or sent back meanwhile) is left as it is and
-    reported as a conflict; the others are confirmed, each in its own savepoint."""
+def committee_confirm_many(
+    *, cycle: Cycle, versions: dict[str, int], user: User, summary_version: int | None = None
+) -> ConfirmResult:
+    """Confirm the drafts of the chosen 施策 (number → the version the chair saw), and the
+    総評 when chosen (``summary_version``). A draft changed since (by the 事務局, or
+    confirmed or sent back meanwhile) is left as it is and reported as a conflict; the
+    others are confirmed, each in its own savepoint."""
     result = ConfirmResult()
+    summary = CommitteeSummary.objects.filter(cycle=cycle).first()
+    if summary_version is not None and summary is not None:
+        try:
+            with transaction.atomic():
+                services.committee_summary_confirm(
+                    summary=summary, user=user, expected_version=summary_version
+                )
+            result.summary = "confirmed"
+        except services.EditConflict:
+            result.summary = "conflict"
     drafts = CommitteeEvaluation.objects.filter(
         cycle=cycle, measure__number__in=list(versions)
     ).select_related("measure", "rating")

@@ -51,3 +51,9 @@ def chosen_versions(data, numbers: list[str]) -> dict[str, int]:
         if number in numbers and raw.isdigit() and len(raw) < 10:
             chosen[number] = int(raw)
     return chosen
+
+
+def chosen_summary_version(data) -> int | None:
+    """The version of the 総評 the chair saw, when they chose to confirm it (``summary``)."""
+    raw = data.get("summary", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None

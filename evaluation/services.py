@@ -18,6 +18,7 @@ from evaluation.models import (
     LOCKED_PHASES,
     PHASES,
     CommitteeEvaluation,
+    CommitteeSummary,
     Cycle,
     Phase,
     ReviewState,
@@ -124,6 +125,11 @@ def cycle_move(*, cycle: Cycle, to_phase: str, user: User, expected_version: int
                     "list": "、".join(f"{m.number} {m.title}" for m in unconfirmed),
                 }
             )
+        if CommitteeSummary.objects.filter(cycle=current, confirmed_at__isnull=True).exists():
+            raise TransitionError(
+                _("委員長が確定していない総評があるため、「%(phase)s」に進めません。")
+                % {"phase": Phase(to_phase).label}
+            )
         locked_sheet.freeze(current)
     elif current.is_locked:
         locked_sheet.unfreeze(current)  # back to 委員会評価: the 事業 may change again
@@ -167,6 +173,20 @@ def drafts_release(*, cycle: Cycle, user: User, expected_version: int) -> Cycle:
                 "fiscal_year": current.fiscal_year,
             },
         )
+    return current
+
+
+def committee_summary_confirm(
+    *, summary: CommitteeSummary, user: User, expected_version: int
+) -> CommitteeSummary:
+    """The chair confirms the 総評 (with the drafts): from now on it is locked."""
+    current = CommitteeSummary.objects.select_for_update().get(pk=summary.pk)
+    if current.version != expected_version or current.is_confirmed:
+        raise EditConflict(current)
+    current.confirmed_by = user
+    current.confirmed_at = timezone.now()
+    current._history_user = user
+    current.save()
     return current
 
 

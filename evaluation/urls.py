@@ -5,12 +5,14 @@ from evaluation.views import (
     dashboard,
     follow_ups,
     indicators,
+    meetings,
     projects,
     records,
     review,
     scale,
     scoring,
     sheet,
+    summary,
 )
 
 app_name = "evaluation"
@@ -32,6 +34,34 @@ urlpatterns = [
         "cycles/<slug:plan>/<int:year>/progress.csv",
         cycles.cycle_progress_csv,
         name="cycle_progress_csv",
+    ),
+    # The committee's 総評 of the year (confirmed by the chair with the drafts).
+    path(
+        "cycles/<slug:plan>/<int:year>/summary/",
+        summary.committee_summary_edit,
+        name="committee_summary",
+    ),
+    # The committee's meetings of the year: the record, the projector view, the 会議資料.
+    path("cycles/<slug:plan>/<int:year>/meetings/", meetings.meeting_list, name="meetings"),
+    path(
+        "cycles/<slug:plan>/<int:year>/meetings/new/",
+        meetings.meeting_edit,
+        name="meeting_create",
+    ),
+    path(
+        "cycles/<slug:plan>/<int:year>/meetings/<int:pk>/",
+        meetings.meeting_edit,
+        name="meeting",
+    ),
+    path(
+        "cycles/<slug:plan>/<int:year>/meetings/<int:pk>/screen/<str:number>/",
+        meetings.meeting_screen,
+        name="meeting_screen",
+    ),
+    path(
+        "cycles/<slug:plan>/<int:year>/meetings/<int:pk>/material.pdf",
+        meetings.meeting_pdf_view,
+        name="meeting_pdf",
     ),
     path(
         "cycles/<slug:plan>/<int:year>/measures/<str:number>/",

@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 
 from evaluation.models import (
     CommitteeEvaluation,
+    CommitteeSummary,
     Cycle,
     Direction,
     Project,
@@ -262,6 +263,27 @@ def indicator_rows(cycle: Cycle) -> list[dict]:
     return rows
 
 
+# --- 総評 × 年度 -------------------------------------------------------------------------
+
+SUMMARY_COLUMNS = (
+    *YEAR_COLUMNS,
+    Column("総評", TEXT, "委員長が確定した、委員会によるこの年度の総評"),
+    Column("確定日", DATE, "委員長が総評を確定した日"),
+)
+
+
+def summary_rows(cycle: Cycle) -> list[dict]:
+    """The year's 総評, once the chair confirmed it: one row, or none."""
+    return [
+        {
+            **_year(cycle),
+            "総評": summary.text,
+            "確定日": summary.confirmed_at.date() if summary.confirmed_at else None,
+        }
+        for summary in CommitteeSummary.objects.filter(cycle=cycle, confirmed_at__isnull=False)
+    ]
+
+
 DATASETS = {
     d.slug: d
     for d in (
@@ -281,6 +303,7 @@ DATASETS = {
             INDICATOR_COLUMNS,
             indicator_rows,
         ),
+        Dataset("summary", "委員会の総評", "年度", SUMMARY_COLUMNS, summary_rows),
     )
 }
 

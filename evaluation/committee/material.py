@@ -1,7 +1,8 @@
 """What a member judges a 施策 by, gathered for the scoring page in a fixed number of
 queries: the 施策の目標, each 展開 with its 事業 and their 実施状況 this year and last,
 each 実施主体's 自己評価, last year's committee opinion, and where the member stands in
-the plan's 施策 (previous / next, how many scored)."""
+the plan's 施策 (previous / next, how many scored), and the 施策's 参考指標 over the plan's
+years so far with their targets."""
 
 from dataclasses import dataclass, field
 
@@ -9,6 +10,8 @@ from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Prefetch
 from django.template.loader import render_to_string
 
+from evaluation.charts import LineChart
+from evaluation.dashboard import indicator_charts
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
@@ -20,6 +23,7 @@ from evaluation.models import (
     SelfEvaluation,
 )
 from evaluation.page_cache import cached
+from evaluation.rollups.indicators import IndicatorSeries
 from policies.models import Initiative, Measure
 
 
@@ -96,6 +100,8 @@ class Material:
     last_committee: CommitteeEvaluation | None
     responses: list[SelfEvaluation] = field(default_factory=list)  # with a response text
     follow_ups: list[FollowUp] = field(default_factory=list)  # 委員会意見への対応, this year
+    # The 施策's 参考指標: every year of the plan so far, and the targets (a line and numbers).
+    indicators: list[tuple[IndicatorSeries, LineChart]] = field(default_factory=list)
 
 
 def _attach_reports(projects: list[Project], cycle: Cycle, previous: Cycle | None) -> None:
@@ -106,9 +112,10 @@ def _attach_reports(projects: list[Project], cycle: Cycle, previous: Cycle | Non
 
 
 def material(cycle: Cycle, measure: Measure) -> Material:
-    """Ten queries whatever the plan's size (last year's cycle, the 展開 with their 事業,
-    reports and the reports' 指標, both directly and through a 再掲 item's original, the
-    self-evaluations and last year's committee evaluation)."""
+    """A fixed number of queries whatever the plan's size (last year's cycle, the 展開 with
+    their 事業, reports and the reports' 指標, both directly and through a 再掲 item's
+    original, the self-evaluations, last year's committee evaluation, the follow-ups and the
+    参考指標 with their values)."""
     previous = cycle.previous_for(measure)
     previous_cycle = previous[0] if previous and previous[0].plan_id == cycle.plan_id else None
     report_cycles = [cycle.pk] + ([previous_cycle.pk] if previous_cycle else [])
@@ -161,6 +168,9 @@ def material(cycle: Cycle, measure: Measure) -> Material:
             FollowUp.objects.filter(cycle=cycle, measure=measure).select_related(
                 "body", "opinion__cycle"
             )
+        ),
+        indicators=indicator_charts(
+            cycle.plan, None, measure=measure, actual_up_to=cycle.fiscal_year
         ),
     )
 

@@ -30,12 +30,19 @@ class IndicatorSeries:
     points: list[IndicatorPoint]
 
 
-def indicator_series(plan: Plan, years: set[int] | None = None) -> list[IndicatorSeries]:
-    """Each 参考指標 with its yearly values and 達成率 (computed in SQL), of the ``years``
-    given (``access.indicator_years``; None: every year). Two queries."""
+def indicator_series(
+    plan: Plan, years: set[int] | None = None, *, measure: Measure | None = None
+) -> list[IndicatorSeries]:
+    """Each 参考指標 (of one ``measure``, or of the whole plan) with its yearly values and
+    達成率 (computed in SQL), of the ``years`` given (``access.indicator_years``; None:
+    every year). Two queries."""
     actual = Cast("actual", FloatField())
     target = Cast("target", FloatField())
     values = IndicatorValue.objects.filter(indicator__plan=plan)
+    chosen = Indicator.objects.filter(plan=plan)
+    if measure is not None:
+        values = values.filter(indicator__measures=measure)
+        chosen = chosen.filter(measures=measure)
     if years is not None:
         values = values.filter(fiscal_year__in=years)
     values = (
@@ -62,7 +69,7 @@ def indicator_series(plan: Plan, years: set[int] | None = None) -> list[Indicato
         )
     return [
         IndicatorSeries(i.pk, i.name, i.unit, i.source, i.higher_is_better, points.get(i.pk, []))
-        for i in Indicator.objects.filter(plan=plan)
+        for i in chosen
     ]
 
 

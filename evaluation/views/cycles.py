@@ -79,6 +79,8 @@ def cycle_detail(request: HttpRequest, plan: str, year: int) -> HttpResponse:
             "current_plan": cycle.plan,
             "access": access.cycle_access(request.user, cycle),
             "release": access.drafts_release_access(request.user, cycle),
+            "meetings": access.meeting_access(request.user, cycle),
+            "summary": access.committee_summary_access(request.user, cycle, None),
             "measures": measures,
             "phases": Phase,
             "moves": moves,

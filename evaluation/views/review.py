@@ -14,8 +14,21 @@ from evaluation import access, send_back, services
 from evaluation.access import measure_in, refuse_hidden, visible_cycle
 from evaluation.committee.tallies import member_tallies
 from evaluation.history import changes_of
-from evaluation.models import CommitteeEvaluation, Cycle, Project, ProjectReport, SelfEvaluation
-from evaluation.send_back_forms import SEND_BACK, ReviewForm, SendBackForm, chosen_versions
+from evaluation.models import (
+    CommitteeEvaluation,
+    CommitteeSummary,
+    Cycle,
+    Project,
+    ProjectReport,
+    SelfEvaluation,
+)
+from evaluation.send_back_forms import (
+    SEND_BACK,
+    ReviewForm,
+    SendBackForm,
+    chosen_summary_version,
+    chosen_versions,
+)
 from policies.models import ImplementingBody, Measure
 
 
@@ -56,6 +69,7 @@ def _review_page(
             "cycle": cycle,
             "current_plan": cycle.plan,
             "rows": rows,
+            "summary": CommitteeSummary.objects.find(cycle=cycle),
             "access": rule,
             # 「未確定の案をすべて確定」: every draft not yet confirmed, with the version shown.
             "pending": [r for r in rows if r["draft"] and not r["draft"].is_confirmed],
@@ -84,7 +98,8 @@ def committee_review_confirm(request: HttpRequest, plan: str, year: int) -> Http
         raise PermissionDenied(rule.reason)
     numbers = list(Measure.objects.of_plan(cycle.plan).values_list("number", flat=True))
     chosen = chosen_versions(request.POST, numbers)
-    if not chosen:
+    summary_version = chosen_summary_version(request.POST)
+    if not chosen and summary_version is None:
         messages.error(request, _("確定する施策を選んでください。"))
         return redirect(_review_url(cycle))
     if request.POST.get("step") != "confirm":
@@ -94,9 +109,30 @@ def committee_review_confirm(request: HttpRequest, plan: str, year: int) -> Http
         return render(
             request,
             "evaluation/committee_review_confirm.html",
-            {"cycle": cycle, "current_plan": cycle.plan, "drafts": drafts, "chosen": chosen},
+            {
+                "cycle": cycle,
+                "current_plan": cycle.plan,
+                "drafts": drafts,
+                "chosen": chosen,
+                "summary": CommitteeSummary.objects.find(cycle=cycle)
+                if summary_version is not None
+                else None,
+                "summary_version": summary_version,
+            },
         )
-    result = send_back.committee_confirm_many(cycle=cycle, versions=chosen, user=request.user)
+    result = send_back.committee_confirm_many(
+        cycle=cycle, versions=chosen, user=request.user, summary_version=summary_version
+    )
+    if result.summary == "confirmed":
+        messages.success(request, _("総評を確定しました。"))
+    elif result.summary == "conflict":
+        messages.error(
+            request,
+            _(
+                "総評は、このページを開いた後に変更されたため確定していません。"
+                "最新の総評を確認して、もう一度確定してください。"
+            ),
+        )
     if result.confirmed:
         messages.success(
             request,

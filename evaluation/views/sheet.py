@@ -20,6 +20,7 @@ from evaluation.access import (
     refuse_hidden,
     sheet_import_access,
     visible_cycle,
+    visible_summary,
 )
 from evaluation.models import Cycle
 from evaluation.page_cache import cached
@@ -86,7 +87,12 @@ def _tables(request: HttpRequest, cycle: Cycle, previous: bool) -> str:
         ("sheet", cycle.pk, previous, drafts_audience(request.user)),
         lambda: render_to_string(
             "evaluation/_sheet_tables.html",
-            {"cycle": cycle, "table": _table(request, cycle, previous)},
+            {
+                "cycle": cycle,
+                "table": _table(request, cycle, previous),
+                # The committee's 総評 opens the sheet (under the same rule as the drafts).
+                "summary": visible_summary(request.user, cycle),
+            },
         ),
     )
 

@@ -15,8 +15,8 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.management import call_command
 
-from evaluation.models import Cycle, Indicator, IndicatorValue, Phase
-from policies.models import Plan
+from evaluation.models import Cycle, Indicator, IndicatorValue, Meeting, Phase
+from policies.models import Measure, Plan
 from tests.e2e import axe
 from tests.e2e.crawl import Crawl, url_name
 from tests.e2e.journeys import log_in
@@ -35,6 +35,7 @@ NOT_PAGES = {
     "evaluation:sheet_xlsx",
     "evaluation:sheet_csv",
     "evaluation:sheet_pdf",
+    "evaluation:meeting_pdf",
     "evaluation:cycle_progress_csv",
     "evaluation:follow_up_xlsx",
     "evaluation:follow_up_csv",
@@ -86,6 +87,7 @@ LINKED_FOR_EDITORS = {
     "evaluation:project_edit": {"secretariat", "staff_a", "staff_b"},
     "evaluation:self_evaluation": {"staff_a", "staff_b"},
     "evaluation:follow_up": {"secretariat", "staff_a", "staff_b"},
+    "evaluation:meeting_create": {"secretariat"},
     # The review bar on a 実施状況 / 自己評価 shows everyone its state; only the 事務局 gets
     # the link to the page that sends back or checks it.
     "evaluation:report_review": {"secretariat"},
@@ -136,6 +138,21 @@ def _an_indicator_with_a_value() -> None:
     IndicatorValue.objects.create(indicator=indicator, fiscal_year=2020, actual=120, target=150)
 
 
+def _a_meeting() -> None:
+    """The demo records no meeting; one of the open year gives the meeting pages (the
+    record, the projector view) something to show."""
+    meeting = Meeting.objects.create(
+        cycle=Cycle.objects.get(plan__code="revised-2017", fiscal_year=2021),
+        held_at="2021-07-05T18:30:00+09:00",
+        place="市役所 412会議室",
+        summary="施策1-1について審議した。",
+    )
+    meeting.measures.set(
+        Measure.objects.filter(basic_policy__plan__code="revised-2017", number__in=["1-1", "2-4"])
+    )
+    meeting.attendees.set(User.objects.filter(username__in=["iincho", "iin2"]))
+
+
 @pytest.mark.parametrize(
     ("test_id", "username", "role", "phase"), PEOPLE, ids=[p[0] for p in PEOPLE]
 )
@@ -145,6 +162,7 @@ def test_every_page_a_person_can_reach_has_no_wcag_violation(
     call_command("load_demo", verbosity=0)
     call_command("build_editions", verbosity=0)  # 令和2年度 served from its edition
     _an_indicator_with_a_value()
+    _a_meeting()
     Cycle.objects.filter(plan__code="revised-2017", fiscal_year=2021).update(phase=phase)
     page = pages.open()
     axe.install(page.context)

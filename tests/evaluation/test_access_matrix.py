@@ -122,6 +122,25 @@ def three_level_scale(world: World) -> None:
         RatingLevel.objects.create(scale=scale, code=code, label=code, points=points, order=order)
 
 
+def meeting(world: World) -> None:
+    from evaluation.models import Meeting
+
+    Meeting.objects.create(
+        pk=1, cycle=world.cycle, held_at="2021-07-05T18:30:00+09:00", place="市役所 412会議室"
+    )
+
+
+def meeting_data(world: World, role: str) -> dict:
+    return {
+        "held_at": "2021-08-02T18:30",
+        "place": "武蔵野プレイス",
+        "attendees": [world.users["member"].pk],
+        "measures": [world_measure()],
+        "summary": "施策1-1について審議した。",
+        "version": 0,
+    }
+
+
 def draft_edition(world: World) -> None:
     """A draft edition of the matrix's year, as if built at 確定 (the secretariat and the
     chair check it before 公開; nobody else sees it)."""
@@ -398,6 +417,41 @@ MATRIX: dict[str, Case] = {
         post=only("secretariat"),
         phase=Phase.COMMITTEE,
         data=lambda w, r: {"opinion": "概ね達成。", "version": 0},
+    ),
+    # The 総評: the 事務局 writes it in 委員会評価; a 委員 and body staff read it once the
+    # drafts are released (none is yet here: a member gets the reason).
+    "evaluation:committee_summary": Case(
+        kwargs=CYCLE,
+        get={**insiders(), "member": FORBIDDEN, "staff_a": FORBIDDEN, "staff_b": FORBIDDEN},
+        post=only("secretariat"),
+        phase=Phase.COMMITTEE,
+        data=lambda w, r: {"text": "各施策とも概ね計画どおり進んだ。", "version": 0},
+    ),
+    # The committee's meetings: the 事務局 records them, 委員 and 委員長 read them; the
+    # projector view and the 会議資料 (drafts and tallies) are for the 事務局 and the 委員長.
+    "evaluation:meetings": Case(
+        kwargs=CYCLE, get=only("member", "chair", "secretariat", outcome=OK), setup=meeting
+    ),
+    "evaluation:meeting_create": Case(
+        kwargs=CYCLE,
+        get=only("member", "chair", "secretariat", outcome=OK),
+        post=only("secretariat"),
+        data=meeting_data,
+    ),
+    "evaluation:meeting": Case(
+        kwargs={**CYCLE, "pk": 1},
+        get=only("member", "chair", "secretariat", outcome=OK),
+        post=only("secretariat"),
+        setup=meeting,
+        data=lambda w, r: {**meeting_data(w, r), "version": 1},
+    ),
+    "evaluation:meeting_screen": Case(
+        kwargs={**MEASURE, "pk": 1},
+        get=only("chair", "secretariat", outcome=OK),
+        setup=meeting,
+    ),
+    "evaluation:meeting_pdf": Case(
+        kwargs={**CYCLE, "pk": 1}, get=only("chair", "secretariat", outcome=OK), setup=meeting
     ),
     "evaluation:committee_confirm": Case(
         kwargs=MEASURE,

@@ -15,7 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from evaluation import page_cache
-from evaluation.models import CommitteeEvaluation, MemberEvaluation, Phase
+from evaluation.models import CommitteeEvaluation, CommitteeSummary, MemberEvaluation, Phase
 from tests.evaluation.test_access_matrix import CYCLE as CYCLE_OF_MATRIX
 from tests.evaluation.test_access_matrix import MATRIX
 from tests.factories import MemberEvaluationFactory, level, measure, member
@@ -132,10 +132,15 @@ def drafted(world):
         cycle=world.cycle, measure=measure("1-1"), member=world.users["member"]
     ).exists()
 
+    # The 総評 is a draft of the committee's too: it follows the same rule.
+    summary = CommitteeSummary.objects.create(cycle=world.cycle, text="")
+
     def set_other(variant: int) -> None:
         code, opinion = DRAFTS[variant]
         draft.rating, draft.opinion = level(code), opinion
         draft.save()
+        summary.text = f"{opinion}の総評"
+        summary.save()
         page_cache.invalidate()
 
     world.set_other = set_other
@@ -213,3 +218,22 @@ def test_the_chair_and_the_secretariat_see_drafts_without_scoring(drafted, login
     client = login(drafted.users[role])
     first, second = both_variants(drafted, client, reverse(name, kwargs=MATRIX[name].kwargs))
     assert "委員会の案・甲".encode() in first
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_body_staff_see_no_draft_before_the_secretariat_releases_them(drafted, login, name):
+    client = login(drafted.users["staff_a"])
+    first, second = both_variants(drafted, client, reverse(name, kwargs=MATRIX[name].kwargs))
+    assert "委員会の案".encode() not in first + second
+    assert first == second
+
+
+@pytest.mark.parametrize("name", DRAFT_PAGES)
+def test_body_staff_see_the_drafts_once_released(drafted, login, name):
+    release = reverse("evaluation:drafts_release", kwargs=CYCLE_OF_MATRIX)
+    login(drafted.users["secretariat"]).post(
+        release, {"version": drafted.cycle.version, "confirmed": "1"}
+    )
+    client = login(drafted.users["staff_a"])
+    first, second = both_variants(drafted, client, reverse(name, kwargs=MATRIX[name].kwargs))
+    assert first != second

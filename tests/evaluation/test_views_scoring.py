@@ -5,7 +5,14 @@ from django.urls import reverse
 
 from evaluation import page_cache
 from evaluation.committee.material import material_html
-from evaluation.models import MemberEvaluation, Phase, ProjectIndicator, ProjectReport
+from evaluation.models import (
+    Indicator,
+    IndicatorValue,
+    MemberEvaluation,
+    Phase,
+    ProjectIndicator,
+    ProjectReport,
+)
 from tests.factories import (
     CommitteeEvaluationFactory,
     CycleFactory,
@@ -16,6 +23,7 @@ from tests.factories import (
     body,
     level,
     measure,
+    member,
 )
 
 
@@ -146,16 +154,35 @@ def test_the_todo_links_each_measure_to_its_scoring_page(scoring, login):
     assert f'href="{scoring_url("1-1")}?next=%2Ftodo%2F"' in html
 
 
-@pytest.mark.parametrize("projects", [1, 6])
-def test_the_scoring_page_has_a_fixed_query_count(
-    scoring, login, django_assert_max_num_queries, projects
-):
-    fill(scoring, projects=projects)
+@pytest.mark.parametrize("k", [1, 10, 100])
+def test_the_scoring_page_has_a_fixed_query_count(scoring, login, django_assert_max_num_queries, k):
+    fill(scoring, projects=k)
+    with_project_material(scoring, projects=k)
+    with_reference_indicators(k)
     MemberEvaluationFactory(cycle=scoring.cycle, member=scoring.users["member"])
     client = login(scoring.users["member"])
     client.get(scoring_url("1-1"))  # the record's history, read once per version
     with django_assert_max_num_queries(19):
         assert client.get(scoring_url("1-1")).status_code == 200
+
+
+@pytest.mark.parametrize("k", [1, 10, 100])
+def test_the_draft_page_with_the_material_has_a_fixed_query_count(
+    scoring, login, django_assert_max_num_queries, k
+):
+    fill(scoring, projects=k)
+    with_project_material(scoring, projects=k)
+    with_reference_indicators(k)
+    for _ in range(k):
+        MemberEvaluationFactory(cycle=scoring.cycle, measure=measure("1-1"), member=member().user)
+    url = reverse(
+        "evaluation:committee_evaluation",
+        kwargs={"plan": "revised-2017", "year": 2021, "number": "1-1"},
+    )
+    client = login(scoring.users["secretariat"])
+    client.get(url)  # the material and the members' side, rendered once per generation
+    with django_assert_max_num_queries(15):
+        assert client.get(url).status_code == 200
 
 
 @pytest.mark.parametrize("scored", [1, 12])
@@ -251,11 +278,63 @@ def test_the_page_shows_each_projects_summary_goal_indicators_and_direction(scor
     assert "今後の方向性" in html and "拡充" in html
 
 
-@pytest.mark.parametrize("projects", [1, 10])
-def test_the_material_has_a_fixed_query_count(scoring, django_assert_num_queries, projects):
-    fill(scoring, projects=projects)
-    with_project_material(scoring, projects=projects)
+def with_reference_indicators(count: int) -> None:
+    """``count`` 参考指標 of 施策 1-1, each with a value for every year of the plan so far
+    (平成29–令和3) and a target for 令和3."""
+    plan = measure("1-1").basic_policy.plan
+    for n in range(count):
+        indicator = Indicator.objects.create(plan=plan, name=f"参考指標{n}", unit="団体", order=n)
+        indicator.measures.add(measure("1-1"))
+        IndicatorValue.objects.bulk_create(
+            IndicatorValue(
+                indicator=indicator,
+                fiscal_year=year,
+                actual=100 + year - 2017,
+                target=120 if year == 2021 else None,
+            )
+            for year in range(2017, 2022)
+        )
+
+
+def test_the_page_shows_the_measures_reference_indicators_over_the_years_and_the_target(
+    scoring, login
+):
+    with_reference_indicators(1)
+    html = login(scoring.users["member"]).get(scoring_url("1-1")).content.decode()
+    section = html[html.index('id="indicators-heading"') : html.index('id="self-heading"')]
+    assert "参考指標0（団体）" in section
+    assert section.count("<polyline") == 1  # 実績値 joined over five years; one target
+    for era in ["平成29", "平成30", "令和元", "令和2", "令和3"]:
+        assert era in section
+    assert '<td class="text-end">104</td><td class="text-end">120</td>' in section
+    assert "86.7%" in section  # 104 / 120
+
+
+def test_a_later_years_value_is_left_out_but_its_target_is_kept(scoring, login):
+    with_reference_indicators(1)
+    IndicatorValue.objects.filter(fiscal_year=2021).update(actual=999)
+    CycleFactory(fiscal_year=2020, phase=Phase.COMMITTEE)
+    html = (
+        login(scoring.users["member"])
+        .get(
+            reverse(
+                "evaluation:scoring", kwargs={"plan": "revised-2017", "year": 2020, "number": "1-1"}
+            )
+        )
+        .content.decode()
+    )
+    section = html[html.index('id="indicators-heading"') : html.index('id="self-heading"')]
+    assert "999" not in section and "120" in section
+
+
+@pytest.mark.parametrize("k", [1, 10, 100])
+def test_the_material_has_a_fixed_query_count(scoring, django_assert_num_queries, k):
+    fill(scoring, projects=k)
+    with_project_material(scoring, projects=k)
+    with_reference_indicators(k)
     page_cache.invalidate()
-    with django_assert_num_queries(18):  # the same for 1 事業 and for 10, each with 2 指標
+    # The same for 1 事業 and for 100, each with 2 指標, and for 1 参考指標 and for 100.
+    with django_assert_num_queries(20):
         html = material_html(scoring.cycle, measure("1-1"))
-    assert html.count("の目標</dd>") == projects
+    assert html.count("の目標</dd>") == k
+    assert html.count('class="scoring-indicator ') == k
