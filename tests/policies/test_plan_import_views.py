@@ -74,7 +74,7 @@ def test_a_refused_file_lists_its_errors_in_japanese_and_saves_nothing(importer)
     page = response.content.decode()
     assert response.status_code == 200
     assert "次の理由で取り込めませんでした。何も保存していません。" in page
-    assert "25行目「再掲元」: 再掲元「9-9①」はこのファイルの展開にありません。" in page
+    assert "25行目 L列「再掲元」: 再掲元「9-9①」（施策 9-9 の展開①）はこのファイルにありません。" in page
     assert snapshot() == before
 
 
@@ -152,7 +152,7 @@ def test_the_preview_reads_the_database_in_the_same_number_of_queries_at_any_siz
     # session and user (2), the secretariat's role and permissions (3); the plan, same-named
     # plans, the previous plan and its 施策, the scale (twice) and its levels (7); the plan
     # switcher; the session write; two savepoint pairs (the request, the session write)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(20):
         response = importer.post(UPLOAD, {"file": file})
     # the plan, its 新たな方向性, the 基本施策, the 施策 and two 展開 each (the scale exists)
     assert response.context["preview"].count("create") == 2 + measures // 10 + 3 * measures
