@@ -193,10 +193,16 @@ REQUIRED_COLUMNS = {
 }
 
 
+# A column named by its level alone holds the number and the title: 「1-1 きっかけづくり」.
+HEADER_SHORT = {"基本施策": "基本施策番号", "基本目標": "基本施策番号", "施策": "施策番号"}
+
+
 def _column_name(typed: str, names: list[str]) -> str | None:
     name = header_name(typed)
     if name in names:
         return name
+    if HEADER_SHORT.get(name) in names:
+        return HEADER_SHORT[name]
     for alias, meant in HEADER_ALIASES:
         if alias in name and (renamed := name.replace(alias, meant, 1)) in names:
             return renamed
@@ -247,8 +253,12 @@ def _looks_like_header(cells: list[str]) -> bool:
 
 
 def _missing_sections(
-    missing: list[str], sections: dict[str, Section], header_line: int | None, first: str
+    missing: list[str],
+    sections: dict[str, Section],
+    header: tuple[int, list[str]] | None,
+    first: str,
 ) -> str:
+    header_line = header[0] if header else None
     if SECTION_TREE in missing:
         where = (
             f"{header_line}行目の列見出し（施策番号など）の上に、A列に「{SECTION_TREE}」とだけ書いた行を入れてください"
@@ -261,17 +271,25 @@ def _missing_sections(
         f"A列に「{SECTION_PLAN}」とだけ書いた行を入れ、その下に「計画名」「計画期間（開始年度）」「計画期間（終了年度）」"
         "「前の計画」などを、A列に項目、B列に内容で1行ずつ書いてください"
     )
+    columns = ""
+    if header is not None:
+        # The columns under the missing heading are checked now, so that one round of
+        # corrections is enough.
+        try:
+            _header(Section(SECTION_TREE, 0), *header)
+        except Structural as problem:
+            columns = f"また、{problem}"
     if len(missing) == 2:
         seen = f"（1行目は「{first}」）" if first else ""
         return (
             f"このファイルはテンプレートの形になっていません{seen}。{where}。"
             f"さらにその上に、{plan_part}。表題の行はそのままでかまいません"
-            "（テンプレートの「説明」シートに、各行の書き方と例があります）。"
+            f"（テンプレートの「説明」シートに、各行の書き方と例があります）。{columns}"
         )
     if SECTION_PLAN in missing:
         tree = sections[SECTION_TREE].line
         return f"「{SECTION_PLAN}」の見出しがありません。{tree}行目の「{SECTION_TREE}」より上に、{plan_part}。"
-    return f"「{SECTION_TREE}」の見出しがありません。{where}。"
+    return f"「{SECTION_TREE}」の見出しがありません。{where}。{columns}"
 
 
 def _sections(rows: list[list[str]]) -> dict[str, Section]:
@@ -280,7 +298,7 @@ def _sections(rows: list[list[str]]) -> dict[str, Section]:
     sections: dict[str, Section] = {}
     current: Section | None = None
     expect_header = False
-    header_line: int | None = None  # a row of column names before any heading
+    header: tuple[int, list[str]] | None = None  # a row of column names before any heading
     first = ""
     for line, raw in enumerate(rows, start=1):
         cells = [unprotect(c) for c in raw]
@@ -297,8 +315,8 @@ def _sections(rows: list[list[str]]) -> dict[str, Section]:
             expect_header = True
             continue
         if current is None:
-            if header_line is None and _looks_like_header(cells):
-                header_line = line
+            if header is None and _looks_like_header(cells):
+                header = (line, cells)
             continue
         if expect_header:
             expect_header = False
@@ -309,7 +327,7 @@ def _sections(rows: list[list[str]]) -> dict[str, Section]:
         current.rows.append((line, cells))
     missing = [s for s in (SECTION_PLAN, SECTION_TREE) if s not in sections]
     if missing:
-        raise Structural(_missing_sections(missing, sections, header_line, first))
+        raise Structural(_missing_sections(missing, sections, header, first))
     return sections
 
 

@@ -74,7 +74,10 @@ def test_a_refused_file_lists_its_errors_in_japanese_and_saves_nothing(importer)
     page = response.content.decode()
     assert response.status_code == 200
     assert "次の理由で取り込めませんでした。何も保存していません。" in page
-    assert "25行目 L列「再掲元」: 再掲元「9-9①」（施策 9-9 の展開①）はこのファイルにありません。" in page
+    assert (
+        "25行目 L列「再掲元」: 再掲元「9-9①」（施策 9-9 の展開①）はこのファイルにありません。"
+        in page
+    )
     assert snapshot() == before
 
 
