@@ -155,7 +155,6 @@ class Plan(Plain):
         verbose_name = _("計画")
         verbose_name_plural = _("計画")
         ordering = ["-first_year", "code"]
-        permissions = [("import_plan", _("計画の構造を表計算ファイルから取り込む"))]
 
     def __str__(self) -> str:
         return self.name

@@ -138,14 +138,6 @@ def draft_edition(world: World) -> None:
     stored.save()
 
 
-def import_permission(world: World) -> None:
-    """The secretariat may import a plan's structure once given the permission."""
-    from django.contrib.auth.models import Permission
-
-    user = world.users["secretariat"]
-    user.user_permissions.add(Permission.objects.get(codename="import_plan"))
-
-
 MATRIX: dict[str, Case] = {
     "home": Case(get=everyone(REDIRECT)),
     "floor": Case(),
@@ -162,16 +154,14 @@ MATRIX: dict[str, Case] = {
     "policies:plan_import": Case(
         get=only("secretariat", outcome=OK),
         post=only("secretariat", outcome=OK),
-        setup=import_permission,
     ),
     "policies:plan_import_template": Case(
-        kwargs={"fmt": "xlsx"}, get=only("secretariat", outcome=OK), setup=import_permission
+        kwargs={"fmt": "xlsx"}, get=only("secretariat", outcome=OK)
     ),
     # Without a pending import, confirming goes back to the upload page; nothing is saved.
     "policies:plan_import_confirm": Case(
         get=everyone(NOT_ALLOWED),
         post=only("secretariat", outcome=REDIRECT),
-        setup=import_permission,
     ),
     "evaluation:todo": Case(get=insiders()),
     "evaluation:cycles": Case(kwargs=PLAN),
