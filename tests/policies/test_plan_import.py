@@ -152,7 +152,7 @@ def test_the_template_loads_a_new_plan_with_a_relisting_and_a_merged_lineage():
     result = load(as_csv(template_rows()))
     assert result.count("create") == 8
     plan = Plan.objects.get(code="next-2022")
-    assert (plan.first_year, plan.last_year, plan.predecessor.code) == (2022, 2031, "revised-2017")
+    assert (plan.first_year, plan.last_year, plan.predecessor.code) == (2022, 2026, "revised-2017")
     merged = Measure.objects.get_by_natural_key("next-2022", "1-2")
     assert [p.natural_key() for p in merged.predecessors.all()] == [
         ("revised-2017", "1-2"),
@@ -248,10 +248,10 @@ REFUSALS = {
     ),
     "a period that overlaps the same plan": (
         template_csv()
-        .replace("（例）第二期市民活動促進基本計画", "武蔵野市市民活動促進基本計画改定計画")
-        .replace("（開始年度）,2022", "（開始年度）,2021")
+        .replace("（例）第三期市民活動促進基本計画", "武蔵野市市民活動促進基本計画改定計画")
+        .replace("（開始年度）,令和4（2022）年度", "（開始年度）,令和3")
         .encode("utf-8"),
-        "「【計画】」: 計画期間（2021〜2031年度）が、同じ名前の計画（計画コード revised-2017、2017〜2021年度）と重なっています。同じ計画なら計画コードを合わせてください。",
+        "「【計画】」: 計画期間（2021〜2026年度）が、同じ名前の計画（計画コード revised-2017、2017〜2021年度）と重なっています。同じ計画なら計画コードを合わせてください。",
     ),
     "a lineage without a previous plan": (
         template_csv().replace("前の計画,revised-2017", "前の計画,").encode("utf-8"),
@@ -270,7 +270,7 @@ REFUSALS = {
         "22行目: 「【施策体系】」の列見出しが読めません（K列「内容」は使えない列見出しです）。使える列見出しは「計画コード、基本施策番号、基本施策名、基本施策の説明、施策番号、施策名、施策の説明、重点施策、展開番号、展開、展開の内容、再掲元、前計画の施策」です（順番は自由。「施策番号」は必ず置きます）。",
     ),
     "an end before the start": (
-        template_csv().replace("（終了年度）,2031", "（終了年度）,2020").encode("utf-8"),
+        template_csv().replace("（終了年度）,令和8（2026）年度", "（終了年度）,R2").encode("utf-8"),
         "7行目 B列「計画期間（終了年度）」: 終了年度（令和2（2020）年度）が開始年度（令和4（2022）年度）より前です。",
     ),
     "a title too long for the model": (

@@ -2,6 +2,8 @@
 
 import gc
 import io
+import shutil
+import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -106,13 +108,75 @@ def test_confirming_without_a_preview_goes_back_to_the_upload(importer):
     assert response["Location"] == UPLOAD
 
 
-def test_the_template_downloads_as_excel_in_the_import_layout(importer):
-    response = importer.get(reverse("policies:plan_import_template", kwargs={"fmt": "xlsx"}))
-    assert response["Content-Disposition"] == 'attachment; filename="plan-template.xlsx"'
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
-    rows = [row for row in sheet.iter_rows(values_only=True)]
+def template_download(client) -> bytes:
+    response = client.get(reverse("policies:plan_import_template", kwargs={"fmt": "xlsx"}))
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''%E8%A8%88%E7%94%BB%E3%81%AE%E6%A7%8B%E9%80%A0_"
+        "%E3%83%86%E3%83%B3%E3%83%97%E3%83%AC%E3%83%BC%E3%83%88.xlsx"  # 計画の構造_テンプレート
+    )
+    return response.content
+
+
+def test_the_template_downloads_as_excel_in_the_import_layout_with_its_explanation(importer):
+    workbook = load_workbook(io.BytesIO(template_download(importer)))
+    assert workbook.sheetnames == ["計画", "説明", "選択肢"]
+    rows = list(workbook["計画"].iter_rows(values_only=True))
     assert rows[0][0] == "【計画】"
     assert rows[1][:2] == ("項目", "内容")
+    assert rows[5][:2] == ("計画期間（開始年度）", "令和4（2022）年度")
+    assert rows[6][:2] == ("計画期間（終了年度）", "令和8（2026）年度")
+    explained = [row[0] for row in workbook["説明"].iter_rows(values_only=True)]
+    assert "【施策体系】の列" in explained and "再掲の行" in explained
+    assert workbook["選択肢"].sheet_state == "hidden"
+
+
+def test_the_template_offers_drop_downs_where_a_value_comes_from_a_list(importer):
+    sheet = load_workbook(io.BytesIO(template_download(importer)))["計画"]
+    lists = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
+    assert lists == {
+        "B9": "選択肢!$A$1:$A$2",  # 前の計画: 改定計画, 基本計画
+        "B10": "選択肢!$B$1:$B$1",  # 評価尺度: tama-4
+        "H23:H323": '"○"',
+        "I23:I323": '"①,②,③,④,⑤,⑥,⑦,⑧,⑨,⑩,⑪,⑫,⑬,⑭,⑮,⑯,⑰,⑱,⑲,⑳"',
+    }
+    choices = load_workbook(io.BytesIO(template_download(importer)))["選択肢"]
+    assert [row for row in choices.iter_rows(values_only=True)] == [
+        ("改定計画", "tama-4"),
+        ("基本計画", None),
+    ]
+
+
+def test_the_templates_example_imports_as_it_is_downloaded(importer):
+    file = SimpleUploadedFile("計画の構造_テンプレート.xlsx", template_download(importer))
+    response = importer.post(UPLOAD, {"file": file})
+    assert response.context["preview"].count("create") == 8
+    importer.post(CONFIRM, {"digest": response.context["preview"].digest})
+    plan = Plan.objects.get(code="next-2022")
+    assert (plan.first_year, plan.last_year, plan.predecessor.code) == (2022, 2026, "revised-2017")
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_the_templates_explanation_sheet_opens_in_libreoffice(importer, tmp_path):
+    (tmp_path / "template.xlsx").write_bytes(template_download(importer))
+    # The CSV filter's 12th token picks the sheet: 2 is 説明.
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,2",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "template.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    text = (tmp_path / "template-説明.csv").read_text(encoding="utf-8")
+    assert text.startswith("計画の構造（施策体系）の取り込み: 記入のしかた,,\n")
+    assert "再掲元,再掲の行だけ: もとの展開,1-1②、1-1-2、（再掲）1-1②、1-1の②\n" in text
 
 
 def test_anyone_downloads_a_loaded_plans_structure_as_csv(client):
@@ -120,7 +184,10 @@ def test_anyone_downloads_a_loaded_plans_structure_as_csv(client):
         reverse("policies:plan_export", kwargs={"plan": "revised-2017", "fmt": "csv"})
     )
     text = response.content.decode("utf-8")
-    assert response["Content-Disposition"] == 'attachment; filename="plan-revised-2017.csv"'
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''%E8%A8%88%E7%94%BB%E3%81%AE%E6%A7%8B%E9%80%A0_"
+        "%E6%94%B9%E5%AE%9A%E8%A8%88%E7%94%BB.csv"  # 計画の構造_改定計画.csv
+    )
     assert text.startswith("\ufeff【計画】\r\n項目,内容\r\n計画コード,revised-2017\r\n")
 
 
@@ -164,7 +231,7 @@ def test_a_new_plan_sits_beside_the_others_in_the_switcher_and_the_cycle_list(im
     importer.post(CONFIRM, {"digest": digest})
     tree = importer.get(reverse("policies:tree", kwargs={"plan": "revised-2017"})).content.decode()
     assert (
-        "（例）第二期市民活動促進基本計画" in tree
+        "（例）第三期市民活動促進基本計画" in tree
         and "武蔵野市市民活動促進基本計画改定計画" in tree
     )
     cycles = importer.get(reverse("evaluation:cycles", kwargs={"plan": "next-2022"}))
