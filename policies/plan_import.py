@@ -49,6 +49,7 @@ from policies.plan_sheet import (
     SECTION_TREE,
     SECTIONS,
     TREE_COLUMNS,
+    WORD_ITEMS,
 )
 from policies.plan_values import (
     bare,
@@ -407,7 +408,8 @@ def _plan_items(section: Section | None, errors: list[str]) -> dict:
         if key in ("first_year", "last_year"):
             plan[key] = _year(value, where, errors) if value.strip() else None
         else:
-            plan[key] = value.strip() if key != "goal" else value.strip("\r\n")
+            multiline = key in ("goal", "priority_note")
+            plan[key] = value.strip("\r\n") if multiline else value.strip()
     for key in ("name", "first_year", "last_year"):
         if key not in lines:
             errors.append(
@@ -980,11 +982,14 @@ def _resolve(s: Structure, errors: list[str]) -> None:
             errors.append(
                 f"「{SECTION_PLAN}」: 「計画コード」の行に、半角英数字の計画コードを書いてください（{candidate} は「{taken.name}」が使っています）。"
             )
+    mine = Plan.objects.filter(code=p["code"]).first()
+    for key in WORD_ITEMS:
+        if key not in p:  # left out: the plan's current word, or the default
+            p[key] = getattr(mine, key) if mine else Plan._meta.get_field(key).get_default()
     typed_scale = p["rating_scale"]
     if typed_scale and (scale := _find_scale(typed_scale)) and s.scale is None:
         p["rating_scale"] = scale.code
     elif not typed_scale:
-        mine = Plan.objects.filter(code=p["code"]).select_related("rating_scale").first()
         scales = list(RatingScale.objects.filter(plans__isnull=False).distinct()[:2])
         fallback = (
             (mine or previous).rating_scale
@@ -1072,7 +1077,8 @@ def _field_errors(instance, exclude: list[str], where: str, errors: list[str]) -
 def _check_fields(s: Structure, errors: list[str]) -> None:
     """Lengths and formats the models require, reported before anything is saved."""
     values = {
-        k: s.plan[k] for k in ("code", "name", "short_name", "first_year", "last_year", "goal")
+        k: s.plan[k]
+        for k in ("code", "name", "short_name", "first_year", "last_year", "goal", *WORD_ITEMS)
     }
     _field_errors(Plan(**values), ["predecessor", "rating_scale"], f"「{SECTION_PLAN}」", errors)
     if s.scale is not None:
@@ -1123,7 +1129,10 @@ def preview(s: Structure) -> Preview:
     directions, policies, measures, initiatives = _existing(plan)
     changes: list[Change] = []
     current_plan = (
-        {k: getattr(plan, k) for k in ("name", "short_name", "first_year", "last_year", "goal")}
+        {
+            k: getattr(plan, k)
+            for k in ("name", "short_name", "first_year", "last_year", "goal", *WORD_ITEMS)
+        }
         | {
             "code": plan.code,
             "predecessor": plan.predecessor.code if plan.predecessor_id else "",
@@ -1266,7 +1275,9 @@ def apply(s: Structure, *, user: User | None, digest: str | None = None) -> Prev
                 f"評価尺度 {code}",
             )
     plan = Plan.objects.filter(code=p["code"]).first() or Plan(code=p["code"])
-    values = {k: p[k] for k in ("name", "short_name", "first_year", "last_year", "goal")}
+    values = {
+        k: p[k] for k in ("name", "short_name", "first_year", "last_year", "goal", *WORD_ITEMS)
+    }
     values["predecessor"] = Plan.objects.filter(code=p["predecessor"]).first()
     values["rating_scale"] = scale
     if _update(plan, values) or plan.pk is None:

@@ -37,7 +37,23 @@ PLAN_ITEMS = {
     "goal": "社会像",
     "predecessor": "前の計画",
     "rating_scale": "評価尺度",
+    "basic_policy_label": "基本施策の呼び方",
+    "measure_label": "施策の呼び方",
+    "initiative_label": "展開の呼び方",
+    "measure_description_label": "施策の説明の呼び方",
+    "predecessor_label": "前の計画の呼び方",
+    "priority_note": "重点施策の説明",
 }
+# The plan's own words (``Plan.basic_policy_label`` …): a file that leaves one out keeps
+# the plan's current word (or the default for a new plan).
+WORD_ITEMS = [
+    "basic_policy_label",
+    "measure_label",
+    "initiative_label",
+    "measure_description_label",
+    "predecessor_label",
+    "priority_note",
+]
 PLAN_HEADER = ["項目", "内容"]
 SCALE_COLUMNS = ["尺度コード", "尺度名", "記号", "意味", "点数", "表示順"]
 DIRECTION_COLUMNS = ["番号", "方向性"]
@@ -80,7 +96,7 @@ def plan_rows(plan: Plan) -> Iterator[list]:
         "goal": plan.goal,
         "predecessor": plan.predecessor.code if plan.predecessor_id else "",
         "rating_scale": plan.rating_scale.code,
-    }
+    } | {key: getattr(plan, key) for key in WORD_ITEMS}
     for key, label in PLAN_ITEMS.items():
         yield [label, values[key]]
     yield from scale_rows(plan.rating_scale)
@@ -144,6 +160,12 @@ def template_rows() -> Iterator[list]:
         "goal": "（例）市民活動の促進を通じて実現する社会像",
         "predecessor": "revised-2017",
         "rating_scale": "tama-4",
+        "basic_policy_label": "基本施策",
+        "measure_label": "施策",
+        "initiative_label": "展開",
+        "measure_description_label": "施策の説明",
+        "predecessor_label": "前の計画",
+        "priority_note": "（例）重点施策は、この計画で力を入れて取り組む施策です。",
     }
     for key, label in PLAN_ITEMS.items():
         yield [label, example[key]]
@@ -207,7 +229,9 @@ EXPLAINED_SECTIONS = [
         "A列に項目、B列に内容を1行ずつ。必須は「計画名」「計画期間（開始年度）」「計画期間（終了年度）」。"
         "計画コード（半角英数字）を省くと「plan-開始年度」、略称を省くと計画名、評価尺度を省くと前の計画と同じ尺度になります。"
         "「前の計画」は読み込み済みの計画の略称・計画名・計画コードのどれか（一覧から選べます）。"
-        "「計画期間」の1行に「令和4年度〜令和8年度」と書いてもかまいません。",
+        "「計画期間」の1行に「令和4年度〜令和8年度」と書いてもかまいません。"
+        "「基本施策の呼び方」「施策の呼び方」「展開の呼び方」（例: 基本目標・施策・取組）、「施策の説明の呼び方」、"
+        "「前の計画の呼び方」、「重点施策の説明」は、この計画のページとファイルがそのまま使う言葉です（省くと今の言葉のまま）。",
     ),
     (
         SECTION_SCALE,

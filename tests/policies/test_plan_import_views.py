@@ -74,7 +74,7 @@ def test_a_refused_file_lists_its_errors_in_japanese_and_saves_nothing(importer)
     assert response.status_code == 200
     assert "次の理由で取り込めませんでした。何も保存していません。" in page
     assert (
-        "25行目 L列「再掲元」: 再掲元「9-9①」（施策 9-9 の展開①）はこのファイルにありません。"
+        "31行目 L列「再掲元」: 再掲元「9-9①」（施策 9-9 の展開①）はこのファイルにありません。"
         in page
     )
     assert snapshot() == before
@@ -136,8 +136,8 @@ def test_the_template_offers_drop_downs_where_a_value_comes_from_a_list(importer
     assert lists == {
         "B9": "選択肢!$A$1:$A$2",  # 前の計画: 改定計画, 基本計画
         "B10": "選択肢!$B$1:$B$1",  # 評価尺度: tama-4
-        "H23:H323": '"○"',
-        "I23:I323": '"①,②,③,④,⑤,⑥,⑦,⑧,⑨,⑩,⑪,⑫,⑬,⑭,⑮,⑯,⑰,⑱,⑲,⑳"',
+        "H29:H329": '"○"',
+        "I29:I329": '"①,②,③,④,⑤,⑥,⑦,⑧,⑨,⑩,⑪,⑫,⑬,⑭,⑮,⑯,⑰,⑱,⑲,⑳"',
     }
     choices = load_workbook(io.BytesIO(template_download(importer)))["選択肢"]
     assert [row for row in choices.iter_rows(values_only=True)] == [
@@ -217,10 +217,10 @@ def test_the_preview_reads_the_database_in_the_same_number_of_queries_at_any_siz
 ):
     file = big_plan_file(measures)
     # session and user (2), the secretariat's role (1); the previous plan and the scale
-    # found by what the file calls them (2); the plan, same-named plans, the previous plan
+    # found by what the file calls them, the plan's current words (3); the plan, same-named plans, the previous plan
     # and its 施策, the scale (twice) and its levels (7); the plan switcher; the session
     # write; two savepoint pairs (the request, the session write)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         response = importer.post(UPLOAD, {"file": file})
     # the plan, its 新たな方向性, the 基本施策, the 施策 and two 展開 each (the scale exists)
     assert response.context["preview"].count("create") == 2 + measures // 10 + 3 * measures
