@@ -188,6 +188,7 @@ class ProjectForm(VersionedForm):
     def __init__(self, *args, plan: Plan, body=None, **kwargs):
         super().__init__(*args, **kwargs)
         # A 再掲 item is the same initiative as its original: choose the original.
+        self.fields["initiatives"].label = plan.initiative_label  # the plan's own word
         self.fields["initiatives"].queryset = Initiative.objects.filter(
             measure__basic_policy__plan=plan, original__isnull=True
         ).select_related("measure")

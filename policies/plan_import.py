@@ -198,13 +198,18 @@ REQUIRED_COLUMNS = {
 HEADER_SHORT = {"基本施策": "基本施策番号", "基本目標": "基本施策番号", "施策": "施策番号"}
 
 
-def _column_name(typed: str, names: list[str]) -> str | None:
+def _column_name(
+    typed: str, names: list[str], words: list[tuple[str, str]] | None = None
+) -> str | None:
     name = header_name(typed)
     if name in names:
         return name
     if HEADER_SHORT.get(name) in names:
         return HEADER_SHORT[name]
-    for alias, meant in HEADER_ALIASES:
+    # The plan's own words (its 【計画】 rows): 「取組」 for 展開, 「施策の目標」 for 施策の説明.
+    for alias, meant in [*(words or []), *HEADER_ALIASES]:
+        if name == alias and meant in names:
+            return meant
         if alias in name and (renamed := name.replace(alias, meant, 1)) in names:
             return renamed
     return None
@@ -218,13 +223,35 @@ def _heading(cells: list[str]) -> str | None:
     return SECTION_BY_NAME.get(bare(filled[0]))
 
 
-def _header(section: Section, line: int, cells: list[str]) -> None:
+WORD_MEANS = {
+    "basic_policy_label": "基本施策",
+    "measure_label": "施策",
+    "initiative_label": "展開",
+    "measure_description_label": "施策の説明",
+}
+
+
+def _plan_words(plan: Section | None) -> list[tuple[str, str]]:
+    """(the plan's word, the template's) from 【計画】's rows, longest first: a column
+    「基本目標名」 is 「基本施策名」 in a plan whose 基本施策 are 基本目標."""
+    words = []
+    for _line, cells in plan.rows if plan else []:
+        filled = [c for c in cells if c.strip()]
+        key = PLAN_LABELS.get(header_name(filled[0])) if filled else None
+        if key in WORD_MEANS and len(filled) > 1 and header_name(filled[1]) != WORD_MEANS[key]:
+            words.append((header_name(filled[1]), WORD_MEANS[key]))
+    return sorted(words, key=lambda w: -len(w[0]))
+
+
+def _header(
+    section: Section, line: int, cells: list[str], words: list[tuple[str, str]] | None = None
+) -> None:
     names = HEADERS[section.title]
     unknown: list[str] = []
     for index, typed in enumerate(cells):
         if not typed.strip():
             continue
-        name = _column_name(typed, names)
+        name = _column_name(typed, names, _with_words(names, words or []))
         if name is None:
             unknown.append(f"{_letter(index)}列「{typed.strip()}」")
         elif name in section.columns:
@@ -246,6 +273,16 @@ def _header(section: Section, line: int, cells: list[str]) -> None:
             f"使える列見出しは「{'、'.join(names)}」です（順番は自由。"
             f"「{'」「'.join(REQUIRED_COLUMNS[section.title])}」は必ず置きます）。"
         )
+
+
+def _with_words(names: list[str], words: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each column name said in the plan's words: 基本目標番号 for 基本施策番号, 主な取組 for 展開."""
+    result = []
+    for name in names:
+        for word, meant in words:
+            if meant in name:
+                result.append((name.replace(meant, word, 1), name))
+    return result
 
 
 def _looks_like_header(cells: list[str]) -> bool:
@@ -322,7 +359,7 @@ def _sections(rows: list[list[str]]) -> dict[str, Section]:
         if expect_header:
             expect_header = False
             if current.title != SECTION_PLAN or header_name(cells[0]) == "項目":
-                _header(current, line, cells)
+                _header(current, line, cells, _plan_words(sections.get(SECTION_PLAN)))
                 continue
             current.columns = {"項目": 0, "内容": 1}  # the 項目・内容 header may be left out
         current.rows.append((line, cells))
