@@ -277,6 +277,38 @@ REFUSALS = {
         with_rows(tree_row(title="長" * 201)),
         "32行目 施策 1-3「施策名」: この値は 200 文字以下でなければなりません( 201 文字になっています)。",
     ),
+    "a 再掲元 that is not in the file, echoed as typed": (
+        with_rows(tree_row(item_title="", original="（再掲）９－９①")),
+        "32行目 L列「再掲元」: 再掲元「（再掲）９－９①」（施策 9-9 の展開①）はこのファイルにありません。",
+    ),
+    "an unreadable priority mark, echoed as typed": (
+        with_rows(tree_row().replace("新しい施策,,,", "新しい施策,,たぶん,")),
+        "32行目 H列「重点施策」: 重点施策なら「○」（「重点」「重点施策」も可）、そうでなければ空欄にしてください（「たぶん」）。",
+    ),
+    "an unreadable year": (
+        template_csv()
+        .replace("（開始年度）,令和4（2022）年度", "（開始年度）,来年")
+        .encode("utf-8"),
+        "6行目 B列「計画期間（開始年度）」: 「来年」は年度として読めません。2021、令和3、R3 のように入力してください。",
+    ),
+    "a blank 展開番号 is said once, without follow-on errors": (
+        with_rows(tree_row(item="", item_title="番号のない展開")),
+        "32行目 I列「展開番号」: 展開「番号のない展開」の展開番号（①〜⑳）を入力してください。",
+    ),
+    "a previous plan nobody loaded, named by name": (
+        template_csv().replace("前の計画,revised-2017", "前の計画,第二次計画").encode("utf-8"),
+        "「【計画】」の「前の計画」: 「第二次計画」という計画は読み込まれていません。読み込み済みの計画の計画コード・計画名・略称のどれかを書いてください（「改定計画」（revised-2017）、「基本計画」（basic-2012））。",
+    ),
+    "a layout problem is said once, not once a row": (
+        ("第三期計画\r\n" + "施策番号,施策名,内容\r\n" + "1-1,きっかけ,\r\n" * 26).encode("utf-8"),
+        "このファイルはテンプレートの形になっていません（1行目は「第三期計画」）。2行目の列見出し（施策番号など）の上に、"
+        "A列に「【施策体系】」とだけ書いた行を入れてください。さらにその上に、A列に「【計画】」とだけ書いた行を入れ、"
+        "その下に「計画名」「計画期間（開始年度）」「計画期間（終了年度）」「前の計画」などを、A列に項目、B列に内容で"
+        "1行ずつ書いてください。表題の行はそのままでかまいません（テンプレートの「説明」シートに、各行の書き方と例があります）。"
+        "また、2行目: 「【施策体系】」の列見出しが読めません（C列「内容」は使えない列見出しです）。使える列見出しは"
+        "「計画コード、基本施策番号、基本施策名、基本施策の説明、施策番号、施策名、施策の説明、重点施策、展開番号、展開、"
+        "展開の内容、再掲元、前計画の施策」です（順番は自由。「施策番号」は必ず置きます）。",
+    ),
     "not a spreadsheet": (
         b"\x00\x01binary",
         "Excel（.xlsx）または CSV（.csv）のファイルではありません。",
@@ -291,6 +323,8 @@ def test_a_refused_file_says_why_by_row_and_column_and_saves_nothing(case):
     with pytest.raises(plan_import.ImportRejected) as rejected:
         load(data)
     assert message in rejected.value.errors
+    if "once" in case:
+        assert rejected.value.errors == [message]
     assert snapshot() == before
 
 

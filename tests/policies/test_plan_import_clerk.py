@@ -2,6 +2,7 @@
 「① 名称」 in one cell, 「（再掲）1-1①」, 和暦 and 「1-1・1-2」. The first try is refused
 with one message that says what to change; with that change made, it imports."""
 
+import csv
 import io
 
 import pytest
@@ -142,3 +143,34 @@ def test_with_the_rows_it_asked_for_the_clerks_sheet_imports_as_typed():
         "1-2② きっかけづくりの場の提供（再掲）": "1-1①",
         "2-4② コーディネーターの養成（再掲）": "2-3①",
     }
+
+
+def clerk_csv(above_header: list[list[str]]) -> bytes:
+    """The same sheet saved by Japanese Excel as 「CSV（コンマ区切り）」: Shift_JIS, and the
+    merged cells empty below their first row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerows([[TITLE], ["計画期間：令和4年度～令和8年度"], [], *above_header, HEADER])
+    for policy, measures in THIRD_PLAN:
+        for index, (measure, mark, lineage, items) in enumerate(measures):
+            for number, item in enumerate(items):
+                first = number == 0
+                writer.writerow(
+                    [
+                        policy if first and index == 0 else "",
+                        measure if first else "",
+                        mark if first else "",
+                        item,
+                        lineage if first else "",
+                    ]
+                )
+    return out.getvalue().encode("cp932")
+
+
+def test_the_same_sheet_as_a_shift_jis_csv_takes_the_same_two_rounds():
+    with pytest.raises(plan_import.ImportRejected) as first:
+        parse_file("第三期.csv", clerk_csv([]))
+    assert len(first.value.errors) == 1
+    assert "4行目の列見出し（施策番号など）の上に" in first.value.errors[0]
+    saved = plan_import.apply(parse_file("第三期.csv", clerk_csv(PLAN_ROWS)), user=None)
+    assert saved.count("create") == 1 + 3 + 10 + 13
