@@ -541,7 +541,7 @@ def _directions(section: Section | None, errors: list[str]) -> list[list]:
 
 
 def _same(
-    kept: dict, key: str, value, typed: str, where: str, errors: list[str], what: str
+    kept: dict, key: str, value: object, typed: str, where: str, errors: list[str], what: str
 ) -> None:
     """A value repeated on each row of a 施策 (or 基本施策): the first non-empty one counts;
     an empty cell (a merged cell reads as one) repeats it; a different one is an error."""

@@ -12,7 +12,9 @@ Four sections, each starting with its title in column A, then a header row, then
 
 import io
 from collections.abc import Iterator
+from typing import BinaryIO
 
+from django.http import HttpResponseBase
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -349,7 +351,7 @@ EXPLAINED_RULES = [
 ]
 
 
-def _put(sheet: Worksheet, row: int, column: int, value) -> None:
+def _put(sheet: Worksheet, row: int, column: int, value: str | int | None) -> None:
     """A cell as ``xlsx_cell`` writes it: text typed as text (never a formula)."""
     if isinstance(value, str):
         value = without_control_characters(value)
@@ -374,7 +376,9 @@ def _list_validation(formula: str, cells: str, prompt: str) -> DataValidation:
     return validation
 
 
-def write_template_xlsx(out, plans: list[str], scales: list[str]) -> None:
+def write_template_xlsx(
+    out: BinaryIO | HttpResponseBase, plans: list[str], scales: list[str]
+) -> None:
     """The template: the example on the first sheet (the one the import reads), with
     drop-downs where a value comes from a list (前の計画 and 評価尺度 from ``plans`` and
     ``scales``, 重点施策, 展開番号), then the 説明 sheet and the hidden list of choices."""
@@ -442,7 +446,7 @@ def _explanation(sheet: Worksheet) -> None:
     wrap = Alignment(wrap_text=True, vertical="top")
     line = 0
 
-    def put(*values, strong: bool = False) -> None:
+    def put(*values: str | int, strong: bool = False) -> None:
         nonlocal line
         line += 1
         for column, value in enumerate(values, start=1):
