@@ -208,7 +208,7 @@ def report_access(user: User | AnonymousUser, cycle: Cycle, project: Project) ->
         )
     if cycle.phase != Phase.ENTRY:
         return Access(view=True, reason=_phase_reason(cycle, Phase.ENTRY))
-    if project.plan_id != cycle.plan_id or not project.is_active_in(cycle.fiscal_year):
+    if not project.serves(cycle.plan_id) or not project.is_active_in(cycle.fiscal_year):
         return Access(view=True, reason=_("この事業はこの年度の対象ではありません。"))
     return Access(view=True, edit=True)
 

@@ -307,6 +307,12 @@ MATRIX: dict[str, Case] = {
         post=only("staff_a", "staff_b", "secretariat"),
         data=project_data,
     ),
+    # Without a choice the form comes back with its errors; nothing is saved.
+    "evaluation:project_continue": Case(
+        kwargs=PLAN,
+        get=insiders(),
+        post=only("staff_a", "staff_b", "secretariat", outcome=OK),
+    ),
     "evaluation:project": Case(kwargs={"code": "city-001"}, get=insiders()),
     "evaluation:projects": Case(kwargs=PLAN, get=insiders()),
     "evaluation:dashboard": Case(kwargs=CYCLE, get=insiders()),
