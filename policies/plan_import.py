@@ -2,9 +2,12 @@
 
 Three steps, each usable alone (the upload page and ``import_plan`` use all three):
 
-1. ``parse(rows)`` checks the layout row by row and returns a ``Structure`` (plain data,
-   kept in the session between preview and confirm) or ``ImportRejected`` with every
-   problem found, by row and column, in Japanese.
+1. ``parse(rows)`` reads the rows as a clerk types them (``plan_values``: 和暦, 「① 名称」,
+   「（再掲）1-1②」, 「1-1・1-2」, merged cells, columns in any order, title rows above the
+   first heading) and returns a ``Structure`` (plain data, kept in the session between
+   preview and confirm) or ``ImportRejected``: the first problem of the layout alone (which
+   heading or header row is expected where), or else every problem of the values, each
+   with its row, column letter and the text as typed, in Japanese.
 2. ``preview(structure)`` checks it against the database (前の計画, 前計画の施策, the
    rating scale, overlapping periods) and lists what saving would create or change,
    per level, matched by natural keys (計画コード, 基本施策番号, 施策番号, 展開番号).
