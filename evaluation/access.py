@@ -108,8 +108,10 @@ def _enters_for(participant: Participant | None, project: Project) -> bool:
 
 
 def _in_entry(plan_id: int) -> bool:
-    """事業 are entered and edited while a year of their plan is in 実施状況入力."""
-    return Cycle.objects.filter(plan_id=plan_id, phase=Phase.ENTRY).exists()
+    """事業 are entered and edited while a year of their plan is in 準備 or 実施状況入力:
+    a new plan's first year can be set up with its 事業 before entry opens."""
+    phases = [Phase.PREPARATION, Phase.ENTRY]
+    return Cycle.objects.filter(plan_id=plan_id, phase__in=phases).exists()
 
 
 def visible_previous(
@@ -133,14 +135,15 @@ def previous_year_visible(user: User | AnonymousUser, cycle: Cycle) -> bool:
 
 def project_access(user: User | AnonymousUser, project: Project) -> Access:
     """事業: insiders view; staff of its 実施主体 (and the secretariat, who enters on a
-    body's behalf) edit while the plan has a cycle in 実施状況入力."""
+    body's behalf) edit while the plan has a cycle in 準備 or 実施状況入力."""
     if not is_insider(user):
         return DENIED
     if not _enters_for(participant_of(user), project):
         return Access(view=True, reason=_("この事業を編集できるのは、担当の実施主体と事務局です。"))
     if not _in_entry(project.plan_id):
         return Access(
-            view=True, reason=_("実施状況入力の段階の年度がないため、事業は編集できません。")
+            view=True,
+            reason=_("「準備」か「実施状況入力」の段階の年度がないため、事業は編集できません。"),
         )
     return Access(view=True, edit=True)
 
@@ -148,7 +151,7 @@ def project_access(user: User | AnonymousUser, project: Project) -> Access:
 def plan_projects_access(user: User | AnonymousUser, plan: Plan) -> Access:
     """The 事業 of a plan (事業一覧) and registering a new one: insiders view; body staff
     (for their own 実施主体) and the secretariat register while the plan has a cycle in
-    実施状況入力, as for editing a 事業."""
+    準備 or 実施状況入力, as for editing a 事業."""
     if not is_insider(user):
         return DENIED
     participant = participant_of(user)
@@ -156,7 +159,8 @@ def plan_projects_access(user: User | AnonymousUser, plan: Plan) -> Access:
         return Access(view=True, reason=_("事業を登録できるのは、実施主体の担当者と事務局です。"))
     if not _in_entry(plan.pk):
         return Access(
-            view=True, reason=_("実施状況入力の段階の年度がないため、事業は登録できません。")
+            view=True,
+            reason=_("「準備」か「実施状況入力」の段階の年度がないため、事業は登録できません。"),
         )
     return Access(view=True, edit=True)
 
@@ -177,7 +181,7 @@ def report_access(user: User | AnonymousUser, cycle: Cycle, project: Project) ->
         )
     if cycle.phase != Phase.ENTRY:
         return Access(view=True, reason=_phase_reason(cycle, Phase.ENTRY))
-    if project.plan_id != cycle.plan_id or not project.is_active_in(cycle.fiscal_year):
+    if not project.serves(cycle.plan_id) or not project.is_active_in(cycle.fiscal_year):
         return Access(view=True, reason=_("この事業はこの年度の対象ではありません。"))
     return Access(view=True, edit=True)
 

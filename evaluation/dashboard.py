@@ -156,34 +156,14 @@ def trends_context(plan: Plan, audience: str, drafts: Q | None = None) -> dict:
     charts_by_measure = {}
     for measure_id, points in trends.items():
         shown = [pt for pt in points if (pt.plan_id, pt.fiscal_year) in visible]
-        if mixed:
-            committee = {
-                pt.fiscal_year: pt.committee_share for pt in shown if pt.committee_share is not None
-            }
-            own = {pt.fiscal_year: pt.self_share for pt in shown}
-        else:
-            committee = {
-                pt.fiscal_year: pt.committee.points for pt in shown if pt.committee is not None
-            }
-            own = {pt.fiscal_year: pt.self_mean for pt in shown}
-        share = (lambda value: f"（最高点の{value:.0%}）") if mixed else (lambda value: "")
-        committee_tips = {
-            pt.fiscal_year: f"{wareki(pt.fiscal_year)} {_('委員会')}: {pt.committee.code}"
-            + (share(pt.committee_share) if pt.committee_share is not None else "")
-            for pt in shown
-            if pt.committee is not None
-        }
-        self_tips = {
-            pt.fiscal_year: f"{wareki(pt.fiscal_year)} {_('自己評価の平均')}: {pt.self_mean:.2f}"
-            + (share(pt.self_share) if pt.self_share is not None else "")
-            for pt in shown
-            if pt.self_mean is not None
-        }
+        committee, own, committee_tips, self_tips = _trend_values(shown, mixed)
         unplotted = {
             _("委員会"): {
                 pt.fiscal_year: unrated_code
                 for pt in shown
-                if pt.committee is not None and pt.committee.points is None
+                if pt.committee is not None
+                and pt.committee.points is None
+                and pt.fiscal_year not in committee
             }
         }
         charts_by_measure[measure_id] = charts.line_chart(
@@ -201,12 +181,23 @@ def trends_context(plan: Plan, audience: str, drafts: Q | None = None) -> dict:
     measures = list(
         ratings.Measure.objects.of_plan(plan)
         .select_related("basic_policy__plan")
-        .prefetch_related(Prefetch("predecessors", queryset=Measure.objects.in_lineage_order()))
+        .prefetch_related(
+            Prefetch(
+                "predecessors",
+                # A split: the predecessor's successors say who shares it.
+                queryset=Measure.objects.in_lineage_order().prefetch_related(
+                    Prefetch("successors", queryset=Measure.objects.order_by("number"))
+                ),
+            )
+        )
         .order_by("basic_policy__number", "order")  # the plan's order; 重点施策 marked
     )
     own_years = [c.fiscal_year for c in cycles if c.plan_id == plan.pk]
+    earlier = [p for p in Plan.objects.filter(pk__in=chain).order_by("first_year") if p != plan]
     return {
         "plan": plan,
+        # The plans whose years the trend shows too, by their own names: 「基本計画・改定計画」.
+        "earlier_plans": "・".join(p.short_name for p in earlier),
         "years": own_years,
         "measures": [(m, charts_by_measure.get(m.pk)) for m in measures],
         "scale_note": (
@@ -222,6 +213,60 @@ def trends_context(plan: Plan, audience: str, drafts: Q | None = None) -> dict:
         ),
         "edit_indicators": audience == SECRETARIAT,
     }
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _trend_values(
+    shown: list[ratings.TrendPoint], mixed: bool
+) -> tuple[dict[int, float], dict[int, float | None], dict[int, str], dict[int, str]]:
+    """A 施策's committee and self points by year, with their tooltips. A merged 施策's
+    years before the merge carry every predecessor (``TrendPoint.parts``): one combined
+    point (their mean) whose tooltip and table cell name each part: 「1-2 B・2-1 D」."""
+    committee: dict[int, float] = {}
+    own: dict[int, float | None] = {}
+    committee_tips: dict[int, str] = {}
+    self_tips: dict[int, str] = {}
+    share = (lambda value: f"（最高点の{value:.0%}）") if mixed else (lambda value: "")
+    for pt in shown:
+        year, scale_max = pt.fiscal_year, pt.scale_max
+        if pt.parts:
+            rated = [r.points for _n, r, _s in pt.parts if r is not None and r.points is not None]
+            means = [m for _n, _r, m in pt.parts if m is not None]
+            points, mean = _mean(rated), _mean(means)
+            if mixed:
+                points = points / scale_max if points is not None and scale_max else None
+                mean = mean / scale_max if mean is not None and scale_max else None
+            if points is not None:
+                committee[year] = points
+            own[year] = mean
+            named = "・".join(f"{n} {r.code if r else _('なし')}" for n, r, _m in pt.parts)
+            committee_tips[year] = f"{wareki(year)} {_('委員会')}: {named}"
+            if mean is not None:
+                own_named = "・".join(
+                    f"{n} {m:.2f}" if m is not None else f"{n} {_('なし')}" for n, _r, m in pt.parts
+                )
+                self_tips[year] = f"{wareki(year)} {_('自己評価の平均')}: {own_named}"
+            continue
+        if mixed:
+            if pt.committee_share is not None:
+                committee[year] = pt.committee_share
+            own[year] = pt.self_share
+        else:
+            if pt.committee is not None and pt.committee.points is not None:
+                committee[year] = pt.committee.points
+            own[year] = pt.self_mean
+        if pt.committee is not None:
+            committee_tips[year] = f"{wareki(year)} {_('委員会')}: {pt.committee.code}" + (
+                share(pt.committee_share) if pt.committee_share is not None else ""
+            )
+        if pt.self_mean is not None:
+            self_tips[year] = f"{wareki(year)} {_('自己評価の平均')}: {pt.self_mean:.2f}" + (
+                share(pt.self_share) if pt.self_share is not None else ""
+            )
+    return committee, own, committee_tips, self_tips
 
 
 def indicator_charts(

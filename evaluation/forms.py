@@ -7,6 +7,7 @@ after someone else's is caught as a conflict instead of overwriting it.
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString
@@ -243,6 +244,7 @@ class ProjectForm(VersionedForm):
     def __init__(self, *args, plan: Plan, body=None, **kwargs):
         super().__init__(*args, **kwargs)
         # A 再掲 item is the same initiative as its original: choose the original.
+        self.fields["initiatives"].label = plan.initiative_label  # the plan's own word
         self.fields["initiatives"].queryset = Initiative.objects.filter(
             measure__basic_policy__plan=plan, original__isnull=True
         ).select_related("measure")
@@ -254,23 +256,67 @@ class ProjectForm(VersionedForm):
             self.fields["body"].queryset = self.fields["body"].queryset.filter(pk=body.pk)
             self.fields["body"].initial = body
         self.fields["body"].empty_label = None
-        self.fields["first_year"].min_value = plan.first_year
+        if not self.instance.previous_plan_id:
+            self.fields["first_year"].min_value = plan.first_year
         self.plan = plan
+
+    def clean_initiatives(self) -> list[Initiative]:
+        # A 事業 continued from the previous plan keeps that plan's 展開 (its years there),
+        # which this form does not show.
+        chosen = list(self.cleaned_data["initiatives"])
+        if self.instance.pk and self.instance.previous_plan_id:
+            chosen += self.instance.initiatives.exclude(measure__basic_policy__plan=self.plan)
+        return chosen
 
     def clean(self):
         cleaned = super().clean()
         first, last = cleaned.get("first_year"), cleaned.get("last_year")
         plan = self.plan
+        # A continued 事業 began in the previous plan.
+        start = self.instance.previous_plan.first_year if self.instance.previous_plan_id else None
         for name, year in (("first_year", first), ("last_year", last)):
-            if year is not None and not plan.first_year <= year <= plan.last_year:
+            low = start if name == "first_year" and start else plan.first_year
+            if year is not None and not low <= year <= plan.last_year:
                 self.add_error(
                     name,
                     _("計画期間（%(first)s〜%(last)s年度）の中で指定してください。")
-                    % {"first": plan.first_year, "last": plan.last_year},
+                    % {"first": low, "last": plan.last_year},
                 )
         if first and last and last < first:
             self.add_error("last_year", _("終了年度は開始年度より後にしてください。"))
         return cleaned
+
+
+class ProjectContinueForm(forms.Form):
+    """「前の計画から引き継ぐ」: a running 事業 of the previous plan, and the 展開 of this plan
+    it serves from now on."""
+
+    project = forms.ModelChoiceField(label=_("引き継ぐ事業"), queryset=Project.objects.none())
+    initiatives = forms.ModelMultipleChoiceField(
+        queryset=Initiative.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, plan: Plan, body=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        projects = (
+            Project.objects.filter(plan_id=plan.predecessor_id)
+            .filter(Q(last_year__isnull=True) | Q(last_year__gte=plan.first_year))
+            .select_related("body")
+            .order_by("body__order", "code")
+        )
+        if body is not None:  # staff continue their own body's 事業
+            projects = projects.filter(body=body)
+        self.fields["project"].queryset = projects
+        self.fields["project"].label_from_instance = lambda p: (
+            f"{p.code} {p.name}（{p.body.short_name}）"
+        )
+        self.fields["initiatives"].label = plan.initiative_label
+        self.fields["initiatives"].queryset = Initiative.objects.filter(
+            measure__basic_policy__plan=plan, original__isnull=True
+        ).select_related("measure")
+        self.fields["initiatives"].label_from_instance = lambda i: (
+            f"{i.measure.number}{i.marker} {i.title}"
+        )
 
 
 class FiscalYearField(forms.CharField):

@@ -263,7 +263,8 @@ class Cycle(Versioned):
 
 class ProjectQuerySet(models.QuerySet):
     def of_plan(self, plan: Plan) -> "ProjectQuerySet":
-        return self.filter(plan=plan)
+        """The plan's 事業, and those a later plan continued (their years in this plan stay)."""
+        return self.filter(Q(plan=plan) | Q(previous_plan=plan))
 
     def active_in(self, fiscal_year: int) -> "ProjectQuerySet":
         """事業 running in that fiscal year."""
@@ -296,6 +297,16 @@ class Project(Versioned):
     )
     plan = models.ForeignKey(
         Plan, on_delete=models.PROTECT, related_name="projects", verbose_name=_("計画")
+    )
+    # A 事業 that carries on into the next plan keeps its row (code, history, 実施状況 and
+    # 指標 of every year): ``plan`` becomes the new plan, this the one it came from.
+    previous_plan = models.ForeignKey(
+        Plan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="continued_projects",
+        verbose_name=_("引き継いだ前の計画"),
     )
     body = models.ForeignKey(
         ImplementingBody,
@@ -333,6 +344,10 @@ class Project(Versioned):
 
     def get_absolute_url(self) -> str:
         return reverse("evaluation:project", kwargs={"code": self.code})
+
+    def serves(self, plan_id: int) -> bool:
+        """Whether the 事業 belongs to that plan's years: its plan, or the one it continued."""
+        return plan_id in (self.plan_id, self.previous_plan_id)
 
     def is_active_in(self, fiscal_year: int) -> bool:
         return self.first_year <= fiscal_year and (

@@ -46,6 +46,7 @@ class ProjectFilterForm(forms.Form):
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["initiative"].label = plan.initiative_label  # the plan's own word
         departments = (
             Project.objects.of_plan(plan)
             .exclude(department="")

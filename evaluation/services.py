@@ -21,13 +21,14 @@ from evaluation.models import (
     CommitteeSummary,
     Cycle,
     Phase,
+    Project,
     ReviewState,
     Versioned,
 )
 from evaluation.sheet import locked as locked_sheet
 from evaluation.signals import phase_moved
 from people.models import acting_for
-from policies.models import Measure, RatingLevel, RatingScale
+from policies.models import Initiative, Measure, Plan, RatingLevel, RatingScale
 
 
 class EditConflict(Exception):
@@ -106,6 +107,30 @@ def record_save(
     for name, values in (m2m or {}).items():
         getattr(instance, name).set(values)
     return instance
+
+
+@transaction.atomic
+def project_continue(
+    *, project: Project, plan: Plan, initiatives: list[Initiative], user: User
+) -> Project:
+    """「前の計画から引き継ぐ」: a 事業 of ``plan``'s predecessor carries on in ``plan`` as the
+    same record, so its code, its history and the 実施状況 and 指標 of every year run across
+    the boundary. It keeps the previous plan's 展開 (those years read as they did) and
+    serves ``initiatives`` of the new plan from now on."""
+    if plan.predecessor_id is None or project.plan_id != plan.predecessor_id:
+        raise ValidationError(_("前の計画の事業だけを引き継げます。"))
+    if any(i.measure.basic_policy.plan_id != plan.pk for i in initiatives) or not initiatives:
+        raise ValidationError(_("この計画の展開を1つ以上選んでください。"))
+    kept = list(project.initiatives.all())
+    project.previous_plan_id = project.plan_id
+    project.plan = plan
+    record_save(
+        instance=project,
+        expected_version=project.version,
+        user=user,
+        m2m={"initiatives": [*kept, *initiatives]},
+    )
+    return project
 
 
 @transaction.atomic

@@ -145,6 +145,7 @@ urlpatterns = [
     ),
     path("plans/<slug:plan>/projects/", projects.project_list_view, name="projects"),
     path("projects/new/<slug:plan>/", projects.project_create, name="project_create"),
+    path("projects/continue/<slug:plan>/", projects.project_continue, name="project_continue"),
     path("projects/<slug:code>/", projects.project_detail, name="project"),
     path("projects/<slug:code>/edit/", projects.project_edit, name="project_edit"),
     # 評価表: print view, downloads and import.

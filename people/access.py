@@ -66,24 +66,16 @@ def people_access(user: AnyUser) -> Access:
 
 
 def plan_import_access(user: AnyUser) -> Access:
-    """計画の構造の取り込み: administrators, and the secretariat given the permission
-    ``policies.import_plan`` (計画の構造を表計算ファイルから取り込む) in the admin.
+    """計画の構造の取り込み: the secretariat (its role carries the right) and administrators.
 
-    A new plan changes what everyone evaluates, so being in the secretariat is not enough
-    on its own. View means the upload page is shown (with the reason when it cannot be used).
+    The preview is the safeguard: nothing is saved before the 事務局 has seen what changes,
+    nothing is deleted, and a published year keeps its edition as it was published.
     """
     if user.is_authenticated and user.is_superuser:  # type: ignore[union-attr]
         return Access(view=True, edit=True)
     participant = participant_of(user)
     if not (participant and participant.is_secretariat):
         return DENIED
-    if not user.has_perm("policies.import_plan"):  # type: ignore[union-attr]
-        return Access(
-            view=True,
-            reason=_(
-                "計画の構造を取り込むには、管理者から「計画の構造を表計算ファイルから取り込む」の権限を受けてください。"
-            ),
-        )
     return Access(view=True, edit=True)
 
 

@@ -140,10 +140,30 @@ class Plan(Plain):
         null=True,
         blank=True,
         related_name="revisions",
-        verbose_name=_("改定前の計画"),
+        verbose_name=_("前の計画"),
     )
     rating_scale = models.ForeignKey(
         RatingScale, on_delete=models.PROTECT, related_name="plans", verbose_name=_("評価尺度")
+    )
+    # Each plan's own words: what it calls its levels, its predecessor, its 施策's text,
+    # and what its 重点施策 are. Pages and files of the plan say these, never another's.
+    basic_policy_label = models.CharField(
+        _("基本施策の呼び方"), max_length=20, default="基本施策", help_text=_("例: 基本目標")
+    )
+    measure_label = models.CharField(_("施策の呼び方"), max_length=20, default="施策")
+    initiative_label = models.CharField(
+        _("展開の呼び方"), max_length=20, default="展開", help_text=_("例: 取組、計画後期の展開")
+    )
+    measure_description_label = models.CharField(
+        _("施策の説明の呼び方"), max_length=20, default="施策の説明", help_text=_("例: 施策の目標")
+    )
+    predecessor_label = models.CharField(
+        _("前の計画の呼び方"), max_length=20, default="前の計画", help_text=_("例: 改定前の計画")
+    )
+    priority_note = models.TextField(
+        _("重点施策の説明"),
+        blank=True,
+        help_text=_("施策体系に表示します。例: 重点施策は、この計画で力を入れて取り組む施策です。"),
     )
 
     # The structure is loaded from fixtures or imported from a spreadsheet; every later
@@ -155,7 +175,6 @@ class Plan(Plain):
         verbose_name = _("計画")
         verbose_name_plural = _("計画")
         ordering = ["-first_year", "code"]
-        permissions = [("import_plan", _("計画の構造を表計算ファイルから取り込む"))]
 
     def __str__(self) -> str:
         return self.name

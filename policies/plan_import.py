@@ -2,9 +2,12 @@
 
 Three steps, each usable alone (the upload page and ``import_plan`` use all three):
 
-1. ``parse(rows)`` checks the layout row by row and returns a ``Structure`` (plain data,
-   kept in the session between preview and confirm) or ``ImportRejected`` with every
-   problem found, by row and column, in Japanese.
+1. ``parse(rows)`` reads the rows as a clerk types them (``plan_values``: 和暦, 「① 名称」,
+   「（再掲）1-1②」, 「1-1・1-2」, merged cells, columns in any order, title rows above the
+   first heading) and returns a ``Structure`` (plain data, kept in the session between
+   preview and confirm) or ``ImportRejected``: the first problem of the layout alone (which
+   heading or header row is expected where), or else every problem of the values, each
+   with its row, column letter and the text as typed, in Japanese.
 2. ``preview(structure)`` checks it against the database (前の計画, 前計画の施策, the
    rating scale, overlapping periods) and lists what saving would create or change,
    per level, matched by natural keys (計画コード, 基本施策番号, 施策番号, 展開番号).
@@ -18,14 +21,15 @@ Three steps, each usable alone (the upload page and ``import_plan`` use all thre
 import hashlib
 import json
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
+from functools import partial
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from openpyxl.utils import get_column_letter
 
-from policies.fiscal_years import wareki
+from policies.fiscal_years import parse_fiscal_year, wareki
 from policies.models import (
     CIRCLED_NUMBERS,
     BasicPolicy,
@@ -48,6 +52,20 @@ from policies.plan_sheet import (
     SECTION_TREE,
     SECTIONS,
     TREE_COLUMNS,
+    WORD_ITEMS,
+)
+from policies.plan_values import (
+    bare,
+    basic_policy_number,
+    header_name,
+    is_relisting,
+    measure_list,
+    measure_number,
+    normalized,
+    position,
+    priority,
+    reference,
+    without_relisting_mark,
 )
 from policies.spreadsheet import ImportRejected, unprotect
 
@@ -57,13 +75,8 @@ HEADERS = {
     SECTION_DIRECTIONS: DIRECTION_COLUMNS,
     SECTION_TREE: TREE_COLUMNS,
 }
-REQUIRED_ITEMS = ["code", "name", "short_name", "first_year", "last_year", "rating_scale"]
-TRUE_MARKS = {PRIORITY_MARK, "◯", "〇", "●", "1", "はい", "重点", "重点施策", "TRUE", "true"}
-FALSE_MARKS = {"", "0", "いいえ", "FALSE", "false", "×", "-", "－"}
-LIST_SPLIT = re.compile(r"[、,，\s]+")
+SECTION_BY_NAME = {bare(title): title for title in SECTIONS}
 PLAN_CODE = re.compile(r"^[-a-zA-Z0-9_]{1,50}$")
-SKIPPED = "skipped"  # a section whose header (or repetition) was refused
-INITIATIVE_REF = re.compile(r"^(?P<measure>.+?)(?:-(?P<digit>\d{1,2})|(?P<circled>[①-⑳]))$")
 
 
 # ----------------------------------------------------------------------------- structure
@@ -101,6 +114,9 @@ class Structure:
     basic_policies: list[list]  # [number, title, description]
     measures: list[MeasureData]
     initiatives: list[InitiativeData]
+    # Where each column of 【施策体系】 was in the file (name → letter), for the messages
+    # of the checks against the database.
+    columns: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -114,332 +130,643 @@ class Structure:
             basic_policies=data["basic_policies"],
             measures=[MeasureData(**m) for m in data["measures"]],
             initiatives=[InitiativeData(**i) for i in data["initiatives"]],
+            columns=data.get("columns", {}),
         )
 
 
 # ------------------------------------------------------------------------------- parsing
 
 
-def _norm(value: str) -> str:
-    return unicodedata.normalize("NFKC", value).strip()
-
-
-def _int(value: str, low: int, high: int) -> int | None:
-    text = _norm(value).removesuffix("年度")
-    if text.isdigit() and low <= int(text) <= high:
-        return int(text)
-    return None
-
-
-def position_of(value: str) -> int | None:
-    """展開番号 as printed (②) or as a number (2)."""
-    value = value.strip()
-    if len(value) == 1 and value in CIRCLED_NUMBERS:
-        return CIRCLED_NUMBERS.index(value) + 1
-    return _int(value, 1, len(CIRCLED_NUMBERS))
-
-
-def reference_of(value: str) -> tuple[str, int] | None:
-    """A 再掲元 as "1-2①" or "1-2-1": (施策番号, 展開番号)."""
-    match = INITIATIVE_REF.match(value.strip().replace(" ", "").replace("　", ""))
-    if not match:
-        return None
-    position = (
-        CIRCLED_NUMBERS.index(match["circled"]) + 1 if match["circled"] else int(match["digit"])
-    )
-    if not 1 <= position <= len(CIRCLED_NUMBERS):
-        return None
-    return _norm(match["measure"]), position
+class Structural(Exception):
+    """The file is not in the layout (a heading, a header row): said once, as the first
+    problem, since none of the rows below it can be read the way the person meant."""
 
 
 def _label(measure: str, position: int) -> str:
     return f"{measure}{CIRCLED_NUMBERS[position - 1]}"
 
 
-def _sections(rows: list[list[str]], errors: list[str]) -> dict[str, list[tuple[int, list]]]:
-    """Split the rows into sections (data rows with their line numbers)."""
-    sections: dict[str, list[tuple[int, list[str]]]] = {}
-    current = None
+def _letter(index: int) -> str:
+    return get_column_letter(index + 1)
+
+
+@dataclass
+class Section:
+    """One section of the file: its heading's line, where each column is, its data rows."""
+
+    title: str
+    line: int
+    columns: dict[str, int] = field(default_factory=dict)  # column name → index
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+
+    def cell(self, cells: list[str], name: str) -> str:
+        index = self.columns.get(name)
+        return cells[index] if index is not None and index < len(cells) else ""
+
+    def at(self, line: int, name: str) -> str:
+        """「12行目 E列「施策番号」」: where a message points."""
+        index = self.columns.get(name)
+        column = f" {_letter(index)}列" if index is not None else ""
+        return f"{line}行目{column}「{name}」"
+
+    def letters(self) -> dict[str, str]:
+        return {name: _letter(index) for name, index in self.columns.items()}
+
+
+# Words a plan may use for its levels or columns, read as the template's own.
+HEADER_ALIASES = [
+    ("基本目標", "基本施策"),
+    ("取り組み", "展開"),
+    ("取組み", "展開"),
+    ("取組", "展開"),
+    ("施策の目標", "施策の説明"),
+    ("施策の内容", "施策の説明"),
+    ("展開の説明", "展開の内容"),
+    ("前の計画の施策", "前計画の施策"),
+    ("前計画での施策", "前計画の施策"),
+    ("重点", "重点施策"),
+    ("再掲", "再掲元"),
+    ("No.", "番号"),
+    ("No", "番号"),
+]
+REQUIRED_COLUMNS = {
+    SECTION_PLAN: ["項目", "内容"],
+    SECTION_SCALE: ["記号", "意味", "点数"],
+    SECTION_DIRECTIONS: ["方向性"],
+    SECTION_TREE: ["施策番号"],
+}
+
+
+# A column named by its level alone holds the number and the title: 「1-1 きっかけづくり」.
+HEADER_SHORT = {"基本施策": "基本施策番号", "基本目標": "基本施策番号", "施策": "施策番号"}
+
+
+def _column_name(
+    typed: str, names: list[str], words: list[tuple[str, str]] | None = None
+) -> str | None:
+    name = header_name(typed)
+    if name in names:
+        return name
+    if HEADER_SHORT.get(name) in names:
+        return HEADER_SHORT[name]
+    # The plan's own words (its 【計画】 rows): 「取組」 for 展開, 「施策の目標」 for 施策の説明.
+    for alias, meant in [*(words or []), *HEADER_ALIASES]:
+        if name == alias and meant in names:
+            return meant
+        if alias in name and (renamed := name.replace(alias, meant, 1)) in names:
+            return renamed
+    return None
+
+
+def _heading(cells: list[str]) -> str | None:
+    """A row that holds only a section's title, in any column, with or without 【】."""
+    filled = [c for c in cells if c.strip()]
+    if len(filled) != 1:
+        return None
+    return SECTION_BY_NAME.get(bare(filled[0]))
+
+
+WORD_MEANS = {
+    "basic_policy_label": "基本施策",
+    "measure_label": "施策",
+    "initiative_label": "展開",
+    "measure_description_label": "施策の説明",
+}
+
+
+def _plan_words(plan: Section | None) -> list[tuple[str, str]]:
+    """(the plan's word, the template's) from 【計画】's rows, longest first: a column
+    「基本目標名」 is 「基本施策名」 in a plan whose 基本施策 are 基本目標."""
+    words = []
+    for _line, cells in plan.rows if plan else []:
+        filled = [c for c in cells if c.strip()]
+        key = PLAN_LABELS.get(header_name(filled[0])) if filled else None
+        if key in WORD_MEANS and len(filled) > 1 and header_name(filled[1]) != WORD_MEANS[key]:
+            words.append((header_name(filled[1]), WORD_MEANS[key]))
+    return sorted(words, key=lambda w: -len(w[0]))
+
+
+def _header(
+    section: Section, line: int, cells: list[str], words: list[tuple[str, str]] | None = None
+) -> None:
+    names = HEADERS[section.title]
+    unknown: list[str] = []
+    for index, typed in enumerate(cells):
+        if not typed.strip():
+            continue
+        name = _column_name(typed, names, _with_words(names, words or []))
+        if name is None:
+            unknown.append(f"{_letter(index)}列「{typed.strip()}」")
+        elif name in section.columns:
+            first = _letter(section.columns[name])
+            raise Structural(
+                f"{line}行目 {_letter(index)}列: 「{section.title}」の列見出し「{typed.strip()}」が{first}列と重複しています。1つにしてください。"
+            )
+        else:
+            section.columns[name] = index
+    missing = [n for n in REQUIRED_COLUMNS[section.title] if n not in section.columns]
+    if unknown or missing:
+        said = []
+        if unknown:
+            said.append(f"{'、'.join(unknown)}は使えない列見出しです")
+        if missing:
+            said.append(f"「{'」「'.join(missing)}」の列がありません")
+        raise Structural(
+            f"{line}行目: 「{section.title}」の列見出しが読めません（{'。'.join(said)}）。"
+            f"使える列見出しは「{'、'.join(names)}」です（順番は自由。"
+            f"「{'」「'.join(REQUIRED_COLUMNS[section.title])}」は必ず置きます）。"
+        )
+
+
+def _with_words(names: list[str], words: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each column name said in the plan's words: 基本目標番号 for 基本施策番号, 主な取組 for 展開."""
+    result = []
+    for name in names:
+        for word, meant in words:
+            if meant in name:
+                result.append((name.replace(meant, word, 1), name))
+    return result
+
+
+def _looks_like_header(cells: list[str]) -> bool:
+    names = {_column_name(c, TREE_COLUMNS) for c in cells if c.strip()}
+    return "施策番号" in names or "施策名" in names
+
+
+def _missing_sections(
+    missing: list[str],
+    sections: dict[str, Section],
+    header: tuple[int, list[str]] | None,
+    first: str,
+) -> str:
+    header_line = header[0] if header else None
+    if SECTION_TREE in missing:
+        where = (
+            f"{header_line}行目の列見出し（施策番号など）の上に、A列に「{SECTION_TREE}」とだけ書いた行を入れてください"
+            if header_line
+            else f"施策の行の上に、A列に「{SECTION_TREE}」とだけ書いた行と、列見出しの行（{'、'.join(TREE_COLUMNS)}）を入れてください"
+        )
+    else:
+        where = ""
+    plan_part = (
+        f"A列に「{SECTION_PLAN}」とだけ書いた行を入れ、その下に「計画名」「計画期間（開始年度）」「計画期間（終了年度）」"
+        "「前の計画」などを、A列に項目、B列に内容で1行ずつ書いてください"
+    )
+    columns = ""
+    if header is not None:
+        # The columns under the missing heading are checked now, so that one round of
+        # corrections is enough.
+        try:
+            _header(Section(SECTION_TREE, 0), *header)
+        except Structural as problem:
+            columns = f"また、{problem}"
+    if len(missing) == 2:
+        seen = f"（1行目は「{first}」）" if first else ""
+        return (
+            f"このファイルはテンプレートの形になっていません{seen}。{where}。"
+            f"さらにその上に、{plan_part}。表題の行はそのままでかまいません"
+            f"（テンプレートの「説明」シートに、各行の書き方と例があります）。{columns}"
+        )
+    if SECTION_PLAN in missing:
+        tree = sections[SECTION_TREE].line
+        return f"「{SECTION_PLAN}」の見出しがありません。{tree}行目の「{SECTION_TREE}」より上に、{plan_part}。"
+    return f"「{SECTION_TREE}」の見出しがありません。{where}。{columns}"
+
+
+def _sections(rows: list[list[str]]) -> dict[str, Section]:
+    """Split the rows into sections. Rows above the first heading are the sheet's title
+    rows and are not read. A problem with a heading or a header row raises ``Structural``."""
+    sections: dict[str, Section] = {}
+    current: Section | None = None
     expect_header = False
+    header: tuple[int, list[str]] | None = None  # a row of column names before any heading
+    first = ""
     for line, raw in enumerate(rows, start=1):
         cells = [unprotect(c) for c in raw]
         if not any(c.strip() for c in cells):
             continue
-        first = cells[0].strip()
-        if first in SECTIONS and not any(c.strip() for c in cells[1:]):
-            if first in sections:
-                errors.append(f"{line}行目: 「{first}」が2回あります。1回にまとめてください。")
-                current = SKIPPED
-                continue
-            current, expect_header = first, True
-            sections[current] = []
+        first = first or next(c for c in cells if c.strip()).strip()[:40]
+        title = _heading(cells)
+        if title:
+            if title in sections:
+                raise Structural(
+                    f"{line}行目: 見出し「{title}」が{sections[title].line}行目にもあります。1つにまとめてください。"
+                )
+            current = sections[title] = Section(title, line)
+            expect_header = True
             continue
         if current is None:
-            errors.append(
-                f"{line}行目: 見出し（{'・'.join(SECTIONS)}）より前、または重複した見出しの下に行があります。"
-            )
+            if header is None and _looks_like_header(cells):
+                header = (line, cells)
             continue
         if expect_header:
-            header = [c.strip() for c in cells]
-            if header != HEADERS[current]:
-                errors.append(
-                    f"{line}行目: 「{current}」の列見出しが違います。「{'、'.join(HEADERS[current])}」の順に並べてください。"
-                )
-                current = SKIPPED  # its rows cannot be read; the header error says why
             expect_header = False
-            continue
-        if current == SKIPPED:
-            continue
-        width = len(HEADERS[current])
-        if len(cells) > width:
-            errors.append(
-                f"{line}行目: 「{current}」の列は {width} 列までです（{len(cells)} 列目に値があります）。"
-            )
-            continue
-        sections[current].append((line, cells + [""] * (width - len(cells))))
-    for needed in (SECTION_PLAN, SECTION_TREE):
-        if needed not in sections:
-            errors.append(f"「{needed}」の見出しがありません（テンプレートの形で書いてください）。")
+            if current.title != SECTION_PLAN or header_name(cells[0]) == "項目":
+                _header(current, line, cells, _plan_words(sections.get(SECTION_PLAN)))
+                continue
+            current.columns = {"項目": 0, "内容": 1}  # the 項目・内容 header may be left out
+        current.rows.append((line, cells))
+    missing = [s for s in (SECTION_PLAN, SECTION_TREE) if s not in sections]
+    if missing:
+        raise Structural(_missing_sections(missing, sections, header, first))
     return sections
 
 
-def _plan_items(items: list[tuple[int, list]], errors: list[str]) -> dict:
-    by_label = {label: key for key, label in PLAN_ITEMS.items()}
-    plan: dict = {"goal": "", "predecessor": ""}
+def _unheaded_cells(section: Section, line: int, cells: list[str], errors: list[str]) -> None:
+    known = set(section.columns.values())
+    for index, value in enumerate(cells):
+        if value.strip() and index not in known:
+            errors.append(
+                f"{line}行目 {_letter(index)}列: 列見出しのない列に「{value.strip()}」があります。"
+                "列見出しを付けるか、値を消してください。"
+            )
+
+
+PLAN_LABELS = {header_name(label): key for key, label in PLAN_ITEMS.items()} | {
+    "コード": "code",
+    "計画の名称": "name",
+    "名称": "name",
+    "開始年度": "first_year",
+    "終了年度": "last_year",
+    "計画期間": "period",
+    "前計画": "predecessor",
+    "尺度": "rating_scale",
+}
+PERIOD_SPLIT = re.compile(r"\s*(?:〜|～|~|から)\s*")
+
+
+def _year(typed: str, where: str, errors: list[str]) -> int | None:
+    text = typed.strip().removesuffix("まで")
+    try:
+        year = parse_fiscal_year(text)
+    except ValueError as error:
+        errors.append(f"{where}: {error}")
+        return None
+    if not 1900 <= year <= 2200:
+        errors.append(f"{where}: 「{typed}」は計画期間の年度として読めません。")
+        return None
+    return year
+
+
+def _plan_items(section: Section | None, errors: list[str]) -> dict:
+    plan: dict = {"code": "", "goal": "", "predecessor": "", "rating_scale": "", "short_name": ""}
     lines: dict[str, int] = {}
-    for line, (label, value) in items:
-        key = by_label.get(label.strip())
+    for line, cells in section.rows if section else []:
+        filled = [(i, c) for i, c in enumerate(cells) if c.strip()]
+        label_index, label = filled[0]
+        # The 内容 is the next filled cell: merged cells leave the ones between empty.
+        value_index, value = filled[1] if len(filled) > 1 else (label_index + 1, "")
+        where = f"{line}行目 {_letter(value_index)}列「{label.strip()}」"
+        key = PLAN_LABELS.get(header_name(label))
         if key is None:
             errors.append(
-                f"{line}行目「項目」: 「{label}」は使えません（{'、'.join(PLAN_ITEMS.values())}）。"
+                f"{line}行目 {_letter(label_index)}列: 「{label.strip()}」は「{SECTION_PLAN}」の項目にありません"
+                f"（使える項目: {'、'.join(PLAN_ITEMS.values())}）。"
             )
             continue
-        if key in lines:
-            errors.append(f"{line}行目「項目」: 「{label}」が{lines[key]}行目と重複しています。")
+        if key in lines or (key == "period" and {"first_year", "last_year"} & set(lines)):
+            errors.append(
+                f"{where}: 「{label.strip()}」が{lines.get(key) or lines.get('first_year') or lines.get('last_year')}行目と重複しています。"
+            )
+            continue
+        for extra_index, extra in filled[2:]:
+            errors.append(
+                f"{line}行目 {_letter(extra_index)}列: 「{SECTION_PLAN}」は1行に項目と内容の2つです（「{extra.strip()}」が余分です）。"
+            )
+        if key == "period":
+            parts = [p for p in PERIOD_SPLIT.split(value.strip()) if p]
+            if len(parts) != 2:
+                errors.append(
+                    f"{where}: 計画期間は「令和4年度〜令和8年度」のように、開始と終了を「〜」でつないでください（「{value}」）。"
+                )
+                continue
+            lines["first_year"] = lines["last_year"] = line
+            plan["first_year"] = _year(parts[0], where, errors)
+            plan["last_year"] = _year(parts[1], where, errors)
             continue
         lines[key] = line
-        plan[key] = value.strip() if key != "goal" else value.strip("\r\n")
-    for key in REQUIRED_ITEMS:
-        if not plan.get(key):
-            errors.append(f"「{SECTION_PLAN}」: 「{PLAN_ITEMS[key]}」を入力してください。")
-    if plan.get("code") and not PLAN_CODE.match(plan["code"]):
+        if key in ("first_year", "last_year"):
+            plan[key] = _year(value, where, errors) if value.strip() else None
+        else:
+            multiline = key in ("goal", "priority_note")
+            plan[key] = value.strip("\r\n") if multiline else value.strip()
+    for key in ("name", "first_year", "last_year"):
+        if key not in lines:
+            errors.append(
+                f"「{SECTION_PLAN}」: 「{PLAN_ITEMS[key]}」の行がありません（A列に項目名、B列に内容を書きます）。"
+            )
+        elif plan.get(key) in ("", None) and not any(str(lines[key]) in e for e in errors):
+            errors.append(f"{lines[key]}行目 B列「{PLAN_ITEMS[key]}」: 入力してください。")
+    if plan["code"] and not PLAN_CODE.match(plan["code"]):
         errors.append(
-            f"{lines['code']}行目「内容」: 計画コードは半角の英数字・ハイフン・下線（50文字まで）にしてください（「{plan['code']}」）。"
+            f"{lines['code']}行目 B列「計画コード」: 計画コードは半角の英数字・ハイフン・下線（50文字まで）にしてください（「{plan['code']}」）。"
         )
-    for key in ("first_year", "last_year"):
-        if plan.get(key):
-            year = _int(plan[key], 1900, 2200)
-            if year is None:
-                errors.append(
-                    f"{lines[key]}行目「内容」: {PLAN_ITEMS[key]}は西暦の年度（例: 2022）で入力してください（「{plan[key]}」）。"
-                )
-            plan[key] = year
+    if not plan["short_name"] and len(plan.get("name", "")) <= 50:
+        plan["short_name"] = plan.get("name", "")
     years = (plan.get("first_year"), plan.get("last_year"))
     if all(isinstance(y, int) for y in years) and years[0] > years[1]:
         errors.append(
-            f"{lines['last_year']}行目「内容」: 計画期間の終了年度（{plan['last_year']}）が開始年度（{plan['first_year']}）より前です。"
+            f"{lines['last_year']}行目 B列「計画期間（終了年度）」: 終了年度（{wareki(years[1])}）が開始年度（{wareki(years[0])}）より前です。"
         )
     return plan
 
 
-def _scale(items: list[tuple[int, list]], plan: dict, errors: list[str]) -> dict | None:
-    if not items:
+def _int(typed: str, low: int, high: int) -> int | None:
+    text = normalized(typed).removesuffix("年度")
+    return int(text) if text.isdigit() and low <= int(text) <= high else None
+
+
+def _scale(section: Section | None, plan: dict, errors: list[str]) -> dict | None:
+    if section is None or not section.rows:
         return None
     scale: dict = {"code": plan.get("rating_scale", ""), "name": "", "levels": []}
     seen: dict[str, int] = {}
-    for line, (code, name, level, label, points, order) in items:
-        if code.strip() != scale["code"]:
+    for number, (line, cells) in enumerate(section.rows, start=1):
+        _unheaded_cells(section, line, cells, errors)
+        cell = partial(section.cell, cells)
+        at = partial(section.at, line)
+        code = cell("尺度コード").strip()
+        if code and not scale["code"]:
+            scale["code"] = plan["rating_scale"] = code
+        elif code and code != scale["code"]:
             errors.append(
-                f"{line}行目「尺度コード」: 「{code}」が「{SECTION_PLAN}」の評価尺度（{scale['code']}）と違います。"
+                f"{at('尺度コード')}: 「{code}」が「{SECTION_PLAN}」の評価尺度（{scale['code']}）と違います。"
             )
             continue
-        scale["name"] = scale["name"] or name.strip()
-        level = level.strip()
-        if not level or not label.strip():
-            errors.append(f"{line}行目「記号」「意味」: 記号と意味を入力してください。")
+        scale["name"] = scale["name"] or cell("尺度名").strip()
+        level, label, points = cell("記号").strip(), cell("意味").strip(), cell("点数")
+        if not level or not label:
+            errors.append(f"{at('記号')}「意味」: 記号と意味を入力してください。")
             continue
         if level in seen:
-            errors.append(f"{line}行目「記号」: 「{level}」が{seen[level]}行目と重複しています。")
+            errors.append(f"{at('記号')}: 「{level}」が{seen[level]}行目と重複しています。")
             continue
         seen[level] = line
         value = None if not points.strip() else _int(points, 0, 1000)
-        number = _int(order, 1, 1000)
         if points.strip() and value is None:
             errors.append(
-                f"{line}行目「点数」: 0以上の整数か空欄（評価不能）にしてください（「{points}」）。"
+                f"{at('点数')}: 0以上の整数か空欄（評価不能）にしてください（「{points}」）。"
             )
-        if number is None:
-            errors.append(f"{line}行目「表示順」: 1以上の整数にしてください（「{order}」）。")
-        scale["levels"].append([level, label.strip(), value, number])
+        order = cell("表示順")
+        position = _int(order, 1, 1000) if order.strip() else number
+        if position is None:
+            errors.append(f"{at('表示順')}: 1以上の整数にしてください（「{order}」）。")
+        scale["levels"].append([level, label, value, position])
+    if not scale["code"]:
+        errors.append(
+            f"「{SECTION_SCALE}」: 尺度コード（半角英数字）を「尺度コード」の列か「{SECTION_PLAN}」の「評価尺度」に書いてください。"
+        )
     if not scale["name"]:
         errors.append(f"「{SECTION_SCALE}」: 尺度名を入力してください。")
     return scale
 
 
-def _directions(items: list[tuple[int, list]], errors: list[str]) -> list[list]:
-    result, seen = [], {}
-    for line, (number, title) in items:
-        value = _int(number, 1, 1000)
+def _directions(section: Section | None, errors: list[str]) -> list[list]:
+    result: list[list] = []
+    seen: dict[int, int] = {}
+    for count, (line, cells) in enumerate(section.rows if section else [], start=1):
+        _unheaded_cells(section, line, cells, errors)
+        typed, title = section.cell(cells, "番号"), section.cell(cells, "方向性").strip()
+        read = position(typed) if typed.strip() else (count, "")
+        value = read[0] if read else None
         if value is None:
-            errors.append(f"{line}行目「番号」: 1以上の整数にしてください（「{number}」）。")
+            errors.append(f"{section.at(line, '番号')}: 1以上の整数にしてください（「{typed}」）。")
         elif value in seen:
-            errors.append(f"{line}行目「番号」: 「{value}」が{seen[value]}行目と重複しています。")
-        elif not title.strip():
-            errors.append(f"{line}行目「方向性」: 方向性を入力してください。")
+            errors.append(
+                f"{section.at(line, '番号')}: 「{typed}」が{seen[value]}行目と重複しています。"
+            )
+        elif not title:
+            errors.append(f"{section.at(line, '方向性')}: 方向性を入力してください。")
         else:
             seen[value] = line
-            result.append([value, title.strip()])
+            result.append([value, title])
     return result
 
 
 def _same(
-    kept: dict, key: str, value, line: int, column: str, errors: list[str], what: str
+    kept: dict, key: str, value: object, typed: str, where: str, errors: list[str], what: str
 ) -> None:
     """A value repeated on each row of a 施策 (or 基本施策): the first non-empty one counts;
-    a different non-empty one later is an error."""
+    an empty cell (a merged cell reads as one) repeats it; a different one is an error."""
     if value in ("", None):
         return
     if kept.get(key) in ("", None):
         kept[key] = value
-        kept.setdefault("_lines", {})[key] = line
+        kept.setdefault("_typed", {})[key] = (typed, where.split("行目", 1)[0])
     elif kept[key] != value:
-        first = kept["_lines"][key]
-        errors.append(f"{line}行目「{column}」: {what}の{column}が{first}行目と違います。")
+        first_typed, first_line = kept["_typed"][key]
+        errors.append(
+            f"{where}: {what}の行で「{typed.strip()}」と{first_line}行目の「{first_typed.strip()}」が違います。"
+            "同じにするか、2行目からは空欄にしてください。"
+        )
+
+
+@dataclass
+class _Item:
+    """A 展開 cell as typed: for the messages, and for a 再掲 named by its original's title."""
+
+    data: InitiativeData
+    typed: str
+    where: str
+    by_title: bool = False
+
+
+def _measure_of_row(
+    section: Section,
+    line: int,
+    cells: list[str],
+    measures: dict[str, dict],
+    previous: dict | None,
+    errors: list[str],
+) -> tuple[dict, str, str] | None:
+    """The 施策 a row belongs to (a blank 施策番号 continues the one above, as merged cells
+    do), and the 施策名 and 基本施策名 of the row (typed in their own cells or after the
+    number)."""
+    cell = partial(section.cell, cells)
+    at = partial(section.at, line)
+    title, bp_title = cell("施策名"), cell("基本施策名")
+    typed = cell("施策番号")
+    if typed.strip():
+        read = measure_number(typed)
+        if read is None:
+            errors.append(
+                f"{at('施策番号')}: 施策番号は「1-1」のように、10文字までで書いてください（「{typed.strip()}」）。"
+            )
+            return None
+        number, rest = read
+        title = title if title.strip() else rest
+    elif previous is not None:
+        number = previous["number"]
+    else:
+        errors.append(f"{at('施策番号')}: 施策番号を入力してください（例: 1-1）。")
+        return None
+    bp_typed = cell("基本施策番号")
+    if bp_typed.strip():
+        read_bp = basic_policy_number(bp_typed)
+        if read_bp is None:
+            errors.append(
+                f"{at('基本施策番号')}: 基本施策番号は「1」のように書いてください（「{bp_typed.strip()}」）。"
+            )
+            return None
+        bp_number, rest = read_bp
+        bp_title = bp_title if bp_title.strip() else rest
+    elif number in measures:
+        bp_number = measures[number]["basic_policy"]
+    elif match := re.match(r"(\d{1,3})-", number):
+        bp_number = int(match[1])  # 施策 2-3 is under 基本施策 2
+    elif previous is not None:
+        bp_number = previous["basic_policy"]
+    else:
+        errors.append(f"{at('基本施策番号')}: 基本施策番号を入力してください（例: 1）。")
+        return None
+    measure = measures.get(number)
+    if measure is None:
+        order = 1 + sum(1 for m in measures.values() if m["basic_policy"] == bp_number)
+        measure = measures[number] = {
+            "line": line,
+            "number": number,
+            "basic_policy": bp_number,
+            "order": order,
+            "title": "",
+            "description": "",
+            "is_priority": None,
+            "predecessors": None,
+            "initiatives": 0,
+            "troubled": False,
+        }
+    elif measure["basic_policy"] != bp_number:
+        errors.append(
+            f"{at('施策番号')}: 施策番号「{typed.strip() or number}」が重複しています（{measure['line']}行目は基本施策{measure['basic_policy']}）。"
+        )
+        return None
+    return measure, title.strip(), bp_title.strip()
+
+
+def _item_of_row(
+    section: Section, line: int, cells: list[str], measure: dict, errors: list[str]
+) -> _Item | None:
+    """The row's 展開: its number (①, 2, or typed before the title: 「① 名称」), title,
+    content and 再掲元 (a 再掲元 column, or 「（再掲）1-1②」 / 「名称（再掲）」 in the title)."""
+    cell = partial(section.cell, cells)
+    at = partial(section.at, line)
+    typed_number, typed_title = cell("展開番号").strip(), cell("展開").strip()
+    title, description = typed_title, cell("展開の内容").strip("\r\n")
+    typed_original = cell("再掲元").strip()
+    number = None
+    if typed_number:
+        read = position(typed_number)
+        if read is None:
+            errors.append(
+                f"{at('展開番号')}: 展開番号は ①〜⑳ か 1〜20 にしてください（「{typed_number}」）。"
+            )
+            return None
+        number, rest = read
+        title = title or rest
+    in_title = position(title, plain_number=False) if title else None
+    if in_title and (number is None or in_title[0] == number):
+        number, title = in_title
+    relisting = is_relisting(title) or is_relisting(typed_original)
+    title = without_relisting_mark(title) if is_relisting(title) else title
+    original, by_title = "", False
+    if typed_original and without_relisting_mark(typed_original):
+        reference_read = reference(typed_original)
+        if reference_read is None:
+            errors.append(
+                f"{at('再掲元')}: 再掲元は「1-2①」のように、施策番号と展開番号で書いてください（「{typed_original}」）。"
+            )
+            return None
+        original = _label(*reference_read)
+    elif relisting and (reference_read := reference(title)):
+        original, title = _label(*reference_read), ""
+    elif relisting:
+        by_title = True  # 「名称（再掲）」: the original is the 展開 of the same title
+    if number is None:
+        if title or description or original or relisting:
+            shown = typed_title or typed_original
+            errors.append(
+                f"{at('展開番号')}: 展開「{shown}」の展開番号（①〜⑳）を入力してください。"
+            )
+            measure["troubled"] = True
+        return None
+    if not title and not original:
+        errors.append(
+            f"{at('展開')}: 展開名を入力してください（再掲なら再掲元を「1-2①」のように書きます）。"
+        )
+        measure["troubled"] = True
+        return None
+    data = InitiativeData(line, measure["number"], number, title, description, original)
+    where = at("再掲元") if typed_original else at("展開")
+    return _Item(data, typed_original or typed_title, where, by_title)
 
 
 def _tree(
-    items: list[tuple[int, list]], plan: dict, errors: list[str]
+    section: Section, plan: dict, errors: list[str]
 ) -> tuple[list[list], list[MeasureData], list[InitiativeData]]:
     policies: dict[int, dict] = {}
     measures: dict[str, dict] = {}
-    initiatives: dict[tuple[str, int], InitiativeData] = {}
-    for line, cells in items:
-        row = dict(zip(TREE_COLUMNS, cells, strict=True))
+    items: dict[tuple[str, int], _Item] = {}
+    previous: dict | None = None
+    for line, cells in section.rows:
         found = len(errors)
-        if row["計画コード"].strip() != plan.get("code"):
+        _unheaded_cells(section, line, cells, errors)
+        cell = partial(section.cell, cells)
+        at = partial(section.at, line)
+        code = cell("計画コード").strip()
+        if code and plan.get("code") and code != plan["code"]:
             errors.append(
-                f"{line}行目「計画コード」: 「{row['計画コード']}」が「{SECTION_PLAN}」の計画コード（{plan.get('code', '')}）と違います。"
+                f"{at('計画コード')}: 「{code}」が「{SECTION_PLAN}」の計画コード（{plan['code']}）と違います（空欄でもかまいません）。"
             )
-        bp_number = _int(row["基本施策番号"], 1, 1000)
-        if bp_number is None:
-            errors.append(
-                f"{line}行目「基本施策番号」: 1以上の整数にしてください（「{row['基本施策番号']}」）。"
-            )
-        number = _norm(row["施策番号"])
-        if not number or len(number) > 10:
-            errors.append(
-                f"{line}行目「施策番号」: 施策番号（10文字まで、例: 1-1）を入力してください。"
-            )
-        mark = row["重点施策"].strip()
-        if mark not in TRUE_MARKS | FALSE_MARKS:
-            errors.append(
-                f"{line}行目「重点施策」: 重点施策は「{PRIORITY_MARK}」、そうでなければ空欄にしてください（「{mark}」）。"
-            )
-        item = row["展開番号"].strip()
-        position = position_of(item) if item else None
-        if item and position is None:
-            errors.append(f"{line}行目「展開番号」: ①〜⑳ か 1〜20 にしてください（「{item}」）。")
-        if len(errors) > found:
+        read = _measure_of_row(section, line, cells, measures, previous, errors)
+        if read is None:
             continue
+        measure, title, bp_title = read
+        previous = measure
+        bp_number = measure["basic_policy"]
         bp = policies.setdefault(bp_number, {"number": bp_number, "title": "", "description": ""})
-        _same(
-            bp,
-            "title",
-            row["基本施策名"].strip(),
-            line,
-            "基本施策名",
-            errors,
-            f"基本施策{bp_number}",
-        )
-        _same(
-            bp,
-            "description",
-            row["基本施策の説明"].strip("\r\n"),
-            line,
-            "基本施策の説明",
-            errors,
-            f"基本施策{bp_number}",
-        )
-        measure = measures.get(number)
-        if measure is None:
-            order = 1 + sum(1 for m in measures.values() if m["basic_policy"] == bp_number)
-            measure = measures[number] = {
-                "line": line,
-                "number": number,
-                "basic_policy": bp_number,
-                "order": order,
-                "title": "",
-                "description": "",
-                "is_priority": None,
-                "predecessors": None,
-                "initiatives": 0,
-                "blank_rows": 0,
-            }
-        elif measure["basic_policy"] != bp_number:
+        what = f"基本施策{bp_number}"
+        _same(bp, "title", bp_title, cell("基本施策名") or bp_title, at("基本施策名"), errors, what)
+        typed = cell("基本施策の説明")
+        _same(bp, "description", typed.strip("\r\n"), typed, at("基本施策の説明"), errors, what)
+        what = f"施策 {measure['number']} "
+        _same(measure, "title", title, cell("施策名") or title, at("施策名"), errors, what)
+        typed = cell("施策の説明")
+        _same(measure, "description", typed.strip("\r\n"), typed, at("施策の説明"), errors, what)
+        mark = cell("重点施策")
+        flag = priority(mark) if mark.strip() else None
+        if mark.strip() and flag is None:
             errors.append(
-                f"{line}行目「施策番号」: 施策番号「{number}」が重複しています（{measure['line']}行目は基本施策{measure['basic_policy']}）。"
+                f"{at('重点施策')}: 重点施策なら「○」（「重点」「重点施策」も可）、そうでなければ空欄にしてください（「{mark.strip()}」）。"
             )
+        # A blank 重点施策 on a later row of the 施策 repeats the first; 「×」 or 「0」 says no.
+        _same(measure, "is_priority", flag, mark, at("重点施策"), errors, what)
+        typed = cell("前計画の施策")
+        lineage = measure_list(typed)
+        _same(measure, "predecessors", lineage or None, typed, at("前計画の施策"), errors, what)
+        if len(errors) > found:
+            measure["troubled"] = True
             continue
-        what = f"施策 {number} "
-        _same(measure, "title", row["施策名"].strip(), line, "施策名", errors, what)
-        _same(
-            measure,
-            "description",
-            row["施策の説明"].strip("\r\n"),
-            line,
-            "施策の説明",
-            errors,
-            what,
-        )
-        # A blank 重点施策 on a later row of the 施策 repeats the first; "×" or "0" says no.
-        flag = (mark in TRUE_MARKS) if mark else None
-        _same(measure, "is_priority", flag, line, "重点施策", errors, what)
-        lineage = sorted({_norm(p) for p in LIST_SPLIT.split(row["前計画の施策"]) if _norm(p)})
-        _same(measure, "predecessors", lineage or None, line, "前計画の施策", errors, what)
-        title, description, original = (
-            row["展開"].strip(),
-            row["展開の内容"].strip("\r\n"),
-            row["再掲元"].strip(),
-        )
-        if position is None:
-            if title or description or original:
-                errors.append(f"{line}行目「展開番号」: 展開番号を入力してください。")
-            measure["blank_rows"] += 1
+        item = _item_of_row(section, line, cells, measure, errors)
+        if item is None:
             continue
-        if (number, position) in initiatives:
-            first = initiatives[(number, position)].line
+        key = (measure["number"], item.data.position)
+        if key in items:
             errors.append(
-                f"{line}行目「展開番号」: 施策 {number} の展開番号 {CIRCLED_NUMBERS[position - 1]} が{first}行目と重複しています。"
-            )
-            continue
-        if original:
-            reference = reference_of(original)
-            if reference is None:
-                errors.append(
-                    f"{line}行目「再掲元」: 「{original}」は再掲元の書き方ではありません（例: 1-2① または 1-2-1）。"
-                )
-                continue
-            original = _label(*reference)
-        elif not title:
-            errors.append(
-                f"{line}行目「展開」: 展開名を入力してください（再掲の場合は再掲元を入力します）。"
+                f"{at('展開番号')}: 施策 {key[0]} の展開番号 {CIRCLED_NUMBERS[key[1] - 1]} が{items[key].data.line}行目と重複しています。"
             )
             continue
         measure["initiatives"] += 1
-        initiatives[(number, position)] = InitiativeData(
-            line, number, position, title, description, original
-        )
+        items[key] = item
 
-    _check_relistings(initiatives, errors)
+    _check_relistings(items, errors)
     with_items = [m for m in measures.values() if m["initiatives"]]
     for m in measures.values():
         if not m["title"]:
             errors.append(
-                f"{m['line']}行目「施策名」: 施策 {m['number']} の施策名を入力してください。"
+                f"{m['line']}行目{_column(section, '施策名')}「施策名」: 施策 {m['number']} の施策名を入力してください。"
             )
-        if with_items and not m["initiatives"]:
+        if with_items and not m["initiatives"] and not m["troubled"]:
             errors.append(
-                f"{m['line']}行目「展開番号」: 施策 {m['number']} に展開がありません（この計画の他の施策には展開があります）。"
+                f"{m['line']}行目{_column(section, '展開番号')}「展開番号」: 施策 {m['number']} に展開がありません（この計画の他の施策には展開があります）。"
             )
     for bp in policies.values():
         if not bp["title"]:
@@ -464,49 +791,79 @@ def _tree(
             )
             for m in measures.values()
         ],
-        list(initiatives.values()),
+        [item.data for item in items.values()],
     )
 
 
-def _check_relistings(
-    initiatives: dict[tuple[str, int], InitiativeData], errors: list[str]
-) -> None:
-    by_label = {_label(i.measure, i.position): i for i in initiatives.values()}
-    for item in initiatives.values():
-        if not item.original:
+def _column(section: Section, name: str) -> str:
+    index = section.columns.get(name)
+    return f" {_letter(index)}列" if index is not None else ""
+
+
+def _check_relistings(items: dict[tuple[str, int], _Item], errors: list[str]) -> None:
+    by_label = {_label(i.data.measure, i.data.position): i.data for i in items.values()}
+    for item in items.values():
+        data = item.data
+        if item.by_title:
+            # 「名称（再掲）」: the one original 展開 of that title.
+            same = [
+                i.data
+                for i in items.values()
+                if not i.by_title and not i.data.original and i.data.title == data.title
+            ]
+            if len(same) != 1:
+                errors.append(
+                    f"{item.where}: 「{item.typed}」は再掲とありますが、"
+                    + (
+                        "同じ名前の展開がこのファイルにありません。"
+                        if not same
+                        else "同じ名前の展開が複数あります。"
+                    )
+                    + "「再掲元」の列に「1-2①」のように再掲元を書いてください。"
+                )
+                continue
+            data.original = _label(same[0].measure, same[0].position)
+        if not data.original:
             continue
-        original = by_label.get(item.original)
+        original = by_label.get(data.original)
         if original is None:
             errors.append(
-                f"{item.line}行目「再掲元」: 再掲元「{item.original}」はこのファイルの展開にありません。"
+                f"{item.where}: 再掲元「{item.typed}」（施策 {data.original[:-1]} の展開{data.original[-1]}）はこのファイルにありません。"
             )
-        elif original is item:
-            errors.append(f"{item.line}行目「再掲元」: 自分自身を再掲元にはできません。")
+        elif original is data:
+            errors.append(f"{item.where}: 自分自身を再掲元にはできません（「{item.typed}」）。")
         elif original.original:
             errors.append(
-                f"{item.line}行目「再掲元」: 「{item.original}」は再掲の項目です。再掲の再掲はできないので、もとの展開（{original.original}）を指定してください。"
+                f"{item.where}: 「{item.typed}」は再掲の項目です。再掲の再掲はできないので、もとの展開（{original.original}）を指定してください。"
             )
-        elif (item.title and item.title != original.title) or item.description:
+        elif (data.title and data.title != original.title) or data.description:
             errors.append(
-                f"{item.line}行目「展開」: 再掲の行には展開名・内容を書かないでください（再掲元「{item.original}」のものを表示します）。"
+                f"{item.where}: 再掲の行には展開名・内容を書かないでください（再掲元「{data.original}」のものを表示します）。"
             )
         else:
-            item.title = ""  # a 再掲 item carries no text of its own
+            data.title = ""  # a 再掲 item carries no text of its own
 
 
 def parse(rows: list[list[str]]) -> Structure:
-    """The file's structure, or ``ImportRejected`` with every problem of the layout."""
+    """The file's structure, or ``ImportRejected``: the first problem of the layout alone
+    (a heading or a header row), or else every problem of the values."""
+    try:
+        sections = _sections(rows)
+    except Structural as problem:
+        raise ImportRejected([str(problem)]) from None
     errors: list[str] = []
-    sections = _sections(rows, errors)
-    plan = _plan_items(sections.get(SECTION_PLAN, []), errors)
-    scale = _scale(sections.get(SECTION_SCALE, []), plan, errors)
-    directions = _directions(sections.get(SECTION_DIRECTIONS, []), errors)
-    policies, measures, initiatives = _tree(sections.get(SECTION_TREE, []), plan, errors)
-    if SECTION_TREE in sections and not measures and not errors:
+    plan = _plan_items(sections.get(SECTION_PLAN), errors)
+    scale = _scale(sections.get(SECTION_SCALE), plan, errors)
+    directions = _directions(sections.get(SECTION_DIRECTIONS), errors)
+    tree = sections[SECTION_TREE]
+    policies, measures, initiatives = _tree(tree, plan, errors)
+    if not measures and not errors:
         errors.append(f"「{SECTION_TREE}」に施策の行がありません。")
     if errors:
         raise ImportRejected(errors)
-    return Structure(plan, scale, directions, policies, measures, initiatives)
+    return Structure(
+        plan, scale, directions, policies, measures, initiatives, columns=tree.letters()
+    )
 
 
 # ------------------------------------------------------------------------- preview
@@ -622,6 +979,72 @@ def _existing(plan: Plan | None):
     return directions, policies, measures, initiatives
 
 
+def find_plan(typed: str) -> Plan | None:
+    """前の計画 as a person names it: its 計画コード, its 計画名 or its 略称."""
+    typed = typed.strip()
+    for name in ("code", "name", "short_name"):
+        found = list(Plan.objects.filter(**{name: typed}).select_related("rating_scale")[:2])
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
+def _find_scale(typed: str) -> RatingScale | None:
+    typed = typed.strip()
+    return (
+        RatingScale.objects.filter(code=typed).first()
+        or RatingScale.objects.filter(name=typed).first()
+    )
+
+
+def _resolve(s: Structure, errors: list[str]) -> None:
+    """What the file may name loosely, made exact: the 前の計画 by code, name or 略称; a
+    計画コード left empty (plan-開始年度, unless another plan has it); the 評価尺度 left
+    empty (the 前の計画's, or the one scale there is). Idempotent: ``apply`` previews again."""
+    p = s.plan
+    previous = None
+    if p["predecessor"]:
+        previous = find_plan(p["predecessor"])
+        if previous is None:
+            loaded = "、".join(f"「{x.short_name}」（{x.code}）" for x in Plan.objects.all())
+            errors.append(
+                f"「{SECTION_PLAN}」の「前の計画」: 「{p['predecessor']}」という計画は読み込まれていません。"
+                f"読み込み済みの計画の計画コード・計画名・略称のどれかを書いてください（{loaded or 'まだありません'}）。"
+            )
+        else:
+            p["predecessor"] = previous.code
+    if not p["code"]:
+        candidate = f"plan-{p['first_year']}"
+        taken = Plan.objects.filter(code=candidate).exclude(name=p["name"]).first()
+        if taken is None:
+            p["code"] = candidate
+        else:
+            errors.append(
+                f"「{SECTION_PLAN}」: 「計画コード」の行に、半角英数字の計画コードを書いてください（{candidate} は「{taken.name}」が使っています）。"
+            )
+    mine = Plan.objects.filter(code=p["code"]).first()
+    for key in WORD_ITEMS:
+        if key not in p:  # left out: the plan's current word, or the default
+            p[key] = getattr(mine, key) if mine else Plan._meta.get_field(key).get_default()
+    typed_scale = p["rating_scale"]
+    if typed_scale and (scale := _find_scale(typed_scale)) and s.scale is None:
+        p["rating_scale"] = scale.code
+    elif not typed_scale:
+        scales = list(RatingScale.objects.filter(plans__isnull=False).distinct()[:2])
+        fallback = (
+            (mine or previous).rating_scale
+            if (mine or previous)
+            else (scales[0] if len(scales) == 1 else None)
+        )
+        if fallback is None:
+            errors.append(
+                f"「{SECTION_PLAN}」: 「評価尺度」の行に評価尺度のコードを書いてください"
+                f"（{'、'.join(RatingScale.objects.values_list('code', flat=True)) or '新しい尺度なら「' + SECTION_SCALE + '」に段階を書きます'}）。"
+            )
+        else:
+            p["rating_scale"] = fallback.code
+
+
 def _check_database(s: Structure, plan: Plan | None, errors: list[str]) -> None:
     p = s.plan
     others = Plan.objects.exclude(code=p["code"])
@@ -635,11 +1058,9 @@ def _check_database(s: Structure, plan: Plan | None, errors: list[str]) -> None:
     previous = None
     if p["predecessor"]:
         previous = Plan.objects.filter(code=p["predecessor"]).first()
-        if previous is None:
-            errors.append(
-                f"「{SECTION_PLAN}」: 前の計画「{p['predecessor']}」は読み込まれていません。先に前の計画を読み込んでください。"
-            )
-        elif previous.code == p["code"] or (plan is not None and _chain_reaches(previous, plan)):
+        if previous is not None and (
+            previous.code == p["code"] or (plan is not None and _chain_reaches(previous, plan))
+        ):
             errors.append(
                 f"「{SECTION_PLAN}」: 前の計画「{p['predecessor']}」をたどると、この計画に戻ってしまいます。"
             )
@@ -649,16 +1070,19 @@ def _check_database(s: Structure, plan: Plan | None, errors: list[str]) -> None:
         if previous
         else set()
     )
+    letter = s.columns.get("前計画の施策", "")
+    column = f" {letter}列「前計画の施策」" if letter else "「前計画の施策」"
     for m in s.measures:
         if m.predecessors and not p["predecessor"]:
             errors.append(
-                f"{m.line}行目「前計画の施策」: 「{SECTION_PLAN}」に前の計画がないので、前計画の施策は指定できません。"
+                f"{m.line}行目{column}: 「{SECTION_PLAN}」に前の計画がないので、前計画の施策は指定できません。"
             )
             continue
         missing = [n for n in m.predecessors if previous and n not in old_numbers]
-        if missing:
+        if missing and previous is not None:
             errors.append(
-                f"{m.line}行目「前計画の施策」: 前の計画（{p['predecessor']}）に施策「{'、'.join(missing)}」はありません。"
+                f"{m.line}行目{column}: 前の計画（{previous.short_name}）に施策「{'、'.join(missing)}」はありません"
+                f"（前の計画の施策: {'、'.join(sorted(old_numbers))}。複数なら「、」か「・」で区切ります）。"
             )
     scale = RatingScale.objects.filter(code=p["rating_scale"]).first()
     if scale is None and s.scale is None:
@@ -693,7 +1117,8 @@ def _field_errors(instance, exclude: list[str], where: str, errors: list[str]) -
 def _check_fields(s: Structure, errors: list[str]) -> None:
     """Lengths and formats the models require, reported before anything is saved."""
     values = {
-        k: s.plan[k] for k in ("code", "name", "short_name", "first_year", "last_year", "goal")
+        k: s.plan[k]
+        for k in ("code", "name", "short_name", "first_year", "last_year", "goal", *WORD_ITEMS)
     }
     _field_errors(Plan(**values), ["predecessor", "rating_scale"], f"「{SECTION_PLAN}」", errors)
     if s.scale is not None:
@@ -733,6 +1158,9 @@ def _chain_reaches(start: Plan, target: Plan) -> bool:
 def preview(s: Structure) -> Preview:
     """Check the structure against the database and list what saving would do."""
     errors: list[str] = []
+    _resolve(s, errors)
+    if errors:
+        raise ImportRejected(errors)
     plan = Plan.objects.select_related("rating_scale").filter(code=s.plan["code"]).first()
     _check_database(s, plan, errors)
     _check_fields(s, errors)
@@ -741,7 +1169,10 @@ def preview(s: Structure) -> Preview:
     directions, policies, measures, initiatives = _existing(plan)
     changes: list[Change] = []
     current_plan = (
-        {k: getattr(plan, k) for k in ("name", "short_name", "first_year", "last_year", "goal")}
+        {
+            k: getattr(plan, k)
+            for k in ("name", "short_name", "first_year", "last_year", "goal", *WORD_ITEMS)
+        }
         | {
             "code": plan.code,
             "predecessor": plan.predecessor.code if plan.predecessor_id else "",
@@ -884,7 +1315,9 @@ def apply(s: Structure, *, user: User | None, digest: str | None = None) -> Prev
                 f"評価尺度 {code}",
             )
     plan = Plan.objects.filter(code=p["code"]).first() or Plan(code=p["code"])
-    values = {k: p[k] for k in ("name", "short_name", "first_year", "last_year", "goal")}
+    values = {
+        k: p[k] for k in ("name", "short_name", "first_year", "last_year", "goal", *WORD_ITEMS)
+    }
     values["predecessor"] = Plan.objects.filter(code=p["predecessor"]).first()
     values["rating_scale"] = scale
     if _update(plan, values) or plan.pk is None:
@@ -941,7 +1374,7 @@ def apply(s: Structure, *, user: User | None, digest: str | None = None) -> Prev
         )
         original = None
         if i.original:
-            ref = reference_of(i.original)
+            ref = reference(i.original)
             original = items[ref]
         if (
             _update(item, {"title": i.title, "description": i.description, "original": original})

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -12,9 +13,16 @@ from evaluation.access import visible_cycles
 from people.access import denied, plan_import_access
 from policies import plan_import as importer
 from policies.forms import PlanUploadForm
-from policies.models import Initiative, Measure, Plan
+from policies.models import Initiative, Measure, Plan, RatingScale
 from policies.plan_files import parse_file
-from policies.plan_sheet import plan_rows, template_rows, write_csv, write_xlsx
+from policies.plan_sheet import (
+    TEMPLATE_NAME,
+    plan_rows,
+    template_rows,
+    write_csv,
+    write_template_xlsx,
+    write_xlsx,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -88,7 +96,12 @@ def _file_response(rows, fmt: str, filename: str) -> HttpResponse:
         text = io.StringIO()
         write_csv(rows, text)
         response.write(text.getvalue().encode("utf-8"))
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return _attachment(response, f"{filename}.{fmt}")
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    """A Japanese file name as browsers read it (RFC 5987 ``filename*``)."""
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
@@ -98,7 +111,7 @@ def plan_export(request: HttpRequest, plan: str, fmt: str) -> HttpResponse:
     plan_obj = get_object_or_404(
         Plan.objects.select_related("predecessor", "rating_scale"), code=plan
     )
-    return _file_response(plan_rows(plan_obj), fmt, f"plan-{plan_obj.code}")
+    return _file_response(plan_rows(plan_obj), fmt, f"計画の構造_{plan_obj.short_name}")
 
 
 @require_safe
@@ -106,7 +119,15 @@ def plan_import_template(request: HttpRequest, fmt: str) -> HttpResponse:
     """The layout with an example plan, for whoever may import."""
     if not plan_import_access(request.user).view:
         return denied(request)
-    return _file_response(template_rows(), fmt, "plan-template")
+    if fmt == "csv":
+        return _file_response(template_rows(), fmt, TEMPLATE_NAME)
+    # The workbook teaches: a 説明 sheet, and drop-downs of the plans and scales loaded.
+    plans = Plan.objects.only("code", "short_name")
+    short_names = [p.short_name for p in plans]
+    choices = [p.short_name if short_names.count(p.short_name) == 1 else p.code for p in plans]
+    response = HttpResponse(content_type=FILE_TYPES["xlsx"])
+    write_template_xlsx(response, choices, list(RatingScale.objects.values_list("code", flat=True)))
+    return _attachment(response, f"{TEMPLATE_NAME}.xlsx")
 
 
 def plan_import(request: HttpRequest) -> HttpResponse:

@@ -134,6 +134,9 @@ class TrendPoint:
     self_unrated: int
     scale_id: int | None = None  # the rating scale of that year's cycle
     scale_max: int | None = None  # its highest points
+    # A merged 施策's year before the merge: every predecessor's record of that year, as
+    # (施策番号, committee rating, mean self points), in lineage order; empty otherwise.
+    parts: list[tuple[str, Rating | None, float | None]] = field(default_factory=list)
 
     @property
     def committee_share(self) -> float | None:
@@ -172,8 +175,8 @@ def rating_trends(plan: Plan, drafts: Q | None = None) -> dict[int, list[TrendPo
     before it, …).
 
     Where two plans of the lineage have a record for the same year, the newer plan's wins;
-    where a 施策 merged several of the previous plan's, the first (by number) wins, as for
-    "前年度" (``Measure.main_predecessor``). Each point carries its cycle's scale and that
+    where a 施策 merged several of the previous plan's, the point is the first's (by number),
+    as for "前年度" (``Measure.main_predecessor``), and ``parts`` carries every one of them. Each point carries its cycle's scale and that
     scale's maximum, so years rated on different scales compare as shares of their maximum
     (``committee_share``). Five queries: plans, the lineage's 施策 with their links,
     committee ratings, self-rating averages, and the cycles' scales.
@@ -185,10 +188,12 @@ def rating_trends(plan: Plan, drafts: Q | None = None) -> dict[int, list[TrendPo
     own_measures: list[int] = []
     order: dict[int, tuple[int, int]] = {}
     # One row per lineage link (and one per 施策 without any): a LEFT JOIN on the links.
+    numbers: dict[int, str] = {}
     for m in Measure.objects.filter(basic_policy__plan__in=chain).values(
-        "id", "predecessors", "basic_policy__plan_id", "basic_policy__number", "order"
+        "id", "number", "predecessors", "basic_policy__plan_id", "basic_policy__number", "order"
     ):
         order[m["id"]] = (m["basic_policy__number"], m["order"])
+        numbers[m["id"]] = m["number"]
         if m["predecessors"] is not None:
             predecessors[m["id"]].append(m["predecessors"])
         if m["basic_policy__plan_id"] == plan.pk and m["id"] not in own_measures:
@@ -235,36 +240,51 @@ def rating_trends(plan: Plan, drafts: Q | None = None) -> dict[int, list[TrendPo
 
     trends: dict[int, list[TrendPoint]] = {}
     for measure_id, lineage in by_measure.items():
-        chosen: dict[int, int] = {}  # year → the lineage measure whose record is shown
+        # year → the lineage measures of the newest plan with a record that year (several
+        # where a merged 施策's predecessors each have one), in lineage order
+        chosen: dict[int, list[int]] = {}
         for lineage_measure in lineage:
             for year in years_of.get(lineage_measure, ()):
                 current = chosen.get(year)
-                if (
-                    current is None
-                    or rank[plan_of[(lineage_measure, year)]] < rank[plan_of[(current, year)]]
-                ):
-                    chosen[year] = lineage_measure
+                mine = rank[plan_of[(lineage_measure, year)]]
+                if current is None or mine < rank[plan_of[(current[0], year)]]:
+                    chosen[year] = [lineage_measure]
+                elif mine == rank[plan_of[(current[0], year)]]:
+                    current.append(lineage_measure)
         points = []
         for year in sorted(chosen):
-            key = (chosen[year], year)
+            key = (chosen[year][0], year)
             c, s = committee.get(key), selfs.get(key)
+            parts = [
+                _part(numbers[m], committee.get((m, year)), selfs.get((m, year)))
+                for m in chosen[year]
+            ]
             points.append(
                 TrendPoint(
                     fiscal_year=year,
                     plan_id=plan_of[key],
-                    committee=(
-                        Rating(c["rating__code"], c["rating__points"])
-                        if c and c["rating__code"]
-                        else None
-                    ),
+                    committee=_rating(c),
                     self_mean=s["mean"] if s else None,
                     self_unrated=s["unrated"] if s else 0,
                     scale_id=maxima.get((plan_of[key], year), (None, None))[0],
                     scale_max=maxima.get((plan_of[key], year), (None, None))[1],
+                    parts=parts if len(parts) > 1 else [],
                 )
             )
         trends[measure_id] = points
     return trends
+
+
+def _rating(row: dict | None) -> Rating | None:
+    return (
+        Rating(row["rating__code"], row["rating__points"]) if row and row["rating__code"] else None
+    )
+
+
+def _part(
+    number: str, committee: dict | None, own: dict | None
+) -> tuple[str, Rating | None, float | None]:
+    return number, _rating(committee), own["mean"] if own else None
 
 
 @dataclass

@@ -490,7 +490,7 @@ def plan_changes(
             continue  # every problem of the row is listed; checking further would repeat them
 
         project = existing.get(code)
-        if project is not None and project.plan_id != cycle.plan_id:
+        if project is not None and not project.serves(cycle.plan_id):
             errors.append(f"{line}行目: 事業コード「{code}」は別の計画の事業です。")
             continue
         proposed = Project(

@@ -162,7 +162,7 @@ def build_table(
             .order_by("body__order", "code")
         }
         links = Project.initiatives.through.objects.filter(
-            project__plan=plan, project_id__in=list(projects)
+            initiative__measure__basic_policy__plan=plan, project_id__in=list(projects)
         ).values_list("initiative_id", "project_id")
     reports = ProjectReport.objects.filter(
         cycle__plan=plan, cycle__fiscal_year__in=years

@@ -1,11 +1,16 @@
 """事業: the 事業一覧 of a plan, a 事業's page, registration and edit."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from evaluation import access, project_list
+from evaluation import access, project_list, services
+from evaluation.access import denied
 from evaluation.forms import (
+    ProjectContinueForm,
     ProjectForm,
 )
 from evaluation.history import changes_of
@@ -42,7 +47,9 @@ def _report_access(request: HttpRequest, cycle, project: Project) -> access.Acce
 
 
 def _project(request: HttpRequest, code: str) -> tuple[Project, access.Access]:
-    project = get_object_or_404(Project.objects.select_related("body", "plan"), code=code)
+    project = get_object_or_404(
+        Project.objects.select_related("body", "plan", "previous_plan"), code=code
+    )
     return project, access.project_access(request.user, project)
 
 
@@ -51,7 +58,11 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
     project, rule = _project(request, code)
     if not rule.view:
         return denied(request)
-    reports = project.reports.select_related("cycle").order_by("-cycle__fiscal_year")
+    reports = (
+        project.reports.select_related("cycle__plan")
+        .prefetch_related("indicators")
+        .order_by("-cycle__fiscal_year")
+    )
     return render(
         request,
         "evaluation/project_detail.html",
@@ -100,4 +111,43 @@ def project_create(request: HttpRequest, plan: str) -> HttpResponse:
         context={"current_plan": plan_obj},
         success_url=lambda project: project.get_absolute_url(),
         form_kwargs={"plan": plan_obj, "body": body},
+    )
+
+
+def project_continue(request: HttpRequest, plan: str) -> HttpResponse:
+    """「前の計画から引き継ぐ」: a running 事業 of the previous plan carries on in this one,
+    in one step, with its code, history and every year's 実施状況 and 指標."""
+    plan_obj = get_object_or_404(Plan.objects.select_related("predecessor"), code=plan)
+    rule = access.plan_projects_access(request.user, plan_obj)
+    if not rule.view or plan_obj.predecessor is None:
+        return denied(request)
+    if request.method == "POST" and not rule.edit:
+        return denied(request, rule.reason)
+    participant = access.participant_of(request.user)
+    body = participant.body if participant and participant.is_staff_member else None
+    form = ProjectContinueForm(
+        request.POST if request.method == "POST" else None, plan=plan_obj, body=body
+    )
+    if request.method == "POST" and form.is_valid():
+        project = form.cleaned_data["project"]
+        try:
+            services.project_continue(
+                project=project,
+                plan=plan_obj,
+                initiatives=list(form.cleaned_data["initiatives"]),
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("事業「%(name)s」を%(plan)sに引き継ぎました。")
+                % {"name": project.name, "plan": plan_obj.short_name},
+            )
+            return redirect(project)
+    return render(
+        request,
+        "evaluation/project_continue.html",
+        {"current_plan": plan_obj, "form": form, "access": rule},
     )

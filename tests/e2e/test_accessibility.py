@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from evaluation.models import Cycle, Indicator, IndicatorValue, Meeting, Phase
@@ -171,8 +171,6 @@ def test_every_page_a_person_can_reach_has_no_wcag_violation(
         user = User.objects.get(username=username)
         user.set_password(DEMO_PASSWORD)
         user.save()
-        if role == "secretariat":  # as in the access matrix: the plan import's permission
-            user.user_permissions.add(Permission.objects.get(codename="import_plan"))
         log_in(page, username, DEMO_PASSWORD)
 
     crawl = Crawl(page, live_server.url).run("/")

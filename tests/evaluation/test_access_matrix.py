@@ -159,14 +159,6 @@ def draft_edition(world: World) -> None:
     stored.save()
 
 
-def import_permission(world: World) -> None:
-    """The secretariat may import a plan's structure once given the permission."""
-    from django.contrib.auth.models import Permission
-
-    user = world.users["secretariat"]
-    user.user_permissions.add(Permission.objects.get(codename="import_plan"))
-
-
 def person(world: World, role: str = "member") -> None:
     """A 委員 (or a 実施主体担当 of the 市) the people page acts on, at a known address."""
     from tests.factories import ParticipantFactory, UserFactory, body
@@ -283,16 +275,14 @@ MATRIX: dict[str, Case] = {
     "policies:plan_import": Case(
         get=only("secretariat", outcome=OK),
         post=only("secretariat", outcome=OK),
-        setup=import_permission,
     ),
     "policies:plan_import_template": Case(
-        kwargs={"fmt": "xlsx"}, get=only("secretariat", outcome=OK), setup=import_permission
+        kwargs={"fmt": "xlsx"}, get=only("secretariat", outcome=OK)
     ),
     # Without a pending import, confirming goes back to the upload page; nothing is saved.
     "policies:plan_import_confirm": Case(
         get=everyone(NOT_ALLOWED),
         post=only("secretariat", outcome=REDIRECT),
-        setup=import_permission,
     ),
     "evaluation:todo": Case(get=insiders()),
     "evaluation:cycles": Case(kwargs=PLAN),
@@ -472,6 +462,12 @@ MATRIX: dict[str, Case] = {
         get=insiders(),
         post=only("staff_a", "staff_b", "secretariat"),
         data=project_data,
+    ),
+    # Without a choice the form comes back with its errors; nothing is saved.
+    "evaluation:project_continue": Case(
+        kwargs=PLAN,
+        get=insiders(),
+        post=only("staff_a", "staff_b", "secretariat", outcome=OK),
     ),
     "evaluation:project": Case(kwargs={"code": "city-001"}, get=insiders()),
     "evaluation:projects": Case(kwargs=PLAN, get=insiders()),

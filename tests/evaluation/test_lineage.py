@@ -75,11 +75,17 @@ def test_one_measures_trend_runs_across_all_three_plans(plans):
     ]
 
 
-def test_a_merged_measure_shows_its_first_predecessor_and_a_split_one_shows_it_twice(plans):
+def test_a_merged_measure_carries_every_predecessor_and_a_split_one_shows_it_twice(plans):
     _basic, _revised, new = plans
-    assert trend(new, "1-2")[-1] == (2021, "revised-2017", "B")  # 1-2, not 2-1's D
+    last = ratings.rating_trends(new)[measure("1-2", "next-2022").pk][-1]
+    assert trend(new, "1-2")[-1] == (2021, "revised-2017", "B")  # the point: the first's
+    assert [(number, r.code if r else None) for number, r, _m in last.parts] == [
+        ("1-2", "B"),
+        ("2-1", "D"),  # 2-1's D is kept, not left out
+    ]
     assert trend(new, "2-1")[-1] == (2021, "revised-2017", "A")
     assert trend(new, "2-2")[-1] == (2021, "revised-2017", "A")
+    assert ratings.rating_trends(new)[measure("2-1", "next-2022").pk][-1].parts == []
 
 
 def test_the_previous_year_of_the_new_plans_first_year_is_the_revised_plans_last(plans):
@@ -89,19 +95,38 @@ def test_the_previous_year_of_the_new_plans_first_year_is_the_revised_plans_last
     assert (previous.plan, previous.fiscal_year, predecessor) == (revised, 2021, measure("1-2"))
 
 
-def test_the_trend_dashboard_lists_every_predecessor_of_a_merged_measure(client, plans):
+def test_the_trend_dashboard_names_every_predecessor_by_its_plan(client, plans):
     page = client.get(reverse("evaluation:dashboard_trends", kwargs={"plan": "next-2022"}))
     text = page.content.decode()
-    assert "改定前: 1-2 多様な活動につながる情報の提供" in text
-    assert "改定前: 2-1 情報提供の充実" in text
+    assert "改定計画: 1-2 多様な活動につながる情報の提供" in text
+    assert "改定計画: 2-1 情報提供の充実" in text
+    assert "改定前" not in text  # the third plan's predecessor is named, not 「改定前」
+    assert "基本計画・改定計画の年度は、その計画の対応する施策の評価です。" in text
+
+
+def test_a_merged_measures_trend_shows_both_predecessors_ratings_of_a_year(client, plans):
+    page = client.get(reverse("evaluation:dashboard_trends", kwargs={"plan": "next-2022"}))
+    chart = dict(page.context["measures"])[measure("1-2", "next-2022")]
+    committee = chart.series[0]
+    # The table's cell for 2021 and the point's tooltip name each part; the line joins
+    # their mean (B=3, D=1 → 2).
+    assert "1-2 B・2-1 D" in committee.cells
+    assert "令和3（2021）年度 委員会: 1-2 B・2-1 D" in [tip for _x, _y, tip in committee.dots]
+
+
+def test_a_split_measure_says_which_predecessor_it_shares(client, plans):
+    page = client.get(reverse("evaluation:dashboard_trends", kwargs={"plan": "next-2022"}))
+    text = page.content.decode()
+    assert "改定計画: 2-2 相談体制の拡充（2-1・2-2 に分けて引き継いでいます）" in text
 
 
 def test_the_measure_page_links_both_ways(client, plans):
     page = client.get(
         reverse("policies:measure", kwargs={"plan": "next-2022", "number": "1-2"})
     ).content.decode()
-    assert page.count("改定前の施策") == 2
+    assert page.count("前の計画: <a") == 2  # the imported plan's default word
+    assert "改定前" not in page
     old = client.get(
         reverse("policies:measure", kwargs={"plan": "revised-2017", "number": "2-2"})
     ).content.decode()
-    assert "改定後の施策" in old and "2-1 相談" in old and "2-2 専門相談" in old
+    assert "次の計画: <a" in old and "2-1 相談" in old and "2-2 専門相談" in old

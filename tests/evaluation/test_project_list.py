@@ -113,10 +113,18 @@ def test_staff_and_the_secretariat_get_the_register_button_members_the_reason(pr
     assert "事業を登録できるのは、実施主体の担当者と事務局です。" in html
 
 
-def test_no_one_registers_without_a_year_in_entry(projects, login):
+def test_no_one_registers_without_a_year_in_preparation_or_entry(projects, login):
     projects.set_phase(Phase.COMMITTEE)
     html = login(projects.users["staff_a"]).get(LIST).content.decode()
-    assert "実施状況入力の段階の年度がないため、事業は登録できません。" in html
+    assert "「準備」か「実施状況入力」の段階の年度がないため、事業は登録できません。" in html
+
+
+def test_staff_register_a_project_for_a_year_still_in_preparation(projects, login):
+    projects.set_phase(Phase.PREPARATION)
+    create = reverse("evaluation:project_create", kwargs={"plan": "revised-2017"})
+    html = login(projects.users["staff_a"]).get(LIST).content.decode()
+    assert f'href="{create}?next=%2Fplans%2Frevised-2017%2Fprojects%2F"' in html
+    assert login(projects.users["staff_a"]).get(create).status_code == 200
 
 
 def test_staff_get_an_entry_link_for_their_own_bodys_projects_only(projects, login):

@@ -175,7 +175,7 @@ def test_trends_reach_back_to_the_first_half_plan(client):
     midterm.rating = level("D")
     midterm.save()
     html = client.get(trends_url("revised-2017")).content.decode()
-    assert "改定前: 2-6 中間支援組織等の支援力強化に向けた取組み" in html
+    assert "基本計画: 2-6 中間支援組織等の支援力強化に向けた取組み" in html
     assert "平成28（2016）年度 委員会: D" in html
 
 

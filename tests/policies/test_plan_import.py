@@ -152,7 +152,7 @@ def test_the_template_loads_a_new_plan_with_a_relisting_and_a_merged_lineage():
     result = load(as_csv(template_rows()))
     assert result.count("create") == 8
     plan = Plan.objects.get(code="next-2022")
-    assert (plan.first_year, plan.last_year, plan.predecessor.code) == (2022, 2031, "revised-2017")
+    assert (plan.first_year, plan.last_year, plan.predecessor.code) == (2022, 2026, "revised-2017")
     merged = Measure.objects.get_by_natural_key("next-2022", "1-2")
     assert [p.natural_key() for p in merged.predecessors.all()] == [
         ("revised-2017", "1-2"),
@@ -222,44 +222,44 @@ def tree_row(
 REFUSALS = {
     "unknown 再掲元": (
         with_rows(tree_row(item_title="", original="9-9①")),
-        "26行目「再掲元」: 再掲元「9-9①」はこのファイルの展開にありません。",
+        "32行目 L列「再掲元」: 再掲元「9-9①」（施策 9-9 の展開①）はこのファイルにありません。",
     ),
     "a 再掲 of a 再掲": (
         with_rows(tree_row(item_title="", original="1-2①")),
-        "26行目「再掲元」: 「1-2①」は再掲の項目です。再掲の再掲はできないので、もとの展開（1-1①）を指定してください。",
+        "32行目 L列「再掲元」: 「1-2①」は再掲の項目です。再掲の再掲はできないので、もとの展開（1-1①）を指定してください。",
     ),
     "duplicate 展開番号": (
         with_rows(tree_row(number="1-1", title="", item="②", item_title="同じ番号")),
-        "26行目「展開番号」: 施策 1-1 の展開番号 ② が24行目と重複しています。",
+        "32行目 I列「展開番号」: 施策 1-1 の展開番号 ② が30行目と重複しています。",
     ),
     "duplicate 施策番号 under another 基本施策": (
         with_rows(
             "next-2022,2,基本施策2,,1-1,重複,,,①,展開,,,",
         ),
-        "26行目「施策番号」: 施策番号「1-1」が重複しています（23行目は基本施策1）。",
+        "32行目 E列「施策番号」: 施策番号「1-1」が重複しています（29行目は基本施策1）。",
     ),
     "a 施策 with no 展開": (
         with_rows(tree_row(item="", item_title="")),
-        "26行目「展開番号」: 施策 1-3 に展開がありません（この計画の他の施策には展開があります）。",
+        "32行目 I列「展開番号」: 施策 1-3 に展開がありません（この計画の他の施策には展開があります）。",
     ),
     "lineage to a 施策 that does not exist": (
         with_rows(tree_row(lineage="9-9")),
-        "26行目「前計画の施策」: 前の計画（revised-2017）に施策「9-9」はありません。",
+        "32行目 M列「前計画の施策」: 前の計画（改定計画）に施策「9-9」はありません（前の計画の施策: 1-1、1-2、2-1、2-2、2-3、2-4、2-5、2-6、3-1、3-2、4-1、4-2。複数なら「、」か「・」で区切ります）。",
     ),
     "a period that overlaps the same plan": (
         template_csv()
-        .replace("（例）第二期市民活動促進基本計画", "武蔵野市市民活動促進基本計画改定計画")
-        .replace("（開始年度）,2022", "（開始年度）,2021")
+        .replace("（例）第三期市民活動促進基本計画", "武蔵野市市民活動促進基本計画改定計画")
+        .replace("（開始年度）,令和4（2022）年度", "（開始年度）,令和3")
         .encode("utf-8"),
-        "「【計画】」: 計画期間（2021〜2031年度）が、同じ名前の計画（計画コード revised-2017、2017〜2021年度）と重なっています。同じ計画なら計画コードを合わせてください。",
+        "「【計画】」: 計画期間（2021〜2026年度）が、同じ名前の計画（計画コード revised-2017、2017〜2021年度）と重なっています。同じ計画なら計画コードを合わせてください。",
     ),
     "a lineage without a previous plan": (
         template_csv().replace("前の計画,revised-2017", "前の計画,").encode("utf-8"),
-        "23行目「前計画の施策」: 「【計画】」に前の計画がないので、前計画の施策は指定できません。",
+        "29行目 M列「前計画の施策」: 「【計画】」に前の計画がないので、前計画の施策は指定できません。",
     ),
     "a previous plan that is not loaded": (
         template_csv().replace("前の計画,revised-2017", "前の計画,nothing").encode("utf-8"),
-        "「【計画】」: 前の計画「nothing」は読み込まれていません。先に前の計画を読み込んでください。",
+        "「【計画】」の「前の計画」: 「nothing」という計画は読み込まれていません。読み込み済みの計画の計画コード・計画名・略称のどれかを書いてください（「改定計画」（revised-2017）、「基本計画」（basic-2012））。",
     ),
     "a changed rating scale": (
         template_csv().replace(",概ね達成,3,", ",ほぼ達成,3,").encode("utf-8"),
@@ -267,15 +267,47 @@ REFUSALS = {
     ),
     "a changed header": (
         template_csv().replace("展開の内容", "内容").encode("utf-8"),
-        "22行目: 「【施策体系】」の列見出しが違います。「計画コード、基本施策番号、基本施策名、基本施策の説明、施策番号、施策名、施策の説明、重点施策、展開番号、展開、展開の内容、再掲元、前計画の施策」の順に並べてください。",
+        "28行目: 「【施策体系】」の列見出しが読めません（K列「内容」は使えない列見出しです）。使える列見出しは「計画コード、基本施策番号、基本施策名、基本施策の説明、施策番号、施策名、施策の説明、重点施策、展開番号、展開、展開の内容、再掲元、前計画の施策」です（順番は自由。「施策番号」は必ず置きます）。",
     ),
     "an end before the start": (
-        template_csv().replace("（終了年度）,2031", "（終了年度）,2020").encode("utf-8"),
-        "7行目「内容」: 計画期間の終了年度（2020）が開始年度（2022）より前です。",
+        template_csv().replace("（終了年度）,令和8（2026）年度", "（終了年度）,R2").encode("utf-8"),
+        "7行目 B列「計画期間（終了年度）」: 終了年度（令和2（2020）年度）が開始年度（令和4（2022）年度）より前です。",
     ),
     "a title too long for the model": (
         with_rows(tree_row(title="長" * 201)),
-        "26行目 施策 1-3「施策名」: この値は 200 文字以下でなければなりません( 201 文字になっています)。",
+        "32行目 施策 1-3「施策名」: この値は 200 文字以下でなければなりません( 201 文字になっています)。",
+    ),
+    "a 再掲元 that is not in the file, echoed as typed": (
+        with_rows(tree_row(item_title="", original="（再掲）９－９①")),
+        "32行目 L列「再掲元」: 再掲元「（再掲）９－９①」（施策 9-9 の展開①）はこのファイルにありません。",
+    ),
+    "an unreadable priority mark, echoed as typed": (
+        with_rows(tree_row().replace("新しい施策,,,", "新しい施策,,たぶん,")),
+        "32行目 H列「重点施策」: 重点施策なら「○」（「重点」「重点施策」も可）、そうでなければ空欄にしてください（「たぶん」）。",
+    ),
+    "an unreadable year": (
+        template_csv()
+        .replace("（開始年度）,令和4（2022）年度", "（開始年度）,来年")
+        .encode("utf-8"),
+        "6行目 B列「計画期間（開始年度）」: 「来年」は年度として読めません。2021、令和3、R3 のように入力してください。",
+    ),
+    "a blank 展開番号 is said once, without follow-on errors": (
+        with_rows(tree_row(item="", item_title="番号のない展開")),
+        "32行目 I列「展開番号」: 展開「番号のない展開」の展開番号（①〜⑳）を入力してください。",
+    ),
+    "a previous plan nobody loaded, named by name": (
+        template_csv().replace("前の計画,revised-2017", "前の計画,第二次計画").encode("utf-8"),
+        "「【計画】」の「前の計画」: 「第二次計画」という計画は読み込まれていません。読み込み済みの計画の計画コード・計画名・略称のどれかを書いてください（「改定計画」（revised-2017）、「基本計画」（basic-2012））。",
+    ),
+    "a layout problem is said once, not once a row": (
+        ("第三期計画\r\n" + "施策番号,施策名,内容\r\n" + "1-1,きっかけ,\r\n" * 26).encode("utf-8"),
+        "このファイルはテンプレートの形になっていません（1行目は「第三期計画」）。2行目の列見出し（施策番号など）の上に、"
+        "A列に「【施策体系】」とだけ書いた行を入れてください。さらにその上に、A列に「【計画】」とだけ書いた行を入れ、"
+        "その下に「計画名」「計画期間（開始年度）」「計画期間（終了年度）」「前の計画」などを、A列に項目、B列に内容で"
+        "1行ずつ書いてください。表題の行はそのままでかまいません（テンプレートの「説明」シートに、各行の書き方と例があります）。"
+        "また、2行目: 「【施策体系】」の列見出しが読めません（C列「内容」は使えない列見出しです）。使える列見出しは"
+        "「計画コード、基本施策番号、基本施策名、基本施策の説明、施策番号、施策名、施策の説明、重点施策、展開番号、展開、"
+        "展開の内容、再掲元、前計画の施策」です（順番は自由。「施策番号」は必ず置きます）。",
     ),
     "not a spreadsheet": (
         b"\x00\x01binary",
@@ -291,6 +323,8 @@ def test_a_refused_file_says_why_by_row_and_column_and_saves_nothing(case):
     with pytest.raises(plan_import.ImportRejected) as rejected:
         load(data)
     assert message in rejected.value.errors
+    if "once" in case:
+        assert rejected.value.errors == [message]
     assert snapshot() == before
 
 

@@ -71,7 +71,7 @@ def test_the_tree_offers_a_plan_switcher(client):
 def test_the_original_plans_tree_links_to_the_revised_measures(client):
     html = client.get(reverse("policies:tree", kwargs={"plan": "basic-2012"})).content.decode()
     assert "中間支援組織等の支援力強化に向けた取組み" in html
-    assert "改定後" in html and "2-6 コーディネート機能の強化" in html
+    assert "改定計画: <a" in html and "2-6 コーディネート機能の強化" in html
 
 
 def test_an_unknown_plan_is_not_found(client):
@@ -88,7 +88,8 @@ def test_the_measure_page_shows_its_description_and_initiatives(client, django_a
     assert "テーマやニーズごとに市民活動団体同士をマッチングできる" in html
     assert html.count('class="initiative-marker"') == 5
     assert "2-2. 相談体制の拡充②" in html  # the relisted item names its original
-    assert "改定前の施策" in html
+    assert "改定前の計画: <a" in html  # the 改定計画's own word for its predecessor
+    assert '<h2 class="h6 mt-3">施策の目標</h2>' in html  # and for a 施策's description
 
 
 def test_the_measure_page_lists_where_an_item_is_relisted(client):

@@ -1,0 +1,73 @@
+"""Each plan speaks its own words: the 基本計画, the 改定計画 and an imported plan with its
+own level names are crawled, and no page or file of one shows another plan's words."""
+
+import re
+from collections import deque
+
+import pytest
+from django.test import Client
+
+from policies import plan_import
+from policies.plan_files import parse_file
+from tests.factories import secretariat
+
+pytestmark = pytest.mark.django_db
+
+THIRD = """\ufeff【計画】
+計画名,第三期計画（例）
+略称,第三期計画
+計画期間,令和4年度〜令和8年度
+前の計画,改定計画
+基本施策の呼び方,基本目標
+施策の呼び方,施策
+展開の呼び方,主な取組
+施策の説明の呼び方,施策の方向
+前の計画の呼び方,前期計画
+重点施策の説明,重点施策は、第三期計画で特に力を入れる施策です。
+【施策体系】
+基本目標番号,基本目標名,施策番号,施策名,施策の方向,重点施策,主な取組,前計画の施策
+1,参加の促進,1-1,きっかけづくり,参加のきっかけをつくります,○,① 体験の場,1-1・1-2
+1,,1-2,学び,,,① 講座,2-4
+"""
+# The words only one plan says (its level names, its predecessor's, its 重点施策's note).
+WORDS = {
+    "basic-2012": [],
+    "revised-2017": ["計画後期の展開", "改定前の計画", "改定計画で力を入れて"],
+    "plan-2022": ["基本目標", "主な取組", "施策の方向", "前期計画", "第三期計画で特に力を入れる"],
+}
+
+
+def crawl(client: Client, code: str) -> dict[str, str]:
+    """Every page and file of the plan reached from its tree and its dashboards (addresses
+    under /plans/<code>/ and /dashboard/<code>/), as text."""
+    prefixes = (f"/plans/{code}/", f"/dashboard/{code}/")
+    seen: dict[str, str] = {}
+    queue = deque(prefixes)
+    while queue:
+        path = queue.popleft()
+        if path in seen or path.endswith((".xlsx", ".pdf", ".zip")):
+            continue
+        response = client.get(path)
+        assert response.status_code == 200, path
+        text = (
+            b"".join(response).decode("utf-8") if response.streaming else response.content.decode()
+        )
+        seen[path] = text
+        for href in re.findall(r'href="([^"#?]+)', text):
+            if href.startswith(prefixes):
+                queue.append(href.replace("&amp;", "&"))
+    return seen
+
+
+def test_no_page_or_file_of_one_plan_shows_another_plans_words(client):
+    plan_import.apply(parse_file("third.csv", THIRD.encode("utf-8")), user=None)
+    client.force_login(secretariat().user)
+    for code, own in WORDS.items():
+        others = [w for other, words in WORDS.items() if other != code for w in words]
+        pages = crawl(client, code)
+        assert {f"/plans/{code}/structure.csv", f"/dashboard/{code}/"} <= set(pages)
+        for path, text in pages.items():
+            shown = [w for w in others if w in text]
+            assert not shown, f"{path} shows {shown}"
+        if own:  # and the plan's own words are there
+            assert all(any(w in t for t in pages.values()) for w in own), code
