@@ -23,8 +23,9 @@ from evaluation.models import (
 )
 from evaluation.progress.entry import self_evaluation_scope
 from evaluation.rollups import indicators
+from evaluation.rollups.ratings import rating_levels
 from evaluation.sheet.locked import frozen_projects
-from policies.models import BasicPolicy, ImplementingBody, Initiative, Measure
+from policies.models import BasicPolicy, ImplementingBody, Initiative, Measure, RatingLevel
 
 
 @dataclass
@@ -112,6 +113,7 @@ class EvaluationTable:
     years: list[int]  # oldest first; the cycle's year is last
     bodies: list[ImplementingBody]
     policies: list[PolicyBlock] = field(default_factory=list)
+    levels: list[RatingLevel] = field(default_factory=list)  # the year's scale, for its legend
 
     @property
     def year(self) -> int:
@@ -133,7 +135,7 @@ class EvaluationTable:
 def build_table(
     cycle: Cycle, *, with_previous_year: bool = False, drafts: Q | None = None
 ) -> EvaluationTable:
-    """Read the whole 評価表 of ``cycle`` in at most 14 + 2 × (years shown) queries, whatever
+    """Read the whole 評価表 of ``cycle`` in at most 15 + 2 × (years shown) queries, whatever
     the plan's size."""
     plan = cycle.plan
     years = (
@@ -215,7 +217,9 @@ def build_table(
             cells[column[year]] = report_of.get((project.pk, year))
         return ProjectLine(project=project, reports=cells)
 
-    table = EvaluationTable(cycle=cycle, years=years, bodies=bodies)
+    table = EvaluationTable(
+        cycle=cycle, years=years, bodies=bodies, levels=rating_levels(plan, cycle.scale_id)
+    )
     for policy in policies:
         blocks = []
         for measure in measures_of[policy.pk]:
