@@ -153,6 +153,16 @@ urlpatterns = [
     path("cycles/<slug:plan>/<int:year>/sheet.xlsx", sheet.sheet_xlsx, name="sheet_xlsx"),
     path("cycles/<slug:plan>/<int:year>/sheet.csv", sheet.sheet_csv, name="sheet_csv"),
     path("cycles/<slug:plan>/<int:year>/sheet.pdf", sheet.sheet_pdf_view, name="sheet_pdf"),
+    # The machine-readable CSV, one file per level, and the guide to their columns.
+    *(
+        path(
+            f"cycles/<slug:plan>/<int:year>/sheet-{level}.csv",
+            sheet.sheet_level_csv,
+            {"level": level},
+            name=f"sheet_csv_{level}",
+        )
+        for level in ("measures", "projects", "indicators", "columns")
+    ),
     path(
         "cycles/<slug:plan>/<int:year>/sheet/import/",
         sheet.sheet_import,

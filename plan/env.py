@@ -44,3 +44,12 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    value = os.environ.get(name, default)
+    if value not in choices:
+        raise ImproperlyConfigured(
+            f"環境変数 {name} は {'・'.join(choices)} のどれかで指定してください（値: {value!r}）。"
+        )
+    return value

@@ -12,7 +12,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from plan.client_address import trusted_networks
-from plan.env import env_bool, env_int, env_list, env_str
+from plan.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -242,6 +242,15 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# Who issues the 評価表 and the open data (printed on the PDF, the Excel's footer, the open
+# data's JSON), and the paper the Excel prints one year on (A4 or A3 landscape; two years
+# side by side always print on A3).
+PUBLISHER = env_str("PUBLISHER", "武蔵野市 市民部 市民活動推進課")
+SHEET_XLSX_PAPER = env_choice("SHEET_XLSX_PAPER", "A4", ["A4", "A3"])
+# The one font the 評価表's PDF is drawn in, named by its file so that every machine draws the
+# same pages (Debian's fonts-ipaexfont-gothic; .ci/run and the README's packages install it).
+SHEET_PDF_FONT = env_str("SHEET_PDF_FONT", "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf")
 
 # 評価表の取り込み: the largest spreadsheet accepted (a full year of the real plan is ~50 KB).
 SHEET_IMPORT_MAX_BYTES = env_int("SHEET_IMPORT_MAX_MB", 5) * 1024 * 1024

@@ -61,6 +61,10 @@ def pages_of(cycle: Cycle) -> list[str]:
         reverse("evaluation:sheet_print", kwargs={"plan": plan, "year": year}),
         reverse("evaluation:sheet_xlsx", kwargs={"plan": plan, "year": year}),
         reverse("evaluation:sheet_csv", kwargs={"plan": plan, "year": year}),
+        *(
+            reverse(f"evaluation:sheet_csv_{level}", kwargs={"plan": plan, "year": year})
+            for level in ("measures", "projects", "indicators", "columns")
+        ),
         reverse("publication:opendata_columns"),
         reverse("publication:accessibility"),
     ]

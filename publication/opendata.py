@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Max
 from django.utils.functional import Promise
 
@@ -38,7 +39,6 @@ LICENCE_NOTE = (
     "公共データ利用規約（第1.0版）に従って、出典を記載のうえ自由に利用できます。"
     "この規約はクリエイティブ・コモンズ 表示 4.0 国際（CC BY 4.0）と互換性があります。"
 )
-PUBLISHER = "武蔵野市 市民活動推進課"
 INTEGER, NUMBER, TEXT, DATE = "整数", "数値", "文字列", "日付（YYYY-MM-DD）"
 
 
@@ -339,7 +339,7 @@ def as_csv(dataset: Dataset, rows: Iterable[dict]) -> bytes:
 def as_json(dataset: Dataset, cycle: Cycle, rows: Iterable[dict]) -> bytes:
     document = {
         "title": f"{cycle.plan.name} {wareki(cycle.fiscal_year)} {dataset.title}",
-        "publisher": PUBLISHER,
+        "publisher": settings.PUBLISHER,
         "license": LICENCE,
         "columns": [
             {"name": c.header, "type": c.kind, "description": c.description}

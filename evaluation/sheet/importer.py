@@ -41,6 +41,7 @@ from evaluation.sheet.layout import (
     PROJECT_COLUMNS,
     REPORT_COLUMNS,
     XLSX_FIRST_DATA_ROW,
+    XLSX_FIRST_PROJECT_COLUMN,
     XLSX_GROUP_ROW,
     XLSX_HEADER_ROW,
     xlsx_columns,
@@ -217,7 +218,9 @@ def _xlsx_rows(rows, cycle: Cycle) -> list[FileRow]:
         measure, item, code = cells[0].strip(), cells[1].strip(), cells[2].strip()
         if not (measure or item or code):
             continue  # 自己評価・委員会評価 rows, and blank rows
-        project = cells[6 : 6 + len(PROJECT_COLUMNS)]
+        project = cells[
+            XLSX_FIRST_PROJECT_COLUMN : XLSX_FIRST_PROJECT_COLUMN + len(PROJECT_COLUMNS)
+        ]
         report = cells[first_report : first_report + len(REPORT_COLUMNS)]
         result.append(_file_row(number, measure, item, code, [*project, *report]))
     if not header:

@@ -11,9 +11,11 @@ from evaluation.numbers import plain_number
 from policies.fiscal_years import wareki
 
 # 事業 columns of the Excel sheet, left to right. The three code columns identify a row
-# on import; the merged title columns (基本施策, 施策, 展開) are for people.
+# on import; the title columns (施策, 展開) are for people. The 基本施策 is a row of its own
+# above its 施策 (a column of its own made the printed sheet too wide to read).
 XLSX_KEY_COLUMNS = ["施策番号", "展開番号", "事業コード"]
-XLSX_TREE_COLUMNS = ["基本施策", "施策", "計画後期の展開"]
+XLSX_TREE_COLUMNS = ["施策", "計画後期の展開"]
+XLSX_FIRST_PROJECT_COLUMN = len(XLSX_KEY_COLUMNS) + len(XLSX_TREE_COLUMNS)  # 0-based: 事業名
 PROJECT_COLUMNS = ["事業名", "事業概要", "実施主体", "担当課"]
 REPORT_COLUMNS = [
     "事業の目標",
@@ -62,6 +64,12 @@ def xlsx_columns(year_count: int) -> list[str]:
 
 def year_label(year: int) -> str:
     return f"{wareki(year)}の実施状況"
+
+
+def evaluation_year_label(year: int) -> str:
+    """「令和2（2020）年度 実績／令和3（2021）年度 評価」: the year whose work is evaluated and
+    the year the committee evaluates it in, so nobody reads the one for the other."""
+    return f"{wareki(year)} 実績／{wareki(year + 1)} 評価"
 
 
 def report_values(report: ProjectReport | None) -> list:

@@ -23,8 +23,9 @@ from evaluation.models import (
 )
 from evaluation.progress.entry import self_evaluation_scope
 from evaluation.rollups import indicators
+from evaluation.rollups.ratings import rating_levels
 from evaluation.sheet.locked import frozen_projects
-from policies.models import BasicPolicy, ImplementingBody, Initiative, Measure
+from policies.models import BasicPolicy, ImplementingBody, Initiative, Measure, RatingLevel
 
 
 @dataclass
@@ -95,6 +96,45 @@ class MeasureBlock:
         the committee."""
         return 1 + self.project_rows + 1 + len(self.self_evaluations) + 1
 
+    @property
+    def printed_lines(self) -> int:
+        """About how many lines of 9 pt text the 施策 takes on A4 landscape, one year shown:
+        the print layout lets a 施策 of more than a page's worth break between its rows
+        (``LONG_MEASURE_LINES``) rather than leave the page before it mostly empty."""
+        lines = _lines(self.measure.description, EVALUATION_LINE) + 1  # + the 参考指標
+        for item in self.initiatives:
+            item_lines = 0
+            for line in item.lines:
+                report = line.reports[-1]
+                cells = [_lines(line.project.name, 11) + 1 + _lines(line.project.summary, 13)]
+                if report is not None:
+                    cells += [
+                        _lines(report.goal, 9),
+                        _lines(report.activities, 15),
+                        _lines(report.issues, 11),
+                        len(getattr(report, "indicator_list", [])) * 2,
+                    ]
+                item_lines += max(cells)
+            lines += max(item_lines, _lines(item.initiative.display_title, 11))
+        for evaluation_line in self.self_evaluations:
+            evaluation = evaluation_line.evaluations[-1]
+            text = f"{evaluation.reason}\n{evaluation.issues}" if evaluation else ""
+            lines += _lines(text, EVALUATION_LINE) + 1
+        committee = self.committee[-1]
+        return lines + _lines(committee.opinion if committee else "", EVALUATION_LINE) + 1
+
+    @property
+    def is_long(self) -> bool:
+        return self.printed_lines > LONG_MEASURE_LINES
+
+
+EVALUATION_LINE = 64  # characters a line across a year's columns
+LONG_MEASURE_LINES = 40  # of the about 45 lines an A4 landscape page holds
+
+
+def _lines(text: str, per_line: int) -> int:
+    return sum(-(-len(part) // per_line) or 1 for part in (text or "").split("\n"))
+
 
 @dataclass
 class PolicyBlock:
@@ -112,6 +152,7 @@ class EvaluationTable:
     years: list[int]  # oldest first; the cycle's year is last
     bodies: list[ImplementingBody]
     policies: list[PolicyBlock] = field(default_factory=list)
+    levels: list[RatingLevel] = field(default_factory=list)  # the year's scale, for its legend
 
     @property
     def year(self) -> int:
@@ -133,7 +174,7 @@ class EvaluationTable:
 def build_table(
     cycle: Cycle, *, with_previous_year: bool = False, drafts: Q | None = None
 ) -> EvaluationTable:
-    """Read the whole 評価表 of ``cycle`` in at most 14 + 2 × (years shown) queries, whatever
+    """Read the whole 評価表 of ``cycle`` in at most 15 + 2 × (years shown) queries, whatever
     the plan's size."""
     plan = cycle.plan
     years = (
@@ -215,7 +256,9 @@ def build_table(
             cells[column[year]] = report_of.get((project.pk, year))
         return ProjectLine(project=project, reports=cells)
 
-    table = EvaluationTable(cycle=cycle, years=years, bodies=bodies)
+    table = EvaluationTable(
+        cycle=cycle, years=years, bodies=bodies, levels=rating_levels(plan, cycle.scale_id)
+    )
     for policy in policies:
         blocks = []
         for measure in measures_of[policy.pk]:

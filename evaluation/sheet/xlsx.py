@@ -16,9 +16,11 @@ import math
 import tempfile
 import unicodedata
 from copy import copy
+from dataclasses import dataclass
 from typing import IO
 from zipfile import ZIP_DEFLATED, ZipFile
 
+from django.conf import settings
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
@@ -37,6 +39,7 @@ from evaluation.sheet.layout import (
     XLSX_FIRST_DATA_ROW,
     XLSX_HEADER_ROW,
     committee_text,
+    evaluation_year_label,
     reference_text,
     report_values,
     self_evaluation_text,
@@ -48,28 +51,30 @@ from policies.fiscal_years import wareki
 from policies.spreadsheet import xlsx_cell
 
 # Widths in Excel's character units; Japanese characters are about two units wide. The
-# key columns (codes the import reads) are narrow and left out of the printed area.
+# key columns (codes the import reads) are narrow and left out of the printed area. The
+# printed columns add up to what A4 landscape shows at 86 % (10 pt text prints at 8.6 pt);
+# a narrower column wraps its text onto more lines instead.
 WIDTHS = {
     "施策番号": 5,
     "展開番号": 4,
     "事業コード": 9,
-    "基本施策": 14,
-    "施策": 18,
-    "計画後期の展開": 24,
-    "事業名": 20,
-    "事業概要": 24,
-    "実施主体": 11,
-    "担当課": 11,
-    "事業の目標": 24,
-    "実施状況": 9,
-    "実施内容": 32,
-    "回数": 6,
-    "参加者数": 7,
-    "指標": 26,
-    "課題": 24,
-    "今後の方向性": 10,
+    "施策": 11,
+    "計画後期の展開": 15,
+    "事業名": 13,
+    "事業概要": 17,
+    "実施主体": 7,
+    "担当課": 9,
+    "事業の目標": 15,
+    "実施状況": 6,
+    "実施内容": 21,
+    "回数": 5,
+    "参加者数": 5,
+    "指標": 17,
+    "課題": 15,
+    "今後の方向性": 6,
 }
 FIRST_PRINTED_COLUMN = "D"
+MEASURE_COLUMN = 4  # the 施策's title, repeated at the top of every page the 施策 continues on
 
 # The font every city PC's Excel has; LibreOffice and others substitute their Japanese
 # Gothic (IPA, Noto CJK) for it.
@@ -77,6 +82,15 @@ FONT_NAME = "ＭＳ Ｐゴシック"
 FONT_SIZE = 10
 LINE_HEIGHT = 13.5  # points per line of FONT_SIZE text
 ROW_PADDING = 3
+SMALLEST_PRINTED_SIZE = 8  # points: nothing of the printed sheet is smaller
+
+# Paper (width × height in points, landscape) and margins (inches). The sheet is printed at a
+# fixed scale and broken into pages here, not by the spreadsheet program: every page then
+# starts with the 施策 it continues, and Excel and LibreOffice print the same pages.
+PAPER = {"A4": (841.9, 595.3), "A3": (1190.6, 841.9)}
+PAPER_CODE = {"A4": Worksheet.PAPERSIZE_A4, "A3": Worksheet.PAPERSIZE_A3}
+MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM, MARGIN_HEADER = 0.3, 0.75, 0.75, 0.3
+POINTS = 72  # per inch
 
 _thin = Side(style="thin", color="808080")
 BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
@@ -109,20 +123,63 @@ def row_height(lines: int) -> float:
     return max(lines, 1) * LINE_HEIGHT + ROW_PADDING
 
 
-class _Sheet:
-    """Appends styled rows to a write-only worksheet and remembers the row number."""
+@dataclass
+class PageSetup:
+    """How the sheet is printed: the paper, a scale at which the printed columns fit its
+    width, and the height (in the sheet's points, before scaling) each page holds."""
 
-    def __init__(self, ws, widths: list[float]):
+    paper: str
+    scale: int  # percent
+    height: float
+
+    @classmethod
+    def fitting(cls, paper: str, printed_widths: list[float]) -> "PageSetup":
+        width, height = PAPER[paper]
+        # A column of w characters is 7w + 5 pixels at 96 dpi (0.75 pt a pixel); 2 % spare
+        # for a spreadsheet program that draws the columns a little wider.
+        columns = sum(7 * w + 5 for w in printed_widths) * 0.75 * 1.02
+        usable = width - 2 * MARGIN_SIDE * POINTS
+        scale = min(100, math.floor(100 * usable / columns))
+        body = height - (MARGIN_TOP + MARGIN_BOTTOM) * POINTS
+        return cls(paper=paper, scale=scale, height=body * 100 / scale * 0.98)
+
+    @property
+    def printed_size(self) -> float:
+        return FONT_SIZE * self.scale / 100
+
+
+class _Sheet:
+    """Appends styled rows to a write-only worksheet and remembers the row number.
+
+    It also breaks the sheet into pages: a row that no longer fits on the page starts the
+    next one, and if a 施策 continues there, that row names the 施策 (in its 施策 column) as
+    the 施策's first row does. Rows given ``keep`` start a new page unless that much more
+    (the rows that belong with them) fits below them."""
+
+    def __init__(self, ws, widths: list[float], pages: PageSetup | None = None):
         self.ws = ws
         self.widths = widths  # by column, 1-based (index 0 unused)
         self.width = len(widths) - 1
         self.row = 0
-        # Titles of the 基本施策 and 施策 columns, written into the next row appended (the
-        # first row of their block). Not merged down the block: a spreadsheet program prints
-        # such a merge's text at the top of the range, over the repeated header rows when
-        # the range continues on a new page.
+        # Titles of the 施策 column, written into the next row appended (the first row of
+        # its block). Not merged down the block: a spreadsheet program prints such a merge's
+        # text at the top of the range, over the repeated header rows when the range
+        # continues on a new page.
         self.pending: dict[int, str] = {}
         self.styles: dict[tuple, WriteOnlyCell] = {}
+        self.pages = pages
+        self.page_height = 0.0  # the page's room for data rows (set by ``start_pages``)
+        self.used: float | None = None  # of the current page; None until pages start
+        self.measure_title = ""  # the 施策 the rows being appended belong to
+        self.page_count = 1
+
+    def start_pages(self, repeated_height: float, first_page: float) -> None:
+        """From the next row on, break pages. The rows repeated at the top of every page
+        (the column headings) take ``repeated_height``, and the first page also holds
+        ``first_page`` points of title."""
+        assert self.pages is not None
+        self.page_height = self.pages.height - repeated_height
+        self.used = first_page
 
     def cell(self, value, *, bold=False, fill=None, align=WRAP, editable=False) -> WriteOnlyCell:
         cell = xlsx_cell(self.ws, value)  # never a formula, no control character
@@ -159,6 +216,7 @@ class _Sheet:
         editable: set[int] = frozenset(),
         fills: dict[int, PatternFill] | None = None,
         comment: tuple[int, str] | None = None,
+        keep: float = 0,
         **style,
     ) -> int:
         """Append a row: ``spans`` (first → last column of a merge in this row) and the
@@ -169,6 +227,16 @@ class _Sheet:
         self.pending = {}
         spans = spans or {}
         fills = fills or {}
+        height = row_height(self.lines(values, spans))
+        if self.used is not None:
+            if self.used and self.used + height + keep > self.page_height:
+                self.ws.row_breaks.append(Break(id=self.row))
+                self.page_count += 1
+                self.used = 0.0
+                if self.measure_title and not values[MEASURE_COLUMN - 1]:
+                    values[MEASURE_COLUMN - 1] = f"{self.measure_title}（続き）"
+                    height = row_height(self.lines(values, spans))
+            self.used += height
         cells = [
             self.cell(
                 v,
@@ -181,7 +249,7 @@ class _Sheet:
             cells[comment[0] - 1].comment = Comment(comment[1], "評価表")
         number = self.row + 1
         dimension = self.ws.row_dimensions[number]
-        dimension.height = row_height(self.lines(values, spans))
+        dimension.height = height
         self.ws.append(cells)
         # The row is written; its dimension is not needed any more (keeps memory flat).
         del self.ws.row_dimensions[number]
@@ -217,13 +285,34 @@ class _Sheet:
             )
 
 
-def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> None:
-    """Write the table as .xlsx into ``out`` (a file opened for binary writing).
+def paper_for(table: EvaluationTable) -> str:
+    """A4 (or ``SHEET_XLSX_PAPER``) for one year; two years side by side need A3 to print at
+    a readable size."""
+    return "A3" if len(table.years) > 1 else settings.SHEET_XLSX_PAPER
+
+
+def sheet_title(table: EvaluationTable) -> str:
+    """The worksheet's name: 「評価表 令和2（2020）年度」 (at most 31 characters)."""
+    return f"評価表 {wareki(table.year)}"[:31]
+
+
+def _header_text(text: str) -> str:
+    """Text for a page header or footer, where 「&」 starts a code."""
+    return text.replace("&", "&&")
+
+
+def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> int:
+    """Write the table as .xlsx into ``out`` (a file opened for binary writing); return the
+    number of pages it prints on.
 
     One editable row per 事業: its first row in plan order. Its other rows (a 再掲 展開, a
     second 展開) are grey and locked, with a note naming the row to use; the sheet is
     protected without a password, so the locks guide rather than forbid. Every row is as
     tall as its wrapped text needs (spreadsheet programs do not grow merged rows).
+
+    Printed, every page has the title and the year in its header, 「3 / 12」 in its footer,
+    the column headings, and the 施策 it shows (``_Sheet``); the codes for the import stay
+    outside the printed area.
     """
     columns = xlsx_columns(len(table.years))
     n_years = len(table.years)
@@ -233,56 +322,67 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> None:
     project_col = first_report_col - len(PROJECT_COLUMNS)  # 事業名
     label_col = project_col - 1  # 計画後期の展開; labels of the evaluation rows
     last_col = len(columns)
+    first_printed = MEASURE_COLUMN
     editable_cols = {
         *range(project_col, first_report_col),
         *range(current_first, current_first + len(REPORT_COLUMNS)),  # 指標 too (sheet.indicators)
     }
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=f"評価表{table.year}")
+    ws = wb.create_sheet(title=sheet_title(table))
     widths = [0.0] + [WIDTHS[name] for name in columns]
     for index, name in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = WIDTHS[name]
-    ws.freeze_panes = f"D{XLSX_FIRST_DATA_ROW}"
+    pages = PageSetup.fitting(paper_for(table), widths[first_printed:])
+    ws.freeze_panes = f"{FIRST_PRINTED_COLUMN}{XLSX_FIRST_DATA_ROW}"
     ws.print_title_rows = f"2:{XLSX_HEADER_ROW}"
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.paperSize = PAPER_CODE[pages.paper]
+    ws.page_setup.scale = pages.scale
+    ws.page_margins.left = ws.page_margins.right = MARGIN_SIDE
+    ws.page_margins.top, ws.page_margins.bottom = MARGIN_TOP, MARGIN_BOTTOM
+    ws.page_margins.header = ws.page_margins.footer = MARGIN_HEADER
+    years = evaluation_year_label(table.year)
+    title = f"計画目標の達成状況評価表　{table.cycle.plan.name}"
+    ws.oddHeader.left.text = _header_text(title)
+    ws.oddHeader.right.text = _header_text(years)
+    ws.oddFooter.center.text = "&P / &N"
+    ws.oddFooter.right.text = _header_text(settings.PUBLISHER)
+    for part in (ws.oddHeader.left, ws.oddHeader.right, ws.oddFooter.center, ws.oddFooter.right):
+        part.size = SMALLEST_PRINTED_SIZE * 100 // pages.scale + 1  # scaled like the sheet
     ws.protection.sheet = True  # no password: a guide, see the docstring
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.protection.insertRows = False
 
     ws.merged_cells = []  # see the module docstring
-    sheet = _Sheet(ws, widths)
-    title = f"計画目標の達成状況評価表　{table.cycle.plan.name}　{wareki(table.year)}"
-    title_cell = xlsx_cell(ws, title)
+    sheet = _Sheet(ws, widths, pages)
+    # The title in the first printed column (the codes left of it are not printed).
+    title_cells = [xlsx_cell(ws, None) for _ in range(first_printed - 1)]
+    title_cell = xlsx_cell(ws, f"{title}　{years}")
     title_cell.font = TITLE
     ws.row_dimensions[1].height = 24
-    ws.append([title_cell])
+    ws.append([*title_cells, title_cell])
     sheet.row = 1
-    ws.merged_cells.append(f"A1:{get_column_letter(last_col)}1")
+    ws.merged_cells.append(f"{FIRST_PRINTED_COLUMN}1:{get_column_letter(last_col)}1")
     sheet.stream_merges()  # the writer exists once the first row is appended
 
     # Row 2: one group label per year over its 実施状況 columns; row 3: column headers.
     groups = [None] * (first_report_col - 1)
     for year in table.years:
         groups += [year_label(year)] + [None] * (n_report - 1)
-    sheet.append(
-        groups,
-        bold=True,
-        fill=HEADER_FILL,
-        align=CENTER,
-        spans={
-            first_report_col + n * n_report: first_report_col + (n + 1) * n_report - 1
-            for n in range(n_years)
-        },
-    )
+    spans = {
+        first_report_col + n * n_report: first_report_col + (n + 1) * n_report - 1
+        for n in range(n_years)
+    }
+    sheet.append(groups, bold=True, fill=HEADER_FILL, align=CENTER, spans=spans)
     sheet.append(columns, bold=True, fill=HEADER_FILL, align=CENTER)
+    repeated = row_height(sheet.lines(groups, spans)) + row_height(sheet.lines(columns, {}))
+    sheet.start_pages(repeated, first_page=24)
 
-    def evaluation_row(label: str, texts: list[str], *, whole_width: bool = False) -> None:
+    def evaluation_row(
+        label: str, texts: list[str], *, whole_width: bool = False, keep: float = 0
+    ) -> None:
         # The label spans the 展開 and 事業 columns; each year's text spans its 実施状況
         # columns (or, for the 施策の目標, all of them).
         values = [None] * (label_col - 1) + [label] + [None] * (first_report_col - 1 - label_col)
@@ -291,18 +391,29 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> None:
             start = first_report_col + n * n_report
             values += [text] + [None] * (n_report - 1)
             spans[start] = last_col if whole_width else start + n_report - 1
-        sheet.append(values, fill=EVALUATION_FILL, spans=spans)
+        sheet.append(values, fill=EVALUATION_FILL, spans=spans, keep=keep)
 
     first_row_of: dict[int, int] = {}  # 事業 → its editable row
     for policy in table.policies:
         bp = policy.basic_policy
-        sheet.pending[4] = f"基本施策{bp.number}\n{bp.title}"
+        sheet.measure_title = ""
+        band = [None] * (first_printed - 1) + [f"基本施策{bp.number}　{bp.title}"]
+        sheet.append(
+            band, bold=True, fill=HEADER_FILL, spans={first_printed: last_col}, keep=LINE_HEIGHT * 4
+        )
         for block in policy.measures:
             measure = block.measure
-            sheet.pending[5] = f"{measure.number} {measure.title}" + (
+            sheet.measure_title = f"{measure.number} {measure.title}"
+            sheet.pending[MEASURE_COLUMN] = sheet.measure_title + (
                 "\n【重点施策】" if measure.is_priority else ""
             )
-            evaluation_row("施策の目標", [measure.description or "（記載なし）"], whole_width=True)
+            # A 施策's first row (and a 基本施策's) starts a page unless a few lines fit after it.
+            evaluation_row(
+                "施策の目標",
+                [measure.description or "（記載なし）"],
+                whole_width=True,
+                keep=LINE_HEIGHT * 3,
+            )
             for item in block.initiatives:
                 _write_item(sheet, item, measure, first_row_of, editable_cols, project_col)
             evaluation_row("参考指標", [reference_text(r) for r in block.reference])
@@ -314,7 +425,6 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> None:
                     [self_evaluation_text(e, asked) for e, asked in evaluation_line.cells],
                 )
             evaluation_row("委員会による評価及び意見", [committee_text(e) for e in block.committee])
-        ws.row_breaks.append(Break(id=sheet.row))
 
     _dropdowns(ws, current_first, sheet.row)
     ws.print_area = f"{FIRST_PRINTED_COLUMN}1:{get_column_letter(last_col)}{sheet.row}"
@@ -329,6 +439,7 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> None:
     wb.properties.created = wb.properties.modified = stamp
     with ZipFile(out, "w", ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).save()
+    return sheet.page_count
 
 
 def _write_item(sheet, item, measure, first_row_of, editable_cols, project_col) -> None:
@@ -340,13 +451,12 @@ def _write_item(sheet, item, measure, first_row_of, editable_cols, project_col) 
     head = [measure.number, item.code]
     if not item.lines:
         # A 展開 without 事業: a new 事業 can be written here (with a new code).
-        sheet.append([*head, None, None, None, title], editable={3, *editable_cols})
+        sheet.append([*head, None, None, title], editable={3, *editable_cols})
     for n, line in enumerate(item.lines):
         project = line.project
         values = [
             *head,
             project.code,
-            None,
             None,
             title if n == 0 else None,
             project.name,

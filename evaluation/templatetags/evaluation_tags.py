@@ -5,7 +5,7 @@ from django import template
 from evaluation.achievement import format_rate
 from evaluation.models import Cycle, Phase, ReportStatus
 from evaluation.numbers import plain_number
-from evaluation.sheet.layout import indicators_text, reference_text
+from evaluation.sheet.layout import evaluation_year_label, indicators_text, reference_text
 from people.models import display_name
 
 register = template.Library()
@@ -41,6 +41,12 @@ def rate(value) -> str:
 def mul(value: int, factor: int) -> int:
     """{{ 2|mul:8 }} → 16 (column spans per year)."""
     return int(value) * int(factor)
+
+
+@register.filter
+def evaluation_years(fiscal_year: int) -> str:
+    """{{ 2020|evaluation_years }} → 令和2（2020）年度 実績／令和3（2021）年度 評価."""
+    return evaluation_year_label(fiscal_year)
 
 
 @register.filter

@@ -25,7 +25,7 @@ from evaluation.access import (
 from evaluation.models import Cycle
 from evaluation.page_cache import cached
 from evaluation.services import EditConflict
-from evaluation.sheet.csv import write_csv
+from evaluation.sheet.csv import LEVEL_FILES, guide_csv, level_csv, write_csv
 from evaluation.sheet.forms import SheetUploadForm
 from evaluation.sheet.importer import (
     ImportRejected,
@@ -48,19 +48,21 @@ def _with_previous(request: HttpRequest, cycle: Cycle) -> bool:
     return request.GET.get("previous") == "1" and previous_year_visible(request.user, cycle)
 
 
-def _filename(cycle: Cycle, extension: str) -> str:
-    """「評価表_改定計画_令和3（2021）年度.xlsx」: sent as ``filename*`` (UTF-8)."""
-    return f"評価表_{cycle.plan.short_name}_{wareki(cycle.fiscal_year)}.{extension}"
+def _filename(cycle: Cycle, extension: str, part: str = "") -> str:
+    """「評価表_改定計画_令和3（2021）年度.xlsx」 (「…年度_施策.csv」 for one level's CSV): sent as
+    ``filename*`` (UTF-8)."""
+    suffix = f"_{part}" if part else ""
+    return f"評価表_{cycle.plan.short_name}_{wareki(cycle.fiscal_year)}{suffix}.{extension}"
 
 
-def _log_export(request: HttpRequest, cycle: Cycle, file_format: str) -> None:
+def _log_export(request: HttpRequest, cycle: Cycle, file_format: str, part: str = "") -> None:
     """Who took the 評価表 away, and in which form (the ``security`` log, ops.security_events).
     The app drawing the file for an edition or the bundle is nobody taking it away."""
     if getattr(request, "rendered_for_publication", False):
         return
     logging.getLogger("security").info(
         "評価表を書き出しました: %s（%s）",
-        _filename(cycle, file_format),
+        _filename(cycle, file_format, part),
         "ログインなし" if request.user.is_anonymous else request.user.get_username(),
         extra={
             "event": "sheet.exported",
@@ -166,6 +168,27 @@ def sheet_csv(request: HttpRequest, plan: str, year: int) -> StreamingHttpRespon
     )
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=_filename(cycle, "csv")
+    )
+    return response
+
+
+@require_GET
+@refuse_hidden
+def sheet_level_csv(request: HttpRequest, plan: str, year: int, level: str) -> HttpResponse:
+    """One level's machine-readable CSV (施策, 事業 or 指標; ``sheet.csv.LEVEL_FILES``), or
+    the guide to their columns (``level="columns"``)."""
+    cycle, _access = visible_cycle(request, plan, year)
+    table = _table(request, cycle, _with_previous(request, cycle))
+    if level == "columns":
+        chunks, label = guide_csv(table), "項目説明"
+    else:
+        chunks, label = level_csv(table, level), LEVEL_FILES[level].title
+    _log_export(request, cycle, "csv", label)
+    response = StreamingHttpResponse(
+        (chunk.encode("utf-8") for chunk in chunks), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=_filename(cycle, "csv", label)
     )
     return response
 

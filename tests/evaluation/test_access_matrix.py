@@ -497,6 +497,10 @@ MATRIX: dict[str, Case] = {
     "evaluation:sheet_print": Case(kwargs=CYCLE, get=insiders()),
     "evaluation:sheet_xlsx": Case(kwargs=CYCLE, get=insiders()),
     "evaluation:sheet_csv": Case(kwargs=CYCLE, get=insiders()),
+    "evaluation:sheet_csv_measures": Case(kwargs=CYCLE, get=insiders()),
+    "evaluation:sheet_csv_projects": Case(kwargs=CYCLE, get=insiders()),
+    "evaluation:sheet_csv_indicators": Case(kwargs=CYCLE, get=insiders()),
+    "evaluation:sheet_csv_columns": Case(kwargs=CYCLE, get=insiders()),
     "evaluation:sheet_pdf": Case(kwargs=CYCLE, get=insiders()),
     # Without a file the upload form comes back with an error; nothing is saved.
     "evaluation:sheet_import": Case(

@@ -100,7 +100,8 @@ def test_an_unknown_cycle_is_not_found(client):
 def test_the_print_view_shows_the_table_in_plan_order(client, cycle):
     client.force_login(staff("place").user)
     html = client.get(url("sheet_print")).content.decode()
-    assert html.count('<table class="sheet') == 4  # one per 基本施策, each with its own header
+    # One table per 施策, each with its own head (基本施策・施策 and the column headings).
+    assert html.count('<table class="sheet') == 12
     assert html.index("1-1 市民活動のきっかけづくり") < html.index(
         "2-4 市民活動に関する学びの機会の提供"
     )
@@ -116,6 +117,17 @@ def test_the_print_view_shows_the_table_in_plan_order(client, cycle):
     assert "講座は行われているが、参加を促す活動が弱い。" not in html
     assert 'class="navbar' not in html  # no navigation chrome on paper
     assert "evaluation/sheet.css" in html
+    assert "令和3（2021）年度 実績／令和4（2022）年度 評価" in html
+    assert "公開前の資料です（関係者のみ）。" in html
+
+
+def test_the_public_print_view_has_the_scales_legend_and_no_codes_or_phases(client, cycle):
+    cycle.phase = Phase.PUBLISHED
+    cycle.save()
+    html = client.get(url("sheet_print")).content.decode()
+    assert "A 達成／B 概ね達成／C 一部達成／D 未達成／－ 評価不能" in html
+    assert "city-001" not in html  # 事業コード are for the import, not for readers
+    assert "段階" not in html and "公開前" not in html
 
 
 def test_the_print_view_can_show_the_previous_year_beside_this_one(client, cycle):
@@ -129,7 +141,7 @@ def test_the_print_stylesheet_sets_a4_landscape_page_numbers_and_page_breaks():
     css = Path(finders.find("evaluation/sheet.css")).read_text(encoding="utf-8")
     assert "size: A4 landscape;" in css
     assert '@bottom-center { content: counter(page) " / " counter(pages);' in css
-    assert "table.sheet tbody.measure-block { break-inside: avoid; }" in css
+    assert "break-inside: avoid; }" in css
     assert "display: table-header-group" in css
 
 
@@ -142,52 +154,78 @@ def test_the_excel_file_has_the_papers_layout(client, cycle):
         "attachment; filename*=utf-8''%E8%A9%95%E4%BE%A1%E8%A1%A8_%E6%94%B9%E5%AE%9A%E8%A8%88"
         "%E7%94%BB_%E4%BB%A4%E5%92%8C3%EF%BC%882021%EF%BC%89%E5%B9%B4%E5%BA%A6.xlsx"
     )
-    ws = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert ws["A1"].value.startswith("計画目標の達成状況評価表")
-    assert ws["K2"].value == "令和3（2021）年度の実施状況"
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    ws = book.active
+    assert ws.title == "評価表 令和3（2021）年度"
+    # The title in the first printed column (the key columns A–C are not printed).
+    assert ws["D1"].value == (
+        "計画目標の達成状況評価表　武蔵野市市民活動促進基本計画改定計画　"
+        "令和3（2021）年度 実績／令和4（2022）年度 評価"
+    )
+    assert ws["J2"].value == "令和3（2021）年度の実施状況"
     assert [c.value for c in ws[3]] == [
-        "施策番号", "展開番号", "事業コード", "基本施策", "施策", "計画後期の展開",
+        "施策番号", "展開番号", "事業コード", "施策", "計画後期の展開",
         "事業名", "事業概要", "実施主体", "担当課", "事業の目標", "実施状況", "実施内容", "回数",
         "参加者数", "指標", "課題", "今後の方向性",
     ]  # fmt: skip
-    assert ws["D4"].value == "基本施策1\n市民活動の裾野の拡大"
-    assert ws["E4"].value == "1-1 市民活動のきっかけづくり\n【重点施策】"
-    assert ws["F4"].value == "施策の目標"
-    assert ws["K4"].value.startswith("市民活動に対する関心を高めるため、")
-    assert [c.value for c in ws[6]][:3] == ["1-1", "②", "city-001"]
-    assert [c.value for c in ws[6]][6:15] == [
+    assert ws["D4"].value == "基本施策1　市民活動の裾野の拡大"  # a row of its own
+    assert ws["D5"].value == "1-1 市民活動のきっかけづくり\n【重点施策】"
+    assert ws["E5"].value == "施策の目標"
+    assert ws["J5"].value.startswith("市民活動に対する関心を高めるため、")
+    assert [c.value for c in ws[7]][:3] == ["1-1", "②", "city-001"]
+    assert [c.value for c in ws[7]][5:14] == [
         "市民活動入門講座", None, "武蔵野市", "市民活動推進課", None, "実施",
         "入門講座を年3回開催した。", 3, 45,
     ]  # fmt: skip
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert "K2:R2" in merged  # the year group over its eight columns
-    assert "A1:R1" in merged
-    assert "K4:R4" in merged  # 施策の目標 across the year's columns
+    assert "J2:Q2" in merged  # the year group over its eight columns
+    assert "D1:Q1" in merged and "D4:Q4" in merged
+    assert "J5:Q5" in merged  # 施策の目標 across the year's columns
     assert ws.freeze_panes == "D4"
     assert ws.print_title_rows == "$2:$3"
-    assert ws.print_area == "'評価表2021'!$D$1:$R$115"  # the key columns are not printed
+    assert ws.print_area == "'評価表 令和3（2021）年度'!$D$1:$Q$119"  # not the key columns
     assert ws.page_setup.orientation == "landscape"
-    assert ws.page_setup.fitToWidth == 1
-    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
-    assert ws.column_dimensions["M"].width == 32
+    assert ws.page_setup.paperSize == 9  # A4
+    assert ws.page_setup.scale == 86  # 10 pt text prints at 8.6 pt
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (
+        ws.oddHeader.left.text == "計画目標の達成状況評価表　武蔵野市市民活動促進基本計画改定計画"
+    )
+    assert ws.oddHeader.right.text == "令和3（2021）年度 実績／令和4（2022）年度 評価"
+    assert ws.oddFooter.center.text == "&P / &N"
+    assert ws.oddFooter.right.text == "武蔵野市 市民部 市民活動推進課"
+    assert ws.column_dimensions["L"].width == 21
     assert ws.column_dimensions["C"].width == 9  # a narrow key column
-    assert ws["M6"].alignment.wrap_text is True
-    assert ws["M6"].font.name == "ＭＳ Ｐゴシック"
+    assert ws["L7"].alignment.wrap_text is True
+    assert ws["L7"].font.name == "ＭＳ Ｐゴシック"
     # 1-1: 施策の目標, 4 展開 rows (one with a 事業, three empty), 参考指標, 3 自己評価 rows
     # and the committee's. Titles are not merged down their rows (a spreadsheet program
     # would print such text over the repeated headers of a continuation page).
     assert [r for r in ws.merged_cells.ranges if r.min_row != r.max_row] == []
-    assert ws["E14"].value == "1-2 多様な活動につながる情報の提供"
-    assert ws["F9"].value == "参考指標"
-    assert ws["F10"].value == "自己評価（市）"
-    assert ws["K10"].value.startswith("評価：B 概ね達成\n評価の理由：")
-    assert ws["F13"].value == "委員会による評価及び意見"
+    assert ws["D15"].value == "1-2 多様な活動につながる情報の提供"
+    assert ws["E10"].value == "参考指標"
+    assert ws["E11"].value == "自己評価（市）"
+    assert ws["J11"].value.startswith("評価：B 概ね達成\n評価の理由：")
+    assert ws["E14"].value == "委員会による評価及び意見"
     assert (
-        ws["K13"].value
+        ws["J14"].value
         == "【案・未確定】\n評価：C 一部達成\n講座は行われているが、参加を促す活動が弱い。"
     )
-    assert "K13:R13" in merged and "F13:J13" in merged
-    assert ws.row_breaks.brk[0].id == 23  # a page break after each 基本施策
+    assert "J14:Q14" in merged and "E14:I14" in merged
+    # The sheet is broken into pages here; every page after a break starts with the 施策 it
+    # shows (a 施策 continued from the page before is named again, 「（続き）」).
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert len(breaks) >= 5
+    assert all(ws.cell(row=row + 1, column=4).value for row in breaks)
+    assert any(str(ws.cell(row=row + 1, column=4).value).endswith("（続き）") for row in breaks)
+
+
+def test_two_years_side_by_side_print_on_a3(client, cycle):
+    client.force_login(secretariat().user)
+    response = client.get(url("sheet_xlsx", query="?previous=1"))
+    ws = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert ws.page_setup.paperSize == 8  # A3
+    assert ws.page_setup.scale >= 80
 
 
 def test_the_excel_has_one_editable_row_per_project_and_dropdowns(client, cycle):
@@ -196,19 +234,19 @@ def test_the_excel_has_one_editable_row_per_project_and_dropdowns(client, cycle)
         io.BytesIO(b"".join(client.get(url("sheet_xlsx")).streaming_content))
     ).active
     assert ws.protection.sheet is True
-    assert ws["M6"].protection.locked is False  # city-001's own row: 実施内容 is editable
-    assert ws["P6"].protection.locked is False  # 指標: the existing ones are imported too
-    assert ws["F6"].protection.locked is True  # the plan's titles
+    assert ws["L7"].protection.locked is False  # city-001's own row: 実施内容 is editable
+    assert ws["O7"].protection.locked is False  # 指標: the existing ones are imported too
+    assert ws["E7"].protection.locked is True  # the plan's titles
     # 1-1② is re-listed as 2-4④: the same 事業 again, grey, locked and with a note.
-    relisted = next(r for r in ws.iter_rows(min_row=7) if r[2].value == "city-001")
-    assert [c.protection.locked for c in relisted[6:]] == [True] * 12
-    assert relisted[12].fill.fgColor.rgb == "00D9D9D9"
-    assert relisted[6].comment.text == "この行は再掲です。6行目で入力してください。"
+    relisted = next(r for r in ws.iter_rows(min_row=8) if r[2].value == "city-001")
+    assert [c.protection.locked for c in relisted[5:]] == [True] * 12
+    assert relisted[11].fill.fgColor.rgb == "00D9D9D9"
+    assert relisted[5].comment.text == "この行は再掲です。7行目で入力してください。"
     validations = {str(v.sqref): v.formula1 for v in ws.data_validations.dataValidation}
     last = ws.max_row
     assert validations == {
-        f"L4:L{last}": '"実施,一部実施,未実施,終了"',
-        f"R4:R{last}": '"拡充,継続,改善して継続,縮小,終了,完了"',
+        f"K4:K{last}": '"実施,一部実施,未実施,終了"',
+        f"Q4:Q{last}": '"拡充,継続,改善して継続,縮小,終了,完了"',
     }
 
 
@@ -220,10 +258,10 @@ def test_excel_rows_are_as_tall_as_their_wrapped_text(client, cycle):
     ws = openpyxl.load_workbook(
         io.BytesIO(b"".join(client.get(url("sheet_xlsx")).streaming_content))
     ).active
-    # 400 width units over 31 usable a line: 13 lines of 13.5 pt, plus padding
-    assert ws.row_dimensions[6].height == 13 * 13.5 + 3
-    # 1-1① has no 事業; its title 「① 教育機関等と…醸成」 is 49 units in a 24-wide cell
-    assert ws.row_dimensions[5].height == 3 * 13.5 + 3
+    # 400 width units over 20 usable a line: 20 lines of 13.5 pt, plus padding
+    assert ws.row_dimensions[7].height == 20 * 13.5 + 3
+    # 1-1① has no 事業; its title 「① 教育機関等と…醸成」 is 49 units in a 15-wide cell
+    assert ws.row_dimensions[6].height == 4 * 13.5 + 3
 
 
 def test_text_that_looks_like_a_formula_stays_text_in_excel(client, cycle):
@@ -233,7 +271,7 @@ def test_text_that_looks_like_a_formula_stays_text_in_excel(client, cycle):
     client.force_login(member().user)
     response = client.get(url("sheet_xlsx"))
     ws = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert ws["M6"].data_type == "s"
+    assert ws["L7"].data_type == "s"
 
 
 def test_the_csv_is_utf8_with_a_bom_and_one_row_per_project_and_year(client, cycle):
@@ -278,13 +316,14 @@ def test_query_count_does_not_grow_with_the_plan(client, name):
                 b"".join(response.streaming_content)
         assert response.status_code == 200
         counts.append(len(queries))
-    # cycle + 13 reads of the table (12, and the frozen 事業 of a locked year: 2 for 該当なし,
-    # one fewer for 事業 and links) + the request's savepoint pair, at k = 1 and k = 10
+    # cycle + 14 reads of the table (12, the scale's levels for the legend, and the frozen
+    # 事業 of a locked year: 2 for 該当なし, one fewer for 事業 and links) + the request's
+    # savepoint pair, at k = 1 and k = 10
     # alike, plus the cache look-ups and the store of the rendered table or workbook (in a
     # savepoint of its own), and the look-up of the year's edition (publication.serving;
     # a year made 公開 by the generator has none, so the view renders it); the printed
     # table adds the year's 委員名簿 and the 総評.
-    expected = {"sheet_print": 28, "sheet_xlsx": 26}[name]
+    expected = {"sheet_print": 29, "sheet_xlsx": 27}[name]
     assert counts == [expected, expected]
 
 
