@@ -5,6 +5,7 @@ after someone else's is caught as a conflict instead of overwriting it.
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.dateformat import format as date_format
@@ -409,13 +410,17 @@ class ProjectIndicatorForm(ConfirmUnusualMixin, VersionedForm):
 
 
 class IndicatorRows(forms.BaseInlineFormSet):
-    """指標 of one 実施状況: two empty rows while it has none, one once some are saved (most
-    事業 have one or two 指標); another after each save, with no script needed."""
+    """指標 of one 実施状況: the saved rows and one empty row to add another, folded under
+    「指標を追加する」 (another after each save, with no script needed). Until something is
+    typed in it, the empty row marks nothing as required: a 指標 is optional, and an empty
+    row is left out when saved (``empty_permitted``)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not self.is_bound and self.initial_form_count():
-            self.extra = 1
+        for form in self.extra_forms:
+            if not (form.is_bound and form.has_changed()):
+                for field in form.fields.values():
+                    field.required = False
 
 
 # Bounded: at most MAX_INDICATORS per 実施状況.
@@ -425,7 +430,7 @@ ProjectIndicatorFormSet = forms.inlineformset_factory(
     ProjectIndicator,
     form=ProjectIndicatorForm,
     formset=IndicatorRows,
-    extra=2,
+    extra=1,
     can_delete=True,
     max_num=MAX_INDICATORS,
     validate_max=True,
