@@ -132,10 +132,13 @@ class ProjectReportForm(VersionedForm):
 
 
 class SelfEvaluationForm(RatingFieldMixin, VersionedForm):
+    """The answer to last year's committee opinion is not asked here: it is the body's items
+    of the 回答報告書 (``FollowUpForm``), linked beside the form, so the two cannot disagree."""
+
     class Meta:
         model = SelfEvaluation
-        fields = ["rating", "reason", "issues", "response_to_committee"]
-        widgets = {"reason": TEXTAREA, "issues": TEXTAREA, "response_to_committee": TEXTAREA}
+        fields = ["rating", "reason", "issues"]
+        widgets = {"reason": TEXTAREA, "issues": TEXTAREA}
 
     def __init__(self, *args, cycle: Cycle, **kwargs):
         super().__init__(*args, **kwargs)
@@ -369,10 +372,45 @@ class IndicatorValueForm(ConfirmUnusualMixin, VersionedForm):
 
 
 class FollowUpForm(VersionedForm):
+    """One item of the 回答報告書: who answers (担当課) and how (対応方針, 取組内容, 時期, 対応状況)."""
+
     class Meta:
         model = FollowUp
-        fields = ["policy", "status", "difficulty_reason"]
-        widgets = {"policy": TEXTAREA, "difficulty_reason": forms.Textarea(attrs={"rows": 2})}
+        fields = ["department", "policy", "action", "timing", "status", "difficulty_reason"]
+        widgets = {
+            "policy": TEXTAREA,
+            "action": TEXTAREA,
+            "difficulty_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+MAX_POINTS = 20
+
+
+class FollowUpPointsForm(forms.Form):
+    """The 事務局 splits a committee opinion into numbered points (指摘事項), one a line."""
+
+    points = forms.CharField(
+        label=_("指摘事項（1行に1つ）"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "上から指摘事項1、2、…になります。実施主体はそれぞれの指摘事項に回答します。"
+            "回答が入力された指摘事項はなくせません。"
+        ),
+    )
+
+    def clean_points(self) -> list[str]:
+        points = [line.strip() for line in self.cleaned_data["points"].splitlines()]
+        points = [point for point in points if point]
+        if not points:
+            raise forms.ValidationError(_("指摘事項を1つ以上書いてください。"))
+        if len(points) > MAX_POINTS:
+            raise forms.ValidationError(
+                _("指摘事項は%(n)d個までです（%(given)d個あります）。")
+                % {"n": MAX_POINTS, "given": len(points)}
+            )
+        return points
 
 
 class ProjectIndicatorForm(ConfirmUnusualMixin, VersionedForm):

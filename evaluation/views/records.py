@@ -30,6 +30,7 @@ from evaluation.forms import (
 from evaluation.models import (
     CommitteeEvaluation,
     Cycle,
+    FollowUp,
     MemberEvaluation,
     Project,
     ProjectReport,
@@ -216,6 +217,12 @@ def self_evaluation_edit(
             "measure": measure,
             "body": body_obj,
             "last_opinion": last_opinion,
+            # The body's answers to it: the 回答報告書's items, point by point.
+            "follow_ups": list(
+                FollowUp.objects.filter(cycle=cycle, measure=measure, body=body_obj).order_by(
+                    "point_number", "pk"
+                )
+            ),
             "review_url": reverse(
                 "evaluation:self_evaluation_review",
                 kwargs={"plan": plan, "year": year, "number": number, "body": body},

@@ -49,6 +49,7 @@ OWN_PAGE = {
     "evaluation:self_evaluation": "/cycles/revised-2017/2021/measures/1-1/self/city/",
     "evaluation:scoring": "/cycles/revised-2017/2021/scoring/1-2/#id_rating",  # 保存して次へ: the next 施策
     "evaluation:follow_up": "/cycles/revised-2017/2021/follow-ups/",
+    "evaluation:follow_up_points": "/cycles/revised-2017/2021/follow-ups/",
     "reminders:settings": "/settings/reminders/",
 }
 
@@ -67,6 +68,9 @@ SAVED_MESSAGE = {
     "evaluation:self_evaluation": "自己評価「1-1 市 令和3（2021）年度」を保存しました。",
     "evaluation:scoring": "委員評価「1-1 市民活動のきっかけづくり 令和3（2021）年度」を保存しました。",
     "evaluation:follow_up": "委員会意見への対応「1-1 市 令和3（2021）年度」を保存しました。",
+    "evaluation:follow_up_points": (
+        "1-1 市民活動のきっかけづくりの指摘事項を2個にしました（回答の項目 2件）。"
+    ),
     "reminders:settings": "メールのお知らせの設定を保存しました。",
 }
 

@@ -26,7 +26,7 @@ def test_a_demo_run_writes_the_expected_messages_to_files(settings, tmp_path):
         (
             "jimukyoku@demo.example.jp",
             "【市民活動促進基本計画】改定計画 令和3（2021）年度 入力状況のまとめ: "
-            "「実施状況入力」の期限を過ぎています（未入力 42件）",
+            "「実施状況入力」の期限を過ぎています（未入力 44件）",
         ),
         (
             "place-tanto@demo.example.jp",
@@ -38,19 +38,20 @@ def test_a_demo_run_writes_the_expected_messages_to_files(settings, tmp_path):
         ),
         (
             "shi-tanto@demo.example.jp",
-            "【市民活動促進基本計画】改定計画 令和3（2021）年度 「実施状況入力」の期限を過ぎています（未入力 14件）",
+            "【市民活動促進基本計画】改定計画 令和3（2021）年度 「実施状況入力」の期限を過ぎています（未入力 16件）",
         ),
     ]
     summary, city = messages[0].get_content(), messages[3].get_content()
-    # 25 実施状況 and 自己評価 and the 17 委員会意見への対応 the bodies' own mails count too.
+    # 25 実施状況 and 自己評価 and the 19 委員会意見への対応 the bodies' own mails count too
+    # (3-2 and 4-1 have no 事業: the city answers them).
     assert (
-        "未入力は合わせて 42件（実施状況 10件、自己評価 15件、委員会意見への対応 17件）です。"
+        "未入力は合わせて 44件（実施状況 10件、自己評価 15件、委員会意見への対応 19件）です。"
         in summary
     )
     assert "未入力が残っている実施主体: 3（市、武蔵野プレイス、市民社協）" in summary
-    # Each body's line counts what its staff's own mail counts (14 each, in the subjects).
+    # Each body's line counts what its staff's own mail counts (in the subjects).
     assert [line for line in summary.splitlines() if line.startswith("■ ")] == [
-        "■ 市: 未入力 14件",
+        "■ 市: 未入力 16件",
         "■ 武蔵野プレイス: 未入力 14件",
         "■ 市民社協: 未入力 14件",
     ]
