@@ -37,6 +37,10 @@ TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 
 CHOOSE = _("（選択してください）")
+TYPE_IN = _("「%(label)s」を入力してください。")
+CHOOSE_ONE = _("「%(label)s」を選んでください。")
+TAKEN_BY = _("この%(label)sは既に「%(record)s」で使われています。")
+TAKEN = _("この%(label)sは既にほかの記録で使われています。")
 
 
 class FigureInput(forms.NumberInput):
@@ -54,7 +58,7 @@ FIGURES = {"target": FigureInput, "actual": FigureInput}
 
 
 class VersionedForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, label=_("版"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,6 +67,34 @@ class VersionedForm(forms.ModelForm):
             # Japanese placeholder instead of Django's "---------" in required choices.
             if isinstance(field, forms.TypedChoiceField) and field.choices:
                 field.choices = [("", CHOOSE), *[c for c in field.choices if c[0] != ""]]
+            # 「「実施内容」を入力してください。」 rather than 「このフィールドは必須です。」
+            asks = CHOOSE_ONE if isinstance(field, forms.ChoiceField) else TYPE_IN
+            field.error_messages["required"] = asks % {"label": field.label}
+
+    def validate_unique(self) -> None:
+        """A value another record already holds is refused naming the field and that record:
+        「この事業コードは既に「市民活動入門講座」で使われています。」 (Django says only that
+        one exists)."""
+        super().validate_unique()
+        model = type(self.instance)
+        for name in list(self.errors):
+            if name not in self.fields:
+                continue  # NON_FIELD_ERRORS: a constraint over several fields
+            if not any(e.code == "unique" for e in self.errors.as_data().get(name, [])):
+                continue
+            value = self.data.get(self.add_prefix(name), "")
+            holder = (
+                model._default_manager.filter(**{name: self.fields[name].clean(value)})
+                .exclude(pk=self.instance.pk)
+                .first()
+            )
+            self.errors[name] = self.error_class(
+                [
+                    TAKEN_BY % {"label": self.fields[name].label, "record": holder}
+                    if holder is not None
+                    else TAKEN % {"label": self.fields[name].label}
+                ]
+            )
 
     def disable(self) -> None:
         """Read-only display for someone who may view but not edit."""
