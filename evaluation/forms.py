@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +29,7 @@ from evaluation.models import (
 from evaluation.numbers import typed_number
 from evaluation.rollups import ratings
 from policies.bootstrap_fields import draw
-from policies.fiscal_years import parse_fiscal_year, wareki
+from policies.fiscal_years import parse_fiscal_year, wareki, wareki_date
 from policies.models import Initiative, Measure, Plan, RatingLevel
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
@@ -345,7 +344,7 @@ class CycleForm(VersionedForm):
                     % {
                         "this": self.fields[name].label,
                         "before": self.fields[latest[0]].label,
-                        "date": date_format(latest[1], "Y年n月j日"),
+                        "date": wareki_date(latest[1]),
                     },
                 )
             else:

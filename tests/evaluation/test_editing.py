@@ -9,9 +9,9 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 from evaluation.models import ProjectReport, Role
+from policies.fiscal_years import wareki_date
 from tests.evaluation.test_access_matrix import MATRIX, SAVED
 from tests.factories import ParticipantFactory, ProjectReportFactory, UserFactory
 
@@ -140,7 +140,7 @@ def test_the_conflict_panel_names_the_other_saver_and_when(world):
         REPORT, {"status": "done", "activities": "わたしの内容", "version": report.version}
     )
     html = response.content.decode()
-    when = date_format(timezone.localtime(saved_at), "Y年n月j日 H:i")
+    when = f"{wareki_date(saved_at)} {timezone.localtime(saved_at):%H:%M}"  # 令和…年…月…日 in Tokyo
     assert f"花子 山田さんが保存した内容（{when}）" in html
     assert f"あなたが編集している間に、花子 山田さんがこの記録を保存しました（{when}）。" in html
     assert "わたしの内容" in html and "山田さんの内容" in html
