@@ -513,6 +513,20 @@ def follow_up_access(user: User | AnonymousUser, cycle: Cycle, body_id: int) -> 
     return Access(view=True, edit=True)
 
 
+def follow_up_points_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
+    """指摘事項の整理: the 事務局 splits last year's opinions into numbered points while the
+    実施主体 answer them (実施状況入力); insiders see the points on the report."""
+    base = cycle_access(user, cycle)
+    if not (base.view and is_insider(user)):
+        return DENIED
+    participant = participant_of(user)
+    if not (participant and participant.is_secretariat):
+        return Access(view=True, reason=_("指摘事項を分けられるのは事務局です。"))
+    if cycle.phase != Phase.ENTRY:
+        return Access(view=True, reason=_phase_reason(cycle, Phase.ENTRY))
+    return Access(view=True, edit=True)
+
+
 def sheet_import_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     """評価表の取り込み: body staff and the secretariat, while the cycle is in 実施状況入力.
 

@@ -1,40 +1,68 @@
-"""「委員会意見への対応状況」 of a cycle as rows (one per follow-up item), for the print page,
-the Excel file and the CSV. One value per cell, no merged cells, 西暦 in its own column."""
+"""The 回答報告書 (「委員会意見への対応状況」) of a cycle as rows, one per item (a point of an
+opinion × the 実施主体 answering it), for the print page, the Excel file and the CSV.
+
+The CSV is for machines: one value per cell, years as 西暦 numbers. The xlsx is for people
+and prints as delivered: a title and the year in 和暦, the heading repeated on every page,
+A4 landscape one page wide, page n / N in the footer."""
 
 import io
+from datetime import date
 
+from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
-from evaluation.models import FollowUp
+from evaluation.models import Cycle, FollowUp
+from policies.fiscal_years import wareki, wareki_date
 from policies.spreadsheet import csv_text, xlsx_cell
 
-COLUMNS = [
+TITLE = "委員会意見への対応状況（回答報告書）"
+
+CSV_COLUMNS = [
     "年度",
     "施策番号",
     "施策名",
-    "実施主体",
     "委員会意見の年度",
     "委員会による評価",
     "委員会による評価及び意見",
+    "指摘事項の番号",
+    "指摘事項",
+    "実施主体",
+    "担当課",
     "対応方針",
+    "取組内容",
+    "時期",
     "対応状況",
     "対応困難の理由",
     "前年度からの繰り越し",
 ]
 
 
-def row(item: FollowUp) -> list:
+def point_text(item: FollowUp) -> str:
+    """The point the item answers: the 事務局's wording, else the whole opinion."""
+    if item.point:
+        return item.point
+    return item.opinion.opinion if item.opinion else ""
+
+
+def csv_row(item: FollowUp) -> list[object]:
     opinion = item.opinion
     return [
         item.cycle.fiscal_year,
         item.measure.number,
         item.measure.title,
-        item.body.name,
         opinion.cycle.fiscal_year if opinion else None,
         opinion.rating.code if opinion and opinion.rating else "",
         opinion.opinion if opinion else "",
+        item.point_number,
+        point_text(item),
+        item.body.name,
+        item.department,
         item.policy,
+        item.action,
+        item.timing,
         item.get_status_display(),
         item.difficulty_reason,
         "繰り越し" if item.carried_from_id else "",
@@ -42,33 +70,85 @@ def row(item: FollowUp) -> list:
 
 
 def csv_bytes(items: list[FollowUp]) -> bytes:
-    return csv_text([COLUMNS, *(row(item) for item in items)]).encode("utf-8")
+    return csv_text([CSV_COLUMNS, *(csv_row(item) for item in items)]).encode("utf-8")
 
 
-def xlsx_bytes(items: list[FollowUp], title: str) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("委員会意見への対応状況")
-    sheet.freeze_panes = "A2"
-    widths = [8, 8, 28, 22, 10, 8, 50, 50, 10, 30, 12]
-    for n, width in enumerate(widths, start=1):
-        sheet.column_dimensions[chr(64 + n)].width = width
-    sheet.append([_bold(c, sheet) for c in COLUMNS])
+# The printed columns: (heading, width in characters). A4 landscape holds about 150.
+XLSX_COLUMNS = [
+    ("施策", 16),
+    ("指摘事項", 34),
+    ("実施主体・担当課", 14),
+    ("対応方針", 30),
+    ("取組内容", 30),
+    ("時期", 10),
+    ("対応状況", 12),
+]
+HEADING_ROW = 4
+
+
+def xlsx_row(item: FollowUp) -> list[str]:
+    opinion = item.opinion
+    rating = f"（評価 {opinion.rating.code}）" if opinion and opinion.rating else ""
+    status = item.get_status_display()
+    if item.difficulty_reason:
+        status += f"\n理由: {item.difficulty_reason}"
+    if item.carried_from_id:
+        status += "\n前年度から繰り越し"
+    return [
+        f"{item.measure.number} {item.measure.title}{rating}",
+        f"{item.point_number}. {point_text(item)}",
+        f"{item.body.short_name}\n{item.department}".strip(),
+        item.policy,
+        item.action,
+        item.timing,
+        status,
+    ]
+
+
+def xlsx_bytes(items: list[FollowUp], cycle: Cycle, *, made_on: date | None = None) -> bytes:
+    """The report as a workbook that prints as delivered (A4 landscape, one page wide)."""
+    book = Workbook()
+    sheet: Worksheet = book.active
+    sheet.title = wareki(cycle.fiscal_year)[:31]
+    opinions_year = wareki(cycle.fiscal_year - 1)
+    sheet.append([xlsx_cell(sheet, f"{TITLE} {cycle.plan.short_name} {wareki(cycle.fiscal_year)}")])
+    sheet.append(
+        [
+            xlsx_cell(
+                sheet,
+                f"{opinions_year}の委員会による評価及び意見への対応　"
+                f"作成日: {wareki_date(made_on or timezone.localdate())}",
+            )
+        ]
+    )
+    sheet.append([])
+    sheet["A1"].font = Font(bold=True, size=14)
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wrap = Alignment(wrap_text=True, vertical="top")
+    for column, (heading, width) in enumerate(XLSX_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+        cell = sheet.cell(HEADING_ROW, column, heading)
+        cell.font = Font(bold=True)
+        cell.border = border
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for item in items:
-        sheet.append([_cell(v, sheet, wrap) for v in row(item)])
-    book.properties.title = title
+        sheet.append([xlsx_cell(sheet, value) for value in xlsx_row(item)])
+        for cell in sheet[sheet.max_row]:
+            cell.alignment, cell.border = wrap, border
+    last = get_column_letter(len(XLSX_COLUMNS))
+    sheet.print_area = f"A1:{last}{max(sheet.max_row, HEADING_ROW)}"
+    sheet.print_title_rows = f"{HEADING_ROW}:{HEADING_ROW}"
+    sheet.freeze_panes = f"A{HEADING_ROW + 1}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.oddHeader.center.text = f"{TITLE} {wareki(cycle.fiscal_year)}"
+    sheet.oddFooter.center.text = "&P / &N"
+    book.properties.title = f"{TITLE} {cycle}"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _bold(value, sheet):
-    cell = xlsx_cell(sheet, value)
-    cell.font = Font(bold=True)
-    return cell
-
-
-def _cell(value, sheet, alignment):
-    cell = xlsx_cell(sheet, value)  # text typed as text: shown as written, never a formula
-    cell.alignment = alignment
-    return cell

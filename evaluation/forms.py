@@ -5,6 +5,7 @@ after someone else's is caught as a conflict instead of overwriting it.
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.db.models import Q
@@ -34,13 +35,17 @@ from evaluation.models import (
 from evaluation.numbers import typed_number
 from evaluation.rollups import ratings
 from policies.bootstrap_fields import draw
-from policies.fiscal_years import parse_fiscal_year, wareki
+from policies.fiscal_years import parse_fiscal_year, wareki, wareki_date
 from policies.models import Initiative, Measure, Plan, RatingLevel
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 
 CHOOSE = _("（選択してください）")
+TYPE_IN = _("「%(label)s」を入力してください。")
+CHOOSE_ONE = _("「%(label)s」を選んでください。")
+TAKEN_BY = _("この%(label)sは既に「%(record)s」で使われています。")
+TAKEN = _("この%(label)sは既にほかの記録で使われています。")
 
 
 class FigureInput(forms.NumberInput):
@@ -58,7 +63,7 @@ FIGURES = {"target": FigureInput, "actual": FigureInput}
 
 
 class VersionedForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, label=_("版"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,6 +72,34 @@ class VersionedForm(forms.ModelForm):
             # Japanese placeholder instead of Django's "---------" in required choices.
             if isinstance(field, forms.TypedChoiceField) and field.choices:
                 field.choices = [("", CHOOSE), *[c for c in field.choices if c[0] != ""]]
+            # 「「実施内容」を入力してください。」 rather than 「このフィールドは必須です。」
+            asks = CHOOSE_ONE if isinstance(field, forms.ChoiceField) else TYPE_IN
+            field.error_messages["required"] = asks % {"label": field.label}
+
+    def validate_unique(self) -> None:
+        """A value another record already holds is refused naming the field and that record:
+        「この事業コードは既に「市民活動入門講座」で使われています。」 (Django says only that
+        one exists)."""
+        super().validate_unique()
+        model = type(self.instance)
+        for name in list(self.errors):
+            if name not in self.fields:
+                continue  # NON_FIELD_ERRORS: a constraint over several fields
+            if not any(e.code == "unique" for e in self.errors.as_data().get(name, [])):
+                continue
+            value = self.data.get(self.add_prefix(name), "")
+            holder = (
+                model._default_manager.filter(**{name: self.fields[name].clean(value)})
+                .exclude(pk=self.instance.pk)
+                .first()
+            )
+            self.errors[name] = self.error_class(
+                [
+                    TAKEN_BY % {"label": self.fields[name].label, "record": holder}
+                    if holder is not None
+                    else TAKEN % {"label": self.fields[name].label}
+                ]
+            )
 
     def disable(self) -> None:
         """Read-only display for someone who may view but not edit."""
@@ -136,10 +169,13 @@ class ProjectReportForm(VersionedForm):
 
 
 class SelfEvaluationForm(RatingFieldMixin, VersionedForm):
+    """The answer to last year's committee opinion is not asked here: it is the body's items
+    of the 回答報告書 (``FollowUpForm``), linked beside the form, so the two cannot disagree."""
+
     class Meta:
         model = SelfEvaluation
-        fields = ["rating", "reason", "issues", "response_to_committee"]
-        widgets = {"reason": TEXTAREA, "issues": TEXTAREA, "response_to_committee": TEXTAREA}
+        fields = ["rating", "reason", "issues"]
+        widgets = {"reason": TEXTAREA, "issues": TEXTAREA}
 
     def __init__(self, *args, cycle: Cycle, **kwargs):
         super().__init__(*args, **kwargs)
@@ -410,7 +446,7 @@ class CycleForm(VersionedForm):
                     % {
                         "this": self.fields[name].label,
                         "before": self.fields[latest[0]].label,
-                        "date": date_format(latest[1], "Y年n月j日"),
+                        "date": wareki_date(latest[1]),
                     },
                 )
             else:
@@ -469,10 +505,45 @@ class IndicatorValueForm(ConfirmUnusualMixin, VersionedForm):
 
 
 class FollowUpForm(VersionedForm):
+    """One item of the 回答報告書: who answers (担当課) and how (対応方針, 取組内容, 時期, 対応状況)."""
+
     class Meta:
         model = FollowUp
-        fields = ["policy", "status", "difficulty_reason"]
-        widgets = {"policy": TEXTAREA, "difficulty_reason": forms.Textarea(attrs={"rows": 2})}
+        fields = ["department", "policy", "action", "timing", "status", "difficulty_reason"]
+        widgets = {
+            "policy": TEXTAREA,
+            "action": TEXTAREA,
+            "difficulty_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+MAX_POINTS = 20
+
+
+class FollowUpPointsForm(forms.Form):
+    """The 事務局 splits a committee opinion into numbered points (指摘事項), one a line."""
+
+    points = forms.CharField(
+        label=_("指摘事項（1行に1つ）"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "上から指摘事項1、2、…になります。実施主体はそれぞれの指摘事項に回答します。"
+            "回答が入力された指摘事項はなくせません。"
+        ),
+    )
+
+    def clean_points(self) -> list[str]:
+        points = [line.strip() for line in self.cleaned_data["points"].splitlines()]
+        points = [point for point in points if point]
+        if not points:
+            raise forms.ValidationError(_("指摘事項を1つ以上書いてください。"))
+        if len(points) > MAX_POINTS:
+            raise forms.ValidationError(
+                _("指摘事項は%(n)d個までです（%(given)d個あります）。")
+                % {"n": MAX_POINTS, "given": len(points)}
+            )
+        return points
 
 
 class ProjectIndicatorForm(ConfirmUnusualMixin, VersionedForm):
@@ -510,13 +581,17 @@ class ProjectIndicatorForm(ConfirmUnusualMixin, VersionedForm):
 
 
 class IndicatorRows(forms.BaseInlineFormSet):
-    """指標 of one 実施状況: two empty rows while it has none, one once some are saved (most
-    事業 have one or two 指標); another after each save, with no script needed."""
+    """指標 of one 実施状況: the saved rows and one empty row to add another, folded under
+    「指標を追加する」 (another after each save, with no script needed). Until something is
+    typed in it, the empty row marks nothing as required: a 指標 is optional, and an empty
+    row is left out when saved (``empty_permitted``)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not self.is_bound and self.initial_form_count():
-            self.extra = 1
+        for form in self.extra_forms:
+            if not (form.is_bound and form.has_changed()):
+                for field in form.fields.values():
+                    field.required = False
 
 
 # Bounded: at most MAX_INDICATORS per 実施状況.
@@ -526,7 +601,7 @@ ProjectIndicatorFormSet = forms.inlineformset_factory(
     ProjectIndicator,
     form=ProjectIndicatorForm,
     formset=IndicatorRows,
-    extra=2,
+    extra=1,
     can_delete=True,
     max_num=MAX_INDICATORS,
     validate_max=True,

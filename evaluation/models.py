@@ -885,9 +885,12 @@ class FollowUpQuerySet(models.QuerySet):
 
 
 class FollowUp(Versioned):
-    """委員会意見への対応: one 実施主体's follow-up, in year N+1, of the committee's confirmed
-    opinion of year N on a 施策 it has 事業 under. Carried forward to the next year until
-    対応済 (``carried_from``). See ``evaluation.follow_ups``."""
+    """委員会意見への対応 (one item of the 回答報告書): one 実施主体's answer, in year N+1, to one
+    point (指摘事項) of the committee's confirmed opinion of year N on a 施策 — the 施策 it has
+    事業 under, or, for a 施策 without 事業, the first 実施主体 (the city) — with its 担当課.
+    The 事務局 splits an opinion into numbered points (``point_number``, ``point``); until
+    then the whole opinion is point 1. Carried forward to the next year until 対応済
+    (``carried_from``). See ``evaluation.follow_ups``."""
 
     cycle = models.ForeignKey(
         Cycle, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("評価サイクル")
@@ -910,8 +913,26 @@ class FollowUp(Versioned):
         verbose_name=_("委員会意見"),
         help_text=_("対応する委員会による評価及び意見（確定したもの）。"),
     )
+    point_number = models.PositiveSmallIntegerField(_("指摘事項の番号"), default=1)
+    point = models.TextField(
+        _("指摘事項"),
+        blank=True,
+        help_text=_("委員会意見のうち、この項目で答える点。空欄のときは意見の全体です。"),
+    )
+    department = models.CharField(
+        _("担当課"), max_length=100, blank=True, help_text=_("この指摘事項に対応する課。")
+    )
     policy = models.TextField(
         _("対応方針"), blank=True, help_text=_("委員会意見を受けて、どう対応するか（したか）。")
+    )
+    action = models.TextField(
+        _("取組内容"), blank=True, help_text=_("対応方針にそって、実際に行った（行う）取組み。")
+    )
+    timing = models.CharField(
+        _("時期"),
+        max_length=100,
+        blank=True,
+        help_text=_("取組みの時期。例: 令和3年度中、令和4年4月から"),
     )
     status = models.CharField(
         _("対応状況"),
@@ -936,10 +957,11 @@ class FollowUp(Versioned):
     class Meta:
         verbose_name = _("委員会意見への対応")
         verbose_name_plural = _("委員会意見への対応")
-        ordering = ["cycle", "measure", "body__order", "pk"]
+        ordering = ["cycle", "measure", "point_number", "body__order", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["cycle", "measure", "body", "opinion"], name="unique_follow_up"
+                fields=["cycle", "measure", "body", "opinion", "point_number"],
+                name="unique_follow_up_point",
             )
         ]
 

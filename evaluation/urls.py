@@ -131,6 +131,11 @@ urlpatterns = [
         follow_ups.follow_up_edit,
         name="follow_up",
     ),
+    path(
+        "cycles/<slug:plan>/<int:year>/follow-ups/<int:pk>/points/",
+        follow_ups.follow_up_points,
+        name="follow_up_points",
+    ),
     # The member's scoring pages.
     path("cycles/<slug:plan>/<int:year>/scoring/", scoring.scoring_list, name="scoring_list"),
     path(

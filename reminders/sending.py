@@ -22,8 +22,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from evaluation.models import Cycle, Phase
-from evaluation.progress.entry import entry_progress
-from evaluation.progress.groups import groups_for_phase
 from evaluation.progress.todo import Todo, TodoItem, TodoSection, todo_for
 from people.models import Participant
 from reminders.compose import reminder_message, summary_message
@@ -34,6 +32,7 @@ from reminders.models import (
     preference_of,
     stale_before,
 )
+from reminders.summary import Summary, summary_of
 from reminders.windows import Window, tokyo_day, window_on
 
 logger = logging.getLogger(__name__)
@@ -109,7 +108,7 @@ def due_reminders(now: datetime | None = None, result: RunResult | None = None) 
         .filter(cycle__in=[c for c, _w in windows])
         .values_list("user_id", "cycle_id", "phase", "kind", "occasion")
     )
-    summaries: dict[int, list] = {}
+    summaries: dict[int, Summary] = {}
     outgoing: list[Outgoing] = []
     participants = (
         Participant.objects.filter(user__is_active=True)
@@ -126,9 +125,11 @@ def due_reminders(now: datetime | None = None, result: RunResult | None = None) 
             wanted = []
             if preference.wants(window.kind):
                 wanted.append((window.kind, window.occasion))
+            # The 事務局's summary: when a due date nears or has passed, and at once when a
+            # phase opened after its due date (the people are not told: windows.py).
             if (
                 participant.is_secretariat
-                and window.kind != ReminderKind.OPENED
+                and (window.kind != ReminderKind.OPENED or window.late)
                 and preference.wants(ReminderKind.SUMMARY)
             ):
                 wanted.append((ReminderKind.SUMMARY, f"{window.kind}:{window.occasion}"))
@@ -137,9 +138,9 @@ def due_reminders(now: datetime | None = None, result: RunResult | None = None) 
                     continue
                 if kind == ReminderKind.SUMMARY:
                     if cycle.pk not in summaries:
-                        summaries[cycle.pk] = groups_for_phase(entry_progress(cycle), cycle.phase)
-                    groups = summaries[cycle.pk]
-                    if not any(g.behind for g in groups):
+                        summaries[cycle.pk] = summary_of(cycle)
+                    summary = summaries[cycle.pk]
+                    if summary.empty:
                         continue
                 else:
                     todo = todo if todo is not None else todo_for(user)
@@ -151,7 +152,7 @@ def due_reminders(now: datetime | None = None, result: RunResult | None = None) 
                     continue
                 mail = {"user": user, "address": address, "cycle": cycle, "window": window}
                 message, items = (
-                    summary_message(**mail, groups=groups)
+                    summary_message(**mail, summary=summary)
                     if kind == ReminderKind.SUMMARY
                     else reminder_message(**mail, sections=sections)
                 )

@@ -1,4 +1,5 @@
-"""Entry progress where people need it: the cycle page, its CSV, the reminders' summary.
+"""Entry progress where people need it: the cycle page and its CSV (the reminders' summary
+arranges the same lines per person: ``reminders.summary``).
 
 Every count and every missing entry comes from ``progress.entry.entry_progress`` (the dashboard's
 roll-up); this module only links and arranges its lines.
@@ -10,7 +11,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from evaluation.models import Cycle, Phase
+from evaluation.models import Cycle
 from evaluation.progress.entry import EntryProgress, ProgressLine, entry_progress
 from policies.spreadsheet import csv_text
 
@@ -21,12 +22,11 @@ def missing_links(
     cycle: Cycle,
     *,
     limit: int | None = None,
-    base_url: str = "",
     back: str = "",
 ) -> list[tuple[str, str]]:
     """(label, URL) of each missing entry of a line: a 実施状況's form, or the 施策's page
-    of the year. ``base_url`` makes them absolute (e-mail); a form opened from a page given
-    as ``back`` comes back there after saving (see editing.edit_record)."""
+    of the year. A form opened from a page given as ``back`` comes back there after saving
+    (see editing.edit_record)."""
     plan, year = cycle.plan.code, cycle.fiscal_year
     query = f"?{urlencode({'next': back})}" if back else ""
     links = []
@@ -40,7 +40,7 @@ def missing_links(
             url = reverse(
                 "evaluation:measure_year", kwargs={"plan": plan, "year": year, "number": key}
             )
-        links.append((label, base_url + url))
+        links.append((label, url))
     return links
 
 
@@ -95,18 +95,6 @@ def progress_groups(progress: EntryProgress) -> list[ProgressGroup]:
             "committee", _("委員会評価"), "measure", "committee", "", [progress.committee]
         ),
     ]
-
-
-# The records entered in each phase: who can be behind while that phase is open.
-GROUPS_OF_PHASE = {
-    Phase.ENTRY: {"reports", "self_evaluations"},
-    Phase.COMMITTEE: {"member_evaluations", "committee"},
-}
-
-
-def groups_for_phase(progress: EntryProgress, phase: str) -> list[ProgressGroup]:
-    keys = GROUPS_OF_PHASE.get(phase, set())
-    return [g for g in progress_groups(progress) if g.key in keys]
 
 
 CSV_COLUMNS = ["年度", "記録", "実施主体・委員", "入力済み", "対象", "未入力", "未入力の一覧"]

@@ -14,7 +14,6 @@ from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -23,6 +22,7 @@ from evaluation.history import changes_of
 from evaluation.numbers import plain_number
 from people.access import Access, denied
 from people.models import display_name
+from policies.fiscal_years import wareki_date
 
 
 def _values(record, form) -> list[tuple[str, str]]:
@@ -106,7 +106,11 @@ def conflict_notice(record, user) -> tuple[str, str]:
     """Who saved the record the user collided with, and when (from its history): the
     error above the form and the title of the panel with the saved values."""
     last = record.history.select_related("history_user").first() if record.pk else None
-    when = date_format(timezone.localtime(last.history_date), "Y年n月j日 H:i") if last else ""
+    when = (
+        f"{wareki_date(last.history_date)} {timezone.localtime(last.history_date):%H:%M}"
+        if last
+        else ""
+    )
     if last is not None and last.history_user_id == user.pk:
         return (
             _(

@@ -3,6 +3,7 @@ committee's evaluation. Views stay thin: fetch through the access functions, val
 call one service, render."""
 
 import functools
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,6 +29,8 @@ from evaluation.forms import (
 )
 from evaluation.models import (
     CommitteeEvaluation,
+    Cycle,
+    FollowUp,
     MemberEvaluation,
     Project,
     ProjectReport,
@@ -36,7 +39,7 @@ from evaluation.models import (
 from evaluation.page_cache import cached
 from evaluation.rollups import ratings
 from evaluation.views import drafting
-from evaluation.views.editing import THEN_NEXT, edit_record
+from evaluation.views.editing import THEN_NEXT, edit_record, safe_next
 from policies.models import ImplementingBody
 
 
@@ -130,10 +133,27 @@ def report_edit(request: HttpRequest, plan: str, year: int, code: str) -> HttpRe
         project = get_object_or_404(Project.objects.select_related("body"), code=code)
     else:
         project, report.cycle = report.project, cycle
+    rule = access.report_access(request.user, cycle, project)
+    # Whoever may enter it is offered 「保存して次へ」: the body's next 事業 still to enter.
+    following = _next_to_enter(cycle, project) if rule.edit else None
+
+    def after_save(saved: ProjectReport) -> str:
+        if request.POST.get("then") != THEN_NEXT:
+            return request.path
+        # Looked up again: a colleague may have entered it meanwhile.
+        upcoming = _next_to_enter(cycle, project)
+        if upcoming is None:
+            return reverse("evaluation:todo")
+        url = reverse(
+            "evaluation:report", kwargs={"plan": plan, "year": year, "code": upcoming.code}
+        )
+        back = safe_next(request)  # the page the first form was opened from, kept along
+        return f"{url}?{urlencode({'next': back})}" if back else url
+
     return edit_record(
         request,
         instance=report or ProjectReport(cycle=cycle, project=project),
-        rule=access.report_access(request.user, cycle, project),
+        rule=rule,
         form_class=ProjectReportForm,
         formset_class=ProjectIndicatorFormSet,
         template="evaluation/report_form.html",
@@ -141,11 +161,30 @@ def report_edit(request: HttpRequest, plan: str, year: int, code: str) -> HttpRe
             "cycle": cycle,
             "current_plan": cycle.plan,
             "project": project,
+            "following": following,
+            "then_next": THEN_NEXT,
             "review_url": reverse(
                 "evaluation:report_review", kwargs={"plan": plan, "year": year, "code": code}
             ),
         },
+        success_url=after_save,
     )
+
+
+def _next_to_enter(cycle: Cycle, project: Project) -> Project | None:
+    """The 実施主体's next 事業 of the year without a 実施状況 yet, in the order of its list
+    (after this one, then from the top). One query."""
+    waiting = list(
+        Project.objects.of_plan(cycle.plan)
+        .active_in(cycle.fiscal_year)
+        .filter(body_id=project.body_id)
+        .exclude(pk=project.pk)
+        .exclude(reports__cycle=cycle)
+        .order_by("code")
+        .only("code", "name")
+    )
+    later = [p for p in waiting if p.code > project.code]
+    return (later or waiting or [None])[0]
 
 
 @refuse_hidden
@@ -178,6 +217,12 @@ def self_evaluation_edit(
             "measure": measure,
             "body": body_obj,
             "last_opinion": last_opinion,
+            # The body's answers to it: the 回答報告書's items, point by point.
+            "follow_ups": list(
+                FollowUp.objects.filter(cycle=cycle, measure=measure, body=body_obj).order_by(
+                    "point_number", "pk"
+                )
+            ),
             "review_url": reverse(
                 "evaluation:self_evaluation_review",
                 kwargs={"plan": plan, "year": year, "number": number, "body": body},

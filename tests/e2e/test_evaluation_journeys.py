@@ -50,6 +50,9 @@ def test_staff_enter_a_report_and_a_self_evaluation(page, year):
     page.get_by_label("回数").fill("3")
     page.get_by_label("参加者数").fill("75")
     page.get_by_label("今後の方向性").select_option(label="継続")
+    page.get_by_text(
+        "指標を追加する", exact=True
+    ).click()  # the empty row is folded until asked for
     page.locator("#id_children-0-name").fill("講座の参加者数")
     page.locator("#id_children-0-unit").fill("人")
     page.locator("#id_children-0-target").fill("60")

@@ -64,6 +64,9 @@ def test_an_error_in_an_indicator_row_is_in_the_summary_and_its_link_leads_to_th
     page.goto("/cycles/revised-2017/2021/projects/city-001/report/")
     page.locator("#id_status").select_option(index=1)
     page.get_by_label("実施内容").fill("講座を3回開いた。")
+    page.get_by_text(
+        "指標を追加する", exact=True
+    ).click()  # the empty row is folded until asked for
     page.locator("#id_children-0-target").fill("60")  # a target without the 指標's name
     page.get_by_role("button", name="保存する").click()
 

@@ -393,6 +393,13 @@ MATRIX: dict[str, Case] = {
         setup=follow_up,
         data=lambda w, r: {"policy": "広報を見直す。", "status": "in_progress", "version": 1},
     ),
+    "evaluation:follow_up_points": Case(
+        kwargs={**CYCLE, "pk": 1},
+        get=insiders(),
+        post=only("secretariat"),
+        setup=follow_up,
+        data=lambda w, r: {"points": "広報を見直すこと。\n参加者を広げること。"},
+    ),
     "evaluation:scoring_list": Case(kwargs=CYCLE, get=only("member", "chair", outcome=OK)),
     "evaluation:scoring": Case(
         kwargs=MEASURE,

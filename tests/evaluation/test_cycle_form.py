@@ -71,10 +71,10 @@ def test_reversed_due_dates_are_refused_and_what_was_typed_stays(client):
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert errors["committee_due"] == [
-        "委員会評価の期限は、実施状況入力の期限（2022年5月31日）と同じ日かそれより後にしてください。"
+        "委員会評価の期限は、実施状況入力の期限（令和4年5月31日）と同じ日かそれより後にしてください。"
     ]
     assert errors["publish_due"] == [
-        "公開の予定日は、確定の期限（2022年9月30日）と同じ日かそれより後にしてください。"
+        "公開の予定日は、確定の期限（令和4年9月30日）と同じ日かそれより後にしてください。"
     ]
     assert "confirm_due" not in errors
     html = response.content.decode()
@@ -94,7 +94,7 @@ def test_a_later_date_is_checked_against_the_latest_earlier_one_skipping_blanks(
         },
     )
     assert response.context["form"].errors["confirm_due"] == [
-        "確定の期限は、実施状況入力の期限（2022年5月31日）と同じ日かそれより後にしてください。"
+        "確定の期限は、実施状況入力の期限（令和4年5月31日）と同じ日かそれより後にしてください。"
     ]
 
 

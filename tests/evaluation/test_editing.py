@@ -9,10 +9,10 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 from evaluation.models import ProjectReport
 from people.models import Role
+from policies.fiscal_years import wareki_date
 from tests.evaluation.test_access_matrix import MATRIX, SAVED
 from tests.factories import ParticipantFactory, ProjectReportFactory, UserFactory
 
@@ -50,6 +50,7 @@ OWN_PAGE = {
     "evaluation:self_evaluation": "/cycles/revised-2017/2021/measures/1-1/self/city/",
     "evaluation:scoring": "/cycles/revised-2017/2021/scoring/1-2/#id_rating",  # 保存して次へ: the next 施策
     "evaluation:follow_up": "/cycles/revised-2017/2021/follow-ups/",
+    "evaluation:follow_up_points": "/cycles/revised-2017/2021/follow-ups/",
     "reminders:settings": "/settings/reminders/",
 }
 
@@ -68,6 +69,9 @@ SAVED_MESSAGE = {
     "evaluation:self_evaluation": "自己評価「1-1 市 令和3（2021）年度」を保存しました。",
     "evaluation:scoring": "委員評価「1-1 市民活動のきっかけづくり 令和3（2021）年度」を保存しました。",
     "evaluation:follow_up": "委員会意見への対応「1-1 市 令和3（2021）年度」を保存しました。",
+    "evaluation:follow_up_points": (
+        "1-1 市民活動のきっかけづくりの指摘事項を2個にしました（回答の項目 2件）。"
+    ),
     "reminders:settings": "メールのお知らせの設定を保存しました。",
 }
 
@@ -137,7 +141,7 @@ def test_the_conflict_panel_names_the_other_saver_and_when(world):
         REPORT, {"status": "done", "activities": "わたしの内容", "version": report.version}
     )
     html = response.content.decode()
-    when = date_format(timezone.localtime(saved_at), "Y年n月j日 H:i")
+    when = f"{wareki_date(saved_at)} {timezone.localtime(saved_at):%H:%M}"  # 令和…年…月…日 in Tokyo
     assert f"花子 山田さんが保存した内容（{when}）" in html
     assert f"あなたが編集している間に、花子 山田さんがこの記録を保存しました（{when}）。" in html
     assert "わたしの内容" in html and "山田さんの内容" in html

@@ -43,7 +43,8 @@ def years(world):
         CommitteeEvaluationFactory(
             cycle=last, measure=measure(number), confirmed_at=CONFIRMED, opinion=f"{number}の意見"
         )
-    CommitteeEvaluationFactory(cycle=last, measure=measure("2-1"))  # a draft: no follow-up
+    # A draft (as if forced into a published year): no follow-up.
+    CommitteeEvaluationFactory(cycle=last, measure=measure("2-1"), confirmed_at=None)
     ProjectFactory(code="place-001", body=body("place"))
     world.set_phase(Phase.PREPARATION)
     return last, world
@@ -52,9 +53,13 @@ def years(world):
 def test_confirmed_opinions_become_items_for_each_body_with_projects(years):
     last, world = years
     opened = follow_ups.follow_ups_open(cycle=world.cycle, user=None)
-    # 1-2 has no 事業 this year: nobody is asked; the 2-1 draft was never confirmed.
-    assert item_keys(world.cycle) == [("1-1", "city", 2020), ("1-1", "place", 2020)]
-    assert (opened.created, opened.carried) == (2, 0)
+    # 1-2 has no 事業 this year: the city answers it; the 2-1 draft was never confirmed.
+    assert item_keys(world.cycle) == [
+        ("1-1", "city", 2020),
+        ("1-1", "place", 2020),
+        ("1-2", "city", 2020),
+    ]
+    assert (opened.created, opened.carried) == (3, 0)
     assert follow_ups.follow_ups_open(cycle=world.cycle, user=None).created == 0  # idempotent
 
 
@@ -64,14 +69,14 @@ def test_moving_the_cycle_into_entry_opens_the_items(years):
     services.cycle_move(
         cycle=world.cycle, to_phase=Phase.ENTRY, user=user, expected_version=world.cycle.version
     )
-    item = FollowUp.objects.get(cycle=world.cycle, body=body("city"))
+    item = FollowUp.objects.get(cycle=world.cycle, body=body("city"), measure=measure("1-1"))
     assert (item.status, item.history.first().history_user) == (FollowUpStatus.NOT_YET, user)
 
 
 def test_items_not_closed_are_carried_forward_until_done(years):
     last, world = years
     follow_ups.follow_ups_open(cycle=world.cycle, user=None)
-    city = FollowUp.objects.get(cycle=world.cycle, body=body("city"))
+    city = FollowUp.objects.get(cycle=world.cycle, body=body("city"), measure=measure("1-1"))
     city.policy, city.status = "講座の広報を見直す。", FollowUpStatus.IN_PROGRESS
     city.save()
     place = FollowUp.objects.get(cycle=world.cycle, body=body("place"))
@@ -80,8 +85,8 @@ def test_items_not_closed_are_carried_forward_until_done(years):
 
     next_year = CycleFactory(fiscal_year=2022, phase=Phase.PREPARATION)
     opened = follow_ups.follow_ups_open(cycle=next_year, user=None)
-    carried = FollowUp.objects.get(cycle=next_year)
-    assert (opened.created, opened.carried) == (0, 1)
+    carried = FollowUp.objects.get(cycle=next_year, measure=measure("1-1"))
+    assert (opened.created, opened.carried) == (0, 2)  # and the city's answer on 1-2
     assert (carried.body.code, carried.policy, carried.status, carried.carried_from) == (
         "city",
         "講座の広報を見直す。",
@@ -97,7 +102,7 @@ def test_the_first_revised_year_answers_the_mid_term_review_of_the_original_plan
     first = CycleFactory(fiscal_year=2017, phase=Phase.PREPARATION)
     ProjectFactory(code="city-2017", body=body("city"), first_year=2017)
     follow_ups.follow_ups_open(cycle=first, user=None)
-    item = FollowUp.objects.get(cycle=first)
+    item = FollowUp.objects.get(cycle=first, measure=measure("1-1"))
     assert (item.measure.number, item.opinion.cycle.fiscal_year) == ("1-1", 2016)
     assert item.opinion.measure == measure("1-1").main_predecessor()
 
@@ -139,7 +144,7 @@ def edit_url(item) -> str:
 
 
 def test_a_body_writes_its_policy_and_status_and_difficult_needs_a_reason(opened, login):
-    item = FollowUp.objects.get(body=body("city"))
+    item = FollowUp.objects.get(body=body("city"), measure=measure("1-1"))
     client = login(opened.users["staff_a"])
     refused = client.post(
         edit_url(item), {"policy": "人員が足りない。", "status": "difficult", "version": 1}
@@ -161,11 +166,11 @@ def test_a_body_writes_its_policy_and_status_and_difficult_needs_a_reason(opened
 def test_the_todo_lists_the_opinions_still_to_answer(opened, login):
     html = login(opened.users["staff_a"]).get(reverse("evaluation:todo")).content.decode()
     assert "委員会意見への対応（市）" in html
-    assert edit_url(FollowUp.objects.get(body=body("city"))) in html
+    assert edit_url(FollowUp.objects.get(body=body("city"), measure=measure("1-1"))) in html
 
 
 def test_the_report_prints_and_downloads_the_same_rows(opened, login):
-    item = FollowUp.objects.get(body=body("city"))
+    item = FollowUp.objects.get(body=body("city"), measure=measure("1-1"))
     item.policy, item.status, item.difficulty_reason = "=1+1 広報", "difficult", "予算がない。"
     item.save()
     client = login(opened.users["member"])
@@ -173,18 +178,29 @@ def test_the_report_prints_and_downloads_the_same_rows(opened, login):
     html = client.get(reverse("evaluation:follow_up_report", kwargs=kwargs)).content.decode()
     assert "1-1の意見" in html and "対応困難" in html and "予算がない。" in html
 
-    text = client.get(reverse("evaluation:follow_up_csv", kwargs=kwargs)).content.decode()
+    response = client.get(reverse("evaluation:follow_up_csv", kwargs=kwargs))
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''%E5%9B%9E%E7%AD%94%E5%A0%B1%E5%91%8A%E6%9B%B8_"
+        "%E6%94%B9%E5%AE%9A%E8%A8%88%E7%94%BB_%E4%BB%A4%E5%92%8C3%EF%BC%882021%EF%BC%89"
+        "%E5%B9%B4%E5%BA%A6.csv"
+    )  # 回答報告書_改定計画_令和3（2021）年度.csv
+    text = response.content.decode()
     assert text.startswith("\ufeff年度,施策番号")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[1] == [
         "2021",
         "1-1",
         "市民活動のきっかけづくり",
-        "武蔵野市",
         "2020",
         "C",
         "1-1の意見",
+        "1",
+        "1-1の意見",  # not split yet: the point is the whole opinion
+        "武蔵野市",
+        "",
         "'=1+1 広報",
+        "",
+        "",
         "対応困難",
         "予算がない。",
         "",
@@ -193,19 +209,37 @@ def test_the_report_prints_and_downloads_the_same_rows(opened, login):
         io.BytesIO(client.get(reverse("evaluation:follow_up_xlsx", kwargs=kwargs)).content)
     )
     sheet = book.active
-    assert [c.value for c in sheet[2]][:9] == [
-        2021,
-        "1-1",
-        "市民活動のきっかけづくり",
-        "武蔵野市",
-        2020,
-        "C",
-        "1-1の意見",
-        "=1+1 広報",  # typed as text in the xlsx: shown as written, never run, no apostrophe
-        "対応困難",
+    assert sheet.title == "令和3（2021）年度"
+    assert sheet["A1"].value == "委員会意見への対応状況（回答報告書） 改定計画 令和3（2021）年度"
+    assert sheet["A2"].value.startswith(
+        "令和2（2020）年度の委員会による評価及び意見への対応　作成日: 令和"
+    )
+    assert [c.value for c in sheet[4]] == [
+        "施策",
+        "指摘事項",
+        "実施主体・担当課",
+        "対応方針",
+        "取組内容",
+        "時期",
+        "対応状況",
     ]
-    assert sheet.cell(2, 8).data_type == "s"
-    assert sheet.max_row == 3
+    assert [c.value for c in sheet[5]] == [
+        "1-1 市民活動のきっかけづくり（評価 C）",
+        "1. 1-1の意見",
+        "市",
+        "=1+1 広報",  # typed as text in the xlsx: shown as written, never run, no apostrophe
+        None,
+        None,
+        "対応困難\n理由: 予算がない。",
+    ]
+    assert sheet.cell(5, 4).data_type == "s"
+    assert sheet.max_row == 7  # 1-1 市, 1-1 プレイス, 1-2 市 (no 事業: the city answers)
+    # Prints as delivered: A4 landscape, one page wide, the heading on every page, page n / N.
+    assert (sheet.page_setup.orientation, sheet.page_setup.paperSize) == ("landscape", 9)
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.print_title_rows == "$4:$4"
+    assert sheet.oddFooter.center.text == "&P / &N"
+    assert sheet.print_area == "'令和3（2021）年度'!$A$1:$G$7"
 
 
 @pytest.mark.parametrize("extra", [0, 8])

@@ -151,8 +151,8 @@ FORM_URLS = {
     "project_edit": {"code": "city-001"},
 }
 FORM_QUERIES = {
-    "report": 9,
-    "self_evaluation": 13,
+    "report": 10,  # with the body's next 事業 still to enter (保存して次へ)
+    "self_evaluation": 14,  # with the body's answers to last year's opinion
     # The 施策 and the scale's levels come from the page cache (access.measure_in,
     # rollups.ratings.cycle_levels): a read of the generation token each, no model query.
     "committee_evaluation": 11,  # the members' side cached

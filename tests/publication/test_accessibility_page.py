@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from ops.models import AccessibilityCheck
+from policies.fiscal_years import wareki_date
 from publication import accessibility_record
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def test_the_statement_shows_the_run_recorded_in_the_database(
     )
     with django_assert_max_num_queries(4):  # the layout (plans) and the record
         html = client.get("/accessibility/").content.decode()
-    assert "最後に自動検査をした日: 2999年4月1日" in html
+    assert "最後に自動検査をした日: 令和981年4月1日" in html  # 和暦, as every date shown
     assert '<th scope="row">ログインしていない人（市民）</th><td class="text-end">18</td>' in html
     assert (
         '<th scope="row">委員</th><td class="text-end">40</td><td class="text-end">1</td>' in html
@@ -47,7 +48,7 @@ def test_without_a_newer_recorded_run_the_release_record_is_shown(client):
     )
     released = accessibility_record._read(accessibility_record.RELEASED)
     html = client.get("/accessibility/").content.decode()
-    assert f"最後に自動検査をした日: {released.date.year}年" in html
+    assert f"最後に自動検査をした日: {wareki_date(released.date)}" in html
     assert '<td class="text-end">9</td>' not in html
 
 

@@ -26,7 +26,7 @@ def test_a_demo_run_writes_the_expected_messages_to_files(settings, tmp_path):
         (
             "jimukyoku@demo.example.jp",
             "【市民活動促進基本計画】改定計画 令和3（2021）年度 入力状況のまとめ: "
-            "「実施状況入力」の期限を過ぎています（未入力 25件）",
+            "「実施状況入力」の期限を過ぎています（未入力 44件）",
         ),
         (
             "place-tanto@demo.example.jp",
@@ -38,8 +38,22 @@ def test_a_demo_run_writes_the_expected_messages_to_files(settings, tmp_path):
         ),
         (
             "shi-tanto@demo.example.jp",
-            "【市民活動促進基本計画】改定計画 令和3（2021）年度 「実施状況入力」の期限を過ぎています（未入力 14件）",
+            "【市民活動促進基本計画】改定計画 令和3（2021）年度 「実施状況入力」の期限を過ぎています（未入力 16件）",
         ),
     ]
-    city = messages[3].get_content()
-    assert "http://127.0.0.1:8000/cycles/revised-2017/2021/projects/demo-city-03/report/" in city
+    summary, city = messages[0].get_content(), messages[3].get_content()
+    # 25 実施状況 and 自己評価 and the 19 委員会意見への対応 the bodies' own mails count too
+    # (3-2 and 4-1 have no 事業: the city answers them).
+    assert (
+        "未入力は合わせて 44件（実施状況 10件、自己評価 15件、委員会意見への対応 19件）です。"
+        in summary
+    )
+    assert "未入力が残っている実施主体: 3（市、武蔵野プレイス、市民社協）" in summary
+    # Each body's line counts what its staff's own mail counts (in the subjects).
+    assert [line for line in summary.splitlines() if line.startswith("■ ")] == [
+        "■ 市: 未入力 16件",
+        "■ 武蔵野プレイス: 未入力 14件",
+        "■ 市民社協: 未入力 14件",
+    ]
+    assert city.count("http://127.0.0.1:8000/") == 2  # their own やること, their settings
+    assert "http://127.0.0.1:8000/todo/" in city

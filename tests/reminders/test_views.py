@@ -104,8 +104,8 @@ def test_the_secretariat_sees_what_was_sent_to_whom_and_when(world, login):
     )
     url = reverse("reminders:sent_log", kwargs={"plan": "revised-2017", "year": 2021})
     page = login(world.users["secretariat"]).get(url).content.decode()
-    assert "2021年7月1日 09:05" in page  # Asia/Tokyo
-    assert "送信中または結果不明（2021年7月1日 09:06 に開始）" in page
+    assert "令和3年7月1日 09:05" in page  # Asia/Tokyo, in 和暦
+    assert "送信中または結果不明（令和3年7月1日 09:06 に開始）" in page
     assert "staff-a@example.jp" in page
     assert "期限を過ぎたとき（期限の翌日）" in page
     assert "【市民活動促進基本計画】期限を過ぎています（未入力 2件）" in page

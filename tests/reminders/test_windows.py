@@ -23,6 +23,19 @@ def test_the_window_follows_the_due_date(today, kind, occasion):
     assert (window.kind, window.occasion) == (kind, occasion)
 
 
+@pytest.mark.parametrize("today", [date(2021, 7, 2), date(2021, 7, 3), date(2021, 9, 1)])
+def test_a_phase_opened_after_its_due_date_stays_opened_and_late(today):
+    window = window_on(today, due=DUE, opened_on=date(2021, 7, 2), days_before=7)
+    assert (window.kind, window.occasion, window.late) == ("opened", "2021-07-02", True)
+
+
+def test_a_new_due_date_after_a_late_opening_brings_the_usual_windows_back():
+    window = window_on(
+        date(2021, 7, 3), due=date(2021, 7, 9), opened_on=date(2021, 7, 2), days_before=7
+    )
+    assert (window.kind, window.occasion, window.late) == ("due_soon", "2021-07-09", False)
+
+
 def test_a_moved_due_date_is_a_new_occasion():
     before = window_on(date(2021, 7, 1), due=DUE, opened_on=None, days_before=7)
     after = window_on(date(2021, 7, 1), due=date(2021, 7, 5), opened_on=None, days_before=7)
