@@ -5,12 +5,16 @@ and a django-simple-history table, so nothing is overwritten silently and every 
 keeps who, when and what.
 """
 
+from datetime import date
+from typing import TypeVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.achievement import achievement_rate
@@ -23,6 +27,7 @@ from policies.models import (
     RatingLevel,
     RatingScale,
 )
+from policies.natural_keys import loaded_after
 from policies.versioning import Versioned
 
 
@@ -38,7 +43,7 @@ class Role(models.TextChoices):
     CHAIR = "chair", _("委員長")
 
 
-class ParticipantManager(models.Manager):
+class ParticipantManager(models.Manager["Participant"]):
     def get_by_natural_key(self, username: str) -> "Participant":
         return self.get(user__username=username)
 
@@ -77,13 +82,12 @@ class Participant(models.Model):
         ]
 
     def __str__(self) -> str:
-        suffix = f"（{self.body.short_name}）" if self.body_id else ""
+        suffix = f"（{self.body.short_name}）" if self.body else ""
         return f"{display_name(self.user)} {self.get_role_display()}{suffix}"
 
-    def natural_key(self) -> tuple[str]:
+    @loaded_after("auth.user", "policies.implementingbody")
+    def natural_key(self) -> tuple[str, ...]:
         return self.user.natural_key()
-
-    natural_key.dependencies = ["auth.user", "policies.implementingbody"]
 
     @property
     def is_secretariat(self) -> bool:
@@ -127,8 +131,11 @@ class CorrectionState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("取り下げ")
 
 
-class RecordQuerySet(models.QuerySet):
-    def find(self, **lookups):
+Record = TypeVar("Record", bound=models.Model)
+
+
+class RecordQuerySet(models.QuerySet[Record]):
+    def find(self, **lookups) -> Record | None:
         """The record a unique lookup names, or None. Without any ORDER BY: the models'
         default joins the cycle, the plan and the 施策 to sort one row, and ``first()``'s
         ORDER BY id can make SQLite walk the table in id order instead of using the unique
@@ -136,7 +143,7 @@ class RecordQuerySet(models.QuerySet):
         return next(iter(self.filter(**lookups).order_by()[:1]), None)
 
 
-class CycleQuerySet(RecordQuerySet):
+class CycleQuerySet(RecordQuerySet["Cycle"]):
     def published(self) -> "CycleQuerySet":
         return self.filter(phase=Phase.PUBLISHED)
 
@@ -202,10 +209,9 @@ class Cycle(Versioned):
     def __str__(self) -> str:
         return f"{self.plan.short_name} {wareki(self.fiscal_year)}"
 
+    @loaded_after("policies.plan")
     def natural_key(self) -> tuple[str, int]:
         return (*self.plan.natural_key(), self.fiscal_year)
-
-    natural_key.dependencies = ["policies.plan"]
 
     def get_absolute_url(self) -> str:
         return reverse(
@@ -275,7 +281,7 @@ class Cycle(Versioned):
                 plan_id=self.plan.predecessor_id, fiscal_year=previous_year
             )
             predecessor = measure.main_predecessor() if earlier else None
-            if predecessor is not None:
+            if earlier is not None and predecessor is not None:
                 return earlier, predecessor
         return None
 
@@ -312,17 +318,18 @@ class Cycle(Versioned):
             .exists()
         )
 
-    def due_date(self, phase: str | None = None):
+    def due_date(self, phase: str | None = None) -> date | None:
         """The due date of a phase (the current one by default)."""
-        return {
+        dates: dict[str, date | None] = {
             Phase.ENTRY: self.entry_due,
             Phase.COMMITTEE: self.committee_due,
             Phase.CONFIRMED: self.confirm_due,
             Phase.PUBLISHED: self.publish_due,
-        }.get(phase or self.phase)
+        }
+        return dates.get(phase or self.phase)
 
 
-class ProjectQuerySet(models.QuerySet):
+class ProjectQuerySet(models.QuerySet["Project"]):
     def of_plan(self, plan: Plan) -> "ProjectQuerySet":
         return self.filter(plan=plan)
 
@@ -341,7 +348,10 @@ def running_between(first: int, last: int | None = None, via: str = "") -> Q:
     )
 
 
-class ProjectManager(models.Manager.from_queryset(ProjectQuerySet)):
+_ProjectManagerBase = models.Manager.from_queryset(ProjectQuerySet)
+
+
+class ProjectManager(_ProjectManagerBase["Project"]):
     def get_by_natural_key(self, code: str) -> "Project":
         return self.get(code=code)
 
@@ -446,7 +456,7 @@ class Direction(models.TextChoices):
     COMPLETE = "complete", _("完了")
 
 
-class ProjectReportQuerySet(RecordQuerySet):
+class ProjectReportQuerySet(RecordQuerySet["ProjectReport"]):
     def get_by_natural_key(self, plan_code: str, fiscal_year: int, project_code: str):
         return self.get(
             cycle__plan__code=plan_code, cycle__fiscal_year=fiscal_year, project__code=project_code
@@ -491,13 +501,12 @@ class ProjectReport(Versioned):
     def __str__(self) -> str:
         return f"{self.project} {wareki(self.cycle.fiscal_year)}"
 
+    @loaded_after("evaluation.cycle", "evaluation.project")
     def natural_key(self) -> tuple:
         return (*self.cycle.natural_key(), self.project.code)
 
-    natural_key.dependencies = ["evaluation.cycle", "evaluation.project"]
 
-
-class SelfEvaluationQuerySet(RecordQuerySet):
+class SelfEvaluationQuerySet(RecordQuerySet["SelfEvaluation"]):
     def get_by_natural_key(self, plan_code: str, fiscal_year: int, number: str, body: str):
         return self.get(
             cycle__plan__code=plan_code,
@@ -554,13 +563,12 @@ class SelfEvaluation(Versioned):
     def __str__(self) -> str:
         return f"{self.measure.number} {self.body.short_name} {wareki(self.cycle.fiscal_year)}"
 
+    @loaded_after("evaluation.cycle", "policies.measure")
     def natural_key(self) -> tuple:
         return (*self.cycle.natural_key(), self.measure.number, self.body.code)
 
-    natural_key.dependencies = ["evaluation.cycle", "policies.measure"]
 
-
-class MemberEvaluationQuerySet(RecordQuerySet):
+class MemberEvaluationQuerySet(RecordQuerySet["MemberEvaluation"]):
     def get_by_natural_key(self, plan_code: str, fiscal_year: int, number: str, username: str):
         return self.get(
             cycle__plan__code=plan_code,
@@ -624,10 +632,9 @@ class MemberEvaluation(Versioned):
     def __str__(self) -> str:
         return f"{self.measure.number} {self.member} {wareki(self.cycle.fiscal_year)}"
 
+    @loaded_after("evaluation.cycle", "policies.measure", "auth.user")
     def natural_key(self) -> tuple:
         return (*self.cycle.natural_key(), self.measure.number, self.member.get_username())
-
-    natural_key.dependencies = ["evaluation.cycle", "policies.measure", "auth.user"]
 
     def clean(self) -> None:
         """A rating or an opinion (at least one): a member comments where they have
@@ -642,7 +649,7 @@ class MemberEvaluation(Versioned):
             )
 
 
-class CommitteeEvaluationQuerySet(RecordQuerySet):
+class CommitteeEvaluationQuerySet(RecordQuerySet["CommitteeEvaluation"]):
     def confirmed(self) -> "CommitteeEvaluationQuerySet":
         return self.filter(confirmed_at__isnull=False)
 
@@ -719,10 +726,9 @@ class CommitteeEvaluation(Versioned):
     def __str__(self) -> str:
         return f"{self.measure.number} {wareki(self.cycle.fiscal_year)}"
 
+    @loaded_after("evaluation.cycle", "policies.measure")
     def natural_key(self) -> tuple:
         return (*self.cycle.natural_key(), self.measure.number)
-
-    natural_key.dependencies = ["evaluation.cycle", "policies.measure"]
 
     @property
     def is_confirmed(self) -> bool:
@@ -730,7 +736,7 @@ class CommitteeEvaluation(Versioned):
 
     def lock_reason(self, user=None) -> str:
         if self.is_confirmed and not self.cycle.correctable_by(user):
-            return _("委員長が確定した評価は編集できません。")
+            return gettext("委員長が確定した評価は編集できません。")
         return super().lock_reason(user)
 
 
@@ -833,7 +839,7 @@ class FollowUpStatus(models.TextChoices):
     DIFFICULT = "difficult", _("対応困難")
 
 
-class FollowUpQuerySet(models.QuerySet):
+class FollowUpQuerySet(models.QuerySet["FollowUp"]):
     def open(self) -> "FollowUpQuerySet":
         """Not closed yet: carried forward to the next year."""
         return self.exclude(status=FollowUpStatus.DONE)
@@ -1007,7 +1013,7 @@ class ProjectIndicator(Versioned):
 
     @property
     def direction_label(self) -> str:
-        return _("大きいほどよい") if self.higher_is_better else _("小さいほどよい")
+        return gettext("大きいほどよい") if self.higher_is_better else gettext("小さいほどよい")
 
 
 class ImportReceipt(models.Model):
