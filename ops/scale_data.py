@@ -6,7 +6,7 @@ five fiscal years with complete entries by the 3 実施主体 and 8 committee me
 History rows are written too (``bulk_create_with_history``), as for any other write.
 """
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
@@ -40,9 +40,8 @@ INDICATORS = [  # two 指標 per 実施状況 (an activity and an outcome), the 
 ]
 
 
-def _users(prefix: str) -> tuple[dict[int, object], list]:
+def _users(prefix: str) -> tuple[dict[int, User], list[User]]:
     """One staff user per 実施主体 and 8 members (the first is the chair)."""
-    User = get_user_model()
     staff = {}
     for body in ImplementingBody.objects.all():
         user, _ = User.objects.get_or_create(username=f"{prefix}-staff-{body.code}")
@@ -283,7 +282,7 @@ def entry_sample() -> ProjectReport:
     city = ImplementingBody.objects.get(code="city")
     initiative = Initiative.objects.filter(
         measure__basic_policy__plan=plan, measure__number="1-1", original__isnull=True
-    ).first()
+    )[0]
     project, created = Project.objects.get_or_create(
         code=ENTRY_PROJECT,
         defaults={
@@ -317,7 +316,7 @@ def entry_sample() -> ProjectReport:
         cycle=cycle,
         measure=initiative.measure,
         body=city,
-        defaults={"rating": plan.rating_scale.levels.first(), "reason": "計画どおり実施した。"},
+        defaults={"rating": plan.rating_scale.levels.all()[0], "reason": "計画どおり実施した。"},
     )
     return report
 
