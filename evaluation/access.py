@@ -9,6 +9,7 @@ the one way it refuses.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
+from typing import TypeGuard
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.auth.views import redirect_to_login
@@ -43,15 +44,23 @@ class Access:
 DENIED = Access(view=False)
 
 
+def signed_in(user: User | AnonymousUser) -> User:
+    """The person a rule let write. No rule lets an anonymous visitor write; should one ever
+    do so, the write is refused here instead of being saved without an author."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return user
+
+
 def participant_of(user: User | AnonymousUser) -> Participant | None:
     """The user's role in the evaluation, read once per request (cached on the user)."""
     if not user.is_authenticated:
         return None
     if not hasattr(user, "_participant_cache"):
-        user._participant_cache = (
+        user._participant_cache = (  # type: ignore[attr-defined]  # a per-request cache
             Participant.objects.select_related("body").filter(user=user).first()
         )
-    return user._participant_cache
+    return user._participant_cache  # type: ignore[attr-defined]
 
 
 def is_insider(user: User | AnonymousUser) -> bool:
@@ -153,8 +162,11 @@ def visible_previous(
 def previous_year_visible(user: User | AnonymousUser, cycle: Cycle) -> bool:
     """Whether the 評価表's 前年度 columns may be shown: the same plan's previous year is
     visible to the user (or there is none, so the columns stay empty)."""
-    previous = Cycle.objects.filter(plan_id=cycle.plan_id, fiscal_year=cycle.fiscal_year - 1)
-    previous = previous.only("phase").first()
+    previous = (
+        Cycle.objects.filter(plan_id=cycle.plan_id, fiscal_year=cycle.fiscal_year - 1)
+        .only("phase")
+        .first()
+    )
     return previous is None or cycle_access(user, previous).view
 
 
@@ -227,7 +239,9 @@ def self_evaluation_access(
     return Access(view=True, edit=True)
 
 
-def member_evaluation_access(user: User | AnonymousUser, cycle: Cycle, member: User) -> Access:
+def member_evaluation_access(
+    user: User | AnonymousUser, cycle: Cycle, member: User | AnonymousUser
+) -> Access:
     """委員評価: each member edits only their own, in 委員会評価 (insiders only)."""
     if not is_insider(user):
         return DENIED
@@ -266,7 +280,7 @@ def member_scores_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     )
 
 
-def _scores_unanchored(user: User | AnonymousUser) -> bool:
+def _scores_unanchored(user: User | AnonymousUser) -> TypeGuard[User]:
     """A 委員 who scores without having read the committee's draft first: every member but
     the 委員長 (who confirms the drafts) and the 事務局 (who writes them)."""
     participant = participant_of(user)
@@ -285,17 +299,19 @@ def committee_drafts_seen_by(user: User | AnonymousUser) -> Q:
     委員評価 of it is saved, or the 事務局 releases the drafts to the committee
     (``Cycle.drafts_released_at``, e.g. for the meeting), or the year is 確定. Everyone
     else sees what ``CommitteeEvaluation.objects.shown`` shows."""
-    if not _scores_unanchored(user):
-        return Q()
-    return (
-        Q(cycle__phase__in=LOCKED_PHASES)
-        | Q(cycle__drafts_released_at__isnull=False)
-        | Exists(
-            MemberEvaluation.objects.filter(
-                cycle=OuterRef("cycle"), measure=OuterRef("measure"), member=user
+    if _scores_unanchored(user):
+        return (
+            Q(cycle__phase__in=LOCKED_PHASES)
+            | Q(cycle__drafts_released_at__isnull=False)
+            | Q(
+                Exists(
+                    MemberEvaluation.objects.filter(
+                        cycle=OuterRef("cycle"), measure=OuterRef("measure"), member=user
+                    )
+                )
             )
         )
-    )
+    return Q()
 
 
 def committee_draft_access(user: User | AnonymousUser, cycle: Cycle, measure_id: int) -> Access:

@@ -39,7 +39,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def todo(request: HttpRequest) -> HttpResponse:
     """やること: what the logged-in person still has to enter in the open cycles."""
-    return render(request, "evaluation/todo.html", {"todo": todo_for(request.user)})
+    return render(
+        request, "evaluation/todo.html", {"todo": todo_for(access.signed_in(request.user))}
+    )
 
 
 @require_safe
@@ -172,7 +174,7 @@ def cycle_move(request: HttpRequest, plan: str, year: int) -> HttpResponse:
         moved = services.cycle_move(
             cycle=cycle,
             to_phase=form.cleaned_data["to_phase"],
-            user=request.user,
+            user=access.signed_in(request.user),
             expected_version=form.cleaned_data["version"],
         )
     except services.EditConflict:
@@ -213,7 +215,9 @@ def drafts_release(request: HttpRequest, plan: str, year: int) -> HttpResponse:
         )
     try:
         services.drafts_release(
-            cycle=cycle, user=request.user, expected_version=form.cleaned_data["version"]
+            cycle=cycle,
+            user=access.signed_in(request.user),
+            expected_version=form.cleaned_data["version"],
         )
     except services.EditConflict:
         messages.error(

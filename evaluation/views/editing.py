@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from evaluation import services
-from evaluation.access import Access, denied
+from evaluation.access import Access, denied, signed_in
 from evaluation.history import changes_of
 from evaluation.models import display_name
 from evaluation.numbers import plain_number
@@ -179,11 +179,13 @@ def edit_record(
                     saved = services.record_save(
                         instance=form.save(commit=False),
                         expected_version=form.cleaned_data["version"],
-                        user=request.user,
+                        user=signed_in(request.user),
                         m2m=m2m,
                     )
                     if formset is not None:
-                        services.children_save(formset=formset, parent=saved, user=request.user)
+                        services.children_save(
+                            formset=formset, parent=saved, user=signed_in(request.user)
+                        )
             except services.EditConflict as error:
                 conflict = type(instance)._default_manager.filter(pk=error.current.pk).first()
                 conflict = conflict or error.current

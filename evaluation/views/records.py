@@ -310,7 +310,9 @@ def committee_evaluation_confirm(
         )
     try:
         services.committee_evaluation_confirm(
-            evaluation=evaluation, user=request.user, expected_version=form.cleaned_data["version"]
+            evaluation=evaluation,
+            user=access.signed_in(request.user),
+            expected_version=form.cleaned_data["version"],
         )
     except services.EditConflict:
         messages.error(

@@ -96,7 +96,9 @@ def committee_review_confirm(request: HttpRequest, plan: str, year: int) -> Http
             "evaluation/committee_review_confirm.html",
             {"cycle": cycle, "current_plan": cycle.plan, "drafts": drafts, "chosen": chosen},
         )
-    result = send_back.committee_confirm_many(cycle=cycle, versions=chosen, user=request.user)
+    result = send_back.committee_confirm_many(
+        cycle=cycle, versions=chosen, user=access.signed_in(request.user)
+    )
     if result.confirmed:
         messages.success(
             request,
@@ -134,7 +136,7 @@ def committee_send_back(request: HttpRequest, plan: str, year: int, number: str)
         try:
             send_back.committee_send_back(
                 evaluation=evaluation,
-                user=request.user,
+                user=access.signed_in(request.user),
                 expected_version=form.cleaned_data["version"],
                 comment=form.cleaned_data["comment"],
             )
@@ -166,7 +168,7 @@ def _entry_review(request: HttpRequest, cycle: Cycle, entry, *, title: str, back
                 if form.cleaned_data["action"] == SEND_BACK:
                     send_back.entry_send_back(
                         entry=entry,
-                        user=request.user,
+                        user=access.signed_in(request.user),
                         expected_version=form.cleaned_data["version"],
                         comment=form.cleaned_data["comment"],
                     )
@@ -174,7 +176,7 @@ def _entry_review(request: HttpRequest, cycle: Cycle, entry, *, title: str, back
                 else:
                     send_back.entry_mark_checked(
                         entry=entry,
-                        user=request.user,
+                        user=access.signed_in(request.user),
                         expected_version=form.cleaned_data["version"],
                     )
                     messages.success(request, _("確認済にしました。"))

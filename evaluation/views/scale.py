@@ -123,7 +123,7 @@ def _pick(request: HttpRequest, cycle: Cycle, pick: ScalePickForm) -> None:
             cycle=cycle,
             scale=chosen,
             expected_version=pick.cleaned_data["cycle_version"],
-            user=request.user,
+            user=access.signed_in(request.user),
         )
     except services.EditConflict:
         messages.error(

@@ -19,6 +19,7 @@ from evaluation.access import (
     previous_year_visible,
     refuse_hidden,
     sheet_import_access,
+    signed_in,
     visible_cycle,
 )
 from evaluation.models import Cycle
@@ -174,7 +175,7 @@ def sheet_import(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     if posted and form.is_valid():
         try:
             preview = import_preview(
-                user=request.user, cycle=cycle, upload=form.cleaned_data["file"]
+                user=signed_in(request.user), cycle=cycle, upload=form.cleaned_data["file"]
             )
         except ImportRejected as rejected:
             context["errors"] = rejected.errors
@@ -192,7 +193,7 @@ def sheet_import_confirm(request: HttpRequest, plan: str, year: int) -> HttpResp
     cycle, access = visible_cycle(request, plan, year, sheet_import_access)
     token = request.POST.get("token", "")
     upload_url = reverse("evaluation:sheet_import", kwargs={"plan": plan, "year": year})
-    if receipt := already_applied(cycle, request.user, token):
+    if receipt := already_applied(cycle, signed_in(request.user), token):
         # A double click (or a second tab): the first confirm saved it; say so truthfully.
         messages.info(request, _saved_message(receipt, again=True))
         return redirect(upload_url)
@@ -203,7 +204,9 @@ def sheet_import_confirm(request: HttpRequest, plan: str, year: int) -> HttpResp
         )
         return redirect(upload_url)
     try:
-        result = import_apply(user=request.user, cycle=cycle, pending=pending, token=token)
+        result = import_apply(
+            user=signed_in(request.user), cycle=cycle, pending=pending, token=token
+        )
     except ImportRejected as rejected:
         return render(
             request,
@@ -216,7 +219,7 @@ def sheet_import_confirm(request: HttpRequest, plan: str, year: int) -> HttpResp
             },
         )
     except EditConflict:
-        if receipt := already_applied(cycle, request.user, token):
+        if receipt := already_applied(cycle, signed_in(request.user), token):
             # The other click won the race (PostgreSQL): it saved this very file.
             messages.info(request, _saved_message(receipt, again=True))
             return redirect(upload_url)
