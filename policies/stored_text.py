@@ -9,10 +9,14 @@ so rows stored before this rule still print.
 """
 
 import re
+from typing import TYPE_CHECKING
 
 from django.db import models
 
 from policies.kana import full_width_katakana
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Line breaks written in other ways (CR LF, CR, the soft line break, form feed, NEL and the
 # Unicode line and paragraph separators) become a newline; every other control character but
@@ -44,6 +48,9 @@ def normalize_text_fields(instance: models.Model) -> None:
 class Plain(models.Model):
     """The base of every model people type into (``Versioned`` builds on it): whoever saves
     — a form, an import, the admin — stores ``stored_text``."""
+
+    # Who saves, for django-simple-history's row (set by the services and the imports).
+    _history_user: "User | None"
 
     class Meta:
         abstract = True
