@@ -390,6 +390,12 @@ class Project(Versioned):
 
     _history_m2m_fields = ["initiatives"]  # the inherited history records the 展開 too
     objects = ProjectManager()
+    # Set by the pages that read a year (``Prefetch(to_attr=...)``): its 実施状況 of the year
+    # (施策 page), of this and last year (scoring material), and the two picked out.
+    year_reports: list["ProjectReport"]
+    scoring_reports: list["ProjectReport"]
+    current_report: "ProjectReport | None"
+    previous_report: "ProjectReport | None"
 
     class Meta:
         verbose_name = _("事業")
@@ -489,6 +495,7 @@ class ProjectReport(Versioned):
     )
 
     objects = ProjectReportQuerySet.as_manager()
+    indicator_list: list["ProjectIndicator"]  # its 指標 in order, when prefetched so
 
     class Meta:
         verbose_name = _("実施状況")

@@ -376,6 +376,9 @@ class Initiative(Plain):
 
     history = HistoricalRecords()
     objects = InitiativeManager()
+    # Set by the pages that read a year (``Prefetch(to_attr=...)`` or from a locked year):
+    # the 事業 serving this item that year.
+    year_projects: list
 
     class Meta:
         verbose_name = _("計画後期の展開")
