@@ -144,6 +144,7 @@ class EditionFile(models.Model):
     public = models.BooleanField(_("だれでも読める"), default=True)
 
     objects = EditionFileQuerySet.as_manager()
+    edition_number: int  # of its edition, annotated or set where a file is served
 
     class Meta:
         verbose_name = _("版のファイル")
