@@ -6,6 +6,7 @@ the size of the plan.
 """
 
 from dataclasses import dataclass, field
+from typing import TypedDict
 from datetime import date
 
 from django.contrib.auth.models import User
@@ -65,7 +66,12 @@ class TodoSection:
         return self.overdue_on(timezone.localdate())  # the day in Asia/Tokyo (TIME_ZONE)
 
 
-def _split(pairs: list[tuple[bool, TodoItem]]) -> dict[str, list[TodoItem]]:
+class _Split(TypedDict):
+    items: list[TodoItem]
+    finished: list[TodoItem]
+
+
+def _split(pairs: list[tuple[bool, TodoItem]]) -> _Split:
     """(is it done?, item) pairs → the section's to-do items and its 入力済み items."""
     return {
         "items": [item for done, item in pairs if not done],
@@ -357,7 +363,7 @@ def todo_for(user: User) -> Todo:
                     )
                 )
         elif cycle.phase == Phase.ENTRY:
-            if participant.is_staff_member:
+            if participant.is_staff_member and participant.body is not None:
                 sections += _staff_sections(cycle, participant.body)
             elif participant.is_secretariat:
                 sections.append(_entry_progress_section(cycle))
