@@ -234,8 +234,8 @@ def _plan_items(items: list[tuple[int, list]], errors: list[str]) -> dict:
                     f"{lines[key]}行目「内容」: {PLAN_ITEMS[key]}は西暦の年度（例: 2022）で入力してください（「{plan[key]}」）。"
                 )
             plan[key] = year
-    years = (plan.get("first_year"), plan.get("last_year"))
-    if all(isinstance(y, int) for y in years) and years[0] > years[1]:
+    first, last = plan.get("first_year"), plan.get("last_year")
+    if isinstance(first, int) and isinstance(last, int) and first > last:
         errors.append(
             f"{lines['last_year']}行目「内容」: 計画期間の終了年度（{plan['last_year']}）が開始年度（{plan['first_year']}）より前です。"
         )
@@ -277,7 +277,8 @@ def _scale(items: list[tuple[int, list]], plan: dict, errors: list[str]) -> dict
 
 
 def _directions(items: list[tuple[int, list]], errors: list[str]) -> list[list]:
-    result, seen = [], {}
+    result: list[list] = []
+    seen: dict[int, int] = {}  # number → its line
     for line, (number, title) in items:
         value = _int(number, 1, 1000)
         if value is None:
@@ -339,7 +340,7 @@ def _tree(
         position = position_of(item) if item else None
         if item and position is None:
             errors.append(f"{line}行目「展開番号」: ①〜⑳ か 1〜20 にしてください（「{item}」）。")
-        if len(errors) > found:
+        if len(errors) > found or bp_number is None:
             continue
         bp = policies.setdefault(bp_number, {"number": bp_number, "title": "", "description": ""})
         _same(
@@ -612,7 +613,7 @@ def _existing(plan: Plan | None):
             "title": i.title,
             "description": i.description,
             "original": _label(i.original.measure.number, i.original.position)
-            if i.original_id
+            if i.original
             else "",
         }
         for i in Initiative.objects.filter(measure__basic_policy__plan=plan).select_related(
@@ -721,7 +722,8 @@ def _check_fields(s: Structure, errors: list[str]) -> None:
 
 
 def _chain_reaches(start: Plan, target: Plan) -> bool:
-    seen, current = set(), start
+    seen: set[int] = set()
+    current: Plan | None = start
     while current is not None and current.pk not in seen:
         if current.pk == target.pk:
             return True
@@ -744,7 +746,7 @@ def preview(s: Structure) -> Preview:
         {k: getattr(plan, k) for k in ("name", "short_name", "first_year", "last_year", "goal")}
         | {
             "code": plan.code,
-            "predecessor": plan.predecessor.code if plan.predecessor_id else "",
+            "predecessor": plan.predecessor.code if plan.predecessor else "",
             "rating_scale": plan.rating_scale.code,
         }
         if plan
@@ -873,7 +875,7 @@ def apply(s: Structure, *, user: User | None, digest: str | None = None) -> Prev
     errors: list[str] = []
     p = s.plan
     scale = RatingScale.objects.filter(code=p["rating_scale"]).first()
-    if scale is None:
+    if scale is None and s.scale is not None:
         scale = RatingScale(code=s.scale["code"], name=s.scale["name"])
         _save(scale, user, errors, "評価尺度")
         for code, label, points, order in s.scale["levels"]:
@@ -904,7 +906,7 @@ def apply(s: Structure, *, user: User | None, digest: str | None = None) -> Prev
     measures = {m.number: m for m in Measure.objects.of_plan(plan)} if plan.pk else {}
     old = (
         {m.number: m for m in Measure.objects.of_plan(plan.predecessor)}
-        if plan.predecessor_id
+        if plan.predecessor
         else {}
     )
     for m in s.measures:
@@ -940,8 +942,7 @@ def apply(s: Structure, *, user: User | None, digest: str | None = None) -> Prev
             measure=measures[i.measure], position=i.position
         )
         original = None
-        if i.original:
-            ref = reference_of(i.original)
+        if i.original and (ref := reference_of(i.original)):  # checked by preview
             original = items[ref]
         if (
             _update(item, {"title": i.title, "description": i.description, "original": original})
