@@ -58,7 +58,7 @@ def follow_ups_open(*, cycle: Cycle, user: User | None) -> Opened:
     for body_id, measures in self_evaluation_expected(cycle).items():
         for measure_id in measures:
             bodies_of[measure_id].append(body_id)
-    existing = set(
+    existing: set[tuple[int, int, int | None]] = set(
         FollowUp.objects.filter(cycle=cycle).values_list("measure_id", "body_id", "opinion_id")
     )
 

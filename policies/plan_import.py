@@ -905,9 +905,7 @@ def apply(s: Structure, *, user: User | None, digest: str | None = None) -> Prev
         policies[number] = bp
     measures = {m.number: m for m in Measure.objects.of_plan(plan)} if plan.pk else {}
     old = (
-        {m.number: m for m in Measure.objects.of_plan(plan.predecessor)}
-        if plan.predecessor
-        else {}
+        {m.number: m for m in Measure.objects.of_plan(plan.predecessor)} if plan.predecessor else {}
     )
     for m in s.measures:
         measure = measures.get(m.number) or Measure(number=m.number)

@@ -188,7 +188,7 @@ def read_rows(
     or passes a bound (``policies.spreadsheet``)."""
     limits = bounds()
     deadline = deadline or Deadline(limits.seconds)
-    check_size(upload.size, limits)
+    check_size(upload.size or 0, limits)
     name = (upload.name or "").lower()
     data = upload.read(limits.max_bytes + 1)
     if name.endswith(".csv"):
@@ -247,7 +247,7 @@ def _check_xlsx_header(header: list[str], group: list[str], cycle: Cycle) -> int
 
 
 def _csv_rows(rows, cycle: Cycle) -> list[FileRow]:
-    header = next(rows, [])
+    header: list[str] = next(rows, [])
     if header != CSV_COLUMNS:
         raise ImportRejected(
             [
@@ -346,7 +346,7 @@ def import_preview(*, user: User, cycle: Cycle, upload: UploadedFile) -> Preview
     deadline = Deadline(settings.SHEET_IMPORT_MAX_SECONDS)
     rows = read_rows(upload, cycle, deadline)
     changes = plan_changes(user=user, cycle=cycle, rows=rows, deadline=deadline)
-    return Preview(token=uuid.uuid4().hex, filename=upload.name, changes=changes)
+    return Preview(token=uuid.uuid4().hex, filename=upload.name or "", changes=changes)
 
 
 def _gather_projects(
@@ -426,9 +426,9 @@ def plan_changes(
         )
     }
     bodies = {}
-    for body in ImplementingBody.objects.all():
-        bodies[body.name] = body
-        bodies[body.short_name] = body
+    for each in ImplementingBody.objects.all():
+        bodies[each.name] = each
+        bodies[each.short_name] = each
     statuses = {str(label): value for value, label in ReportStatus.choices}
     directions = {str(label): value for value, label in Direction.choices}
     exported = _exported(cycle)
@@ -789,7 +789,9 @@ def import_apply(
         if not rule.edit:
             raise ImportRejected([f"事業「{project.code}」: {rule.reason}"])
 
-    new_projects, changed_projects, links = [], [], {}
+    new_projects: list[Project] = []
+    changed_projects: list[Project] = []
+    links = {}
     for n, change in enumerate(c for c in pending if c["kind"] == "project"):
         if n % 256 == 0:
             deadline.check()
@@ -831,7 +833,8 @@ def import_apply(
     missing = [code for code in codes if code not in projects]
     projects.update({p.code: p for p in Project.objects.filter(code__in=missing)})
 
-    new_reports, changed_reports = [], []
+    new_reports: list[ProjectReport] = []
+    changed_reports: list[ProjectReport] = []
     for n, change in enumerate(c for c in pending if c["kind"] == "report"):
         if n % 256 == 0:
             deadline.check()

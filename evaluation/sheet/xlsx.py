@@ -16,11 +16,12 @@ import math
 import tempfile
 import unicodedata
 from copy import copy
+from collections.abc import Collection
 from typing import IO
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
@@ -122,9 +123,9 @@ class _Sheet:
         # such a merge's text at the top of the range, over the repeated header rows when
         # the range continues on a new page.
         self.pending: dict[int, str] = {}
-        self.styles: dict[tuple, WriteOnlyCell] = {}
+        self.styles: dict[tuple, Cell] = {}
 
-    def cell(self, value, *, bold=False, fill=None, align=WRAP, editable=False) -> WriteOnlyCell:
+    def cell(self, value, *, bold=False, fill=None, align=WRAP, editable=False) -> Cell:
         cell = xlsx_cell(self.ws, value)  # never a formula, no control character
         # Assigning font, border, … through openpyxl hashes each style object every time
         # (most of the export's time); a style registered once is copied by its ids.
@@ -138,7 +139,7 @@ class _Sheet:
             prototype.protection = EDITABLE if editable else LOCKED
             if fill is not None:
                 prototype.fill = fill
-        cell._style = copy(prototype._style)
+        cell._style = copy(prototype._style)  # type: ignore[attr-defined]  # openpyxl's own style ids, not in its stubs
         return cell
 
     def lines(self, values: list, spans: dict[int, int]) -> int:
@@ -156,7 +157,7 @@ class _Sheet:
         values: list,
         *,
         spans: dict[int, int] | None = None,
-        editable: set[int] = frozenset(),
+        editable: Collection[int] = frozenset(),
         fills: dict[int, PatternFill] | None = None,
         comment: tuple[int, str] | None = None,
         **style,
@@ -267,7 +268,7 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> None:
     sheet.stream_merges()  # the writer exists once the first row is appended
 
     # Row 2: one group label per year over its 実施状況 columns; row 3: column headers.
-    groups = [None] * (first_report_col - 1)
+    groups: list[str | None] = [None] * (first_report_col - 1)
     for year in table.years:
         groups += [year_label(year)] + [None] * (n_report - 1)
     sheet.append(
