@@ -34,7 +34,7 @@ V = TypeVar("V", bound=Versioned)
 class EditConflict(Exception):
     """Someone else saved the record after this user opened it."""
 
-    def __init__(self, current: models.Model):
+    def __init__(self, current: Versioned):
         super().__init__(_("ほかの人が先に保存しました。"))
         self.current = current
 
@@ -198,7 +198,7 @@ def committee_evaluation_confirm(
 
 
 @transaction.atomic
-def children_save(*, formset, parent: models.Model, user: User) -> None:
+def children_save(*, formset, parent: Versioned, user: User) -> None:
     """Save the rows of an inline formset under ``parent`` (already saved through
     ``record_save``): each new or changed row through ``record_save``, each row marked for
     deletion after the same version check, all as ``user`` in the history, in form order.

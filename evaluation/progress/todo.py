@@ -6,8 +6,8 @@ the size of the plan.
 """
 
 from dataclasses import dataclass, field
-from typing import TypedDict
 from datetime import date
+from typing import TypedDict
 
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Subquery

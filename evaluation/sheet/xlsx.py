@@ -15,8 +15,8 @@ import datetime
 import math
 import tempfile
 import unicodedata
-from copy import copy
 from collections.abc import Collection
+from copy import copy
 from typing import IO
 from zipfile import ZIP_DEFLATED, ZipFile
 

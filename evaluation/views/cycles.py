@@ -68,7 +68,8 @@ def cycle_list(request: HttpRequest, plan: str) -> HttpResponse:
 def cycle_detail(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     cycle = visible_cycle(request, plan, year)[0]
     measures = Measure.objects.of_plan(cycle.plan).select_related("basic_policy")
-    moves, phase = [], None
+    moves: list = []  # the cycle's history rows of each phase move, newest first
+    phase = None
     for record in cycle.history.select_related("history_user").order_by("history_date"):
         if record.phase != phase:  # creation, or a phase move (not a due-date edit)
             moves.insert(0, record)

@@ -285,7 +285,7 @@ def committee_evaluation_confirm(
     measure = measure_in(cycle, number)
     evaluation = CommitteeEvaluation.objects.find(cycle=cycle, measure=measure)
     rule = access.committee_confirmation_access(request.user, cycle, evaluation)
-    if not rule.edit:
+    if evaluation is None or not rule.edit:
         raise PermissionDenied(rule.reason)
     form = ConfirmForm(request.POST)
     target = reverse(

@@ -1,6 +1,8 @@
 """Reviews: the chair's page of every draft (confirm several in one step, or send one back
 to the 事務局), and the 事務局's 差し戻し / 確認済 of an entry of a 実施主体."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -40,7 +42,7 @@ def _review_page(
         )
     }
     tallies = member_tallies(cycle)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for measure in Measure.objects.of_plan(cycle.plan):
         draft = drafts.get(measure.pk)
         form = bound[1] if bound and bound[0] == measure.number else None
@@ -129,7 +131,7 @@ def committee_send_back(request: HttpRequest, plan: str, year: int, number: str)
     measure = measure_in(cycle, number)
     evaluation = CommitteeEvaluation.objects.find(cycle=cycle, measure=measure)
     rule = access.committee_confirmation_access(request.user, cycle, evaluation)
-    if not rule.edit:
+    if evaluation is None or not rule.edit:
         raise PermissionDenied(rule.reason)
     form = SendBackForm(request.POST, auto_id=f"id_{measure.pk}_%s")
     if form.is_valid():
@@ -189,8 +191,9 @@ def _entry_review(request: HttpRequest, cycle: Cycle, entry, *, title: str, back
                     ),
                 )
                 entry.refresh_from_db()
-                form.data = form.data.copy()
-                form.data["version"] = entry.version
+                data = request.POST.copy()
+                data["version"] = str(entry.version)
+                form.data = data
             else:
                 return redirect(back_url)
     else:

@@ -122,8 +122,9 @@ def sheet_pdf_view(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     )
     _log_export(request, cycle, "pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=False, filename=_filename(cycle, "pdf")
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=False, filename=_filename(cycle, "pdf"))
+        or "inline"
     )
     return response
 
