@@ -25,9 +25,13 @@ def references(text: str) -> tuple[set[str], set[str]]:
             head = re.split(r"[/.]", word, maxsplit=1)[0]
             if "/" in word and head in FOLDERS_OF_FILES and not re.search(r"[<{…]", word):
                 paths.add(word.split(":")[0])
-            elif re.fullmatch(r"[a-z_]+(\.[A-Za-z_][A-Za-z0-9_]*)+", word) and head in FOLDERS:
-                if not word.endswith((".py", ".html", ".md", ".json", ".txt", ".jp", ".lan")):
-                    names.add(word)  # a file name or a host name is not one
+            elif (
+                re.fullmatch(r"[a-z_]+(\.[A-Za-z_][A-Za-z0-9_]*)+", word)
+                and head in FOLDERS
+                # a file name or a host name is not one
+                and not word.endswith((".py", ".html", ".md", ".json", ".txt", ".jp", ".lan"))
+            ):
+                names.add(word)
     return paths, names
 
 
