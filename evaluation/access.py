@@ -697,7 +697,7 @@ def visible_plan(
     dashboard), which is told whether the plan has a published year; ``Hidden`` if the user
     may not see it."""
     plan_obj = get_object_or_404(Plan, code=plan)
-    access = rule(request.user, Cycle.objects.filter(plan=plan_obj, phase=Phase.PUBLISHED).exists())
+    access = rule(request.user, Cycle.objects.filter(plan=plan_obj).published().exists())
     if not access.view:
         raise Hidden
     return plan_obj, access

@@ -239,7 +239,7 @@ class Cycle(Versioned):
     @property
     def is_locked(self) -> bool:
         """確定 and 公開: everything is read-only until the secretariat moves the phase back."""
-        return self.phase in {Phase.CONFIRMED, Phase.PUBLISHED}
+        return self.phase in LOCKED_PHASES
 
     @cached_property
     def in_correction(self) -> bool:
@@ -822,9 +822,11 @@ class IndicatorValue(Versioned):
         """A value of a 確定/公開 year is part of what that year showed the committee and
         the public: it no longer changes, whoever writes (the value form, the admin), except
         by the 事務局 through a 訂正 of that year (``Cycle.correctable_by``)."""
-        locked = Cycle.objects.filter(
-            plan_id=self.indicator.plan_id, fiscal_year=self.fiscal_year, phase__in=LOCKED_PHASES
-        ).first()
+        locked = (
+            Cycle.objects.locked()
+            .filter(plan_id=self.indicator.plan_id, fiscal_year=self.fiscal_year)
+            .first()
+        )
         if self.fiscal_year and locked and not locked.correctable_by(user):
             return _(
                 "%(year)sの評価は確定しているため、この年度の参考指標の値は変更できません。"

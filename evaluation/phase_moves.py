@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from evaluation import services
-from evaluation.models import PHASES, Cycle, Phase
+from evaluation.models import LOCKED_PHASES, PHASES, Cycle, Phase
 from evaluation.progress.entry import EntryProgress, ProgressLine, entry_progress
 from evaluation.progress.groups import link_missing
 
@@ -75,9 +75,7 @@ class MovePlan:
 
     @property
     def needs_confirmation(self) -> bool:
-        return self.forward and (
-            self.to_phase in (Phase.CONFIRMED, Phase.PUBLISHED) or self.missing > 0
-        )
+        return self.forward and (self.to_phase in LOCKED_PHASES or self.missing > 0)
 
 
 def plan_move(cycle: Cycle, to_phase: str) -> MovePlan:

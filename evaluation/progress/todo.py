@@ -202,9 +202,7 @@ def _committee_section(cycle: Cycle, *, for_chair: bool) -> TodoSection:
     """Secretariat: 施策 without a draft. Chair: drafts waiting for confirmation."""
     drafts = CommitteeEvaluation.objects.filter(cycle=cycle, measure=OuterRef("pk"))
     measures = list(
-        _measures(cycle).annotate(
-            drafted=Exists(drafts), confirmed=Exists(drafts.filter(confirmed_at__isnull=False))
-        )
+        _measures(cycle).annotate(drafted=Exists(drafts), confirmed=Exists(drafts.confirmed()))
     )
 
     def item(m, detail: str, waits: bool = False) -> TodoItem:

@@ -102,6 +102,7 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
             "current_plan": cycle.plan,
             "measure": measure,
             "body": mark_safe(body),  # our own template, escaped
+            "scoring": access.scoring_access(request.user, cycle),
             "can_score": access.member_evaluation_access(request.user, cycle, request.user).edit,
             "can_draft": access.committee_evaluation_access(request.user, cycle, None).edit,
             # Insiders: everyone's scores are the same for all who may see them (rendered once
@@ -141,6 +142,7 @@ def report_edit(request: HttpRequest, plan: str, year: int, code: str) -> HttpRe
             "cycle": cycle,
             "current_plan": cycle.plan,
             "project": project,
+            "review": access.entry_review_access(request.user, cycle, report),
             "review_url": reverse(
                 "evaluation:report_review", kwargs={"plan": plan, "year": year, "code": code}
             ),
@@ -178,6 +180,7 @@ def self_evaluation_edit(
             "measure": measure,
             "body": body_obj,
             "last_opinion": last_opinion,
+            "review": access.entry_review_access(request.user, cycle, evaluation),
             "review_url": reverse(
                 "evaluation:self_evaluation_review",
                 kwargs={"plan": plan, "year": year, "number": number, "body": body},

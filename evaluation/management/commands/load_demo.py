@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
 from evaluation.follow_ups import follow_ups_open
-from evaluation.models import LOCKED_PHASES, Cycle, Participant, Phase
+from evaluation.models import Cycle, Participant, Phase
 from evaluation.sheet.locked import freeze, unfreeze
 
 # Every demo account shares this password; the fixture stores only its hash.
@@ -33,7 +33,7 @@ class Command(BaseCommand):
             for cycle in Cycle.objects.filter(phase__in=[Phase.ENTRY, Phase.COMMITTEE]):
                 follow_ups_open(cycle=cycle, user=None)
             # The demo's published years print their 事業 as loaded, whatever is edited later.
-            for cycle in Cycle.objects.filter(phase__in=LOCKED_PHASES).select_related("plan"):
+            for cycle in Cycle.objects.locked().select_related("plan"):
                 unfreeze(cycle)
                 freeze(cycle)
         else:
