@@ -56,5 +56,10 @@ class Plain(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
-        normalize_text_fields(self)
+        self.before_write()
         super().save(*args, **kwargs)
+
+    def before_write(self) -> None:
+        """What every write of the row does first: ``save()`` calls it, and so does each
+        bulk writer (the 評価表 import) for each row it writes, so both store the same."""
+        normalize_text_fields(self)

@@ -29,9 +29,9 @@ class Versioned(Plain):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs) -> None:
+    def before_write(self) -> None:
+        super().before_write()
         self.version = (self.version or 0) + 1
-        super().save(*args, **kwargs)
 
     def lock_reason(self, user=None) -> str:
         """Why this record can no longer change (empty if it can): a record of a 確定 or

@@ -801,12 +801,12 @@ def import_apply(
         project = current or Project(
             code=change["code"], plan=cycle.plan, first_year=cycle.fiscal_year
         )
-        # Bulk writes skip Versioned.save(): store the text here as it would.
-        project.name = stored_text(values["name"])
-        project.summary = stored_text(values["summary"])
+        project.name = values["name"]
+        project.summary = values["summary"]
         project.body_id = values["body"]
-        project.department = stored_text(values["department"])
-        project.version = change["expected_version"] + 1
+        project.department = values["department"]
+        project.version = change["expected_version"]
+        project.before_write()  # bulk writes skip save(): its text and version rule, here
         allowed(project)
         (new_projects if current is None else changed_projects).append(project)
         links[project.code] = values["initiatives"]
@@ -846,8 +846,9 @@ def import_apply(
         if current is not None:
             mark_resubmitted(report, current)  # as record_save would: 差し戻し → 再提出
         for key, value in change["values"].items():
-            setattr(report, key, stored_text(value) if isinstance(value, str) else value)
-        report.version = change["expected_version"] + 1
+            setattr(report, key, value)
+        report.version = change["expected_version"]
+        report.before_write()  # as save() does: stored text, the version moved on
         (new_reports if current is None else changed_reports).append(report)
     bulk_create_with_history(new_reports, ProjectReport, batch_size=500, default_user=user)
     bulk_update_with_history(
