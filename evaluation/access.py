@@ -8,6 +8,7 @@ the one way it refuses.
 
 from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import TypeGuard
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef, Q
@@ -28,6 +29,7 @@ from evaluation.models import (
 )
 from evaluation.page_cache import cached
 from people.access import DENIED, Access, denied, is_insider, participant_of
+from people.access import signed_in as signed_in  # re-exported: views ask every rule here
 from people.models import Participant
 from policies.models import ImplementingBody, Measure, Plan
 
@@ -128,8 +130,11 @@ def visible_previous(
 def previous_year_visible(user: User | AnonymousUser, cycle: Cycle) -> bool:
     """Whether the 評価表's 前年度 columns may be shown: the same plan's previous year is
     visible to the user (or there is none, so the columns stay empty)."""
-    previous = Cycle.objects.filter(plan_id=cycle.plan_id, fiscal_year=cycle.fiscal_year - 1)
-    previous = previous.only("phase").first()
+    previous = (
+        Cycle.objects.filter(plan_id=cycle.plan_id, fiscal_year=cycle.fiscal_year - 1)
+        .only("phase")
+        .first()
+    )
     return previous is None or cycle_access(user, previous).view
 
 
@@ -204,7 +209,9 @@ def self_evaluation_access(
     return Access(view=True, edit=True)
 
 
-def member_evaluation_access(user: User | AnonymousUser, cycle: Cycle, member: User) -> Access:
+def member_evaluation_access(
+    user: User | AnonymousUser, cycle: Cycle, member: User | AnonymousUser
+) -> Access:
     """委員評価: each member edits only their own, in 委員会評価 (insiders only)."""
     if not is_insider(user):
         return DENIED
@@ -243,7 +250,7 @@ def member_scores_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     )
 
 
-def _scores_unanchored(user: User | AnonymousUser) -> bool:
+def _scores_unanchored(user: User | AnonymousUser) -> TypeGuard[User]:
     """A 委員 who scores without having read the committee's draft first: every member but
     the 委員長 (who confirms the drafts) and the 事務局 (who writes them)."""
     participant = participant_of(user)
@@ -741,7 +748,7 @@ def visible_plan(
     dashboard), which is told whether the plan has a published year; ``Hidden`` if the user
     may not see it."""
     plan_obj = get_object_or_404(Plan, code=plan)
-    access = rule(request.user, Cycle.objects.filter(plan=plan_obj, phase=Phase.PUBLISHED).exists())
+    access = rule(request.user, Cycle.objects.filter(plan=plan_obj).published().exists())
     if not access.view:
         raise Hidden
     return plan_obj, access

@@ -40,7 +40,8 @@ class VersionedAdminForm(LockedRecordForm):
         self.fields["opened_version"].initial = self.instance.version if self.instance.pk else 0
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         opened = cleaned.get("opened_version")
         if self.instance.pk and opened is not None:
             current = type(self.instance)._default_manager.filter(pk=self.instance.pk)

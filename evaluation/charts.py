@@ -9,6 +9,7 @@ Charts are drawn at 1:1 (the SVG's width is its viewBox width and CSS never shri
 a narrow screen scrolls the chart sideways), so ``FONT`` is the text size on screen.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from policies.fiscal_years import era_label
@@ -73,7 +74,7 @@ def line_chart(
     *,
     title: str,
     years: list[int],
-    series: list[tuple[str, str, dict[int, float | None], dict[int, str]]],
+    series: list[tuple[str, str, Mapping[int, float | None], dict[int, str]]],
     low: float,
     high: float,
     y_labels: list[tuple[float, str]],

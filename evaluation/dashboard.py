@@ -2,6 +2,7 @@
 (geometry). The views call one function here per page and cache what it returns."""
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -79,7 +80,7 @@ def year_context(
     kinds = [("committee", _("委員会")), ("self", _("自己評価")), ("member", _("委員"))]
     if not member_scores:
         kinds = kinds[:2]
-    policy_blocks = []
+    policy_blocks: list[dict[str, Any]] = []
     for p in policies:
         dist = distribution.get(p.pk, {})
         policy_blocks.append(
@@ -146,13 +147,15 @@ def trends_context(plan: Plan, audience: str, drafts: Q | None = None) -> dict:
     levels = [lv for lv in all_levels if lv.points is not None]
     unrated_code = next((lv.code for lv in all_levels if lv.points is None), "－")
     years = sorted({y for (_plan, y) in visible})
+    scored = [(lv.points, lv.code) for lv in levels if lv.points is not None]  # all of them
+    y_labels: list[tuple[float, str]]
     if mixed:
         low, high = 0.0, 1.0
         y_labels = [(0.0, "0%"), (0.5, "50%"), (1.0, "100%")]
     else:
-        low = min((lv.points for lv in levels), default=1)
-        high = max((lv.points for lv in levels), default=4)
-        y_labels = [(lv.points, lv.code) for lv in levels]
+        low = min((points for points, _code in scored), default=1)
+        high = max((points for points, _code in scored), default=4)
+        y_labels = [(points, code) for points, code in scored]
     charts_by_measure = {}
     for measure_id, points in trends.items():
         shown = [pt for pt in points if (pt.plan_id, pt.fiscal_year) in visible]

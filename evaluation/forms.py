@@ -5,12 +5,11 @@ after someone else's is caught as a conflict instead of overwriting it.
 """
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
@@ -30,10 +29,10 @@ from evaluation.models import (
     ProjectIndicator,
     ProjectReport,
     SelfEvaluation,
-    display_name,
 )
 from evaluation.numbers import typed_number
 from evaluation.rollups import ratings
+from people.models import display_name
 from policies.bootstrap_fields import draw
 from policies.fiscal_years import parse_fiscal_year, wareki, wareki_date
 from policies.models import Initiative, Measure, Plan, RatingLevel
@@ -71,7 +70,8 @@ class VersionedForm(forms.ModelForm):
         for field in self.fields.values():
             # Japanese placeholder instead of Django's "---------" in required choices.
             if isinstance(field, forms.TypedChoiceField) and field.choices:
-                field.choices = [("", CHOOSE), *[c for c in field.choices if c[0] != ""]]
+                choices = cast(list[tuple[object, str]], field.choices)
+                field.choices = [("", CHOOSE), *[c for c in choices if c[0] != ""]]
             # 「「実施内容」を入力してください。」 rather than 「このフィールドは必須です。」
             asks = CHOOSE_ONE if isinstance(field, forms.ChoiceField) else TYPE_IN
             field.error_messages["required"] = asks % {"label": field.label}
@@ -107,7 +107,7 @@ class VersionedForm(forms.ModelForm):
             field.disabled = True
 
 
-class ConfirmUnusualMixin:
+class ConfirmUnusualMixin(VersionedForm):
     """目標値・実績値 that look wrong (達成率 over 200 %, a negative count) are not refused:
     the form comes back once with the reasons and a box to tick, the values still typed."""
 
@@ -121,7 +121,8 @@ class ConfirmUnusualMixin:
         return self.cleaned_data.get("higher_is_better", True)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         reasons = implausibilities(
             cleaned.get("actual"), cleaned.get("target"), higher_is_better=self.higher_is_better()
         )
@@ -137,7 +138,7 @@ class ConfirmUnusualMixin:
         return cleaned
 
 
-class RatingFieldMixin:
+class RatingFieldMixin(VersionedForm):
     """Ratings come from the cycle's own scale (the plan's default unless the 事務局 chose
     another in 準備), not a fixed list."""
 
@@ -145,7 +146,7 @@ class RatingFieldMixin:
         """The choices are drawn from the scale's levels as read once per generation
         (``rollups.ratings.cycle_levels``); a submitted value is still checked against the scale
         in the database."""
-        field = self.fields["rating"]
+        field = cast(forms.ModelChoiceField, self.fields["rating"])
         field.queryset = RatingLevel.objects.filter(scale_id=cycle.scale_id)
         field.empty_label = CHOOSE if field.required else _("（評価なし）")
         field.choices = [("", field.empty_label)] + [
@@ -280,20 +281,20 @@ class ProjectForm(VersionedForm):
     def __init__(self, *args, plan: Plan, body=None, **kwargs):
         super().__init__(*args, **kwargs)
         # A 再掲 item is the same initiative as its original: choose the original.
-        self.fields["initiatives"].label = plan.initiative_label  # the plan's own word
-        self.fields["initiatives"].queryset = Initiative.objects.filter(
+        initiatives = cast(forms.ModelMultipleChoiceField, self.fields["initiatives"])
+        initiatives.label = plan.initiative_label  # the plan's own word
+        initiatives.queryset = Initiative.objects.filter(
             measure__basic_policy__plan=plan, original__isnull=True
         ).select_related("measure")
-        self.fields["initiatives"].label_from_instance = lambda i: (
-            f"{i.measure.number}{i.marker} {i.title}"
-        )
+        initiatives.label_from_instance = lambda i: f"{i.measure.number}{i.marker} {i.title}"  # type: ignore[method-assign,assignment]  # Django's documented per-field label
+        bodies = cast(forms.ModelChoiceField, self.fields["body"])
         if body is not None:
             # Staff enter projects of their own body only.
-            self.fields["body"].queryset = self.fields["body"].queryset.filter(pk=body.pk)
-            self.fields["body"].initial = body
-        self.fields["body"].empty_label = None
+            bodies.queryset = bodies.queryset.filter(pk=body.pk)
+            bodies.initial = body
+        bodies.empty_label = None
         if not self.instance.previous_plan_id:
-            self.fields["first_year"].min_value = plan.first_year
+            cast(forms.IntegerField, self.fields["first_year"]).min_value = plan.first_year
         self.plan = plan
 
     def clean_initiatives(self) -> list[Initiative]:
@@ -305,7 +306,8 @@ class ProjectForm(VersionedForm):
         return chosen
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         first, last = cleaned.get("first_year"), cleaned.get("last_year")
         plan = self.plan
         # A continued 事業 began in the previous plan.
@@ -358,9 +360,9 @@ class ProjectContinueForm(forms.Form):
 class FiscalYearField(forms.CharField):
     """年度, typed as 2021 or in 和暦 (令和3, R3, 令和元, 平成31, H29); cleaned to 2021."""
 
-    def to_python(self, value) -> int | None:
+    def to_python(self, value) -> int | None:  # type: ignore[override]  # typed text, cleaned to a year
         text = super().to_python(value)
-        if text in self.empty_values:
+        if not text:
             return None
         if len(text) > 20:
             raise forms.ValidationError(
@@ -397,7 +399,7 @@ class CycleForm(VersionedForm):
         if self.instance.pk:
             self.fields["fiscal_year"].disabled = True
             self.fields["fiscal_year"].help_text = ""
-        scale = self.fields["rating_scale"]
+        scale = cast(forms.ModelChoiceField, self.fields["rating_scale"])
         scale.required = False
         scale.empty_label = _("計画の既定の尺度")
         self.initial["rating_scale"] = self.instance.rating_scale_id or plan.rating_scale_id
@@ -433,7 +435,8 @@ class CycleForm(VersionedForm):
 
     def clean(self):
         """Due dates follow the phases: 実施状況 ≤ 委員会評価 ≤ 確定 ≤ 公開 (blank ones skipped)."""
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         latest = None  # (field name, date) of the latest due date so far
         for name in DUE_DATES:
             due = cleaned.get(name)
@@ -480,10 +483,11 @@ class IndicatorForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["measures"].queryset = Measure.objects.of_plan(self.instance.plan).order_by(
+        measures = cast(forms.ModelMultipleChoiceField, self.fields["measures"])
+        measures.queryset = Measure.objects.of_plan(self.instance.plan).order_by(
             "basic_policy__number", "order"
         )
-        self.fields["measures"].label_from_instance = lambda m: f"{m.number} {m.title}"
+        measures.label_from_instance = lambda m: f"{m.number} {m.title}"  # type: ignore[method-assign,assignment]  # as above
 
     def clean_name(self) -> str:
         # The plan is not a form field, so the model's unique check would skip it.

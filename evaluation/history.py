@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, cast
 
 from django.db import models
 
@@ -29,9 +30,10 @@ def changes_of(instance: models.Model | None) -> list[Change]:
 
 
 def _changes(instance: models.Model) -> list[Change]:
-    records = list(instance.history.select_related("history_user")[: HISTORY_LIMIT + 1])
+    history = cast(Any, instance).history  # django-simple-history's manager (it ships no types)
+    records = list(history.select_related("history_user")[: HISTORY_LIMIT + 1])
     kinds = {"+": "作成", "~": "変更", "-": "削除"}
-    changes = []
+    changes: list[Change] = []
     for newer, older in zip(records, records[1:] + [None], strict=False):
         if len(changes) == HISTORY_LIMIT:
             break
@@ -42,7 +44,7 @@ def _changes(instance: models.Model) -> list[Change]:
             m2m = [f.name for f in instance._meta.many_to_many]
             delta = newer.diff_against(older, excluded_fields=m2m, foreign_keys_are_objs=False)
             names = [
-                str(instance._meta.get_field(c.field).verbose_name)
+                str(cast(models.Field, instance._meta.get_field(c.field)).verbose_name)
                 for c in delta.changes
                 if c.field not in HIDDEN_FIELDS
             ]

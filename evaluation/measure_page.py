@@ -140,11 +140,11 @@ def year_pairs(
             setattr(bodies[record.body_id], name, record)
 
     committee = YearPair("委員会")
-    for record in (
+    for evaluation in (
         CommitteeEvaluation.objects.shown(drafts).filter(**where).select_related("rating")
     ):
-        if name := slot(record):
-            setattr(committee, name, record)
+        if name := slot(evaluation):
+            setattr(committee, name, evaluation)
 
     return {"previous": previous, "self_rows": list(bodies.values()), "committee": committee}
 

@@ -6,6 +6,7 @@ keeps who, when and what.
 """
 
 from datetime import date
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.achievement import achievement_rate
@@ -26,6 +28,7 @@ from policies.models import (
     RatingLevel,
     RatingScale,
 )
+from policies.natural_keys import loaded_after
 from policies.versioning import Versioned
 
 
@@ -53,8 +56,11 @@ class CorrectionState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("取り下げ")
 
 
-class RecordQuerySet(models.QuerySet):
-    def find(self, **lookups):
+Record = TypeVar("Record", bound=models.Model)
+
+
+class RecordQuerySet(models.QuerySet[Record]):
+    def find(self, **lookups) -> Record | None:
         """The record a unique lookup names, or None. Without any ORDER BY: the models'
         default joins the cycle, the plan and the 施策 to sort one row, and ``first()``'s
         ORDER BY id can make SQLite walk the table in id order instead of using the unique
@@ -62,7 +68,7 @@ class RecordQuerySet(models.QuerySet):
         return next(iter(self.filter(**lookups).order_by()[:1]), None)
 
 
-class CycleQuerySet(RecordQuerySet):
+class CycleQuerySet(RecordQuerySet["Cycle"]):
     def published(self) -> "CycleQuerySet":
         return self.filter(phase=Phase.PUBLISHED)
 
@@ -128,10 +134,9 @@ class Cycle(Versioned):
     def __str__(self) -> str:
         return f"{self.plan.short_name} {wareki(self.fiscal_year)}"
 
+    @loaded_after("policies.plan")
     def natural_key(self) -> tuple[str, int]:
         return (*self.plan.natural_key(), self.fiscal_year)
-
-    natural_key.dependencies = ["policies.plan"]
 
     def get_absolute_url(self) -> str:
         return reverse(
@@ -159,7 +164,7 @@ class Cycle(Versioned):
     @property
     def is_locked(self) -> bool:
         """確定 and 公開: everything is read-only until the secretariat moves the phase back."""
-        return self.phase in {Phase.CONFIRMED, Phase.PUBLISHED}
+        return self.phase in LOCKED_PHASES
 
     @cached_property
     def in_correction(self) -> bool:
@@ -214,7 +219,7 @@ class Cycle(Versioned):
                 plan_id=self.plan.predecessor_id, fiscal_year=previous_year
             )
             predecessor = measure.main_predecessor() if earlier else None
-            if predecessor is not None:
+            if earlier is not None and predecessor is not None:
                 return earlier, predecessor
         return None
 
@@ -251,17 +256,18 @@ class Cycle(Versioned):
             .exists()
         )
 
-    def due_date(self, phase: str | None = None):
+    def due_date(self, phase: str | None = None) -> date | None:
         """The due date of a phase (the current one by default)."""
-        return {
+        dates: dict[str, date | None] = {
             Phase.ENTRY: self.entry_due,
             Phase.COMMITTEE: self.committee_due,
             Phase.CONFIRMED: self.confirm_due,
             Phase.PUBLISHED: self.publish_due,
-        }.get(phase or self.phase)
+        }
+        return dates.get(phase or self.phase)
 
 
-class ProjectQuerySet(models.QuerySet):
+class ProjectQuerySet(models.QuerySet["Project"]):
     def of_plan(self, plan: Plan) -> "ProjectQuerySet":
         """The plan's 事業, and those a later plan continued (their years in this plan stay)."""
         return self.filter(Q(plan=plan) | Q(previous_plan=plan))
@@ -281,7 +287,10 @@ def running_between(first: int, last: int | None = None, via: str = "") -> Q:
     )
 
 
-class ProjectManager(models.Manager.from_queryset(ProjectQuerySet)):
+_ProjectManagerBase = models.Manager.from_queryset(ProjectQuerySet)
+
+
+class ProjectManager(_ProjectManagerBase["Project"]):
     def get_by_natural_key(self, code: str) -> "Project":
         return self.get(code=code)
 
@@ -330,6 +339,12 @@ class Project(Versioned):
 
     _history_m2m_fields = ["initiatives"]  # the inherited history records the 展開 too
     objects = ProjectManager()
+    # Set by the pages that read a year (``Prefetch(to_attr=...)``): its 実施状況 of the year
+    # (施策 page), of this and last year (scoring material), and the two picked out.
+    year_reports: list["ProjectReport"]
+    scoring_reports: list["ProjectReport"]
+    current_report: "ProjectReport | None"
+    previous_report: "ProjectReport | None"
 
     class Meta:
         verbose_name = _("事業")
@@ -400,7 +415,7 @@ class Direction(models.TextChoices):
     COMPLETE = "complete", _("完了")
 
 
-class ProjectReportQuerySet(RecordQuerySet):
+class ProjectReportQuerySet(RecordQuerySet["ProjectReport"]):
     def get_by_natural_key(self, plan_code: str, fiscal_year: int, project_code: str):
         return self.get(
             cycle__plan__code=plan_code, cycle__fiscal_year=fiscal_year, project__code=project_code
@@ -433,6 +448,7 @@ class ProjectReport(Versioned):
     )
 
     objects = ProjectReportQuerySet.as_manager()
+    indicator_list: list["ProjectIndicator"]  # its 指標 in order, when prefetched so
 
     class Meta:
         verbose_name = _("実施状況")
@@ -445,13 +461,12 @@ class ProjectReport(Versioned):
     def __str__(self) -> str:
         return f"{self.project} {wareki(self.cycle.fiscal_year)}"
 
+    @loaded_after("evaluation.cycle", "evaluation.project")
     def natural_key(self) -> tuple:
         return (*self.cycle.natural_key(), self.project.code)
 
-    natural_key.dependencies = ["evaluation.cycle", "evaluation.project"]
 
-
-class SelfEvaluationQuerySet(RecordQuerySet):
+class SelfEvaluationQuerySet(RecordQuerySet["SelfEvaluation"]):
     def get_by_natural_key(self, plan_code: str, fiscal_year: int, number: str, body: str):
         return self.get(
             cycle__plan__code=plan_code,
@@ -508,13 +523,12 @@ class SelfEvaluation(Versioned):
     def __str__(self) -> str:
         return f"{self.measure.number} {self.body.short_name} {wareki(self.cycle.fiscal_year)}"
 
+    @loaded_after("evaluation.cycle", "policies.measure")
     def natural_key(self) -> tuple:
         return (*self.cycle.natural_key(), self.measure.number, self.body.code)
 
-    natural_key.dependencies = ["evaluation.cycle", "policies.measure"]
 
-
-class MemberEvaluationQuerySet(RecordQuerySet):
+class MemberEvaluationQuerySet(RecordQuerySet["MemberEvaluation"]):
     def get_by_natural_key(self, plan_code: str, fiscal_year: int, number: str, username: str):
         return self.get(
             cycle__plan__code=plan_code,
@@ -578,10 +592,9 @@ class MemberEvaluation(Versioned):
     def __str__(self) -> str:
         return f"{self.measure.number} {self.member} {wareki(self.cycle.fiscal_year)}"
 
+    @loaded_after("evaluation.cycle", "policies.measure", "auth.user")
     def natural_key(self) -> tuple:
         return (*self.cycle.natural_key(), self.measure.number, self.member.get_username())
-
-    natural_key.dependencies = ["evaluation.cycle", "policies.measure", "auth.user"]
 
     def clean(self) -> None:
         """A rating or an opinion (at least one): a member comments where they have
@@ -596,7 +609,7 @@ class MemberEvaluation(Versioned):
             )
 
 
-class CommitteeEvaluationQuerySet(RecordQuerySet):
+class CommitteeEvaluationQuerySet(RecordQuerySet["CommitteeEvaluation"]):
     def confirmed(self) -> "CommitteeEvaluationQuerySet":
         return self.filter(confirmed_at__isnull=False)
 
@@ -691,10 +704,9 @@ class CommitteeEvaluation(Versioned):
     def __str__(self) -> str:
         return f"{self.measure.number} {wareki(self.cycle.fiscal_year)}"
 
+    @loaded_after("evaluation.cycle", "policies.measure")
     def natural_key(self) -> tuple:
         return (*self.cycle.natural_key(), self.measure.number)
-
-    natural_key.dependencies = ["evaluation.cycle", "policies.measure"]
 
     @property
     def is_confirmed(self) -> bool:
@@ -702,7 +714,7 @@ class CommitteeEvaluation(Versioned):
 
     def lock_reason(self, user=None) -> str:
         if self.is_confirmed and not self.cycle.correctable_by(user):
-            return _("委員長が確定した評価は編集できません。")
+            return gettext("委員長が確定した評価は編集できません。")
         return super().lock_reason(user)
 
 
@@ -854,9 +866,11 @@ class IndicatorValue(Versioned):
         """A value of a 確定/公開 year is part of what that year showed the committee and
         the public: it no longer changes, whoever writes (the value form, the admin), except
         by the 事務局 through a 訂正 of that year (``Cycle.correctable_by``)."""
-        locked = Cycle.objects.filter(
-            plan_id=self.indicator.plan_id, fiscal_year=self.fiscal_year, phase__in=LOCKED_PHASES
-        ).first()
+        locked = (
+            Cycle.objects.locked()
+            .filter(plan_id=self.indicator.plan_id, fiscal_year=self.fiscal_year)
+            .first()
+        )
         if self.fiscal_year and locked and not locked.correctable_by(user):
             return _(
                 "%(year)sの評価は確定しているため、この年度の参考指標の値は変更できません。"
@@ -878,7 +892,7 @@ class FollowUpStatus(models.TextChoices):
     DIFFICULT = "difficult", _("対応困難")
 
 
-class FollowUpQuerySet(models.QuerySet):
+class FollowUpQuerySet(models.QuerySet["FollowUp"]):
     def open(self) -> "FollowUpQuerySet":
         """Not closed yet: carried forward to the next year."""
         return self.exclude(status=FollowUpStatus.DONE)
@@ -1074,7 +1088,7 @@ class ProjectIndicator(Versioned):
 
     @property
     def direction_label(self) -> str:
-        return _("大きいほどよい") if self.higher_is_better else _("小さいほどよい")
+        return gettext("大きいほどよい") if self.higher_is_better else gettext("小さいほどよい")
 
 
 class ImportReceipt(models.Model):

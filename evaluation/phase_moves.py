@@ -9,14 +9,15 @@ a forward move with nothing missing do not.
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from evaluation import services
-from evaluation.models import PHASES, Cycle, Phase
+from evaluation.models import LOCKED_PHASES, PHASES, Cycle, Phase
 from evaluation.progress.entry import EntryProgress, ProgressLine, entry_progress
 from evaluation.progress.groups import link_missing
 
-CONSEQUENCES = {
+CONSEQUENCES: dict[str, str | Promise] = {
     Phase.ENTRY: _("実施主体の担当者が、事業・実施状況・自己評価を入力できるようになります。"),
     Phase.COMMITTEE: _(
         "事業・実施状況・自己評価は読み取り専用になり、委員が評価と意見を入力できるようになります。"
@@ -37,7 +38,7 @@ CONSEQUENCES = {
 class MovePlan:
     cycle: Cycle
     to_phase: str
-    consequence: str
+    consequence: str | Promise
     progress: EntryProgress | None = None
     unconfirmed: list[tuple[str, str]] = field(default_factory=list)  # (label, URL)
 
@@ -53,7 +54,7 @@ class MovePlan:
         return sum(line.expected - line.existing for line in lines) + len(self.unconfirmed)
 
     @property
-    def groups(self) -> list[tuple[str, list[ProgressLine]]]:
+    def groups(self) -> list[tuple[str | Promise, list[ProgressLine]]]:
         """What the current phase should have produced, by kind of record."""
         if self.progress is None:
             return []
@@ -74,9 +75,7 @@ class MovePlan:
 
     @property
     def needs_confirmation(self) -> bool:
-        return self.forward and (
-            self.to_phase in (Phase.CONFIRMED, Phase.PUBLISHED) or self.missing > 0
-        )
+        return self.forward and (self.to_phase in LOCKED_PHASES or self.missing > 0)
 
 
 def plan_move(cycle: Cycle, to_phase: str) -> MovePlan:

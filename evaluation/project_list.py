@@ -6,13 +6,14 @@ prefetch and the status totals in one aggregate.
 """
 
 from dataclasses import dataclass
+from typing import cast
 
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from evaluation.models import Cycle, Project, ProjectReport, ReportStatus
+from evaluation.models import Cycle, Project, ProjectQuerySet, ProjectReport, ReportStatus
 from policies.fiscal_years import wareki
 from policies.kana import full_width_katakana
 from policies.models import ImplementingBody, Initiative, Plan
@@ -54,21 +55,25 @@ class ProjectFilterForm(forms.Form):
             .values_list("department", flat=True)
             .distinct()
         )
-        self.fields["department"].choices = [("", ALL), *((d, d) for d in departments)]
-        initiatives = self.fields["initiative"]
+        departments_field = cast(forms.ChoiceField, self.fields["department"])
+        departments_field.choices = [("", ALL), *((d, d) for d in departments)]
+        initiatives = cast(forms.ModelChoiceField, self.fields["initiative"])
         initiatives.queryset = Initiative.objects.filter(
             measure__basic_policy__plan=plan
         ).select_related("measure", "original__measure")
         initiatives.empty_label = ALL
-        initiatives.label_from_instance = _initiative_label
-        self.fields["year"].choices = [("", ALL), *((y, wareki(y)) for y in plan.fiscal_years)]
+        initiatives.label_from_instance = _initiative_label  # type: ignore[method-assign,assignment]  # Django's documented per-field label
+        cast(forms.ChoiceField, self.fields["year"]).choices = [
+            ("", ALL),
+            *((y, wareki(y)) for y in plan.fiscal_years),
+        ]
         for field in self.fields.values():
             select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = (
                 "form-select form-select-sm" if select else "form-control form-control-sm"
             )
 
-    def filter(self, projects: QuerySet) -> QuerySet:
+    def filter(self, projects: ProjectQuerySet) -> ProjectQuerySet:
         """Apply the valid filters."""
         data = self.valid_data()
         if text := full_width_katakana(data.get("q", "")).strip():
@@ -97,8 +102,7 @@ class ProjectFilterForm(forms.Form):
 
 
 def _initiative_label(initiative: Initiative) -> str:
-    if initiative.is_relisting:
-        original = initiative.original
+    if (original := initiative.original) is not None:
         return f"{initiative.measure.number}{initiative.marker}（再掲 {original.measure.number}{original.marker}）"
     return f"{initiative.measure.number}{initiative.marker} {initiative.title}"
 
@@ -150,7 +154,7 @@ def project_listing(plan: Plan, query: dict, page_number: str | None) -> Project
     )
 
 
-def _status_counts(projects: QuerySet, cycle: Cycle | None) -> list[tuple[str, int]]:
+def _status_counts(projects: ProjectQuerySet, cycle: Cycle | None) -> list[tuple[str, int]]:
     """How the found 事業 stand in the year: one aggregate query."""
     if cycle is None:
         return []
@@ -164,6 +168,6 @@ def _status_counts(projects: QuerySet, cycle: Cycle | None) -> list[tuple[str, i
         entered=Count("pk", filter=Q(reports__cycle=cycle), distinct=True),
         **by_status,
     )
-    counts = [(label, totals[value]) for value, label in ReportStatus.choices]
+    counts = [(str(label), totals[value]) for value, label in ReportStatus.choices]
     counts.append((str(_("未入力")), totals["all"] - totals["entered"]))
     return counts

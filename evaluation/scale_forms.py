@@ -1,6 +1,8 @@
 """The form of a cycle's rating scale: its name and its levels (label, points, which one is
 評価不能), levels added, removed and reordered in one save."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -37,14 +39,15 @@ class RatingLevelForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["points"].help_text = ""
-        self.fields["points"].max_value = 100
+        cast(forms.IntegerField, self.fields["points"]).max_value = 100
         for name in ("code", "label", "points"):
             self.fields[name].widget.attrs["class"] = "form-control"
         if self.instance.pk:
             self.fields["unratable"].initial = self.instance.points is None
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not self.has_changed() and not self.instance.pk:
             return cleaned  # an empty extra row
         if cleaned.get("unratable"):
@@ -96,7 +99,7 @@ class BaseRatingLevelFormSet(forms.BaseInlineFormSet):
 
     def disable(self) -> None:
         for form in self.forms:
-            form.disable()
+            cast(RatingLevelForm, form).disable()
 
 
 RatingLevelFormSet = forms.inlineformset_factory(

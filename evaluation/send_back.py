@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.db import models, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -30,12 +30,13 @@ from evaluation.models import (
 )
 from evaluation.signals import sent_back
 from people.models import Participant, Role
+from policies.versioning import Versioned
 
 COMMENT_MAX = 2000
 Entry = ProjectReport | SelfEvaluation
 
 
-def _review_save(record: models.Model, *, expected_version: int, user: User, **changes):
+def _review_save(record: Versioned, *, expected_version: int, user: User, **changes):
     current = type(record)._default_manager.select_for_update().get(pk=record.pk)
     if current.version != expected_version:
         raise services.EditConflict(current)

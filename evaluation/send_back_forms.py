@@ -25,7 +25,8 @@ class ReviewForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("action") == SEND_BACK and not (cleaned.get("comment") or "").strip():
             self.add_error("comment", _("差し戻すときは、理由をコメントに書いてください。"))
         return cleaned

@@ -6,6 +6,7 @@ user. Nothing here uses ``QuerySet.update()``, which would bypass the history.
 """
 
 import logging
+from typing import TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -30,11 +31,13 @@ from evaluation.signals import phase_moved
 from people.models import acting_for
 from policies.models import Initiative, Measure, Plan, RatingLevel, RatingScale
 
+V = TypeVar("V", bound=Versioned)
+
 
 class EditConflict(Exception):
     """Someone else saved the record after this user opened it."""
 
-    def __init__(self, current: models.Model):
+    def __init__(self, current: Versioned):
         super().__init__(_("ほかの人が先に保存しました。"))
         self.current = current
 
@@ -43,7 +46,7 @@ class TransitionError(Exception):
     """A phase move that is not one step forward or back."""
 
 
-def _locked_current(instance: models.Model) -> models.Model | None:
+def _locked_current(instance: V) -> V | None:
     """The saved row for ``instance`` (by pk, else by its unique fields), locked for update."""
     model = type(instance)
     manager = model._default_manager.select_for_update()
@@ -51,24 +54,24 @@ def _locked_current(instance: models.Model) -> models.Model | None:
         return manager.filter(pk=instance.pk).first()
     for constraint in model._meta.constraints:
         if isinstance(constraint, models.UniqueConstraint):
-            attnames = [model._meta.get_field(name).attname for name in constraint.fields]
+            attnames = [
+                f.attname for f in model._meta.concrete_fields if f.name in constraint.fields
+            ]
             return manager.filter(**{a: getattr(instance, a) for a in attnames}).first()
     return None
 
 
-def mark_resubmitted(instance: models.Model, current: models.Model) -> None:
+def mark_resubmitted(instance: Versioned, current: Versioned) -> None:
     """An edit of an entry that was sent back (差し戻し) or already checked (確認済) is a
     re-submission (再提出) for the checker to look at again. See ``send_back``. The
     評価表 import, which writes in bulk, applies it too."""
     state = getattr(current, "review_state", None)
     if state in {ReviewState.SENT_BACK, ReviewState.CHECKED}:
-        instance.review_state = ReviewState.RESUBMITTED
+        instance.review_state = ReviewState.RESUBMITTED  # type: ignore[attr-defined]  # the records with a review_state_field
 
 
 @transaction.atomic
-def record_save(
-    *, instance: Versioned, expected_version: int, user: User, m2m: dict | None = None
-) -> Versioned:
+def record_save(*, instance: V, expected_version: int, user: User, m2m: dict | None = None) -> V:
     """Save ``instance`` if nobody saved it since ``expected_version``; else ``EditConflict``.
 
     A record that did not exist when the user opened the form has ``expected_version`` 0;
@@ -244,7 +247,7 @@ def committee_evaluation_confirm(
 
 
 @transaction.atomic
-def children_save(*, formset, parent: models.Model, user: User) -> None:
+def children_save(*, formset, parent: Versioned, user: User) -> None:
     """Save the rows of an inline formset under ``parent`` (already saved through
     ``record_save``): each new or changed row through ``record_save``, each row marked for
     deletion after the same version check, all as ``user`` in the history, in form order.

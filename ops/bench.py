@@ -135,8 +135,11 @@ end
 
 def parse_wrk(output: str) -> tuple[float, float, float, int]:
     """(requests/s, p50 ms, p95 ms, errors) from wrk's output with WRK_SCRIPT."""
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
     match = re.search(r"^BENCH (\d+) (\d+) ([\d.]+) ([\d.]+)$", output, re.MULTILINE)
+    if rate is None or match is None:
+        raise ValueError(f"wrk の出力を読めません: {output[-500:]}")
+    rps = float(rate.group(1))
     _requests, errors, p50_us, p95_us = match.groups()
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return (
@@ -245,17 +248,17 @@ def check_targets(results: list[Result]) -> list[str]:
     by_page: dict[str, dict[int, Result]] = {}
     for r in results:
         by_page.setdefault(r.page, {})[r.k] = r
-    for page, per_k in by_page.items():
+    for label, per_k in by_page.items():
         counts = {k: per_k[k].queries for k in ks if k in per_k}
         same = len(set(counts.values())) == 1
-        lines.append(f"{'OK ' if same else 'MISS'} {page}: SQL queries by k {counts}")
+        lines.append(f"{'OK ' if same else 'MISS'} {label}: SQL queries by k {counts}")
         first, last = min(per_k), max(per_k)
         if last > first and per_k[first].rps and per_k[last].rps:
             growth = per_k[first].rps / per_k[last].rps  # time per request, k=last ÷ k=first
             allowed = last / first
             ok = growth <= allowed
             lines.append(
-                f"{'OK ' if ok else 'MISS'} {page}: time at k={last} is {growth:.1f}× k={first}"
+                f"{'OK ' if ok else 'MISS'} {label}: time at k={last} is {growth:.1f}× k={first}"
                 f" (target ≤ {allowed:g}×)"
             )
     for page in PAGES:

@@ -6,7 +6,7 @@ five fiscal years with complete entries by the 3 実施主体 and 8 committee me
 History rows are written too (``bulk_create_with_history``), as for any other write.
 """
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
@@ -25,7 +25,7 @@ from evaluation.models import (
 )
 from evaluation.sheet.locked import freeze
 from people.models import Participant, Role
-from policies.models import BasicPolicy, ImplementingBody, Initiative, Measure, Plan
+from policies.models import BasicPolicy, ImplementingBody, Initiative, Measure, Plan, RatingLevel
 
 YEARS = (2017, 2018, 2019, 2020, 2021)
 MEMBERS = 8
@@ -39,9 +39,8 @@ INDICATORS = [  # two 指標 per 実施状況 (an activity and an outcome), the 
 ]
 
 
-def _users(prefix: str) -> tuple[dict[int, object], list]:
+def _users(prefix: str) -> tuple[dict[int, User], list[User]]:
     """One staff user per 実施主体 and 8 members (the first is the chair)."""
-    User = get_user_model()
     staff = {}
     for body in ImplementingBody.objects.all():
         user, _ = User.objects.get_or_create(username=f"{prefix}-staff-{body.code}")
@@ -75,13 +74,33 @@ def generate(k: int, *, code: str | None = None) -> Plan:
     )
     levels = [lv for lv in source.rating_scale.levels.all() if lv.points is not None]
     bodies = list(ImplementingBody.objects.all())
+    measures, measure_of = _copy_measures(source, plan, k)
+    items, per_copy = _copy_initiatives(source, measure_of, k)
+    projects = _projects(plan, code, items, per_copy, bodies)
+    _staff, members = _users(code)
+    cycles = [
+        Cycle.objects.create(
+            plan=plan,
+            fiscal_year=year,
+            phase=Phase.PUBLISHED if year < YEARS[-1] else Phase.COMMITTEE,
+        )
+        for year in YEARS
+    ]
+    for y, cycle in enumerate(cycles):
+        _reports(cycle, y, projects)
+        _evaluations(cycle, y, measures, bodies, members, levels)
+        if cycle.is_locked:
+            freeze(cycle)  # what services.cycle_move does on the move to 確定
+    return plan
+
+
+def _copy_measures(
+    source: Plan, plan: Plan, k: int
+) -> tuple[list[Measure], dict[tuple[int, int], Measure]]:
+    """k copies of the source's 基本施策 and 施策 (numbered on), with their lineage links;
+    the new 施策 and, by (copy, source 施策 id), each one's copy."""
     src_policies = list(BasicPolicy.objects.filter(plan=source).order_by("number"))
     src_measures = list(Measure.objects.of_plan(source).select_related("basic_policy"))
-    src_initiatives = list(
-        Initiative.objects.filter(measure__basic_policy__plan=source).select_related(
-            "measure", "original__measure"
-        )
-    )
     n_policies = len(src_policies)
 
     policies = BasicPolicy.objects.bulk_create(
@@ -94,14 +113,10 @@ def generate(k: int, *, code: str | None = None) -> Plan:
         for c in range(k)
         for i, p in enumerate(src_policies)
     }
-
-    def number(c: int, m: Measure) -> str:
-        return f"{c * n_policies + m.basic_policy.number}-{m.order}"
-
     measures = Measure.objects.bulk_create(
         Measure(
             basic_policy=policy_of[(c, m.basic_policy.number)],
-            number=number(c, m),
+            number=f"{c * n_policies + m.basic_policy.number}-{m.order}",
             order=m.order,
             title=m.title,
             is_priority=m.is_priority,
@@ -121,7 +136,19 @@ def generate(k: int, *, code: str | None = None) -> Plan:
         for c in range(k)
         for link in src_links
     )
+    return measures, measure_of
 
+
+def _copy_initiatives(
+    source: Plan, measure_of: dict[tuple[int, int], Measure], k: int
+) -> tuple[list[list[Initiative]], int]:
+    """k copies of the source's 展開 (each 再掲 pointing at its copy's original): the new
+    originals of each copy, and how many 展開 one copy has."""
+    src_initiatives = list(
+        Initiative.objects.filter(measure__basic_policy__plan=source).select_related(
+            "measure", "original__measure"
+        )
+    )
     originals = [i for i in src_initiatives if i.original_id is None]
     new_originals = Initiative.objects.bulk_create(
         Initiative(measure=measure_of[(c, i.measure_id)], position=i.position, title=i.title)
@@ -143,9 +170,19 @@ def generate(k: int, *, code: str | None = None) -> Plan:
         for i in src_initiatives
         if i.original_id is not None
     )
+    per_copy = [new_originals[c * len(originals) : (c + 1) * len(originals)] for c in range(k)]
+    return per_copy, len(src_initiatives)
 
-    # 40 事業 per copy, each serving one original 展開 (round robin), bodies in turn.
-    per_copy = len(src_initiatives)
+
+def _projects(
+    plan: Plan,
+    code: str,
+    items: list[list[Initiative]],
+    per_copy: int,
+    bodies: list[ImplementingBody],
+) -> list[Project]:
+    """``per_copy`` 事業 per copy (40), each serving one original 展開 of its copy (round
+    robin), the 実施主体 in turn."""
     projects = bulk_create_with_history(
         [
             Project(
@@ -156,7 +193,7 @@ def generate(k: int, *, code: str | None = None) -> Plan:
                 name=f"試験事業 {c + 1}-{n + 1}",
                 first_year=YEARS[0],
             )
-            for c in range(k)
+            for c in range(len(items))
             for n in range(per_copy)
         ],
         Project,
@@ -167,107 +204,110 @@ def generate(k: int, *, code: str | None = None) -> Plan:
         (
             Through(
                 project_id=projects[c * per_copy + n].pk,
-                initiative_id=new_originals[c * len(originals) + n % len(originals)].pk,
+                initiative_id=originals[n % len(originals)].pk,
             )
-            for c in range(k)
+            for c, originals in enumerate(items)
             for n in range(per_copy)
         ),
         batch_size=BATCH,
     )
+    return projects
 
-    staff, members = _users(code)
-    cycles = [
-        Cycle.objects.create(
-            plan=plan,
-            fiscal_year=year,
-            phase=Phase.PUBLISHED if year < YEARS[-1] else Phase.COMMITTEE,
-        )
-        for year in YEARS
-    ]
-    for y, cycle in enumerate(cycles):
-        confirmed = cycle.phase == Phase.PUBLISHED
-        reports = bulk_create_with_history(
-            [
-                ProjectReport(
-                    cycle=cycle,
-                    project=p,
-                    status=ReportStatus.DONE if (n + y) % 5 else ReportStatus.PARTIAL,
-                    goal="講座を年12回開催し、参加者を活動団体につなぐ。",
-                    activities="講座を開催し、参加者に活動団体を紹介した。",
-                    times=(n + y) % 12 + 1,
-                    participants=((n * 7 + y) % 90) + 10,
-                    direction=Direction.CONTINUE,
-                )
-                for n, p in enumerate(projects)
-            ],
-            ProjectReport,
-            batch_size=BATCH,
-        )
-        bulk_create_with_history(
-            [
-                ProjectIndicator(
-                    report=r,
-                    kind=kind,
-                    name=name,
-                    unit=unit,
-                    target=target,
-                    actual=r.participants if kind == IndicatorKind.ACTIVITY else None,
-                    order=order,
-                )
-                for r in reports
-                for order, (kind, name, unit, target) in enumerate(INDICATORS)
-            ],
-            ProjectIndicator,
-            batch_size=BATCH,
-        )
-        bulk_create_with_history(
-            [
-                SelfEvaluation(
-                    cycle=cycle,
-                    measure=m,
-                    body=b,
-                    rating=levels[(n + b.order + y) % len(levels)],
-                    reason="計画どおり実施した。",
-                )
-                for n, m in enumerate(measures)
-                for b in bodies
-            ],
-            SelfEvaluation,
-            batch_size=BATCH,
-        )
-        bulk_create_with_history(
-            [
-                MemberEvaluation(
-                    cycle=cycle,
-                    measure=m,
-                    member=u,
-                    rating=levels[(n + i + y) % len(levels)],
-                    opinion="参加につなげる仕組みが必要である。",
-                )
-                for n, m in enumerate(measures)
-                for i, u in enumerate(members)
-            ],
-            MemberEvaluation,
-            batch_size=BATCH,
-        )
-        bulk_create_with_history(
-            [
-                CommitteeEvaluation(
-                    cycle=cycle,
-                    measure=m,
-                    rating=levels[(n + y) % len(levels)],
-                    opinion="概ね計画どおりだが、参加を促す活動を強める必要がある。",
-                    confirmed_by=members[0] if confirmed else None,
-                    confirmed_at=cycle_time(cycle) if confirmed else None,
-                )
-                for n, m in enumerate(measures)
-            ],
-            CommitteeEvaluation,
-            batch_size=BATCH,
-        )
-        if cycle.is_locked:
-            freeze(cycle)  # what services.cycle_move does on the move to 確定
-    return plan
+
+def _reports(cycle: Cycle, y: int, projects: list[Project]) -> None:
+    """Every 事業's 実施状況 of the year (the y-th), with its two 指標."""
+    reports = bulk_create_with_history(
+        [
+            ProjectReport(
+                cycle=cycle,
+                project=p,
+                status=ReportStatus.DONE if (n + y) % 5 else ReportStatus.PARTIAL,
+                goal="講座を年12回開催し、参加者を活動団体につなぐ。",
+                activities="講座を開催し、参加者に活動団体を紹介した。",
+                times=(n + y) % 12 + 1,
+                participants=((n * 7 + y) % 90) + 10,
+                direction=Direction.CONTINUE,
+            )
+            for n, p in enumerate(projects)
+        ],
+        ProjectReport,
+        batch_size=BATCH,
+    )
+    bulk_create_with_history(
+        [
+            ProjectIndicator(
+                report=r,
+                kind=kind,
+                name=name,
+                unit=unit,
+                target=target,
+                actual=r.participants if kind == IndicatorKind.ACTIVITY else None,
+                order=order,
+            )
+            for r in reports
+            for order, (kind, name, unit, target) in enumerate(INDICATORS)
+        ],
+        ProjectIndicator,
+        batch_size=BATCH,
+    )
+
+
+def _evaluations(
+    cycle: Cycle,
+    y: int,
+    measures: list[Measure],
+    bodies: list[ImplementingBody],
+    members: list[User],
+    levels: list[RatingLevel],
+) -> None:
+    """Every 施策's 自己評価 (each body), 委員評価 (each member) and 委員会評価 of the year,
+    the committee's confirmed by the chair in a published year."""
+    confirmed = cycle.phase == Phase.PUBLISHED
+    bulk_create_with_history(
+        [
+            SelfEvaluation(
+                cycle=cycle,
+                measure=m,
+                body=b,
+                rating=levels[(n + b.order + y) % len(levels)],
+                reason="計画どおり実施した。",
+            )
+            for n, m in enumerate(measures)
+            for b in bodies
+        ],
+        SelfEvaluation,
+        batch_size=BATCH,
+    )
+    bulk_create_with_history(
+        [
+            MemberEvaluation(
+                cycle=cycle,
+                measure=m,
+                member=u,
+                rating=levels[(n + i + y) % len(levels)],
+                opinion="参加につなげる仕組みが必要である。",
+            )
+            for n, m in enumerate(measures)
+            for i, u in enumerate(members)
+        ],
+        MemberEvaluation,
+        batch_size=BATCH,
+    )
+    bulk_create_with_history(
+        [
+            CommitteeEvaluation(
+                cycle=cycle,
+                measure=m,
+                rating=levels[(n + y) % len(levels)],
+                opinion="概ね計画どおりだが、参加を促す活動を強める必要がある。",
+                confirmed_by=members[0] if confirmed else None,
+                confirmed_at=cycle_time(cycle) if confirmed else None,
+            )
+            for n, m in enumerate(measures)
+        ],
+        CommitteeEvaluation,
+        batch_size=BATCH,
+    )
 
 
 @transaction.atomic
@@ -282,7 +322,7 @@ def entry_sample() -> ProjectReport:
     city = ImplementingBody.objects.get(code="city")
     initiative = Initiative.objects.filter(
         measure__basic_policy__plan=plan, measure__number="1-1", original__isnull=True
-    ).first()
+    )[0]
     project, created = Project.objects.get_or_create(
         code=ENTRY_PROJECT,
         defaults={
@@ -316,7 +356,7 @@ def entry_sample() -> ProjectReport:
         cycle=cycle,
         measure=initiative.measure,
         body=city,
-        defaults={"rating": plan.rating_scale.levels.first(), "reason": "計画どおり実施した。"},
+        defaults={"rating": plan.rating_scale.levels.all()[0], "reason": "計画どおり実施した。"},
     )
     return report
 

@@ -85,7 +85,7 @@ def admin_changed(sender, instance: LogEntry, created: bool, **kwargs) -> None:
         return
     logger.info(
         "管理画面で変更しました: %s「%s」%s",
-        instance.content_type.name if instance.content_type_id else "",
+        instance.content_type.name if instance.content_type else "",
         instance.object_repr,
         instance.get_change_message(),
         extra={
@@ -94,7 +94,7 @@ def admin_changed(sender, instance: LogEntry, created: bool, **kwargs) -> None:
             "action": ADMIN_ACTIONS.get(instance.action_flag),
             "model": (
                 f"{instance.content_type.app_label}.{instance.content_type.model}"
-                if instance.content_type_id
+                if instance.content_type
                 else None
             ),
             "object_id": instance.object_id,

@@ -5,13 +5,12 @@ the plan's structure (``policies``) asks here without importing the evaluation a
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from people.models import ActingChair, Participant
 
@@ -26,6 +25,14 @@ class Access:
 
 
 DENIED = Access(view=False)
+
+
+def signed_in(user: AnyUser) -> User:
+    """The person a rule let write. No rule lets an anonymous visitor write; should one ever
+    do so, the write is refused here instead of being saved without an author."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return user  # type: ignore[return-value]
 
 
 def participant_of(user: AnyUser) -> Participant | None:

@@ -30,7 +30,7 @@ def _page(
     request: HttpRequest | None, template: str, status: int, context: dict | None = None
 ) -> HttpResponse:
     try:
-        html = render_to_string(template, context or {}, request)
+        html: str = render_to_string(template, context or {}, request)
     except Exception:  # the layout failed too: still answer in Japanese
         logger.exception("エラーページ %s を表示できませんでした", template)
         reason = (context or {}).get("exception") or ""

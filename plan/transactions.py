@@ -34,9 +34,9 @@ class DeferredReadsMiddleware:
         except DatabaseError:
             # Unreachable: the view reports it (a 500 page, or /healthz's 503).
             return self.get_response(request)
-        configured = connection.transaction_mode
-        connection.transaction_mode = None  # a plain BEGIN: DEFERRED
+        configured = connection.transaction_mode  # type: ignore[attr-defined]  # SQLite's (Django 5.1), not in django-stubs
+        connection.transaction_mode = None  # type: ignore[attr-defined]  # a plain BEGIN: DEFERRED
         try:
             return self.get_response(request)
         finally:
-            connection.transaction_mode = configured
+            connection.transaction_mode = configured  # type: ignore[attr-defined]

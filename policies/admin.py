@@ -24,7 +24,7 @@ class LockedRecordForm(forms.ModelForm):
     put into a locked year's cycle."""
 
     def _post_clean(self) -> None:
-        super()._post_clean()  # the instance now carries the form's values
+        super()._post_clean()  # type: ignore[misc]  # Django's private hook; the instance now carries the form's values
         if reason := self.instance.lock_reason():
             self.add_error(None, reason)
 

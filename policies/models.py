@@ -7,16 +7,18 @@ Every model has a natural key, so the fixtures in ``fixtures/`` carry no primary
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from policies.natural_keys import loaded_after
 from policies.stored_text import Plain
 from policies.versioning import Versioned
 
 CIRCLED_NUMBERS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
-class RatingScaleManager(models.Manager):
+class RatingScaleManager(models.Manager["RatingScale"]):
     def get_by_natural_key(self, code: str) -> "RatingScale":
         return self.get(code=code)
 
@@ -51,18 +53,18 @@ class RatingScale(Versioned):
         if not self.pk:
             return ""
         if self.plans.exists():
-            return _(
+            return gettext(
                 "計画の既定の尺度は変更できません。年度の尺度として複製してから編集してください。"
             )
         users = self.cycles.all()  # the evaluation app's years, asked without importing it
         if users.started().exists():
-            return _("「準備」の段階を過ぎた年度が使っている尺度は変更できません。")
+            return gettext("「準備」の段階を過ぎた年度が使っている尺度は変更できません。")
         if any(cycle.has_ratings() for cycle in users):
-            return _("評価が入力済みの年度が使っている尺度は変更できません。")
+            return gettext("評価が入力済みの年度が使っている尺度は変更できません。")
         return ""
 
 
-class RatingLevelManager(models.Manager):
+class RatingLevelManager(models.Manager["RatingLevel"]):
     def get_by_natural_key(self, scale_code: str, code: str) -> "RatingLevel":
         return self.get(scale__code=scale_code, code=code)
 
@@ -96,10 +98,9 @@ class RatingLevel(Versioned):
     def __str__(self) -> str:
         return f"{self.code} {self.label}"
 
+    @loaded_after("policies.ratingscale")
     def natural_key(self) -> tuple[str, str]:
         return (*self.scale.natural_key(), self.code)
-
-    natural_key.dependencies = ["policies.ratingscale"]
 
     def lock_reason(self, user=None) -> str:
         return self.scale.lock_reason() if self.scale_id else ""
@@ -109,7 +110,7 @@ class RatingLevel(Versioned):
         return self.points is not None
 
 
-class PlanQuerySet(models.QuerySet):
+class PlanQuerySet(models.QuerySet["Plan"]):
     def with_tree(self) -> "PlanQuerySet":
         """Prefetch 基本施策 → 施策 → 展開 (and each 再掲's original) in four queries."""
         initiatives = Initiative.objects.select_related("original__measure__basic_policy__plan")
@@ -120,7 +121,10 @@ class PlanQuerySet(models.QuerySet):
         return self.prefetch_related(models.Prefetch("basic_policies__measures", queryset=measures))
 
 
-class PlanManager(models.Manager.from_queryset(PlanQuerySet)):
+_PlanManagerBase = models.Manager.from_queryset(PlanQuerySet)
+
+
+class PlanManager(_PlanManagerBase["Plan"]):
     def get_by_natural_key(self, code: str) -> "Plan":
         return self.get(code=code)
 
@@ -179,10 +183,9 @@ class Plan(Plain):
     def __str__(self) -> str:
         return self.name
 
+    @loaded_after("policies.ratingscale")
     def natural_key(self) -> tuple[str]:
         return (self.code,)
-
-    natural_key.dependencies = ["policies.ratingscale"]
 
     def get_absolute_url(self) -> str:
         return reverse("policies:tree", kwargs={"plan": self.code})
@@ -197,7 +200,7 @@ class Plan(Plain):
         return sorted(self.cycles.locked().values_list("fiscal_year", flat=True))
 
 
-class DirectionManager(models.Manager):
+class DirectionManager(models.Manager["Direction"]):
     def get_by_natural_key(self, plan_code: str, number: int) -> "Direction":
         return self.get(plan__code=plan_code, number=number)
 
@@ -225,13 +228,12 @@ class Direction(Plain):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
+    @loaded_after("policies.plan")
     def natural_key(self) -> tuple[str, int]:
         return (*self.plan.natural_key(), self.number)
 
-    natural_key.dependencies = ["policies.plan"]
 
-
-class BasicPolicyManager(models.Manager):
+class BasicPolicyManager(models.Manager["BasicPolicy"]):
     def get_by_natural_key(self, plan_code: str, number: int) -> "BasicPolicy":
         return self.get(plan__code=plan_code, number=number)
 
@@ -260,10 +262,9 @@ class BasicPolicy(Plain):
     def __str__(self) -> str:
         return f"基本施策{self.number} {self.title}"
 
+    @loaded_after("policies.plan")
     def natural_key(self) -> tuple[str, int]:
         return (*self.plan.natural_key(), self.number)
-
-    natural_key.dependencies = ["policies.plan"]
 
     @property
     def row_span(self) -> int:
@@ -271,7 +272,7 @@ class BasicPolicy(Plain):
         return sum(measure.row_span for measure in self.measures.all())
 
 
-class MeasureQuerySet(models.QuerySet):
+class MeasureQuerySet(models.QuerySet["Measure"]):
     def priority(self) -> "MeasureQuerySet":
         return self.filter(is_priority=True)
 
@@ -288,7 +289,10 @@ class MeasureQuerySet(models.QuerySet):
         )
 
 
-class MeasureManager(models.Manager.from_queryset(MeasureQuerySet)):
+_MeasureManagerBase = models.Manager.from_queryset(MeasureQuerySet)
+
+
+class MeasureManager(_MeasureManagerBase["Measure"]):
     def get_by_natural_key(self, plan_code: str, number: str) -> "Measure":
         return self.get(basic_policy__plan__code=plan_code, number=number)
 
@@ -333,10 +337,9 @@ class Measure(Plain):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
+    @loaded_after("policies.basicpolicy")
     def natural_key(self) -> tuple[str, str]:
         return (self.basic_policy.plan.code, self.number)
-
-    natural_key.dependencies = ["policies.basicpolicy"]
 
     def get_absolute_url(self) -> str:
         return reverse(
@@ -392,6 +395,9 @@ class Initiative(Plain):
 
     history = HistoricalRecords()
     objects = InitiativeManager()
+    # Set by the pages that read a year (``Prefetch(to_attr=...)`` or from a locked year):
+    # the 事業 serving this item that year.
+    year_projects: list
 
     class Meta:
         verbose_name = _("計画後期の展開")
@@ -413,10 +419,9 @@ class Initiative(Plain):
         suffix = "（再掲）" if self.is_relisting else ""
         return f"{self.measure.number}{self.marker} {self.display_title}{suffix}"
 
+    @loaded_after("policies.measure")
     def natural_key(self) -> tuple[str, str, int]:
         return (*self.measure.natural_key(), self.position)
-
-    natural_key.dependencies = ["policies.measure"]
 
     @property
     def marker(self) -> str:
@@ -430,7 +435,7 @@ class Initiative(Plain):
     @property
     def source(self) -> "Initiative":
         """The item that carries the text and the work: itself, or the original it re-lists."""
-        return self.original if self.original_id else self
+        return self.original or self
 
     @property
     def display_title(self) -> str:
@@ -441,7 +446,7 @@ class Initiative(Plain):
         return self.source.description
 
 
-class ImplementingBodyManager(models.Manager):
+class ImplementingBodyManager(models.Manager["ImplementingBody"]):
     def get_by_natural_key(self, code: str) -> "ImplementingBody":
         return self.get(code=code)
 

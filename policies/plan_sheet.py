@@ -96,7 +96,7 @@ def plan_rows(plan: Plan) -> Iterator[list]:
         "first_year": plan.first_year,
         "last_year": plan.last_year,
         "goal": plan.goal,
-        "predecessor": plan.predecessor.code if plan.predecessor_id else "",
+        "predecessor": plan.predecessor.code if plan.predecessor else "",
         "rating_scale": plan.rating_scale.code,
     } | {key: getattr(plan, key) for key in WORD_ITEMS}
     for key, label in PLAN_ITEMS.items():
@@ -136,7 +136,7 @@ def plan_rows(plan: Plan) -> Iterator[list]:
                 initiative.marker,
                 initiative.title,
                 initiative.description,
-                initiative_label(initiative.original) if initiative.original_id else "",
+                initiative_label(initiative.original) if initiative.original else "",
                 lineage,
             ]
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from xml.etree.ElementTree import iterparse
 from xml.parsers import expat
 
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from policies.stored_text import stored_text, without_control_characters
@@ -201,7 +201,7 @@ def _xlsx_lines(
     archive = _open_zip(data, bounds)
     _scan(archive, bounds, deadline, header_rows)
     try:
-        workbook = load_workbook(archive.fp, read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds (zip, XML, key errors) for non-xlsx data
         raise not_a_spreadsheet(bounds) from None
     return _xlsx_cells(workbook, bounds, deadline)
@@ -429,7 +429,7 @@ def csv_text(rows: Iterable[list]) -> str:
     return "".join(csv_chunks(rows))
 
 
-def xlsx_cell(sheet: Worksheet, value) -> WriteOnlyCell:
+def xlsx_cell(sheet: Worksheet, value) -> Cell:
     """A cell of an xlsx the app writes. Text is typed as text, so it is never a formula (it
     would run when the file is opened) and shows as written; and it loses the control
     characters an xlsx cannot hold: text is cleaned when it is stored (``stored_text``), but

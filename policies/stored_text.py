@@ -9,10 +9,14 @@ so rows stored before this rule still print.
 """
 
 import re
+from typing import TYPE_CHECKING
 
 from django.db import models
 
 from policies.kana import full_width_katakana
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Line breaks written in other ways (CR LF, CR, the soft line break, form feed, NEL and the
 # Unicode line and paragraph separators) become a newline; every other control character but
@@ -45,9 +49,17 @@ class Plain(models.Model):
     """The base of every model people type into (``Versioned`` builds on it): whoever saves
     — a form, an import, the admin — stores ``stored_text``."""
 
+    # Who saves, for django-simple-history's row (set by the services and the imports).
+    _history_user: "User | None"
+
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
-        normalize_text_fields(self)
+        self.before_write()
         super().save(*args, **kwargs)
+
+    def before_write(self) -> None:
+        """What every write of the row does first: ``save()`` calls it, and so does each
+        bulk writer (the 評価表 import) for each row it writes, so both store the same."""
+        normalize_text_fields(self)

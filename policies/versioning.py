@@ -5,7 +5,7 @@ scale (``RatingScale``, ``RatingLevel``) is edited by people like the evaluation
 """
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext
 from simple_history.models import HistoricalRecords
 
 from policies.stored_text import Plain
@@ -29,9 +29,9 @@ class Versioned(Plain):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs) -> None:
+    def before_write(self) -> None:
+        super().before_write()
         self.version = (self.version or 0) + 1
-        super().save(*args, **kwargs)
 
     def lock_reason(self, user=None) -> str:
         """Why this record can no longer change (empty if it can): a record of a 確定 or
@@ -40,5 +40,5 @@ class Versioned(Plain):
         asks without a user, so it stays read-only)."""
         cycle = getattr(self, "cycle", None) if hasattr(self, "cycle_id") else None
         if cycle is not None and cycle.is_locked and not cycle.correctable_by(user):
-            return _("この年度の評価は確定しているため編集できません。")
+            return gettext("この年度の評価は確定しているため編集できません。")
         return ""

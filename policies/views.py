@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from evaluation.access import visible_cycles
-from people.access import denied, plan_import_access
+from people.access import denied, plan_import_access, signed_in
 from policies import plan_import as importer
 from policies.forms import PlanUploadForm
 from policies.models import Initiative, Measure, Plan, RatingScale
@@ -177,7 +177,7 @@ def plan_import_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("policies:plan_import")
     structure = importer.Structure.from_json(pending["structure"])
     try:
-        result = importer.apply(structure, user=request.user, digest=pending["digest"])
+        result = importer.apply(structure, user=signed_in(request.user), digest=pending["digest"])
     except importer.ChangedMeanwhile:
         messages.error(
             request,

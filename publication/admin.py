@@ -18,8 +18,8 @@ class ReadOnly(admin.ModelAdmin):
 
 class EditionFileInline(admin.TabularInline):
     model = EditionFile
-    fields = ["name", "path", "content_type", "size", "sha256", "public"]
-    readonly_fields = fields
+    readonly_fields = ("name", "path", "content_type", "size", "sha256", "public")
+    fields = readonly_fields
     extra = 0
     can_delete = False
 

@@ -81,7 +81,7 @@ def year_paths(cycle: Cycle) -> list[str]:
     plan, year = cycle.plan.code, cycle.fiscal_year
     numbers = list(Measure.objects.of_plan(cycle.plan).values_list("number", flat=True))
     values = {"number": numbers, "dataset": list(opendata.DATASETS)}
-    paths = []
+    paths: list[str] = []
     for name, parts in year_routes().items():
         combos: list[dict] = [{}]
         for part in sorted(parts - {"plan", "year"}):
@@ -191,11 +191,11 @@ def snapshot_of(cycle: Cycle) -> dict:
                         REPORT_COLUMNS, report_values(line.reports[-1]), strict=True
                     ):
                         put(f"project:{p.code}:{column}", f"{where} {column}", value)
-            for line in block.self_evaluations:
-                evaluation, asked = line.cells[-1]
+            for row in block.self_evaluations:
+                evaluation, asked = row.cells[-1]
                 put(
-                    f"self:{m.number}:{line.body.code}",
-                    f"{at} 自己評価（{line.body.name}）",
+                    f"self:{m.number}:{row.body.code}",
+                    f"{at} 自己評価（{row.body.name}）",
                     self_evaluation_text(evaluation, asked),
                 )
             put(f"committee:{m.number}", f"{at} 委員会評価", committee_text(block.committee[-1]))

@@ -26,7 +26,7 @@ class EditionChangeRefused(Exception):
     """An edition is a published document: it is never edited or removed."""
 
 
-class EditionQuerySet(models.QuerySet):
+class EditionQuerySet(models.QuerySet["Edition"]):
     def published(self):
         return self.filter(published_at__isnull=False)
 
@@ -107,7 +107,7 @@ class Edition(models.Model):
         self.refresh_from_db(fields=["published_at"])
 
 
-class EditionFileQuerySet(models.QuerySet):
+class EditionFileQuerySet(models.QuerySet["EditionFile"]):
     def served(self):
         """Files of the edition the public is served: the newest published one of a year
         that is 公開 now (a year moved back from 公開 serves nothing)."""
@@ -144,6 +144,7 @@ class EditionFile(models.Model):
     public = models.BooleanField(_("だれでも読める"), default=True)
 
     objects = EditionFileQuerySet.as_manager()
+    edition_number: int  # of its edition, annotated or set where a file is served
 
     class Meta:
         verbose_name = _("版のファイル")
@@ -194,7 +195,7 @@ class EditionFile(models.Model):
         return super().delete(*args, **kwargs)
 
 
-class CorrectionQuerySet(models.QuerySet):
+class CorrectionQuerySet(models.QuerySet["Correction"]):
     def pending(self):
         """訂正中 or 承認待ち: the year's one 訂正 not yet closed."""
         return self.filter(state__in=[CorrectionState.OPEN, CorrectionState.SUBMITTED])

@@ -46,8 +46,7 @@ def render_as_public(path: str, *, host: str | None = None, **attributes) -> Ren
     headers = {"host": host} if host else {}
     request = RequestFactory().get(path, headers=headers)
     request.user = AnonymousUser()
-    request.rendered_for_publication = True
-    for name, value in attributes.items():
+    for name, value in {"rendered_for_publication": True, **attributes}.items():
         setattr(request, name, value)
     with _quiet_not_allowed():
         match = resolve(request.path_info)

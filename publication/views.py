@@ -266,11 +266,11 @@ def correction(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     if rule.edit:
         buttons = {"approve", "send_back"} if submitted else {"submit", "withdraw"}
         buttons = buttons if pending else {"open"}
-    past = (
-        Correction.objects.filter(cycle=cycle)
-        .exclude(pk=pending.pk if pending else None)
-        .select_related("opened_by", "approved_by", "edition")
+    past = Correction.objects.filter(cycle=cycle).select_related(
+        "opened_by", "approved_by", "edition"
     )
+    if pending:
+        past = past.exclude(pk=pending.pk)
     return render(
         request,
         "publication/correction.html",

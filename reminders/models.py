@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import Cycle, Phase, Versioned
+from policies.natural_keys import loaded_after
 
 
 class ReminderKind(models.TextChoices):
@@ -27,7 +28,7 @@ class ReminderKind(models.TextChoices):
     SEND_BACK = "send_back", _("入力が差し戻されたとき")
 
 
-class ReminderPreferenceManager(models.Manager):
+class ReminderPreferenceManager(models.Manager["ReminderPreference"]):
     def get_by_natural_key(self, username: str) -> "ReminderPreference":
         return self.get(user__username=username)
 
@@ -67,10 +68,9 @@ class ReminderPreference(Versioned):
     def __str__(self) -> str:
         return str(self.user)
 
-    def natural_key(self) -> tuple[str]:
+    @loaded_after("auth.user")
+    def natural_key(self) -> tuple[str, ...]:
         return self.user.natural_key()
-
-    natural_key.dependencies = ["auth.user"]
 
     def wants(self, kind: str) -> bool:
         return getattr(self, ReminderKind(kind).value)
@@ -93,7 +93,7 @@ def stale_before(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) - timedelta(minutes=settings.REMINDER_CLAIM_STALE_MINUTES)
 
 
-class SentReminderQuerySet(models.QuerySet):
+class SentReminderQuerySet(models.QuerySet["SentReminder"]):
     def sent(self) -> "SentReminderQuerySet":
         return self.filter(sent_at__isnull=False)
 

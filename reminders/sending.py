@@ -14,6 +14,7 @@ import smtplib
 import socket
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypedDict
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -36,6 +37,15 @@ from reminders.summary import Summary, summary_of
 from reminders.windows import Window, tokyo_day, window_on
 
 logger = logging.getLogger(__name__)
+
+
+class Mail(TypedDict):
+    """Who a message goes to, for which year and why now: what every message is given."""
+
+    user: User
+    address: str
+    cycle: Cycle
+    window: Window
 
 
 @dataclass
@@ -117,7 +127,7 @@ def due_reminders(now: datetime | None = None, result: RunResult | None = None) 
     )
     for participant in participants:
         user = participant.user
-        user._participant_cache = participant  # todo_for reads it without a query
+        user._participant_cache = participant  # type: ignore[attr-defined]  # todo_for reads it without a query
         preference = preference_of(user)
         address = address_of(user, preference)
         todo = None
@@ -150,7 +160,7 @@ def due_reminders(now: datetime | None = None, result: RunResult | None = None) 
                 if not address:
                     result.no_address.append(user.get_username())
                     continue
-                mail = {"user": user, "address": address, "cycle": cycle, "window": window}
+                mail = Mail(user=user, address=address, cycle=cycle, window=window)
                 message, items = (
                     summary_message(**mail, summary=summary)
                     if kind == ReminderKind.SUMMARY

@@ -150,9 +150,8 @@ def material(cycle: Cycle, measure: Measure) -> Material:
         SelfEvaluation.objects.filter(cycle=cycle, measure=measure).select_related("rating", "body")
     )
     last_committee = (
-        CommitteeEvaluation.objects.filter(
-            cycle=previous[0], measure=previous[1], confirmed_at__isnull=False
-        )
+        CommitteeEvaluation.objects.confirmed()
+        .filter(cycle=previous[0], measure=previous[1])
         .select_related("rating", "cycle__plan", "measure")
         .first()
         if previous

@@ -9,7 +9,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.contrib.staticfiles import finders
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 
@@ -23,12 +22,12 @@ from evaluation.models import (
     Meeting,
     MemberEvaluation,
     ReportStatus,
-    Role,
     SelfEvaluation,
 )
 from evaluation.progress.entry import report_status_counts
 from evaluation.rollups.indicators import IndicatorSeries
-from evaluation.sheet.pdf import _no_fetching
+from evaluation.sheet.pdf import draw_pdf
+from people.models import Role
 from policies.models import Measure
 
 
@@ -124,11 +123,8 @@ def meeting_items(cycle: Cycle, measures: list[Measure]) -> list[MeetingItem]:
 
 def meeting_pdf(meeting: Meeting, items: list[MeetingItem]) -> bytes:
     """The 会議資料: the meeting's particulars, then one page per 施策 on the agenda."""
-    from weasyprint import CSS, HTML  # imported here: it loads pango on first use
-
     html = render_to_string(
         "evaluation/meeting_pdf.html",
         {"meeting": meeting, "cycle": meeting.cycle, "items": items},
     )
-    stylesheet = CSS(filename=finders.find("evaluation/meeting_pdf.css"))
-    return HTML(string=html, url_fetcher=_no_fetching).write_pdf(stylesheets=[stylesheet])
+    return draw_pdf(html, stylesheet="evaluation/meeting_pdf.css")

@@ -249,12 +249,7 @@ def self_evaluation_scope(
     if not live:
         return scope
     first, last = min(live), max(live)
-    running = (
-        Project.objects.of_plan(plan)
-        .filter(first_year__lte=last)
-        .filter(Q(last_year__isnull=True) | Q(last_year__gte=first))
-        .order_by()
-    )
+    running = Project.objects.of_plan(plan).filter(running_between(first, last)).order_by()
     for path in ("initiatives__measure_id", "initiatives__relistings__measure_id"):
         for body_id, measure_id, start, end in running.filter(
             **{f"{path}__isnull": False}

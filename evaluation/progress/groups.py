@@ -23,13 +23,13 @@ def missing_links(
     *,
     limit: int | None = None,
     back: str = "",
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, str | None]]:
     """(label, URL) of each missing entry of a line: a 実施状況's form, or the 施策's page
     of the year. A form opened from a page given as ``back`` comes back there after saving
     (see editing.edit_record)."""
     plan, year = cycle.plan.code, cycle.fiscal_year
     query = f"?{urlencode({'next': back})}" if back else ""
-    links = []
+    links: list[tuple[str, str | None]] = []
     for label, key in line.missing[:limit]:
         if kind == "report":
             url = (

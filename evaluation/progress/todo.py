@@ -7,6 +7,7 @@ the size of the plan.
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypedDict
 
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Subquery
@@ -65,7 +66,12 @@ class TodoSection:
         return self.overdue_on(timezone.localdate())  # the day in Asia/Tokyo (TIME_ZONE)
 
 
-def _split(pairs: list[tuple[bool, TodoItem]]) -> dict[str, list[TodoItem]]:
+class _Split(TypedDict):
+    items: list[TodoItem]
+    finished: list[TodoItem]
+
+
+def _split(pairs: list[tuple[bool, TodoItem]]) -> _Split:
     """(is it done?, item) pairs → the section's to-do items and its 入力済み items."""
     return {
         "items": [item for done, item in pairs if not done],
@@ -196,9 +202,7 @@ def _committee_section(cycle: Cycle, *, for_chair: bool) -> TodoSection:
     """Secretariat: 施策 without a draft. Chair: drafts waiting for confirmation."""
     drafts = CommitteeEvaluation.objects.filter(cycle=cycle, measure=OuterRef("pk"))
     measures = list(
-        _measures(cycle).annotate(
-            drafted=Exists(drafts), confirmed=Exists(drafts.filter(confirmed_at__isnull=False))
-        )
+        _measures(cycle).annotate(drafted=Exists(drafts), confirmed=Exists(drafts.confirmed()))
     )
 
     def item(m, detail: str, waits: bool = False) -> TodoItem:
@@ -357,7 +361,7 @@ def todo_for(user: User) -> Todo:
                     )
                 )
         elif cycle.phase == Phase.ENTRY:
-            if participant.is_staff_member:
+            if participant.is_staff_member and participant.body is not None:
                 sections += _staff_sections(cycle, participant.body)
             elif participant.is_secretariat:
                 sections.append(_entry_progress_section(cycle))

@@ -45,9 +45,9 @@ def indicator_series(
         chosen = chosen.filter(measures=measure)
     if years is not None:
         values = values.filter(fiscal_year__in=years)
-    values = (
+    rows = (
         values.annotate(
-            achievement=Case(
+            rate=Case(
                 When(target__isnull=True, then=Value(None, output_field=FloatField())),
                 When(indicator__higher_is_better=True, then=actual / NullIf(target, 0.0)),
                 default=target / NullIf(actual, 0.0),
@@ -55,16 +55,16 @@ def indicator_series(
             )
         )
         .order_by("fiscal_year")
-        .values("indicator_id", "fiscal_year", "actual", "target", "achievement")
+        .values("indicator_id", "fiscal_year", "actual", "target", "rate")
     )
     points: dict[int, list[IndicatorPoint]] = defaultdict(list)
-    for v in values:
+    for v in rows:
         points[v["indicator_id"]].append(
             IndicatorPoint(
                 v["fiscal_year"],
                 float(v["actual"]) if v["actual"] is not None else None,
                 float(v["target"]) if v["target"] is not None else None,
-                v["achievement"],
+                v["rate"],
             )
         )
     return [

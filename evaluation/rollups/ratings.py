@@ -52,7 +52,8 @@ class MeasureRow:
 def plan_chain(plan: Plan) -> list[int]:
     """The plan's id and its predecessors' ids, newest first (one small query)."""
     predecessor = dict(Plan.objects.values_list("id", "predecessor_id"))
-    chain, current = [], plan.pk
+    chain: list[int] = []
+    current: int | None = plan.pk
     while current is not None and current not in chain:
         chain.append(current)
         current = predecessor.get(current)
@@ -234,9 +235,9 @@ def rating_trends(plan: Plan, drafts: Q | None = None) -> dict[int, list[TrendPo
     for (measure_id, year), r in committee.items():
         years_of[measure_id].add(year)
         plan_of[(measure_id, year)] = r["cycle__plan_id"]
-    for (measure_id, year), r in selfs.items():
+    for (measure_id, year), row in selfs.items():
         years_of[measure_id].add(year)
-        plan_of[(measure_id, year)] = r["cycle__plan_id"]
+        plan_of[(measure_id, year)] = row["cycle__plan_id"]
 
     trends: dict[int, list[TrendPoint]] = {}
     for measure_id, lineage in by_measure.items():
@@ -300,7 +301,7 @@ class Distribution:
         return sum(self.counts.values())
 
 
-KINDS = {
+KINDS: dict[str, type[CommitteeEvaluation] | type[SelfEvaluation] | type[MemberEvaluation]] = {
     "committee": CommitteeEvaluation,
     "self": SelfEvaluation,
     "member": MemberEvaluation,
@@ -318,7 +319,9 @@ def rating_distribution(
     result: dict[int, dict[str, Distribution]] = defaultdict(dict)
     for kind, model in KINDS.items():
         records = (
-            CommitteeEvaluation.objects.shown(drafts) if kind == "committee" else model.objects
+            CommitteeEvaluation.objects.shown(drafts)
+            if kind == "committee"
+            else model._default_manager
         )
         base = records.filter(cycle=cycle, rating__isnull=False).order_by()
         counts: dict[int, dict[str, int]] = defaultdict(dict)

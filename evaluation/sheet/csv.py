@@ -18,7 +18,7 @@ from evaluation.sheet.layout import (
     report_values,
     self_evaluation_text,
 )
-from evaluation.sheet.table import EvaluationTable, MeasureBlock
+from evaluation.sheet.table import EvaluationTable, MeasureBlock, ProjectLine
 from policies.fiscal_years import wareki
 from policies.spreadsheet import csv_chunks
 
@@ -29,7 +29,7 @@ def csv_rows(table: EvaluationTable) -> Iterator[list]:
     yield CSV_COLUMNS
     seen: dict[int, tuple[list[str], list[str]]] = {}
     blocks: dict[int, list[MeasureBlock]] = {}
-    lines = {}
+    lines: dict[int, ProjectLine] = {}
     for measure, block, line in table.project_lines():
         if block.initiative.is_relisting:
             continue  # the same 事業 under its original item

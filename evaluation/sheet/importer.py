@@ -189,7 +189,7 @@ def read_rows(
     or passes a bound (``policies.spreadsheet``)."""
     limits = bounds()
     deadline = deadline or Deadline(limits.seconds)
-    check_size(upload.size, limits)
+    check_size(upload.size or 0, limits)
     name = (upload.name or "").lower()
     data = upload.read(limits.max_bytes + 1)
     if name.endswith(".csv"):
@@ -250,7 +250,7 @@ def _check_xlsx_header(header: list[str], group: list[str], cycle: Cycle) -> int
 
 
 def _csv_rows(rows, cycle: Cycle) -> list[FileRow]:
-    header = next(rows, [])
+    header: list[str] = next(rows, [])
     if header != CSV_COLUMNS:
         raise ImportRejected(
             [
@@ -349,7 +349,7 @@ def import_preview(*, user: User, cycle: Cycle, upload: UploadedFile) -> Preview
     deadline = Deadline(settings.SHEET_IMPORT_MAX_SECONDS)
     rows = read_rows(upload, cycle, deadline)
     changes = plan_changes(user=user, cycle=cycle, rows=rows, deadline=deadline)
-    return Preview(token=uuid.uuid4().hex, filename=upload.name, changes=changes)
+    return Preview(token=uuid.uuid4().hex, filename=upload.name or "", changes=changes)
 
 
 def _gather_projects(
@@ -429,9 +429,9 @@ def plan_changes(
         )
     }
     bodies = {}
-    for body in ImplementingBody.objects.all():
-        bodies[body.name] = body
-        bodies[body.short_name] = body
+    for each in ImplementingBody.objects.all():
+        bodies[each.name] = each
+        bodies[each.short_name] = each
     statuses = {str(label): value for value, label in ReportStatus.choices}
     directions = {str(label): value for value, label in Direction.choices}
     exported = _exported(cycle)
@@ -792,7 +792,9 @@ def import_apply(
         if not rule.edit:
             raise ImportRejected([f"事業「{project.code}」: {rule.reason}"])
 
-    new_projects, changed_projects, links = [], [], {}
+    new_projects: list[Project] = []
+    changed_projects: list[Project] = []
+    links = {}
     for n, change in enumerate(c for c in pending if c["kind"] == "project"):
         if n % 256 == 0:
             deadline.check()
@@ -802,12 +804,12 @@ def import_apply(
         project = current or Project(
             code=change["code"], plan=cycle.plan, first_year=cycle.fiscal_year
         )
-        # Bulk writes skip Versioned.save(): store the text here as it would.
-        project.name = stored_text(values["name"])
-        project.summary = stored_text(values["summary"])
+        project.name = values["name"]
+        project.summary = values["summary"]
         project.body_id = values["body"]
-        project.department = stored_text(values["department"])
-        project.version = change["expected_version"] + 1
+        project.department = values["department"]
+        project.version = change["expected_version"]
+        project.before_write()  # bulk writes skip save(): its text and version rule, here
         allowed(project)
         (new_projects if current is None else changed_projects).append(project)
         links[project.code] = values["initiatives"]
@@ -834,7 +836,8 @@ def import_apply(
     missing = [code for code in codes if code not in projects]
     projects.update({p.code: p for p in Project.objects.filter(code__in=missing)})
 
-    new_reports, changed_reports = [], []
+    new_reports: list[ProjectReport] = []
+    changed_reports: list[ProjectReport] = []
     for n, change in enumerate(c for c in pending if c["kind"] == "report"):
         if n % 256 == 0:
             deadline.check()
@@ -846,8 +849,9 @@ def import_apply(
         if current is not None:
             mark_resubmitted(report, current)  # as record_save would: 差し戻し → 再提出
         for key, value in change["values"].items():
-            setattr(report, key, stored_text(value) if isinstance(value, str) else value)
-        report.version = change["expected_version"] + 1
+            setattr(report, key, value)
+        report.version = change["expected_version"]
+        report.before_write()  # as save() does: stored text, the version moved on
         (new_reports if current is None else changed_reports).append(report)
     bulk_create_with_history(new_reports, ProjectReport, batch_size=500, default_user=user)
     bulk_update_with_history(

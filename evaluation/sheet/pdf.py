@@ -41,7 +41,7 @@ def _font_css() -> str:
     return (
         f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{font_file().as_uri()}"); }}\n'
         f"@page {{ {family} @bottom-center {{ {family} }} }}\n"
-        f"html, body.sheet-pdf, body.sheet-pdf * {{ {family} }}"
+        f"html, body, body * {{ {family} }}"
     )
 
 
@@ -59,8 +59,9 @@ def sheet_pdf_html(cycle: Cycle, tables_html: str) -> str:
     )
 
 
-def draw_pdf(html: str) -> bytes:
-    """The PDF of a page rendered by ``sheet_pdf_html``; reads no database."""
+def draw_pdf(html: str, stylesheet: str = "evaluation/sheet.css") -> bytes:
+    """The PDF of a page rendered by ``sheet_pdf_html`` (or another page, such as the 会議資料,
+    with its own ``stylesheet`` among the static files), in the one font; reads no database."""
     # Imported here: WeasyPrint loads pango on first use.
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
@@ -77,7 +78,7 @@ def draw_pdf(html: str) -> bytes:
     fetcher = OnlyTheFont(allowed_protocols=["file"])
     fonts = FontConfiguration()
     stylesheets = [
-        CSS(filename=finders.find("evaluation/sheet.css"), url_fetcher=fetcher),
+        CSS(filename=finders.find(stylesheet), url_fetcher=fetcher),
         CSS(string=_font_css(), url_fetcher=fetcher, font_config=fonts),
     ]
     document = HTML(string=html, url_fetcher=fetcher)

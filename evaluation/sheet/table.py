@@ -202,9 +202,11 @@ def build_table(
             .select_related("body")
             .order_by("body__order", "code")
         }
-        links = Project.initiatives.through.objects.filter(
-            initiative__measure__basic_policy__plan=plan, project_id__in=list(projects)
-        ).values_list("initiative_id", "project_id")
+        links = list(
+            Project.initiatives.through.objects.filter(
+                initiative__measure__basic_policy__plan=plan, project_id__in=list(projects)
+            ).values_list("initiative_id", "project_id")
+        )
     reports = ProjectReport.objects.filter(
         cycle__plan=plan, cycle__fiscal_year__in=years
     ).select_related("cycle")

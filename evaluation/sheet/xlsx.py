@@ -15,6 +15,7 @@ import datetime
 import math
 import tempfile
 import unicodedata
+from collections.abc import Collection
 from copy import copy
 from dataclasses import dataclass
 from typing import IO
@@ -22,7 +23,7 @@ from zipfile import ZIP_DEFLATED, ZipFile
 
 from django.conf import settings
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
@@ -181,7 +182,7 @@ class _Sheet:
         self.page_height = self.pages.height - repeated_height
         self.used = first_page
 
-    def cell(self, value, *, bold=False, fill=None, align=WRAP, editable=False) -> WriteOnlyCell:
+    def cell(self, value, *, bold=False, fill=None, align=WRAP, editable=False) -> Cell:
         cell = xlsx_cell(self.ws, value)  # never a formula, no control character
         # Assigning font, border, … through openpyxl hashes each style object every time
         # (most of the export's time); a style registered once is copied by its ids.
@@ -195,7 +196,7 @@ class _Sheet:
             prototype.protection = EDITABLE if editable else LOCKED
             if fill is not None:
                 prototype.fill = fill
-        cell._style = copy(prototype._style)
+        cell._style = copy(prototype._style)  # type: ignore[attr-defined]  # openpyxl's own style ids, not in its stubs
         return cell
 
     def lines(self, values: list, spans: dict[int, int]) -> int:
@@ -213,7 +214,7 @@ class _Sheet:
         values: list,
         *,
         spans: dict[int, int] | None = None,
-        editable: set[int] = frozenset(),
+        editable: Collection[int] = frozenset(),
         fills: dict[int, PatternFill] | None = None,
         comment: tuple[int, str] | None = None,
         keep: float = 0,
@@ -368,7 +369,7 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> int:
     sheet.stream_merges()  # the writer exists once the first row is appended
 
     # Row 2: one group label per year over its 実施状況 columns; row 3: column headers.
-    groups = [None] * (first_report_col - 1)
+    groups: list[str | None] = [None] * (first_report_col - 1)
     for year in table.years:
         groups += [year_label(year)] + [None] * (n_report - 1)
     spans = {

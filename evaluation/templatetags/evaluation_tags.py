@@ -14,7 +14,7 @@ register = template.Library()
 @register.filter
 def phase_label(value: str) -> str:
     """{{ "committee"|phase_label }} → 委員会評価"""
-    return Phase(value).label
+    return str(Phase(value).label)
 
 
 @register.filter
@@ -71,7 +71,7 @@ def next_here(context) -> str:
 @register.filter
 def report_status(value: str) -> str:
     """{{ "partial"|report_status }} → 一部実施"""
-    return ReportStatus(value).label
+    return str(ReportStatus(value).label)
 
 
 @register.filter

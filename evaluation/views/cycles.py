@@ -39,7 +39,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def todo(request: HttpRequest) -> HttpResponse:
     """やること: what the logged-in person still has to enter in the open cycles."""
-    return render(request, "evaluation/todo.html", {"todo": todo_for(request.user)})
+    return render(
+        request, "evaluation/todo.html", {"todo": todo_for(access.signed_in(request.user))}
+    )
 
 
 @require_safe
@@ -66,7 +68,8 @@ def cycle_list(request: HttpRequest, plan: str) -> HttpResponse:
 def cycle_detail(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     cycle = visible_cycle(request, plan, year)[0]
     measures = Measure.objects.of_plan(cycle.plan).select_related("basic_policy")
-    moves, phase = [], None
+    moves: list = []  # the cycle's history rows of each phase move, newest first
+    phase = None
     for record in cycle.history.select_related("history_user").order_by("history_date"):
         if record.phase != phase:  # creation, or a phase move (not a due-date edit)
             moves.insert(0, record)
@@ -81,6 +84,9 @@ def cycle_detail(request: HttpRequest, plan: str, year: int) -> HttpResponse:
             "release": access.drafts_release_access(request.user, cycle),
             "meetings": access.meeting_access(request.user, cycle),
             "summary": access.committee_summary_access(request.user, cycle, None),
+            "scoring": access.scoring_access(request.user, cycle),
+            "review": access.committee_review_access(request.user, cycle),
+            "correction": access.correction_access(request.user, cycle, None),
             "measures": measures,
             "phases": Phase,
             "moves": moves,
@@ -174,7 +180,7 @@ def cycle_move(request: HttpRequest, plan: str, year: int) -> HttpResponse:
         moved = services.cycle_move(
             cycle=cycle,
             to_phase=form.cleaned_data["to_phase"],
-            user=request.user,
+            user=access.signed_in(request.user),
             expected_version=form.cleaned_data["version"],
         )
     except services.EditConflict:
@@ -215,7 +221,9 @@ def drafts_release(request: HttpRequest, plan: str, year: int) -> HttpResponse:
         )
     try:
         services.drafts_release(
-            cycle=cycle, user=request.user, expected_version=form.cleaned_data["version"]
+            cycle=cycle,
+            user=access.signed_in(request.user),
+            expected_version=form.cleaned_data["version"],
         )
     except services.EditConflict:
         messages.error(

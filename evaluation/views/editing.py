@@ -7,6 +7,8 @@ that open forms — ``{% next_here %}`` — and by the form as a hidden field), 
 page of this site; else the record's own page. Always with a message naming what was saved.
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -20,9 +22,10 @@ from django.utils.translation import gettext as _
 from evaluation import services
 from evaluation.history import changes_of
 from evaluation.numbers import plain_number
-from people.access import Access, denied
+from people.access import Access, denied, signed_in
 from people.models import display_name
 from policies.fiscal_years import wareki_date
+from policies.versioning import Versioned
 
 
 def _values(record, form) -> list[tuple[str, str]]:
@@ -155,84 +158,114 @@ def edit_record(
     if not rule.view:
         return denied(request, rule.reason)
     form_kwargs = form_kwargs or {}
-    conflict = None
-    conflict_title = ""
-    next_url = safe_next(request)
-    refused = False
-    if request.method == "POST" and not rule.edit:
-        if not request.user.is_authenticated:
-            # The session expired while typing: log in again; the browser keeps the draft
-            # (static/evaluation/drafts.js) and puts it back into the form afterwards.
-            return redirect_to_login(request.get_full_path())
+    page = Page(request, template, context, rule, instance, next_url=safe_next(request))
+    if request.method != "POST":
+        form = form_class(instance=instance, **form_kwargs)
+        return page.render(form, _formset(formset_class, instance))
+    if not rule.edit and not request.user.is_authenticated:
+        # The session expired while typing: log in again; the browser keeps the draft
+        # (static/evaluation/drafts.js) and puts it back into the form afterwards.
+        return redirect_to_login(request.get_full_path())
+    form = form_class(request.POST, instance=instance, **form_kwargs)
+    formset = _formset(formset_class, instance, request.POST)
+    if not rule.edit:
         # Refused (the phase moved, the record was confirmed…): the form comes back with
         # what was typed and the reason, so nothing is lost.
-        form = form_class(request.POST, instance=instance, **form_kwargs)
-        formset = _formset(formset_class, instance, request.POST)
-        refused = True
-    elif request.method == "POST":
-        form = form_class(request.POST, instance=instance, **form_kwargs)
-        formset = _formset(formset_class, instance, request.POST)
-        if form.is_valid() and (formset is None or formset.is_valid()):
-            try:
-                m2m = {
-                    f.name: form.cleaned_data[f.name]
-                    for f in instance._meta.many_to_many
-                    if f.name in form.cleaned_data
-                }
-                with transaction.atomic():
-                    saved = services.record_save(
-                        instance=form.save(commit=False),
-                        expected_version=form.cleaned_data["version"],
-                        user=request.user,
-                        m2m=m2m,
-                    )
-                    if formset is not None:
-                        services.children_save(formset=formset, parent=saved, user=request.user)
-            except services.EditConflict as error:
-                conflict = type(instance)._default_manager.filter(pk=error.current.pk).first()
-                conflict = conflict or error.current
-                form.data = form.data.copy()
-                form.data["version"] = conflict.version  # saving again overrides, knowingly
-                if formset is not None:
-                    _refresh_versions(formset)
-                error_text, conflict_title = conflict_notice(conflict, request.user)
-                form.add_error(None, error_text)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, saved_message(form, saved))
-                # 「保存して次へ」 goes on to the form's next record, wherever the form was opened.
-                if next_url and request.POST.get("then") != THEN_NEXT:
-                    return redirect(next_url)
-                if success_url is None:
-                    return redirect(request.path)
-                return redirect(success_url(saved) if callable(success_url) else success_url)
-    else:
-        form = form_class(instance=instance, **form_kwargs)
-        formset = _formset(formset_class, instance)
-    if not rule.edit and not refused:
-        form.disable()  # the child rows are shown as text, not as forms (_record_form.html)
-    return render(
-        request,
-        template,
-        {
-            **context,
-            "form": form,
-            "formset": formset,
-            "access": rule,
-            "conflict": conflict,
-            "conflict_title": conflict_title,
-            "next": next_url,
-            "conflict_values": _values(conflict, form) if conflict is not None else [],
-            # Shown as text to people who may only read (a saved record's values).
-            "read_only_values": _values(instance, form) if instance.pk and not rule.edit else [],
-            # …and its child rows (not ``formset.get_queryset`` in the template: a template
-            # lookup on a formset first tries ``formset[name]``, which builds every form).
-            "read_only_children": (
-                formset.get_queryset() if formset is not None and not rule.edit else None
-            ),
-            "changes": changes_of(instance),
-            "refused": refused,
-        },
-        status=403 if refused else 200,
-    )
+        return page.render(form, formset, refused=True)
+    if not (form.is_valid() and (formset is None or formset.is_valid())):
+        return page.render(form, formset)
+    try:
+        saved = _save(request, instance, form, formset)
+    except services.EditConflict as error:
+        conflict, title = _conflict(request, instance, form, formset, error)
+        return page.render(form, formset, conflict=conflict, conflict_title=title)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return page.render(form, formset)
+    messages.success(request, saved_message(form, saved))
+    # 「保存して次へ」 goes on to the form's next record, wherever the form was opened.
+    if page.next_url and request.POST.get("then") != THEN_NEXT:
+        return redirect(page.next_url)
+    if success_url is None:
+        return redirect(request.path)
+    return redirect(success_url(saved) if callable(success_url) else success_url)
+
+
+def _save(request: HttpRequest, instance, form, formset):
+    """The record and its child rows, in one transaction, through the one save rule."""
+    m2m = {
+        f.name: form.cleaned_data[f.name]
+        for f in instance._meta.many_to_many
+        if f.name in form.cleaned_data
+    }
+    with transaction.atomic():
+        saved = services.record_save(
+            instance=form.save(commit=False),
+            expected_version=form.cleaned_data["version"],
+            user=signed_in(request.user),
+            m2m=m2m,
+        )
+        if formset is not None:
+            services.children_save(formset=formset, parent=saved, user=signed_in(request.user))
+    return saved
+
+
+def _conflict(request: HttpRequest, instance, form, formset, error: services.EditConflict):
+    """The record as the other person saved it, and the panel's title; the form keeps what
+    this user typed, with the saved version, so saving again overrides knowingly."""
+    conflict = type(instance)._default_manager.filter(pk=error.current.pk).first()
+    conflict = conflict or error.current
+    data = form.data.copy()
+    data["version"] = conflict.version
+    form.data = data
+    if formset is not None:
+        _refresh_versions(formset)
+    error_text, conflict_title = conflict_notice(conflict, request.user)
+    form.add_error(None, error_text)
+    return conflict, conflict_title
+
+
+@dataclass
+class Page:
+    """The edit page of one record, drawn the same way whatever happened to the save."""
+
+    request: HttpRequest
+    template: str
+    context: dict
+    rule: Access
+    instance: Versioned
+    next_url: str
+
+    def render(
+        self, form, formset, *, conflict=None, conflict_title: str = "", refused: bool = False
+    ) -> HttpResponse:
+        rule, instance = self.rule, self.instance
+        if not rule.edit and not refused:
+            form.disable()  # the child rows are shown as text, not as forms (_record_form.html)
+        return render(
+            self.request,
+            self.template,
+            {
+                **self.context,
+                "form": form,
+                "formset": formset,
+                "access": rule,
+                "conflict": conflict,
+                "conflict_title": conflict_title,
+                "next": self.next_url,
+                "conflict_values": _values(conflict, form) if conflict is not None else [],
+                # Shown as text to people who may only read (a saved record's values).
+                "read_only_values": (
+                    _values(instance, form) if instance.pk and not rule.edit else []
+                ),
+                # …and its child rows (not ``formset.get_queryset`` in the template: a
+                # template lookup on a formset first tries ``formset[name]``, which builds
+                # every form).
+                "read_only_children": (
+                    formset.get_queryset() if formset is not None and not rule.edit else None
+                ),
+                "changes": changes_of(instance),
+                "refused": refused,
+            },
+            status=403 if refused else 200,
+        )

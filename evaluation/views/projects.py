@@ -18,7 +18,6 @@ from evaluation.models import (
     Project,
 )
 from evaluation.views.editing import edit_record
-from people.access import denied
 from policies.models import Plan
 
 

@@ -105,6 +105,7 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
             "current_plan": cycle.plan,
             "measure": measure,
             "body": mark_safe(body),  # our own template, escaped
+            "scoring": access.scoring_access(request.user, cycle),
             "can_score": access.member_evaluation_access(request.user, cycle, request.user).edit,
             "can_draft": access.committee_evaluation_access(request.user, cycle, None).edit,
             # Insiders: everyone's scores are the same for all who may see them (rendered once
@@ -163,6 +164,7 @@ def report_edit(request: HttpRequest, plan: str, year: int, code: str) -> HttpRe
             "project": project,
             "following": following,
             "then_next": THEN_NEXT,
+            "review": access.entry_review_access(request.user, cycle, report),
             "review_url": reverse(
                 "evaluation:report_review", kwargs={"plan": plan, "year": year, "code": code}
             ),
@@ -223,6 +225,7 @@ def self_evaluation_edit(
                     "point_number", "pk"
                 )
             ),
+            "review": access.entry_review_access(request.user, cycle, evaluation),
             "review_url": reverse(
                 "evaluation:self_evaluation_review",
                 kwargs={"plan": plan, "year": year, "number": number, "body": body},
@@ -330,7 +333,7 @@ def committee_evaluation_confirm(
     measure = measure_in(cycle, number)
     evaluation = CommitteeEvaluation.objects.find(cycle=cycle, measure=measure)
     rule = access.committee_confirmation_access(request.user, cycle, evaluation)
-    if not rule.edit:
+    if evaluation is None or not rule.edit:
         raise PermissionDenied(rule.reason)
     form = ConfirmForm(request.POST)
     target = reverse(
@@ -355,7 +358,9 @@ def committee_evaluation_confirm(
         )
     try:
         services.committee_evaluation_confirm(
-            evaluation=evaluation, user=request.user, expected_version=form.cleaned_data["version"]
+            evaluation=evaluation,
+            user=access.signed_in(request.user),
+            expected_version=form.cleaned_data["version"],
         )
     except services.EditConflict:
         messages.error(

@@ -1,6 +1,8 @@
 """Reviews: the chair's page of every draft (confirm several in one step, or send one back
 to the 事務局), and the 事務局's 差し戻し / 確認済 of an entry of a 実施主体."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -53,7 +55,7 @@ def _review_page(
         )
     }
     tallies = member_tallies(cycle)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for measure in Measure.objects.of_plan(cycle.plan):
         draft = drafts.get(measure.pk)
         form = bound[1] if bound and bound[0] == measure.number else None
@@ -121,7 +123,10 @@ def committee_review_confirm(request: HttpRequest, plan: str, year: int) -> Http
             },
         )
     result = send_back.committee_confirm_many(
-        cycle=cycle, versions=chosen, user=request.user, summary_version=summary_version
+        cycle=cycle,
+        versions=chosen,
+        user=access.signed_in(request.user),
+        summary_version=summary_version,
     )
     if result.summary == "confirmed":
         messages.success(request, _("総評を確定しました。"))
@@ -163,14 +168,14 @@ def committee_send_back(request: HttpRequest, plan: str, year: int, number: str)
     measure = measure_in(cycle, number)
     evaluation = CommitteeEvaluation.objects.find(cycle=cycle, measure=measure)
     rule = access.committee_confirmation_access(request.user, cycle, evaluation)
-    if not rule.edit:
+    if evaluation is None or not rule.edit:
         raise PermissionDenied(rule.reason)
     form = SendBackForm(request.POST, auto_id=f"id_{measure.pk}_%s")
     if form.is_valid():
         try:
             send_back.committee_send_back(
                 evaluation=evaluation,
-                user=request.user,
+                user=access.signed_in(request.user),
                 expected_version=form.cleaned_data["version"],
                 comment=form.cleaned_data["comment"],
             )
@@ -202,7 +207,7 @@ def _entry_review(request: HttpRequest, cycle: Cycle, entry, *, title: str, back
                 if form.cleaned_data["action"] == SEND_BACK:
                     send_back.entry_send_back(
                         entry=entry,
-                        user=request.user,
+                        user=access.signed_in(request.user),
                         expected_version=form.cleaned_data["version"],
                         comment=form.cleaned_data["comment"],
                     )
@@ -210,7 +215,7 @@ def _entry_review(request: HttpRequest, cycle: Cycle, entry, *, title: str, back
                 else:
                     send_back.entry_mark_checked(
                         entry=entry,
-                        user=request.user,
+                        user=access.signed_in(request.user),
                         expected_version=form.cleaned_data["version"],
                     )
                     messages.success(request, _("確認済にしました。"))
@@ -223,8 +228,9 @@ def _entry_review(request: HttpRequest, cycle: Cycle, entry, *, title: str, back
                     ),
                 )
                 entry.refresh_from_db()
-                form.data = form.data.copy()
-                form.data["version"] = entry.version
+                data = request.POST.copy()
+                data["version"] = str(entry.version)
+                form.data = data
             else:
                 return redirect(back_url)
     else:

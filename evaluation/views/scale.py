@@ -1,6 +1,8 @@
 """The year's rating scale: shown to whoever sees the cycle, edited by the 事務局 in 準備
 until the first rating (``access.cycle_scale_access``)."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -13,17 +15,22 @@ from django.views.decorators.http import require_http_methods
 from evaluation import access, services
 from evaluation.access import refuse_hidden, visible_cycle
 from evaluation.models import Cycle
-from evaluation.scale_forms import RatingLevelFormSet, RatingScaleForm, ScalePickForm
+from evaluation.scale_forms import (
+    BaseRatingLevelFormSet,
+    RatingLevelFormSet,
+    RatingScaleForm,
+    ScalePickForm,
+)
 from evaluation.views.editing import _refresh_versions, safe_next
 from policies.models import RatingScale
 
 LEVELS = "levels"
 
 
-def _scale_forms(scale: RatingScale, data=None) -> tuple[RatingScaleForm, RatingLevelFormSet]:
+def _scale_forms(scale: RatingScale, data=None) -> tuple[RatingScaleForm, BaseRatingLevelFormSet]:
     return (
         RatingScaleForm(data, instance=scale),
-        RatingLevelFormSet(data, instance=scale, prefix=LEVELS),
+        cast(BaseRatingLevelFormSet, RatingLevelFormSet(data, instance=scale, prefix=LEVELS)),
     )
 
 
@@ -60,8 +67,9 @@ def cycle_scale(request: HttpRequest, plan: str, year: int) -> HttpResponse:
                 except services.EditConflict:
                     conflict = True
                     scale.refresh_from_db()
-                    scale_form.data = scale_form.data.copy()
-                    scale_form.data["version"] = scale.version  # saving again overrides, knowingly
+                    data = request.POST.copy()
+                    data["version"] = str(scale.version)  # saving again overrides, knowingly
+                    scale_form.data = data
                     _refresh_versions(levels)
                     scale_form.add_error(
                         None,
@@ -123,7 +131,7 @@ def _pick(request: HttpRequest, cycle: Cycle, pick: ScalePickForm) -> None:
             cycle=cycle,
             scale=chosen,
             expected_version=pick.cleaned_data["cycle_version"],
-            user=request.user,
+            user=access.signed_in(request.user),
         )
     except services.EditConflict:
         messages.error(

@@ -37,12 +37,12 @@ def _scoring_url(cycle, number: str | None = None) -> str:
 def scoring_list(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     """The plan's 施策 with the member's own rating of each and "n / 12 入力済み"."""
     cycle = visible_cycle(request, plan, year, rule=access.scoring_access)[0]
-    progress = material.scoring_progress(cycle, request.user)
+    progress = material.scoring_progress(cycle, access.signed_in(request.user))
     own = {
         e.measure_id: e
-        for e in MemberEvaluation.objects.filter(cycle=cycle, member=request.user).select_related(
-            "rating"
-        )
+        for e in MemberEvaluation.objects.filter(
+            cycle=cycle, member=access.signed_in(request.user)
+        ).select_related("rating")
     }
     # The rows are shared through the page cache: each gets a copy with the member's own.
     progress.measures = [replace(m, own=own.get(m.pk)) for m in progress.measures]
@@ -66,7 +66,7 @@ def scoring_page(request: HttpRequest, plan: str, year: int, number: str) -> Htt
     cycle = visible_cycle(request, plan, year, rule=access.scoring_access)[0]
     measure = measure_in(cycle, number)
     evaluation = MemberEvaluation.objects.find(cycle=cycle, measure=measure, member=request.user)
-    progress = material.scoring_progress(cycle, request.user, measure)
+    progress = material.scoring_progress(cycle, access.signed_in(request.user), measure)
 
     def after_save(saved) -> str:
         if request.POST.get("then") == THEN_NEXT:
@@ -83,7 +83,8 @@ def scoring_page(request: HttpRequest, plan: str, year: int, number: str) -> Htt
 
     return edit_record(
         request,
-        instance=evaluation or MemberEvaluation(cycle=cycle, measure=measure, member=request.user),
+        instance=evaluation
+        or MemberEvaluation(cycle=cycle, measure=measure, member=access.signed_in(request.user)),
         rule=access.member_evaluation_access(request.user, cycle, request.user),
         form_class=MemberEvaluationForm,
         template="evaluation/scoring_form.html",

@@ -19,6 +19,7 @@ from evaluation.access import (
     previous_year_visible,
     refuse_hidden,
     sheet_import_access,
+    signed_in,
     visible_cycle,
     visible_summary,
 )
@@ -129,8 +130,9 @@ def sheet_pdf_view(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     )
     _log_export(request, cycle, "pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=False, filename=_filename(cycle, "pdf")
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=False, filename=_filename(cycle, "pdf"))
+        or "inline"
     )
     return response
 
@@ -203,7 +205,7 @@ def sheet_import(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     if posted and form.is_valid():
         try:
             preview = import_preview(
-                user=request.user, cycle=cycle, upload=form.cleaned_data["file"]
+                user=signed_in(request.user), cycle=cycle, upload=form.cleaned_data["file"]
             )
         except ImportRejected as rejected:
             context["errors"] = rejected.errors
@@ -221,7 +223,7 @@ def sheet_import_confirm(request: HttpRequest, plan: str, year: int) -> HttpResp
     cycle, access = visible_cycle(request, plan, year, sheet_import_access)
     token = request.POST.get("token", "")
     upload_url = reverse("evaluation:sheet_import", kwargs={"plan": plan, "year": year})
-    if receipt := already_applied(cycle, request.user, token):
+    if receipt := already_applied(cycle, signed_in(request.user), token):
         # A double click (or a second tab): the first confirm saved it; say so truthfully.
         messages.info(request, _saved_message(receipt, again=True))
         return redirect(upload_url)
@@ -232,7 +234,9 @@ def sheet_import_confirm(request: HttpRequest, plan: str, year: int) -> HttpResp
         )
         return redirect(upload_url)
     try:
-        result = import_apply(user=request.user, cycle=cycle, pending=pending, token=token)
+        result = import_apply(
+            user=signed_in(request.user), cycle=cycle, pending=pending, token=token
+        )
     except ImportRejected as rejected:
         return render(
             request,
@@ -245,7 +249,7 @@ def sheet_import_confirm(request: HttpRequest, plan: str, year: int) -> HttpResp
             },
         )
     except EditConflict:
-        if receipt := already_applied(cycle, request.user, token):
+        if receipt := already_applied(cycle, signed_in(request.user), token):
             # The other click won the race (PostgreSQL): it saved this very file.
             messages.info(request, _saved_message(receipt, again=True))
             return redirect(upload_url)

@@ -1,8 +1,10 @@
-"""The apps' imports point one way: policies and people at the bottom, evaluation above it, reminders,
-publication and ops on top, the project (``plan``) over all. Read from the source with
-``ast``, every import counts, the ones inside functions too (they cannot hide a cycle)."""
+"""The apps' imports point one way: people and policies at the bottom, evaluation above them,
+reminders, publication and ops on top, the project (``plan``) over all. Read from the source
+with ``ast``, every import counts, the ones inside functions too (they cannot hide a cycle).
+``make lint`` keeps the same layers by package with import-linter (``[tool.importlinter]``)."""
 
 import ast
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,6 +118,29 @@ def test_no_module_imports_one_of_a_higher_layer():
 
 def test_no_modules_import_each_other():
     assert cycles(imports()) == []
+
+
+def test_a_module_of_a_lower_layer_importing_a_higher_one_is_caught():
+    edges = {("policies.models", "evaluation.models"), ("evaluation.models", "policies.models")}
+    assert upward(edges) == [("policies.models", "evaluation.models")]
+    assert cycles(edges) == [["evaluation.models", "policies.models"]]
+
+
+def test_import_linter_checks_the_same_layers():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    (contract,) = config["contracts"]
+    by_layer: dict[int, set[str]] = {}
+    for app, level in LAYERS.items():
+        if app != "plan" and (ROOT / app).is_dir():
+            by_layer.setdefault(level, set()).add(app)
+    listed = [
+        {name.strip(" ()") for name in layer.replace("|", ":").split(":")}
+        for layer in reversed(contract["layers"])
+    ]
+    assert [apps & set(config["root_packages"]) for apps in listed] == [
+        by_layer[level] for level in sorted(by_layer)
+    ]
+    assert set(contract["ignore_imports"]) == {f"{a} -> {b}" for a, b in KNOWN_UPWARD}
 
 
 def test_the_graph_is_read_from_the_source():

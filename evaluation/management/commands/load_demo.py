@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from evaluation.follow_ups import follow_ups_open
 from evaluation.models import (
-    LOCKED_PHASES,
     CommitteeEvaluation,
     Cycle,
     Direction,
@@ -71,7 +70,7 @@ class Command(BaseCommand):
             for cycle in Cycle.objects.filter(phase__in=[Phase.ENTRY, Phase.COMMITTEE]):
                 follow_ups_open(cycle=cycle, user=None)
             # The demo's published years print their 事業 as loaded, whatever is edited later.
-            for cycle in Cycle.objects.filter(phase__in=LOCKED_PHASES).select_related("plan"):
+            for cycle in Cycle.objects.locked().select_related("plan"):
                 unfreeze(cycle)
                 freeze(cycle)
         else:

@@ -227,13 +227,19 @@ class Command(BaseCommand):
             return found
         if shutil.which("apt-get") and os.geteuid() == 0:
             self.stdout.write("installing wrk (apt-get) …")
-            quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
             env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-            if subprocess.run(
-                ["apt-get", "install", "-y", "-qq", "wrk"], env=env, **quiet
-            ).returncode:
-                subprocess.run(["apt-get", "update", "-qq"], env=env, **quiet)
-                subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], env=env, **quiet)
+
+            def apt_get(*args: str) -> int:
+                return subprocess.run(
+                    ["apt-get", *args, "-qq"],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                ).returncode
+
+            if apt_get("install", "-y", "wrk"):
+                apt_get("update")
+                apt_get("install", "-y", "wrk")
         return shutil.which("wrk")
 
     def _load(
@@ -279,7 +285,7 @@ class Command(BaseCommand):
             bench.MEMBER: User.objects.get(username=f"{plan}-member-2"),
             bench.STAFF: User.objects.get(username=f"{plan}-staff-city"),
         }
-        clients = {None: Client(HTTP_HOST="127.0.0.1")}
+        clients: dict[str | None, Client] = {None: Client(HTTP_HOST="127.0.0.1")}
         for role, user in users.items():
             clients[role] = Client(HTTP_HOST="127.0.0.1")
             clients[role].force_login(user)

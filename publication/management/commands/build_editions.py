@@ -1,6 +1,6 @@
 from django.core.management import BaseCommand
 
-from evaluation.models import LOCKED_PHASES, Cycle
+from evaluation.models import Cycle
 from publication.editions import edition_build, edition_publish
 
 
@@ -16,7 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, plan: str | None, year: int | None, **options) -> None:
         cycles = (
-            Cycle.objects.filter(phase__in=LOCKED_PHASES, editions__isnull=True)
+            Cycle.objects.locked()
+            .filter(editions__isnull=True)
             .select_related("plan")
             .order_by("plan__code", "fiscal_year")
         )
