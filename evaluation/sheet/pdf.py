@@ -65,12 +65,12 @@ def draw_pdf(html: str, stylesheet: str = "evaluation/sheet.css") -> bytes:
     # Imported here: WeasyPrint loads pango on first use.
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     font_uri = font_file().as_uri()
 
     class OnlyTheFont(URLFetcher):
-        def fetch(self, url: str, headers: dict | None = None):
+        def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
             if url != font_uri:
                 raise ValueError(f"評価表の PDF は外部のファイルを読み込みません: {url}")
             return super().fetch(url, headers)

@@ -3,7 +3,7 @@ import json
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.management import BaseCommand, call_command
+from django.core.management import BaseCommand, CommandParser, call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -53,12 +53,12 @@ class Command(BaseCommand):
         "読み込み済みなら何もしません（デモで入力した内容を消さないため）。本番環境では使いません。"
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--reset", action="store_true", help="読み込み済みでもデモデータを初期状態に戻す"
         )
 
-    def handle(self, *args, reset: bool, **options) -> None:
+    def handle(self, *args: object, reset: bool, **options: object) -> None:
         users = json.loads((settings.BASE_DIR / "fixtures" / "demo_users.json").read_text("utf-8"))
         usernames = [u["fields"]["username"] for u in users if u["model"] == "auth.user"]
         if reset or not Participant.objects.filter(user__username__in=usernames).exists():
@@ -89,7 +89,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<14} {roles.get(username, '')}")
 
 
-def _rating_before(level: RatingLevel | None, scale: list[RatingLevel], years_before: int):
+def _rating_before(
+    level: RatingLevel | None, scale: list[RatingLevel], years_before: int
+) -> RatingLevel | None:
     """A rating a little lower the further back the year: the plan's life reads as progress
     towards the fixture's year (評価不能 and no rating stay as they are)."""
     if level is None or level.points is None:
