@@ -33,6 +33,8 @@ EDIT_FORMS = sorted(
         "evaluation:self_evaluation_review",
         "publication:correction",
     }
+    # The 事務局's people pages are opened from the people list and return to it.
+    and not name.startswith("people:")
 )
 
 # The record's own page: where a save lands when the form was not opened from a page.
