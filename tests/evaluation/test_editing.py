@@ -50,6 +50,9 @@ OWN_PAGE = {
     "evaluation:scoring": "/cycles/revised-2017/2021/scoring/1-2/#id_rating",  # 保存して次へ: the next 施策
     "evaluation:follow_up": "/cycles/revised-2017/2021/follow-ups/",
     "reminders:settings": "/settings/reminders/",
+    "evaluation:meeting_create": "/cycles/revised-2017/2021/meetings/",
+    "evaluation:meeting": "/cycles/revised-2017/2021/meetings/",
+    "evaluation:committee_summary": "/cycles/revised-2017/2021/summary/",
 }
 
 # What the success message names.
@@ -68,6 +71,9 @@ SAVED_MESSAGE = {
     "evaluation:scoring": "委員評価「1-1 市民活動のきっかけづくり 令和3（2021）年度」を保存しました。",
     "evaluation:follow_up": "委員会意見への対応「1-1 市 令和3（2021）年度」を保存しました。",
     "reminders:settings": "メールのお知らせの設定を保存しました。",
+    "evaluation:meeting_create": "委員会の会議「令和3年8月2日の委員会（武蔵野プレイス）」を保存しました。",
+    "evaluation:meeting": "委員会の会議「令和3年8月2日の委員会（武蔵野プレイス）」を保存しました。",
+    "evaluation:committee_summary": "総評を保存しました。",
 }
 
 ORIGIN = "/plans/revised-2017/projects/?q=%E8%AC%9B%E5%BA%A7&body=city"
