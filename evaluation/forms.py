@@ -235,6 +235,9 @@ class CommitteeSummaryForm(VersionedForm):
             )
         }
 
+    def saved_message(self, saved: CommitteeSummary) -> str:
+        return str(_("総評を保存しました。"))
+
 
 class MeetingForm(VersionedForm):
     """A meeting of the committee, recorded by the 事務局."""

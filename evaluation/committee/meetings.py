@@ -51,7 +51,7 @@ class MeetingItem:
     self_evaluations: list[SelfEvaluation]
     indicators: list[tuple[IndicatorSeries, LineChart]]
     tally: Tally | None
-    no_opinion: bool  # no member wrote an opinion (評価だけ)
+    no_opinion: bool  # members scored it, but none wrote an opinion (評価だけ)
     draft: CommitteeEvaluation | None
     position: int = 0  # 1-based, on the agenda
 
@@ -84,13 +84,14 @@ def meeting_items(cycle: Cycle, measures: list[Measure]) -> list[MeetingItem]:
         )
     }
     tallies = member_tallies(cycle)
-    commented = {
-        measure_id
-        for measure_id, opinion in MemberEvaluation.objects.filter(
-            cycle=cycle, measure_id__in=ids
-        ).values_list("measure_id", "opinion")
-        if opinion.strip()
-    }
+    scored: set[int] = set()
+    commented: set[int] = set()
+    for measure_id, opinion in MemberEvaluation.objects.filter(
+        cycle=cycle, measure_id__in=ids
+    ).values_list("measure_id", "opinion"):
+        scored.add(measure_id)
+        if opinion.strip():
+            commented.add(measure_id)
     charts = {
         series.id: (series, chart)
         for series, chart in indicator_charts(cycle.plan, None, actual_up_to=cycle.fiscal_year)
@@ -113,7 +114,7 @@ def meeting_items(cycle: Cycle, measures: list[Measure]) -> list[MeetingItem]:
                 self_evaluations=self_evaluations[measure.pk],
                 indicators=sorted(indicators[measure.pk], key=lambda pair: order.index(pair[0].id)),
                 tally=tallies.get(measure.pk),
-                no_opinion=measure.pk not in commented,
+                no_opinion=measure.pk in scored and measure.pk not in commented,
                 draft=drafts.get(measure.pk),
                 position=position,
             )

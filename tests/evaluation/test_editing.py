@@ -54,6 +54,9 @@ OWN_PAGE = {
     "evaluation:follow_up": "/cycles/revised-2017/2021/follow-ups/",
     "evaluation:follow_up_points": "/cycles/revised-2017/2021/follow-ups/",
     "reminders:settings": "/settings/reminders/",
+    "evaluation:meeting_create": "/cycles/revised-2017/2021/meetings/",
+    "evaluation:meeting": "/cycles/revised-2017/2021/meetings/",
+    "evaluation:committee_summary": "/cycles/revised-2017/2021/summary/",
 }
 
 # What the success message names.
@@ -75,6 +78,9 @@ SAVED_MESSAGE = {
         "1-1 市民活動のきっかけづくりの指摘事項を2個にしました（回答の項目 2件）。"
     ),
     "reminders:settings": "メールのお知らせの設定を保存しました。",
+    "evaluation:meeting_create": "委員会の会議「令和3年8月2日の委員会（武蔵野プレイス）」を保存しました。",
+    "evaluation:meeting": "委員会の会議「令和3年8月2日の委員会（武蔵野プレイス）」を保存しました。",
+    "evaluation:committee_summary": "総評を保存しました。",
 }
 
 ORIGIN = "/plans/revised-2017/projects/?q=%E8%AC%9B%E5%BA%A7&body=city"

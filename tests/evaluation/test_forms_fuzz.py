@@ -69,6 +69,25 @@ FORMS = {
         {"plan": "revised-2017", "year": 2021, "number": "1-1"},
         {"rating": VALUE, "opinion": VALUE, "version": st.one_of(VALUE, st.just("0"))},
     ),
+    "meeting_create": (
+        "secretariat",
+        Phase.COMMITTEE,
+        {"plan": "revised-2017", "year": 2021},
+        {
+            "held_at": st.one_of(VALUE, st.just("2021-07-05T18:30")),
+            "place": VALUE,
+            "attendees": st.lists(VALUE, max_size=3),
+            "measures": st.lists(VALUE, max_size=3),
+            "summary": VALUE,
+            "version": st.one_of(VALUE, st.just("0")),
+        },
+    ),
+    "committee_summary": (
+        "secretariat",
+        Phase.COMMITTEE,
+        {"plan": "revised-2017", "year": 2021},
+        {"text": VALUE, "version": st.one_of(VALUE, st.just("0"))},
+    ),
     "project_create": (
         "staff_a",
         Phase.ENTRY,

@@ -181,3 +181,13 @@ def test_the_agendas_material_takes_the_same_queries_for_one_measure_and_twelve(
     with django_assert_num_queries(9):
         items = meeting_items(committee.cycle, measures)
     assert [item.draft.opinion for item in items] == ["案"] * count
+    assert not any(item.no_opinion for item in items)  # each has a member's opinion
+
+
+def test_a_measure_is_marked_no_opinion_only_when_members_scored_it_without_one(committee):
+    MemberEvaluationFactory(cycle=committee.cycle, measure=measure("2-4"), opinion="")
+    items = meeting_items(committee.cycle, [measure("1-1"), measure("2-4")])
+    assert [(item.measure.number, item.no_opinion) for item in items] == [
+        ("1-1", False),
+        ("2-4", True),
+    ]

@@ -155,7 +155,7 @@ FORM_QUERIES = {
     "self_evaluation": 14,  # with the body's answers to last year's opinion
     # The 施策 and the scale's levels come from the page cache (access.measure_in,
     # rollups.ratings.cycle_levels): a read of the generation token each, no model query.
-    "committee_evaluation": 11,  # the members' side cached
+    "committee_evaluation": 12,  # the members' side cached; the year's meetings to choose from
     "cycle_edit": 8,  # the rating scales to choose from
     "project_edit": 12,
 }
