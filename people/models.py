@@ -99,10 +99,10 @@ class Participant(Versioned):
         ]
 
     def __str__(self) -> str:
-        suffix = f"（{self.body.short_name}）" if self.body_id else ""
+        suffix = f"（{self.body.short_name}）" if self.body is not None else ""
         return f"{display_name(self.user)} {self.get_role_display()}{suffix}"
 
-    def natural_key(self) -> tuple[str]:
+    def natural_key(self) -> tuple[str, ...]:
         return self.user.natural_key()
 
     natural_key.dependencies = ["auth.user", "policies.implementingbody"]  # type: ignore[attr-defined]
@@ -152,7 +152,7 @@ class Participant(Versioned):
         )
         if changed or getattr(self, "_announce", False):
             self.announce(
-                change=_("役割の変更"),
+                change=str(_("役割の変更")),
                 old=before.label if before is not None else role_label("", None),
                 by=getattr(self, "_changed_by", None),
             )
