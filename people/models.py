@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -403,14 +403,14 @@ class ActingChair(models.Model):
             )
 
 
-def acting_for(user: AbstractBaseUser, day: date) -> AbstractBaseUser | None:
+def acting_for(user: AbstractBaseUser, day: date) -> User | None:
     """The 委員長 ``user`` acts for on ``day`` (職務代理), or None — also for the chair themself."""
     acting = ActingChair.objects.on(day).filter(user_id=user.pk).select_related("in_place_of")
     record = acting.first()
     return record.in_place_of if record is not None else None
 
 
-def committee_users(start: date, end: date) -> "models.QuerySet[AbstractBaseUser]":
+def committee_users(start: date, end: date) -> "models.QuerySet[User]":
     """The committee serving ``start``–``end``: the committee accounts with a seat then
     (a member who left before, or joins after, is not in it); while no 任期 is recorded at
     all, every committee account. One query, the seats read as subqueries."""
