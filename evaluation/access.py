@@ -284,7 +284,7 @@ def committee_drafts_seen_by(user: User | AnonymousUser) -> Q:
         return released
     if not _scores_unanchored(user):
         return Q()
-    return released | Exists(
+    return released | Exists(  # type: ignore[return-value]  # Q | Exists is a Q; the stubs know Q | Q only
         MemberEvaluation.objects.filter(
             cycle=OuterRef("cycle"), measure=OuterRef("measure"), member=user
         )
@@ -304,7 +304,12 @@ def committee_draft_access(user: User | AnonymousUser, cycle: Cycle, measure_id:
                 "事務局が案を委員に公開するまで表示しません。"
             ),
         )
-    if MemberEvaluation.objects.filter(cycle=cycle, measure_id=measure_id, member=user).exists():
+    if (
+        user.is_authenticated  # always so here: only a member scores unanchored
+        and MemberEvaluation.objects.filter(
+            cycle=cycle, measure_id=measure_id, member=user
+        ).exists()
+    ):
         return Access(view=True)
     return Access(
         view=False,

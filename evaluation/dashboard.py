@@ -1,6 +1,7 @@
 """What the dashboard pages show, assembled from ``rollups`` (numbers) and ``charts``
 (geometry). The views call one function here per page and cache what it returns."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -218,7 +219,7 @@ def trends_context(plan: Plan, audience: str, drafts: Q | None = None) -> dict:
     }
 
 
-def _mean(values: list[float]) -> float | None:
+def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 

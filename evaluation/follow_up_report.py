@@ -108,7 +108,8 @@ def xlsx_row(item: FollowUp) -> list[str]:
 def xlsx_bytes(items: list[FollowUp], cycle: Cycle, *, made_on: date | None = None) -> bytes:
     """The report as a workbook that prints as delivered (A4 landscape, one page wide)."""
     book = Workbook()
-    sheet: Worksheet = book.active
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook holds one worksheet
     sheet.title = wareki(cycle.fiscal_year)[:31]
     opinions_year = wareki(cycle.fiscal_year - 1)
     sheet.append([xlsx_cell(sheet, f"{TITLE} {cycle.plan.short_name} {wareki(cycle.fiscal_year)}")])
@@ -134,8 +135,8 @@ def xlsx_bytes(items: list[FollowUp], cycle: Cycle, *, made_on: date | None = No
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for item in items:
         sheet.append([xlsx_cell(sheet, value) for value in xlsx_row(item)])
-        for cell in sheet[sheet.max_row]:
-            cell.alignment, cell.border = wrap, border
+        for written in sheet[sheet.max_row]:
+            written.alignment, written.border = wrap, border
     last = get_column_letter(len(XLSX_COLUMNS))
     sheet.print_area = f"A1:{last}{max(sheet.max_row, HEADING_ROW)}"
     sheet.print_title_rows = f"{HEADING_ROW}:{HEADING_ROW}"
@@ -144,10 +145,10 @@ def xlsx_bytes(items: list[FollowUp], cycle: Cycle, *, made_on: date | None = No
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]  # openpyxl makes it with the sheet
     sheet.print_options.horizontalCentered = True
-    sheet.oddHeader.center.text = f"{TITLE} {wareki(cycle.fiscal_year)}"
-    sheet.oddFooter.center.text = "&P / &N"
+    sheet.oddHeader.center.text = f"{TITLE} {wareki(cycle.fiscal_year)}"  # type: ignore[union-attr]  # as above
+    sheet.oddFooter.center.text = "&P / &N"  # type: ignore[union-attr]  # as above
     book.properties.title = f"{TITLE} {cycle}"
     out = io.BytesIO()
     book.save(out)

@@ -66,7 +66,7 @@ def follow_ups_open(*, cycle: Cycle, user: User | None) -> Opened:
             bodies_of[measure_id].append(body_id)
     # A 施策 no body has 事業 under is answered by the first 実施主体 (the city).
     city = ImplementingBody.objects.order_by("order", "pk").values_list("pk", flat=True).first()
-    existing = set(
+    existing: set[tuple[int, int, int | None, int]] = set(
         FollowUp.objects.filter(cycle=cycle).values_list(
             "measure_id", "body_id", "opinion_id", "point_number"
         )

@@ -214,7 +214,7 @@ class CommitteeEvaluationForm(RatingFieldMixin, VersionedForm):
         if not meetings:  # nothing to choose until the 事務局 records a meeting
             del self.fields["meeting"]
             return
-        field = self.fields["meeting"]
+        field = cast(forms.ModelChoiceField, self.fields["meeting"])
         field.queryset = cycle.meetings.all()
         field.empty_label = _("（会議によらない変更）")
         if not self.is_bound:
@@ -260,10 +260,12 @@ class MeetingForm(VersionedForm):
 
     def __init__(self, *args, cycle: Cycle, attendees, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = attendees
-        self.fields["attendees"].label_from_instance = display_name
-        self.fields["measures"].queryset = Measure.objects.of_plan(cycle.plan)
-        self.fields["measures"].label_from_instance = lambda m: f"{m.number} {m.title}"
+        attendees_field = cast(forms.ModelMultipleChoiceField, self.fields["attendees"])
+        attendees_field.queryset = attendees
+        attendees_field.label_from_instance = display_name  # type: ignore[method-assign,assignment]  # Django's documented per-field label
+        measures = cast(forms.ModelMultipleChoiceField, self.fields["measures"])
+        measures.queryset = Measure.objects.of_plan(cycle.plan)
+        measures.label_from_instance = lambda m: f"{m.number} {m.title}"  # type: ignore[method-assign,assignment]  # Django's documented per-field label
 
 
 class ProjectForm(VersionedForm):
@@ -293,6 +295,7 @@ class ProjectForm(VersionedForm):
         bodies = cast(forms.ModelChoiceField, self.fields["body"])
         if body is not None:
             # Staff enter projects of their own body only.
+            assert bodies.queryset is not None  # a model form's ForeignKey field has one
             bodies.queryset = bodies.queryset.filter(pk=body.pk)
             bodies.initial = body
         bodies.empty_label = None
@@ -339,6 +342,7 @@ class ProjectContinueForm(forms.Form):
 
     def __init__(self, *args, plan: Plan, body=None, **kwargs):
         super().__init__(*args, **kwargs)
+        assert plan.predecessor_id is not None  # the view offers this form to a successor plan only
         projects = (
             Project.objects.filter(plan_id=plan.predecessor_id)
             .filter(Q(last_year__isnull=True) | Q(last_year__gte=plan.first_year))
@@ -347,17 +351,15 @@ class ProjectContinueForm(forms.Form):
         )
         if body is not None:  # staff continue their own body's 事業
             projects = projects.filter(body=body)
-        self.fields["project"].queryset = projects
-        self.fields["project"].label_from_instance = lambda p: (
-            f"{p.code} {p.name}（{p.body.short_name}）"
-        )
-        self.fields["initiatives"].label = plan.initiative_label
-        self.fields["initiatives"].queryset = Initiative.objects.filter(
+        project = cast(forms.ModelChoiceField, self.fields["project"])
+        project.queryset = projects
+        project.label_from_instance = lambda p: f"{p.code} {p.name}（{p.body.short_name}）"  # type: ignore[method-assign,assignment]  # Django's documented per-field label
+        initiatives = cast(forms.ModelMultipleChoiceField, self.fields["initiatives"])
+        initiatives.label = plan.initiative_label
+        initiatives.queryset = Initiative.objects.filter(
             measure__basic_policy__plan=plan, original__isnull=True
         ).select_related("measure")
-        self.fields["initiatives"].label_from_instance = lambda i: (
-            f"{i.measure.number}{i.marker} {i.title}"
-        )
+        initiatives.label_from_instance = lambda i: f"{i.measure.number}{i.marker} {i.title}"  # type: ignore[method-assign,assignment]  # Django's documented per-field label
 
 
 class FiscalYearField(forms.CharField):

@@ -751,7 +751,7 @@ class CommitteeSummary(Versioned):
 
     def lock_reason(self, user=None) -> str:
         if self.is_confirmed and not self.cycle.correctable_by(user):
-            return _("委員長が確定した総評は編集できません。")
+            return gettext("委員長が確定した総評は編集できません。")
         return super().lock_reason(user)
 
 

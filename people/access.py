@@ -5,7 +5,7 @@ the plan's structure (``policies``) asks here without importing the evaluation a
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from people.models import ActingChair, Participant
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def signed_in(user: AnyUser) -> User:
     do so, the write is refused here instead of being saved without an author."""
     if not user.is_authenticated:
         raise PermissionDenied
-    return user  # type: ignore[return-value]
+    return user
 
 
 def participant_of(user: AnyUser) -> Participant | None:
@@ -42,23 +42,23 @@ def participant_of(user: AnyUser) -> Participant | None:
     if not hasattr(user, "_participant_cache"):
         # In the same query: whom the person acts for today (職務代理), if anyone.
         acting = ActingChair.objects.on(timezone.localdate()).filter(user=OuterRef("user"))
-        user._participant_cache = (  # type: ignore[union-attr]
+        user._participant_cache = (  # type: ignore[attr-defined]
             Participant.objects.select_related("body")
             .annotate(acting_for_id=Subquery(acting.values("in_place_of")[:1]))
             .filter(user=user)
             .first()
         )
-    return user._participant_cache  # type: ignore[union-attr]
+    return user._participant_cache  # type: ignore[attr-defined]
 
 
 def is_insider(user: AnyUser) -> bool:
     """Logged-in people with a role (or admins) see cycles before they are published."""
-    return participant_of(user) is not None or bool(user.is_authenticated and user.is_superuser)  # type: ignore[union-attr]
+    return participant_of(user) is not None or bool(user.is_authenticated and user.is_superuser)
 
 
 def manages_people(user: AnyUser) -> bool:
     """The 事務局 and administrators manage people; nobody else changes a role."""
-    if user.is_authenticated and user.is_superuser:  # type: ignore[union-attr]
+    if user.is_authenticated and user.is_superuser:
         return True
     participant = participant_of(user)
     return participant is not None and participant.is_secretariat
@@ -78,7 +78,7 @@ def plan_import_access(user: AnyUser) -> Access:
     The preview is the safeguard: nothing is saved before the 事務局 has seen what changes,
     nothing is deleted, and a published year keeps its edition as it was published.
     """
-    if user.is_authenticated and user.is_superuser:  # type: ignore[union-attr]
+    if user.is_authenticated and user.is_superuser:
         return Access(view=True, edit=True)
     participant = participant_of(user)
     if not (participant and participant.is_secretariat):

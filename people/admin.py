@@ -23,7 +23,8 @@ class ParticipantAdminForm(forms.ModelForm):
         fields = ["user", "role", "body"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         user = cleaned.get("user") or getattr(self.instance, "user", None)
         old_role = (
             Participant.objects.filter(pk=self.instance.pk).values_list("role", flat=True).first()
@@ -50,7 +51,7 @@ class ParticipantAdmin(SimpleHistoryAdmin):
     search_fields = ["user__username", "user__last_name", "user__first_name"]
     autocomplete_fields = ["user"]
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):  # type: ignore[override]
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"actor": request.user})
 

@@ -5,7 +5,7 @@ reminders' mail settings; the link is absolute (``SITE_URL``), as a mail has no 
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -21,7 +21,7 @@ def mail_context() -> dict[str, Any]:
     return {"site_url": settings.SITE_URL, "hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
 
 
-def send_password_link(user: AbstractBaseUser) -> None:
+def send_password_link(user: User) -> None:
     invitation = user.last_login is None
     tokens = invitation_tokens if invitation else default_token_generator
     context = {
@@ -33,4 +33,4 @@ def send_password_link(user: AbstractBaseUser) -> None:
     prefix = "people/invitation" if invitation else "registration/password_reset"
     subject = render_to_string(f"{prefix}_subject.txt", context).strip()
     body = render_to_string(f"{prefix}_email.txt", context)
-    send_mail(subject, body, None, [user.email])  # type: ignore[attr-defined]
+    send_mail(subject, body, None, [user.email])

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -99,10 +99,10 @@ class Participant(Versioned):
         ]
 
     def __str__(self) -> str:
-        suffix = f"（{self.body.short_name}）" if self.body_id else ""
+        suffix = f"（{self.body.short_name}）" if self.body is not None else ""
         return f"{display_name(self.user)} {self.get_role_display()}{suffix}"
 
-    def natural_key(self) -> tuple[str]:
+    def natural_key(self) -> tuple[str, ...]:
         return self.user.natural_key()
 
     natural_key.dependencies = ["auth.user", "policies.implementingbody"]  # type: ignore[attr-defined]
@@ -152,7 +152,7 @@ class Participant(Versioned):
         )
         if changed or getattr(self, "_announce", False):
             self.announce(
-                change=_("役割の変更"),
+                change=str(_("役割の変更")),
                 old=before.label if before is not None else role_label("", None),
                 by=getattr(self, "_changed_by", None),
             )
@@ -403,14 +403,14 @@ class ActingChair(models.Model):
             )
 
 
-def acting_for(user: AbstractBaseUser, day: date) -> AbstractBaseUser | None:
+def acting_for(user: AbstractBaseUser, day: date) -> User | None:
     """The 委員長 ``user`` acts for on ``day`` (職務代理), or None — also for the chair themself."""
     acting = ActingChair.objects.on(day).filter(user_id=user.pk).select_related("in_place_of")
     record = acting.first()
     return record.in_place_of if record is not None else None
 
 
-def committee_users(start: date, end: date) -> "models.QuerySet[AbstractBaseUser]":
+def committee_users(start: date, end: date) -> "models.QuerySet[User]":
     """The committee serving ``start``–``end``: the committee accounts with a seat then
     (a member who left before, or joins after, is not in it); while no 任期 is recorded at
     all, every committee account. One query, the seats read as subqueries."""

@@ -5,7 +5,7 @@ and its save both go through ``people.services.participant_save``) — so the �
 make itself 委員長 and confirm its own drafts, and a member cannot make themselves chair.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.utils.translation import gettext as _
 
 from people.access import manages_people
@@ -14,7 +14,7 @@ from people.models import Role
 
 def role_change_refusal(
     *,
-    actor: AbstractBaseUser | AnonymousUser,
+    actor: User | AnonymousUser,
     target_user_id: int | None,
     old_role: str,
     new_role: str,
@@ -34,6 +34,6 @@ def role_change_refusal(
             "自分自身の役割は変更できません。ほかの事務局の職員または管理者に依頼してください。"
         )
     touches_secretariat = Role.SECRETARIAT in {old_role, new_role} and old_role != new_role
-    if touches_secretariat and not actor.is_superuser:  # type: ignore[union-attr]
+    if touches_secretariat and not actor.is_superuser:
         return _("事務局の役割を付ける・外すことができるのは管理者だけです。")
     return ""

@@ -5,19 +5,20 @@ when) and a mail to the chair and the 事務局 (``Participant.save``, ``people.
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from people.access import signed_in
 from people.mails import send_password_link
 from people.models import ActingChair, Handover, Participant, Role, Seat, role_label
 from people.rules import role_change_refusal
 from people.signals import role_changed
 from policies.models import ImplementingBody
 
-Actor = AbstractBaseUser | AnonymousUser
+Actor = User | AnonymousUser
 
 
 @transaction.atomic
@@ -44,7 +45,7 @@ def participant_save(*, actor: Actor, participant: Participant) -> Participant:
         raise ValidationError(reason)
     participant.full_clean()
     participant._changed_by = actor  # type: ignore[attr-defined]
-    participant._history_user = actor  # type: ignore[attr-defined]
+    participant._history_user = signed_in(actor)
     participant._announce = before is None  # type: ignore[attr-defined]
     participant.save()
     return participant
@@ -128,6 +129,7 @@ def staff_handover(
         )
     _check_may_manage(actor, predecessor)
     body = predecessor.body
+    assert body is not None  # a 実施主体担当 always has one (participant_body_only_for_staff)
     users = get_user_model().objects
     existing = (
         users.filter(username__iexact=email).first() or users.filter(email__iexact=email).first()
@@ -143,7 +145,7 @@ def staff_handover(
         successor.role, successor.body = Role.STAFF, body
         participant_save(actor=actor, participant=successor)
     old = predecessor.label
-    predecessor._history_user = actor  # type: ignore[attr-defined]
+    predecessor._history_user = signed_in(actor)
     predecessor.delete()
     predecessor.announce(change=_("人事異動"), old=old, by=actor)  # type: ignore[arg-type]
     return Handover.objects.create(
@@ -151,7 +153,7 @@ def staff_handover(
         predecessor=predecessor.user,
         successor=successor.user,
         effective_on=effective_on,
-        recorded_by=actor,
+        recorded_by=signed_in(actor),
     )
 
 
@@ -168,7 +170,7 @@ def seat_save(*, actor: Actor, seat: Seat) -> Seat:
     if reason:
         raise ValidationError(reason)
     seat.full_clean()
-    seat._history_user = actor  # type: ignore[attr-defined]
+    seat._history_user = signed_in(actor)
     seat.save()
     kwargs = {
         "user_id": seat.user_id,
@@ -191,7 +193,7 @@ def acting_chair_record(*, actor: Actor, acting: ActingChair) -> ActingChair:
         )
         if reason:
             raise ValidationError(reason)
-    acting.recorded_by = actor  # type: ignore[assignment]
+    acting.recorded_by = signed_in(actor)
     acting.full_clean()
     acting.save()
     kwargs = {

@@ -23,10 +23,11 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from functools import partial
+from typing import cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from openpyxl.utils import get_column_letter
 
 from policies.fiscal_years import parse_fiscal_year, wareki
@@ -463,10 +464,10 @@ def _plan_items(section: Section | None, errors: list[str]) -> dict:
         )
     if not plan["short_name"] and len(plan.get("name", "")) <= 50:
         plan["short_name"] = plan.get("name", "")
-    years = (plan.get("first_year"), plan.get("last_year"))
-    if all(isinstance(y, int) for y in years) and years[0] > years[1]:
+    start, end = plan.get("first_year"), plan.get("last_year")
+    if isinstance(start, int) and isinstance(end, int) and start > end:
         errors.append(
-            f"{lines['last_year']}行目 B列「計画期間（終了年度）」: 終了年度（{wareki(years[1])}）が開始年度（{wareki(years[0])}）より前です。"
+            f"{lines['last_year']}行目 B列「計画期間（終了年度）」: 終了年度（{wareki(end)}）が開始年度（{wareki(start)}）より前です。"
         )
     return plan
 
@@ -524,7 +525,9 @@ def _scale(section: Section | None, plan: dict, errors: list[str]) -> dict | Non
 def _directions(section: Section | None, errors: list[str]) -> list[list]:
     result: list[list] = []
     seen: dict[int, int] = {}
-    for count, (line, cells) in enumerate(section.rows if section else [], start=1):
+    if section is None:
+        return result
+    for count, (line, cells) in enumerate(section.rows, start=1):
         _unheaded_cells(section, line, cells, errors)
         typed, title = section.cell(cells, "番号"), section.cell(cells, "方向性").strip()
         read = position(typed) if typed.strip() else (count, "")
@@ -969,7 +972,7 @@ def _existing(plan: Plan | None):
             "title": i.title,
             "description": i.description,
             "original": _label(i.original.measure.number, i.original.position)
-            if i.original_id
+            if i.original is not None
             else "",
         }
         for i in Initiative.objects.filter(measure__basic_policy__plan=plan).select_related(
@@ -1025,17 +1028,18 @@ def _resolve(s: Structure, errors: list[str]) -> None:
     mine = Plan.objects.filter(code=p["code"]).first()
     for key in WORD_ITEMS:
         if key not in p:  # left out: the plan's current word, or the default
-            p[key] = getattr(mine, key) if mine else Plan._meta.get_field(key).get_default()
+            p[key] = (
+                getattr(mine, key)
+                if mine
+                else cast(models.Field, Plan._meta.get_field(key)).get_default()
+            )
     typed_scale = p["rating_scale"]
     if typed_scale and (scale := _find_scale(typed_scale)) and s.scale is None:
         p["rating_scale"] = scale.code
     elif not typed_scale:
         scales = list(RatingScale.objects.filter(plans__isnull=False).distinct()[:2])
-        fallback = (
-            (mine or previous).rating_scale
-            if (mine or previous)
-            else (scales[0] if len(scales) == 1 else None)
-        )
+        known = mine or previous
+        fallback = known.rating_scale if known else (scales[0] if len(scales) == 1 else None)
         if fallback is None:
             errors.append(
                 f"「{SECTION_PLAN}」: 「評価尺度」の行に評価尺度のコードを書いてください"
@@ -1146,7 +1150,8 @@ def _check_fields(s: Structure, errors: list[str]) -> None:
 
 
 def _chain_reaches(start: Plan, target: Plan) -> bool:
-    seen, current = set(), start
+    seen: set[int] = set()
+    current: Plan | None = start
     while current is not None and current.pk not in seen:
         if current.pk == target.pk:
             return True
@@ -1175,7 +1180,7 @@ def preview(s: Structure) -> Preview:
         }
         | {
             "code": plan.code,
-            "predecessor": plan.predecessor.code if plan.predecessor_id else "",
+            "predecessor": plan.predecessor.code if plan.predecessor is not None else "",
             "rating_scale": plan.rating_scale.code,
         }
         if plan
@@ -1305,6 +1310,7 @@ def apply(s: Structure, *, user: User | None, digest: str | None = None) -> Prev
     p = s.plan
     scale = RatingScale.objects.filter(code=p["rating_scale"]).first()
     if scale is None:
+        assert s.scale is not None  # preview refused a scale neither saved nor written out
         scale = RatingScale(code=s.scale["code"], name=s.scale["name"])
         _save(scale, user, errors, "評価尺度")
         for code, label, points, order in s.scale["levels"]:
@@ -1337,7 +1343,7 @@ def apply(s: Structure, *, user: User | None, digest: str | None = None) -> Prev
     measures = {m.number: m for m in Measure.objects.of_plan(plan)} if plan.pk else {}
     old = (
         {m.number: m for m in Measure.objects.of_plan(plan.predecessor)}
-        if plan.predecessor_id
+        if plan.predecessor is not None
         else {}
     )
     for m in s.measures:
@@ -1375,6 +1381,7 @@ def apply(s: Structure, *, user: User | None, digest: str | None = None) -> Prev
         original = None
         if i.original:
             ref = reference(i.original)
+            assert ref is not None  # the sheet's reading refused an unreadable 再掲元
             original = items[ref]
         if (
             _update(item, {"title": i.title, "description": i.description, "original": original})

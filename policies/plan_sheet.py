@@ -286,7 +286,7 @@ EXPLAINED_COLUMNS = [
         "2-6。統合なら 1-1、1-2 や 1-1・1-2。分割なら同じ番号を複数の施策に",
     ),
 ]
-EXPLAINED_ROWS = [
+EXPLAINED_ROWS: list[tuple[str, list[str | int]]] = [
     (
         "展開の行",
         [
@@ -384,6 +384,7 @@ def write_template_xlsx(
     ``scales``, 重点施策, 展開番号), then the 説明 sheet and the hidden list of choices."""
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook holds one worksheet
     sheet.title = "計画"
     rows = list(template_rows())
     for number, row in enumerate(rows, start=1):
@@ -422,18 +423,18 @@ def write_template_xlsx(
         )
     first = line_of(SECTION_TREE) + 2
     last = first + TEMPLATE_ROWS_WITH_CHOICES
-    column = {name: chr(ord("A") + i) for i, name in enumerate(TREE_COLUMNS)}
+    columns = {name: chr(ord("A") + i) for i, name in enumerate(TREE_COLUMNS)}
     sheet.add_data_validation(
         _list_validation(
             f'"{PRIORITY_MARK}"',
-            f"{column['重点施策']}{first}:{column['重点施策']}{last}",
+            f"{columns['重点施策']}{first}:{columns['重点施策']}{last}",
             "重点施策なら ○、そうでなければ空欄。",
         )
     )
     sheet.add_data_validation(
         _list_validation(
             '"' + ",".join(CIRCLED_NUMBERS) + '"',
-            f"{column['展開番号']}{first}:{column['展開番号']}{last}",
+            f"{columns['展開番号']}{first}:{columns['展開番号']}{last}",
             "施策の中の展開の番号（①〜⑳）。",
         )
     )

@@ -127,7 +127,7 @@ def due_reminders(now: datetime | None = None, result: RunResult | None = None) 
     )
     for participant in participants:
         user = participant.user
-        user._participant_cache = participant  # type: ignore[attr-defined]  # todo_for reads it without a query
+        user._participant_cache = participant  # todo_for reads it without a query
         preference = preference_of(user)
         address = address_of(user, preference)
         todo = None

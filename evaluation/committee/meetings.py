@@ -109,7 +109,9 @@ def meeting_items(cycle: Cycle, measures: list[Measure]) -> list[MeetingItem]:
         items.append(
             MeetingItem(
                 measure=measure,
-                status_counts=[(label, count.get(code, 0)) for code, label in ReportStatus.choices],
+                status_counts=[
+                    (str(label), count.get(code, 0)) for code, label in ReportStatus.choices
+                ],
                 projects=count.get("projects", 0),
                 self_evaluations=self_evaluations[measure.pk],
                 indicators=sorted(indicators[measure.pk], key=lambda pair: order.index(pair[0].id)),

@@ -7,7 +7,9 @@ every average and counted separately as ``unrated``.
 """
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
@@ -246,12 +248,12 @@ def rating_trends(plan: Plan, drafts: Q | None = None) -> dict[int, list[TrendPo
         chosen: dict[int, list[int]] = {}
         for lineage_measure in lineage:
             for year in years_of.get(lineage_measure, ()):
-                current = chosen.get(year)
+                so_far = chosen.get(year)
                 mine = rank[plan_of[(lineage_measure, year)]]
-                if current is None or mine < rank[plan_of[(current[0], year)]]:
+                if so_far is None or mine < rank[plan_of[(so_far[0], year)]]:
                     chosen[year] = [lineage_measure]
-                elif mine == rank[plan_of[(current[0], year)]]:
-                    current.append(lineage_measure)
+                elif mine == rank[plan_of[(so_far[0], year)]]:
+                    so_far.append(lineage_measure)
         points = []
         for year in sorted(chosen):
             key = (chosen[year][0], year)
@@ -276,14 +278,14 @@ def rating_trends(plan: Plan, drafts: Q | None = None) -> dict[int, list[TrendPo
     return trends
 
 
-def _rating(row: dict | None) -> Rating | None:
+def _rating(row: Mapping[str, Any] | None) -> Rating | None:
     return (
         Rating(row["rating__code"], row["rating__points"]) if row and row["rating__code"] else None
     )
 
 
 def _part(
-    number: str, committee: dict | None, own: dict | None
+    number: str, committee: Mapping[str, Any] | None, own: Mapping[str, Any] | None
 ) -> tuple[str, Rating | None, float | None]:
     return number, _rating(committee), own["mean"] if own else None
 

@@ -167,7 +167,7 @@ class _Sheet:
         # text at the top of the range, over the repeated header rows when the range
         # continues on a new page.
         self.pending: dict[int, str] = {}
-        self.styles: dict[tuple, WriteOnlyCell] = {}
+        self.styles: dict[tuple, Cell] = {}  # made by WriteOnlyCell
         self.pages = pages
         self.page_height = 0.0  # the page's room for data rows (set by ``start_pages``)
         self.used: float | None = None  # of the current page; None until pages start

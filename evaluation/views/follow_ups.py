@@ -66,7 +66,9 @@ def follow_up_points(request: HttpRequest, plan: str, year: int, pk: int) -> Htt
         if rule.edit and form.is_valid():
             try:
                 count = follow_ups.follow_up_points_set(
-                    item=item, points=form.cleaned_data["points"], user=request.user
+                    item=item,
+                    points=form.cleaned_data["points"],
+                    user=access.signed_in(request.user),
                 )
             except ValidationError as error:
                 form.add_error("points", error)

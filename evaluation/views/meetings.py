@@ -154,8 +154,11 @@ def meeting_pdf_view(request: HttpRequest, plan: str, year: int, pk: int) -> Htt
     pdf = meeting_pdf(meeting, meeting_items(meeting.cycle, agenda(meeting)))
     response = HttpResponse(pdf, content_type="application/pdf")
     held = timezone.localtime(meeting.held_at)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=False,
-        filename=f"会議資料_{meeting.cycle.plan.code}_{held:%Y%m%d}.pdf",
+    response["Content-Disposition"] = (
+        content_disposition_header(
+            as_attachment=False,
+            filename=f"会議資料_{meeting.cycle.plan.code}_{held:%Y%m%d}.pdf",
+        )
+        or "inline"
     )
     return response

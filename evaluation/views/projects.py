@@ -134,7 +134,7 @@ def project_continue(request: HttpRequest, plan: str) -> HttpResponse:
                 project=project,
                 plan=plan_obj,
                 initiatives=list(form.cleaned_data["initiatives"]),
-                user=request.user,
+                user=access.signed_in(request.user),
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -186,7 +186,7 @@ def _next_to_enter(cycle: Cycle, project: Project) -> Project | None:
         .only("code", "name")
     )
     later = [p for p in waiting if p.code > project.code]
-    return (later or waiting or [None])[0]
+    return next(iter(later or waiting), None)
 
 
 @refuse_hidden

@@ -176,7 +176,9 @@ def sheet_csv(request: HttpRequest, plan: str, year: int) -> StreamingHttpRespon
 
 @require_GET
 @refuse_hidden
-def sheet_level_csv(request: HttpRequest, plan: str, year: int, level: str) -> HttpResponse:
+def sheet_level_csv(
+    request: HttpRequest, plan: str, year: int, level: str
+) -> StreamingHttpResponse:
     """One level's machine-readable CSV (施策, 事業 or 指標; ``sheet.csv.LEVEL_FILES``), or
     the guide to their columns (``level="columns"``)."""
     cycle, _access = visible_cycle(request, plan, year)

@@ -32,7 +32,7 @@ FIXTURE_YEAR = 2020  # the published year the fixture holds; earlier years are m
 EARLIER_YEARS = (2017, 2018, 2019)
 
 # 参考指標 of the demo: (name, unit, 施策, higher is better, values 2017–2020, target 2021).
-REFERENCE_INDICATORS = [
+REFERENCE_INDICATORS: list[tuple[str, str, list[str], bool, list[float], int]] = [
     ("【デモ】市民活動団体の登録数", "団体", ["2-1", "2-5"], True, [180, 192, 205, 198], 230),
     ("【デモ】ボランティア講座の受講者数", "人", ["1-1"], True, [320, 350, 390, 240], 400),
     (
@@ -97,7 +97,7 @@ def _rating_before(
     if level is None or level.points is None:
         return level
     rated = [lv for lv in scale if lv.points is not None]
-    rated.sort(key=lambda lv: lv.points)
+    rated.sort(key=lambda lv: lv.points or 0)  # None filtered out above
     index = rated.index(level) - (years_before + 1) // 2
     return rated[max(index, 0)]
 
