@@ -87,7 +87,7 @@ def test_the_references_are_read_from_the_text():
     assert names == {"evaluation.access.signed_in"}
     assert not resolves("evaluation.access.no_such_rule")
     assert resolves("policies.models.Initiative.source")
-    assert resolves("publication.Correction") and resolves("policies.import_plan")
+    assert resolves("publication.Correction") and resolves("people.Participant")
 
 
 def test_the_readme_links_every_page_under_docs():

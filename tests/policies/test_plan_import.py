@@ -363,8 +363,8 @@ def test_what_the_file_leaves_out_is_listed_and_kept():
     assert Measure.objects.filter(basic_policy__plan__code="revised-2017").count() == 12
 
 
-def test_the_readme_shows_the_template_as_the_download_gives_it():
-    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+def test_the_docs_show_the_template_as_the_download_gives_it():
+    readme = (Path(settings.BASE_DIR) / "docs" / "plan-data.md").read_text(encoding="utf-8")
     shown = readme.split("テンプレートの中身（CSV）:\n\n```csv\n", 1)[1].split("```", 1)[0]
     downloaded = as_csv(template_rows()).decode("utf-8").removeprefix("\ufeff")
     assert shown == downloaded.replace("\r\n", "\n")
