@@ -130,3 +130,10 @@ def test_the_points_page_has_a_fixed_query_count(
     client.post(points_url(first_item()), {"points": "\n".join(f"点{n}" for n in range(points))})
     with django_assert_max_num_queries(12):
         assert client.get(points_url(first_item())).status_code == 200
+
+
+def test_the_secretariats_todo_counts_each_bodys_unanswered_points(opened, login):  # noqa: F811
+    html = login(opened.users["secretariat"]).get(reverse("evaluation:todo")).content.decode()
+    # 市 answers 1-1 and 1-2 (no 事業 there); its 実施状況 and 自己評価 are missing too.
+    assert "・委員会意見への対応 未入力 2件" in html
+    assert "・委員会意見への対応 未入力 1件" in html  # プレイス: 1-1
