@@ -108,6 +108,22 @@ def xlsx_row(item: FollowUp) -> list[str]:
     ]
 
 
+LINE_HEIGHT = 15  # points, for the default 11 pt font
+
+
+def _height(values: list[str]) -> float:
+    """The row's height in points, so every wrapped line shows in any spreadsheet (LibreOffice
+    keeps the default height of a row the file does not size). A full-width character is
+    about two units of a column's width."""
+
+    def lines(text: str, width: int) -> int:
+        return sum(max(1, -(-2 * len(part) // (width - 1))) for part in (text or "").split("\n"))
+
+    return LINE_HEIGHT * max(
+        lines(value, width) for value, (_heading, width) in zip(values, XLSX_COLUMNS, strict=True)
+    )
+
+
 def xlsx_bytes(items: list[FollowUp], cycle: Cycle, *, made_on: date | None = None) -> bytes:
     """The report as a workbook that prints as delivered (A4 landscape, one page wide)."""
     book = Workbook()
@@ -136,9 +152,11 @@ def xlsx_bytes(items: list[FollowUp], cycle: Cycle, *, made_on: date | None = No
         cell.border = border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for item in items:
-        sheet.append([xlsx_cell(sheet, value) for value in xlsx_row(item)])
+        values = xlsx_row(item)
+        sheet.append([xlsx_cell(sheet, value) for value in values])
         for cell in sheet[sheet.max_row]:
             cell.alignment, cell.border = wrap, border
+        sheet.row_dimensions[sheet.max_row].height = _height(values)
     last = get_column_letter(len(XLSX_COLUMNS))
     sheet.print_area = f"A1:{last}{max(sheet.max_row, HEADING_ROW)}"
     sheet.print_title_rows = f"{HEADING_ROW}:{HEADING_ROW}"

@@ -233,6 +233,7 @@ def test_the_report_prints_and_downloads_the_same_rows(opened, login):
         "対応困難\n理由: 予算がない。",
     ]
     assert sheet.cell(5, 4).data_type == "s"
+    assert sheet.row_dimensions[5].height == 45  # three wrapped lines show in LibreOffice too
     assert sheet.max_row == 7  # 1-1 市, 1-1 プレイス, 1-2 市 (no 事業: the city answers)
     # Prints as delivered: A4 landscape, one page wide, the heading on every page, page n / N.
     assert (sheet.page_setup.orientation, sheet.page_setup.paperSize) == ("landscape", 9)
