@@ -1,13 +1,16 @@
 """The 回答報告書 (「委員会意見への対応状況」) of a cycle as rows, one per item (a point of an
 opinion × the 実施主体 answering it), for the print page, the Excel file and the CSV.
 
-The CSV is for machines: one value per cell, years as 西暦 numbers. The xlsx is for people
-and prints as delivered: a title and the year in 和暦, the heading repeated on every page,
-A4 landscape one page wide, page n / N in the footer."""
+The CSV is for machines: one value per cell, years as 西暦 numbers. The xlsx and the PDF are
+for people and print as delivered, with the same cells: a title and the year in 和暦, the
+heading repeated on every page, A4 landscape one page wide, page n / N."""
 
 import io
 from datetime import date
+from typing import NoReturn
 
+from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -76,11 +79,11 @@ def csv_bytes(items: list[FollowUp]) -> bytes:
 # The printed columns: (heading, width in characters). A4 landscape holds about 150.
 XLSX_COLUMNS = [
     ("施策", 16),
-    ("指摘事項", 34),
-    ("実施主体・担当課", 14),
-    ("対応方針", 30),
-    ("取組内容", 30),
-    ("時期", 10),
+    ("指摘事項", 32),
+    ("実施主体・担当課", 17),
+    ("対応方針", 28),
+    ("取組内容", 28),
+    ("時期", 12),
     ("対応状況", 12),
 ]
 HEADING_ROW = 4
@@ -103,6 +106,22 @@ def xlsx_row(item: FollowUp) -> list[str]:
         item.timing,
         status,
     ]
+
+
+LINE_HEIGHT = 15  # points, for the default 11 pt font
+
+
+def _height(values: list[str]) -> float:
+    """The row's height in points, so every wrapped line shows in any spreadsheet (LibreOffice
+    keeps the default height of a row the file does not size). A full-width character is
+    about two units of a column's width."""
+
+    def lines(text: str, width: int) -> int:
+        return sum(max(1, -(-2 * len(part) // (width - 1))) for part in (text or "").split("\n"))
+
+    return LINE_HEIGHT * max(
+        lines(value, width) for value, (_heading, width) in zip(values, XLSX_COLUMNS, strict=True)
+    )
 
 
 def xlsx_bytes(items: list[FollowUp], cycle: Cycle, *, made_on: date | None = None) -> bytes:
@@ -134,9 +153,11 @@ def xlsx_bytes(items: list[FollowUp], cycle: Cycle, *, made_on: date | None = No
         cell.border = border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for item in items:
-        sheet.append([xlsx_cell(sheet, value) for value in xlsx_row(item)])
+        values = xlsx_row(item)
+        sheet.append([xlsx_cell(sheet, value) for value in values])
         for written in sheet[sheet.max_row]:
             written.alignment, written.border = wrap, border
+        sheet.row_dimensions[sheet.max_row].height = _height(values)
     last = get_column_letter(len(XLSX_COLUMNS))
     sheet.print_area = f"A1:{last}{max(sheet.max_row, HEADING_ROW)}"
     sheet.print_title_rows = f"{HEADING_ROW}:{HEADING_ROW}"
@@ -153,3 +174,28 @@ def xlsx_bytes(items: list[FollowUp], cycle: Cycle, *, made_on: date | None = No
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _no_fetching(url: str, *args: object, **kwargs: object) -> NoReturn:
+    raise ValueError(f"回答報告書の PDF は外部のファイルを読み込みません: {url}")
+
+
+def pdf_bytes(items: list[FollowUp], cycle: Cycle, *, made_on: date | None = None) -> bytes:
+    """The report as a PDF (WeasyPrint): the xlsx's columns and cells, A4 landscape, the
+    heading on every page, 「n / N」 at the foot, 発行者 and 作成日 under the title."""
+    from weasyprint import HTML  # imported here: it loads pango on first use
+
+    total = sum(width for _heading, width in XLSX_COLUMNS)
+    html = render_to_string(
+        "evaluation/follow_up_pdf.html",
+        {
+            "title": TITLE,
+            "cycle": cycle,
+            "opinions_year": wareki(cycle.fiscal_year - 1),
+            "issuer": settings.MAIL_SENDER,
+            "made_on": wareki_date(made_on or timezone.localdate()),
+            "columns": [(h, round(100 * w / total, 1)) for h, w in XLSX_COLUMNS],
+            "rows": [xlsx_row(item) for item in items],
+        },
+    )
+    return HTML(string=html, url_fetcher=_no_fetching).write_pdf()

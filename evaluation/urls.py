@@ -122,6 +122,11 @@ urlpatterns = [
         name="follow_up_xlsx",
     ),
     path(
+        "cycles/<slug:plan>/<int:year>/follow-ups.pdf",
+        follow_ups.follow_up_pdf,
+        name="follow_up_pdf",
+    ),
+    path(
         "cycles/<slug:plan>/<int:year>/follow-ups.csv",
         follow_ups.follow_up_csv,
         name="follow_up_csv",

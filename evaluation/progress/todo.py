@@ -10,7 +10,7 @@ from datetime import date
 from typing import TypedDict
 
 from django.contrib.auth.models import User
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -248,17 +248,28 @@ def _entry_progress_section(cycle: Cycle) -> TodoSection:
     the dashboard's roll-up, each linking to its list of missing entries on the cycle page."""
     progress = entry_progress(cycle)
     names = dict(ImplementingBody.objects.values_list("code", "name"))
+    # The 委員会意見への対応 still 未対応: counted as the reminders' summary counts them.
+    unanswered = dict(
+        FollowUp.objects.filter(cycle=cycle, status=FollowUpStatus.NOT_YET)
+        .order_by()
+        .values("body__code")
+        .annotate(n=Count("pk"))
+        .values_list("body__code", "n")
+    )
     pairs = []
     for reports, evaluations in zip(progress.reports, progress.self_evaluations, strict=True):
         missing_reports = len(reports.missing)
         missing_evaluations = len(evaluations.missing)
-        complete = not (missing_reports or missing_evaluations)
+        missing_answers = unanswered.get(reports.key, 0)
+        complete = not (missing_reports or missing_evaluations or missing_answers)
         detail = (
             _("すべて入力済み")
             if complete
             else _("実施状況 未入力 %(r)d件・自己評価 未入力 %(e)d件")
             % {"r": missing_reports, "e": missing_evaluations}
         )
+        if missing_answers:
+            detail += _("・委員会意見への対応 未入力 %(a)d件") % {"a": missing_answers}
         url = f"{cycle.get_absolute_url()}#{progress_anchor('body', reports.key)}"
         item = TodoItem(names.get(reports.key, reports.label), url, detail, opens_form=False)
         pairs.append((complete, item))

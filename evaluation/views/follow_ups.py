@@ -143,6 +143,14 @@ def follow_up_csv(request: HttpRequest, plan: str, year: int) -> HttpResponse:
 
 @require_safe
 @refuse_hidden
+def follow_up_pdf(request: HttpRequest, plan: str, year: int) -> HttpResponse:
+    cycle = visible_cycle(request, plan, year)[0]
+    content = report_files.pdf_bytes(follow_ups.report_rows(cycle), cycle)
+    return _download(cycle, content, "pdf", "application/pdf")
+
+
+@require_safe
+@refuse_hidden
 def follow_up_xlsx(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     cycle = visible_cycle(request, plan, year)[0]
     content = report_files.xlsx_bytes(follow_ups.report_rows(cycle), cycle)

@@ -43,6 +43,7 @@ NOT_PAGES = {
     "evaluation:cycle_progress_csv",
     "evaluation:follow_up_xlsx",
     "evaluation:follow_up_csv",
+    "evaluation:follow_up_pdf",
     "publication:opendata_csv",
     "publication:opendata_json",
     "publication:bundle",
@@ -92,6 +93,7 @@ LINKED_FOR_EDITORS = {
     "evaluation:self_evaluation": {"staff_a", "staff_b"},
     "evaluation:follow_up": {"secretariat", "staff_a", "staff_b"},
     "evaluation:meeting_create": {"secretariat"},
+    "evaluation:follow_up_points": {"secretariat"},  # the 事務局 splits the opinions
     # The review bar on a 実施状況 / 自己評価 shows everyone its state; only the 事務局 gets
     # the link to the page that sends back or checks it.
     "evaluation:report_review": {"secretariat"},

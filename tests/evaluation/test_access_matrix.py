@@ -394,6 +394,7 @@ MATRIX: dict[str, Case] = {
     "evaluation:follow_up_report": Case(kwargs=CYCLE, get=insiders(), setup=follow_up),
     "evaluation:follow_up_xlsx": Case(kwargs=CYCLE, get=insiders(), setup=follow_up),
     "evaluation:follow_up_csv": Case(kwargs=CYCLE, get=insiders(), setup=follow_up),
+    "evaluation:follow_up_pdf": Case(kwargs=CYCLE, get=insiders(), setup=follow_up),
     "evaluation:follow_up": Case(
         kwargs={**CYCLE, "pk": 1},
         get=insiders(),

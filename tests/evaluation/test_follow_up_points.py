@@ -1,6 +1,7 @@
 """The 回答報告書's items: the 事務局 splits an opinion into numbered points (指摘事項), each
 実施主体 answering the opinion answers each point with its 担当課, 対応方針, 取組内容 and 時期."""
 
+import pytest
 from django.urls import reverse
 
 from evaluation import follow_ups
@@ -116,3 +117,23 @@ def test_points_are_carried_forward_with_their_answers(opened):  # noqa: F811
         (2, "city", "参加者"),
         (2, "place", "参加者"),
     ]
+
+
+@pytest.mark.parametrize("points", [1, 15])
+def test_the_points_page_has_a_fixed_query_count(
+    opened,  # noqa: F811
+    login,
+    django_assert_max_num_queries,
+    points,
+):
+    client = login(opened.users["secretariat"])
+    client.post(points_url(first_item()), {"points": "\n".join(f"点{n}" for n in range(points))})
+    with django_assert_max_num_queries(12):
+        assert client.get(points_url(first_item())).status_code == 200
+
+
+def test_the_secretariats_todo_counts_each_bodys_unanswered_points(opened, login):  # noqa: F811
+    html = login(opened.users["secretariat"]).get(reverse("evaluation:todo")).content.decode()
+    # 市 answers 1-1 and 1-2 (no 事業 there); its 実施状況 and 自己評価 are missing too.
+    assert "・委員会意見への対応 未入力 2件" in html
+    assert "・委員会意見への対応 未入力 1件" in html  # プレイス: 1-1

@@ -233,6 +233,7 @@ def test_the_report_prints_and_downloads_the_same_rows(opened, login):
         "対応困難\n理由: 予算がない。",
     ]
     assert sheet.cell(5, 4).data_type == "s"
+    assert sheet.row_dimensions[5].height == 45  # three wrapped lines show in LibreOffice too
     assert sheet.max_row == 7  # 1-1 市, 1-1 プレイス, 1-2 市 (no 事業: the city answers)
     # Prints as delivered: A4 landscape, one page wide, the heading on every page, page n / N.
     assert (sheet.page_setup.orientation, sheet.page_setup.paperSize) == ("landscape", 9)
@@ -269,3 +270,28 @@ def test_the_scoring_page_shows_the_follow_ups(opened, login):
         .content.decode()
     )
     assert "委員会意見への対応状況" in html and "館内の案内を増やした。" in html
+
+
+def test_the_report_pdf_prints_the_same_cells_with_page_numbers(opened, login, tmp_path):
+    import subprocess
+
+    item = FollowUp.objects.get(body=body("city"), measure=measure("1-1"))
+    item.department, item.policy, item.timing = (
+        "市民活動推進課",
+        "講座の周知を強める。",
+        "令和3年度中",
+    )
+    item.save()
+    kwargs = {"plan": "revised-2017", "year": 2021}
+    response = login(opened.users["member"]).get(reverse("evaluation:follow_up_pdf", kwargs=kwargs))
+    assert response["Content-Type"] == "application/pdf"
+    assert "%E5%9B%9E%E7%AD%94%E5%A0%B1%E5%91%8A%E6%9B%B8_" in response["Content-Disposition"]
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "委員会意見への対応状況（回答報告書）" in text
+    assert "発行: 武蔵野市 市民部 市民活動推進課" in text and "作成日: 令和" in text
+    assert "講座の周知を強める。" in text and "令和3年度中" in text and "1-2 多様な" in text
+    assert "1 / 1" in text
