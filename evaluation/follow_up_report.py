@@ -7,7 +7,6 @@ heading repeated on every page, A4 landscape one page wide, page n / N."""
 
 import io
 from datetime import date
-from typing import NoReturn
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -18,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from evaluation.models import Cycle, FollowUp
+from evaluation.sheet.pdf import draw_pdf
 from policies.fiscal_years import wareki, wareki_date
 from policies.spreadsheet import csv_text, xlsx_cell
 
@@ -76,7 +76,8 @@ def csv_bytes(items: list[FollowUp]) -> bytes:
     return csv_text([CSV_COLUMNS, *(csv_row(item) for item in items)]).encode("utf-8")
 
 
-# The printed columns: (heading, width in characters). A4 landscape holds about 150.
+# The printed columns: (heading, width in characters). A4 landscape holds about 150. The PDF
+# gives them the same shares (static/evaluation/follow_up_pdf.css, .col-1 to .col-7).
 XLSX_COLUMNS = [
     ("施策", 16),
     ("指摘事項", 32),
@@ -176,16 +177,9 @@ def xlsx_bytes(items: list[FollowUp], cycle: Cycle, *, made_on: date | None = No
     return out.getvalue()
 
 
-def _no_fetching(url: str, *args: object, **kwargs: object) -> NoReturn:
-    raise ValueError(f"回答報告書の PDF は外部のファイルを読み込みません: {url}")
-
-
 def pdf_bytes(items: list[FollowUp], cycle: Cycle, *, made_on: date | None = None) -> bytes:
     """The report as a PDF (WeasyPrint): the xlsx's columns and cells, A4 landscape, the
     heading on every page, 「n / N」 at the foot, 発行者 and 作成日 under the title."""
-    from weasyprint import HTML  # imported here: it loads pango on first use
-
-    total = sum(width for _heading, width in XLSX_COLUMNS)
     html = render_to_string(
         "evaluation/follow_up_pdf.html",
         {
@@ -194,8 +188,8 @@ def pdf_bytes(items: list[FollowUp], cycle: Cycle, *, made_on: date | None = Non
             "opinions_year": wareki(cycle.fiscal_year - 1),
             "issuer": settings.MAIL_SENDER,
             "made_on": wareki_date(made_on or timezone.localdate()),
-            "columns": [(h, round(100 * w / total, 1)) for h, w in XLSX_COLUMNS],
+            "columns": [heading for heading, _width in XLSX_COLUMNS],
             "rows": [xlsx_row(item) for item in items],
         },
     )
-    return HTML(string=html, url_fetcher=_no_fetching).write_pdf()
+    return draw_pdf(html, stylesheet="evaluation/follow_up_pdf.css")

@@ -5,6 +5,7 @@ old free-text 「前年度の委員会意見への対応」."""
 import csv
 import importlib
 import io
+import re
 
 import pytest
 from django.apps import apps
@@ -294,4 +295,4 @@ def test_the_report_pdf_prints_the_same_cells_with_page_numbers(opened, login, t
     assert "委員会意見への対応状況（回答報告書）" in text
     assert "発行: 武蔵野市 市民部 市民活動推進課" in text and "作成日: 令和" in text
     assert "講座の周知を強める。" in text and "令和3年度中" in text and "1-2 多様な" in text
-    assert "1 / 1" in text
+    assert re.search(r"\b1 ?/ ?1\b", text)  # 「1 / 1」: pdftotext may close up the spaces

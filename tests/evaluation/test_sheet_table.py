@@ -85,14 +85,15 @@ def test_ended_projects_are_left_out_of_later_years(cycle):
     assert list(build_table(cycle).project_lines()) == []
 
 
-def test_it_reads_the_table_in_eighteen_queries_whatever_the_plans_size(
+def test_it_reads_the_table_in_nineteen_queries_whatever_the_plans_size(
     django_assert_num_queries,
 ):
     for k in (1, 3):
         cycle = Cycle.objects.select_related("plan").get(plan=generate(k), fiscal_year=2021)
         # 10 reads, 4 for the 該当なし scope (the 事業 frozen for the locked 2020 and the
-        # 展開 they serve, the live ones of 2021), two per year for the 参考指標 of each 施策
-        with django_assert_num_queries(18):
+        # 展開 they serve, the live ones of 2021), two per year for the 参考指標 of each 施策,
+        # and the scale's levels for the legend
+        with django_assert_num_queries(19):
             table = build_table(cycle, with_previous_year=True)
             lines = list(table.project_lines())
             for _measure, _block, line in lines:
