@@ -119,10 +119,11 @@ class Crawl:
                 "input:not([type=hidden]):not([type=submit]):not([type=checkbox])"
                 ":not([type=radio]):not([type=file]), textarea"
             ).all():
-                if field_.is_editable():
+                if field_.is_visible() and field_.is_editable():  # not a folded 指標 row
                     field_.fill("")
             for select in form.locator("select").all():
-                if select.is_enabled() and select.locator("option[value='']").count():
+                visible = select.is_visible() and select.is_enabled()
+                if visible and select.locator("option[value='']").count():
                     select.select_option("")
             submit.first.click()
             self.page.wait_for_load_state()
