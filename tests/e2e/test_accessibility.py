@@ -89,6 +89,7 @@ PUBLISHED_YEAR_PAGES = {
 LINKED_FOR_EDITORS = {
     "evaluation:cycle_edit": {"secretariat"},
     "evaluation:project_create": {"secretariat", "staff_a", "staff_b"},
+    "evaluation:project_continue": {"secretariat", "staff_a", "staff_b"},
     "evaluation:project_edit": {"secretariat", "staff_a", "staff_b"},
     "evaluation:self_evaluation": {"staff_a", "staff_b"},
     "evaluation:follow_up": {"secretariat", "staff_a", "staff_b"},
