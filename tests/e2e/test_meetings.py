@@ -47,6 +47,7 @@ def test_the_secretariat_records_a_meeting_projects_it_and_opens_its_material(
 
     page.get_by_role("link", name="投影画面").click()
     expect(page.locator("h1")).to_contain_text("1-1 市民活動のきっかけづくり")
+    page.wait_for_load_state("load")  # the keys are read by meeting_screen.js, loaded deferred
     page.keyboard.press("ArrowRight")
     expect(page.locator("h1")).to_contain_text("2-4")
     expect(page.locator("main")).to_contain_text("2-4の案")
