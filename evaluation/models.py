@@ -5,7 +5,7 @@ and a django-simple-history table, so nothing is overwritten silently and every 
 keeps who, when and what.
 """
 
-from datetime import date
+from datetime import date, datetime
 from typing import TypeVar
 
 from django.conf import settings
@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.functional import cached_property
+from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -633,7 +633,28 @@ class CommitteeEvaluationQuerySet(RecordQuerySet["CommitteeEvaluation"]):
         )
 
 
-class CommitteeEvaluation(Versioned):
+class ChairConfirmed(Versioned):
+    """A record the 委員長 confirms (a 委員会評価, the 総評): once confirmed it is locked,
+    except to a 訂正 of its year (``Cycle.correctable_by``)."""
+
+    cycle: "Cycle"
+    confirmed_at: "datetime | None"
+    locked_message: "str | Promise" = ""  # what the refusal says, per kind of record
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    def lock_reason(self, user=None) -> str:
+        if self.is_confirmed and not self.cycle.correctable_by(user):
+            return str(self.locked_message)
+        return super().lock_reason(user)
+
+
+class CommitteeEvaluation(ChairConfirmed):
     """委員会評価: the committee's compiled rating and 評価及び意見 for one 施策 in one year.
 
     Drafted by the secretariat, then confirmed by the chair; confirmed means locked.
@@ -693,6 +714,8 @@ class CommitteeEvaluation(Versioned):
 
     objects = CommitteeEvaluationQuerySet.as_manager()
 
+    locked_message = _("委員長が確定した評価は編集できません。")
+
     class Meta:
         verbose_name = _("委員会評価")
         verbose_name_plural = _("委員会評価")
@@ -708,17 +731,8 @@ class CommitteeEvaluation(Versioned):
     def natural_key(self) -> tuple:
         return (*self.cycle.natural_key(), self.measure.number)
 
-    @property
-    def is_confirmed(self) -> bool:
-        return self.confirmed_at is not None
 
-    def lock_reason(self, user=None) -> str:
-        if self.is_confirmed and not self.cycle.correctable_by(user):
-            return gettext("委員長が確定した評価は編集できません。")
-        return super().lock_reason(user)
-
-
-class CommitteeSummary(Versioned):
+class CommitteeSummary(ChairConfirmed):
     """総評: the committee's overall view of the year, written by the 事務局 and confirmed by
     the 委員長 with the drafts; printed at the head of the 評価表 and in its open data."""
 
@@ -738,21 +752,14 @@ class CommitteeSummary(Versioned):
 
     objects = RecordQuerySet.as_manager()
 
+    locked_message = _("委員長が確定した総評は編集できません。")
+
     class Meta:
         verbose_name = _("総評")
         verbose_name_plural = _("総評")
 
     def __str__(self) -> str:
         return _("%(year)sの総評") % {"year": wareki(self.cycle.fiscal_year)}
-
-    @property
-    def is_confirmed(self) -> bool:
-        return self.confirmed_at is not None
-
-    def lock_reason(self, user=None) -> str:
-        if self.is_confirmed and not self.cycle.correctable_by(user):
-            return gettext("委員長が確定した総評は編集できません。")
-        return super().lock_reason(user)
 
 
 class Meeting(Versioned):
