@@ -417,26 +417,69 @@ def _exported(cycle: Cycle) -> dict[str, dict[str, str]]:
     }
 
 
-def plan_changes(
-    *, user: User, cycle: Cycle, rows: list[FileRow], deadline: Deadline | None = None
-) -> list[Change]:
-    """Check every row and work out the saves; ``ImportRejected`` lists all problems."""
-    errors: list[str] = []
-    initiatives = {
+@dataclass
+class _Known:
+    """What the database says about the file's 事業, read once for all rows, and the
+    problems found so far (``errors``, in the order the checks find them)."""
+
+    user: User
+    cycle: Cycle
+    errors: list[str]
+    bodies: dict[str, ImplementingBody]  # by name and by short name
+    exported: dict[str, dict[str, str]]
+    sources: dict[str, list[int]]  # each 事業's 展開 in the file
+    existing: dict[str, Project]
+    reports: dict[int, ProjectReport]  # by 事業
+    indicators: dict[int, list[ProjectIndicator]]  # by 実施状況, in export order
+    label_of: dict[int, str]  # 展開 → 「1-1①」
+    names: dict[int, str] = field(default_factory=dict)  # 実施主体 → its name
+    statuses: dict[str, str] = field(default_factory=dict)  # label → value
+    directions: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.names = {b.pk: b.name for b in self.bodies.values()}
+        self.statuses = {str(label): value for value, label in ReportStatus.choices}
+        self.directions = {str(label): value for value, label in Direction.choices}
+
+    def shown(self, key: str, value) -> str:
+        if key == "body":
+            return self.names.get(value, "")
+        if key == "initiatives":
+            return "、".join(self.label_of.get(pk, str(pk)) for pk in value)
+        return value
+
+    def refuse(self, line: int, code: str, reason: str) -> None:
+        self.errors.append(f"{line}行目: 事業「{code}」: {reason}")
+
+
+def _initiatives(cycle: Cycle) -> dict[tuple[str, int], Initiative]:
+    return {
         (i.measure.number, i.position): i
         for i in Initiative.objects.filter(measure__basic_policy__plan=cycle.plan).select_related(
             "measure"
         )
     }
+
+
+def _bodies() -> dict[str, ImplementingBody]:
     bodies = {}
     for each in ImplementingBody.objects.all():
         bodies[each.name] = each
         bodies[each.short_name] = each
-    statuses = {str(label): value for value, label in ReportStatus.choices}
-    directions = {str(label): value for value, label in Direction.choices}
+    return bodies
+
+
+def _known(
+    user: User,
+    cycle: Cycle,
+    rows: list[FileRow],
+    errors: list[str],
+) -> tuple[_Known, dict[str, FileRow]]:
+    """The database's side of the file's 事業, and each 事業's first row."""
+    initiatives = _initiatives(cycle)
+    bodies = _bodies()
     exported = _exported(cycle)
     first_row, sources = _gather_projects(rows, initiatives, exported, errors)
-
     existing = {
         p.code: p
         for p in Project.objects.filter(code__in=list(first_row)).prefetch_related("initiatives")
@@ -448,209 +491,256 @@ def plan_changes(
     indicators: dict[int, list[ProjectIndicator]] = {}
     for indicator in ProjectIndicator.objects.filter(report__in=list(reports.values())):
         indicators.setdefault(indicator.report_id, []).append(indicator)  # in export order
-    names = {b.pk: b.name for b in bodies.values()}
     label_of = {i.pk: f"{i.measure.number}{i.marker}" for i in initiatives.values()}
+    known = _Known(
+        user, cycle, errors, bodies, exported, sources, existing, reports, indicators, label_of
+    )
+    return known, first_row
 
-    def shown(key: str, value) -> str:
-        if key == "body":
-            return names.get(value, "")
-        if key == "initiatives":
-            return "、".join(label_of.get(pk, str(pk)) for pk in value)
-        return value
 
+@dataclass
+class _RowRead:
+    """A 事業 row's cells, checked: the 事業's, the 実施状況's values and the 指標 edits."""
+
+    line: int
+    code: str
+    cells: dict
+    body: ImplementingBody
+    report_values: dict
+    edits: list
+
+
+def _read_row(known: _Known, code: str, row: FileRow) -> _RowRead | None:
+    """The row's values, or ``None`` with every problem of its cells listed."""
+    errors, line, v = known.errors, row.line, row.values
+    body = known.bodies.get(v["body"].strip())
+    if body is None:
+        errors.append(
+            f"{line}行目: 実施主体「{v['body']}」はありません（{'、'.join(b.name for b in set(known.bodies.values()))}）。"
+        )
+        return None
+    found = len(errors)
+    status = _choice(v["status"], "実施状況", known.statuses, line, errors)
+    direction = _choice(v["direction"], "今後の方向性", known.directions, line, errors)
+    _check_read_only(known, code, row)
+    times = _count(v["times"], "回数", line, errors)
+    participants = _count(v["participants"], "参加者数", line, errors)
+    edits = _indicator_edits(known, code, row)
+    if len(errors) > found:
+        return None  # every problem of the row is listed; checking further would repeat them
+    report_values = {
+        "goal": v["goal"],
+        "status": status or "",
+        "activities": v["activities"],
+        "times": times,
+        "participants": participants,
+        "issues": v["issues"],
+        "direction": direction or "",
+    }
+    return _RowRead(line, code, v, body, report_values, edits)
+
+
+def _check_read_only(known: _Known, code: str, row: FileRow) -> None:
+    """An edit in a column shown for reading only is reported, not taken."""
+    for key, label in READ_ONLY.items():
+        if key in row.values and not _same_text(
+            str(row.values[key]).strip(), known.exported.get(code, {}).get(key, "").strip()
+        ):
+            known.errors.append(
+                f"{row.line}行目「{label}」: この列は取り込みません（参照用です）。{READ_ONLY_HINT[key]}"
+            )
+
+
+def _indicator_edits(known: _Known, code: str, row: FileRow) -> list:
+    """The 指標 edits of the row's 「指標」 cell (none if it reads as exported)."""
+    typed = str(row.values["indicators"])
+    shown = known.exported.get(code, {}).get("indicators", "")
+    if _same_text(typed.strip(), shown.strip()):
+        return []
+    project = known.existing.get(code)
+    report = known.reports.get(project.pk) if project else None
+    current = known.indicators.get(report.pk, []) if report else []
+    return indicator_edits(typed, current, row.line, known.errors)
+
+
+@dataclass
+class _Rights:
+    """Who may save the row's 事業 and 実施状況. Rights matter only where something
+    changes: a body's staff may import the whole exported table, with the other bodies'
+    rows left as they were."""
+
+    user: User
+    cycle: Cycle
+    project: Project | None  # as saved
+    proposed: Project  # as the file has it
+
+    def denied(self) -> str | None:
+        for target in [self.project, self.proposed] if self.project else [self.proposed]:
+            access = report_access(self.user, self.cycle, target)
+            if not access.edit:
+                return access.reason
+        return None
+
+    def denied_project(self) -> str | None:
+        if reason := self.denied():
+            return reason
+        if self.project and not project_access(self.user, self.project).edit:
+            return project_access(self.user, self.project).reason
+        return None
+
+
+def _row_changes(known: _Known, code: str, row: FileRow) -> list[Change]:
+    """The changes of one 事業 row: the 事業, its 実施状況, its 指標 (problems in ``known``)."""
+    read = _read_row(known, code, row)
+    if read is None:
+        return []
+    project = known.existing.get(code)
+    if project is not None and not project.serves(known.cycle.plan_id):
+        known.errors.append(f"{read.line}行目: 事業コード「{code}」は別の計画の事業です。")
+        return []
+    rights = _Rights(known.user, known.cycle, project, _proposed(known, read, project))
+    project_change = _project_change(known, read, rights)
+    if project_change is None:
+        return []
+    return [project_change, *_report_changes(known, read, rights)]
+
+
+def _proposed(known: _Known, read: _RowRead, project: Project | None) -> Project:
+    """The 事業 as the file has it (not saved)."""
+    v = read.cells
+    return Project(
+        code=read.code,
+        plan=known.cycle.plan,
+        body=read.body,
+        department=v["department"].strip(),
+        name=v["name"].strip(),
+        summary=v["summary"].strip(),
+        first_year=project.first_year if project else known.cycle.fiscal_year,
+        last_year=project.last_year if project else None,
+    )
+
+
+def _project_change(known: _Known, read: _RowRead, rights: _Rights) -> Change | None:
+    """The 事業's create or change, or ``None`` with its problem listed."""
+    project, proposed = rights.project, rights.proposed
+    values = {
+        "name": proposed.name,
+        "summary": proposed.summary,
+        "body": read.body.pk,
+        "department": proposed.department,
+        "initiatives": sorted(known.sources[read.code]),
+    }
+    if project is None:
+        change = Change("project", read.code, proposed.name, "create", values=values)
+        change.fields = [
+            (PROJECT_FIELDS[k], "", known.shown(k, value)) for k, value in values.items() if value
+        ]
+    else:
+        old = {
+            "name": project.name,
+            "summary": project.summary,
+            "body": project.body_id,
+            "department": project.department,
+            "initiatives": sorted(i.pk for i in project.initiatives.all()),
+        }
+        fields = [
+            (PROJECT_FIELDS[k], known.shown(k, old[k]), known.shown(k, values[k]))
+            for k in values
+            if old[k] != values[k]
+        ]
+        action = "change" if fields else "same"
+        change = Change("project", read.code, proposed.name, action, fields, project.version)
+        change.values = values
+    if change.action == "same":
+        return change
+    if reason := rights.denied_project():
+        known.refuse(read.line, read.code, reason)
+        return None
+    try:
+        # A new code is known to be free: `existing` holds every code of the file that exists.
+        proposed.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        known.errors.extend(f"{read.line}行目{m}" for m in _messages(error))
+        return None
+    return change
+
+
+def _report_changes(known: _Known, read: _RowRead, rights: _Rights) -> list[Change]:
+    """The 実施状況's create or change and its 指標's changes (problems in ``known``)."""
+    values, line, code, name = read.report_values, read.line, read.code, rights.proposed.name
+    report = known.reports.get(rights.project.pk) if rights.project else None
+    if report is None and not any(
+        value.strip() if isinstance(value, str) else value is not None for value in values.values()
+    ):
+        return []  # no 実施状況 yet, and none entered
+    candidate = ProjectReport(cycle=known.cycle, **values)
+    try:
+        candidate.full_clean(
+            exclude=["cycle", "project"], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as error:
+        known.errors.extend(f"{line}行目{m}" for m in _messages(error))
+        return []
+    if report is None:
+        if reason := rights.denied():
+            known.refuse(line, code, reason)
+            return []
+        fields = [
+            (REPORT_FIELDS[k], "", _shown_report(k, value))
+            for k, value in values.items()
+            if value not in ("", None)
+        ]
+        return [Change("report", code, name, "create", fields=fields, values=values)]
+    fields = _report_fields(report, values)
+    if fields and (reason := rights.denied()):
+        known.refuse(line, code, reason)
+        return []
+    action = "change" if fields else "same"
+    change = Change("report", code, name, action, fields, report.version, values)
+    if read.edits and (reason := rights.denied()):
+        known.refuse(line, code, reason)
+        return [change]
+    return [change, *_indicator_changes(code, name, read.edits)]
+
+
+def _report_fields(report: ProjectReport, values: dict) -> list[tuple[str, str, str]]:
+    """(column, old, new) for each of the 実施状況's values the file changes."""
+    old = {k: getattr(report, k) for k in values}
+    return [
+        (REPORT_FIELDS[k], _shown_report(k, old[k]), _shown_report(k, values[k]))
+        for k in values
+        if not (_same_text(old[k], values[k]) if isinstance(old[k], str) else old[k] == values[k])
+    ]
+
+
+def _indicator_changes(code: str, name: str, edits: list) -> list[Change]:
+    return [
+        Change(
+            "indicator",
+            code,
+            name,
+            "change",
+            fields=edit.fields,
+            expected_version=edit.indicator.version,
+            values={"pk": edit.indicator.pk, **edit.values},
+            warnings=edit.warnings,
+        )
+        for edit in edits
+    ]
+
+
+def plan_changes(
+    *, user: User, cycle: Cycle, rows: list[FileRow], deadline: Deadline | None = None
+) -> list[Change]:
+    """Check every row and work out the saves; ``ImportRejected`` lists all problems."""
+    errors: list[str] = []
+    known, first_row = _known(user, cycle, rows, errors)
     deadline = deadline or Deadline(settings.SHEET_IMPORT_MAX_SECONDS)
     changes: list[Change] = []
     for n, (code, row) in enumerate(first_row.items()):
         if n % 128 == 0:
             deadline.check()
-        line, v = row.line, row.values
-        body = bodies.get(v["body"].strip())
-        if body is None:
-            errors.append(
-                f"{line}行目: 実施主体「{v['body']}」はありません（{'、'.join(b.name for b in set(bodies.values()))}）。"
-            )
-            continue
-        found = len(errors)
-        status = _choice(v["status"], "実施状況", statuses, line, errors)
-        direction = _choice(v["direction"], "今後の方向性", directions, line, errors)
-        for key, label in READ_ONLY.items():
-            if key in v and not _same_text(
-                str(v[key]).strip(), exported.get(code, {}).get(key, "").strip()
-            ):
-                errors.append(
-                    f"{line}行目「{label}」: この列は取り込みません（参照用です）。{READ_ONLY_HINT[key]}"
-                )
-        times = _count(v["times"], "回数", line, errors)
-        participants = _count(v["participants"], "参加者数", line, errors)
-        shown_indicators = exported.get(code, {}).get("indicators", "")
-        report = reports.get(existing[code].pk) if code in existing else None
-        edits = []
-        if not _same_text(str(v["indicators"]).strip(), shown_indicators.strip()):
-            edits = indicator_edits(
-                str(v["indicators"]), indicators.get(report.pk, []) if report else [], line, errors
-            )
-        if len(errors) > found:
-            continue  # every problem of the row is listed; checking further would repeat them
-
-        project = existing.get(code)
-        if project is not None and not project.serves(cycle.plan_id):
-            errors.append(f"{line}行目: 事業コード「{code}」は別の計画の事業です。")
-            continue
-        proposed = Project(
-            code=code,
-            plan=cycle.plan,
-            body=body,
-            department=v["department"].strip(),
-            name=v["name"].strip(),
-            summary=v["summary"].strip(),
-            first_year=project.first_year if project else cycle.fiscal_year,
-            last_year=project.last_year if project else None,
-        )
-
-        # Rights matter only where something changes: a body's staff may import the
-        # whole exported table, with the other bodies' rows left as they were.
-        def denied(project=project, proposed=proposed) -> str | None:
-            for target in [project, proposed] if project else [proposed]:
-                access = report_access(user, cycle, target)
-                if not access.edit:
-                    return access.reason
-            return None
-
-        project_values = {
-            "name": proposed.name,
-            "summary": proposed.summary,
-            "body": body.pk,
-            "department": proposed.department,
-            "initiatives": sorted(sources[code]),
-        }
-        if project is None:
-            project_change = Change("project", code, proposed.name, "create", values=project_values)
-            project_change.fields = [
-                (PROJECT_FIELDS[k], "", shown(k, value))
-                for k, value in project_values.items()
-                if value
-            ]
-        else:
-            old = {
-                "name": project.name,
-                "summary": project.summary,
-                "body": project.body_id,
-                "department": project.department,
-                "initiatives": sorted(i.pk for i in project.initiatives.all()),
-            }
-            fields = [
-                (PROJECT_FIELDS[k], shown(k, old[k]), shown(k, project_values[k]))
-                for k in project_values
-                if old[k] != project_values[k]
-            ]
-            project_change = Change(
-                "project",
-                code,
-                proposed.name,
-                "change" if fields else "same",
-                fields=fields,
-                expected_version=project.version,
-                values=project_values,
-            )
-        if project_change.action != "same":
-            reason = denied() or (
-                project_access(user, project).reason
-                if project and not project_access(user, project).edit
-                else None
-            )
-            if reason:
-                errors.append(f"{line}行目: 事業「{code}」: {reason}")
-                continue
-            try:
-                # A new code is known to be free: `existing` holds every code of the file that exists.
-                proposed.full_clean(validate_unique=False, validate_constraints=False)
-            except ValidationError as error:
-                errors.extend(f"{line}行目{m}" for m in _messages(error))
-                continue
-        changes.append(project_change)
-
-        report_values = {
-            "goal": v["goal"],
-            "status": status or "",
-            "activities": v["activities"],
-            "times": times,
-            "participants": participants,
-            "issues": v["issues"],
-            "direction": direction or "",
-        }
-        report = reports.get(project.pk) if project else None
-        if report is None and not any(
-            value.strip() if isinstance(value, str) else value is not None
-            for value in report_values.values()
-        ):
-            continue  # no 実施状況 yet, and none entered
-        candidate = ProjectReport(cycle=cycle, **report_values)
-        try:
-            candidate.full_clean(
-                exclude=["cycle", "project"], validate_unique=False, validate_constraints=False
-            )
-        except ValidationError as error:
-            errors.extend(f"{line}行目{m}" for m in _messages(error))
-            continue
-        if report is None:
-            if reason := denied():
-                errors.append(f"{line}行目: 事業「{code}」: {reason}")
-                continue
-            changes.append(
-                Change(
-                    "report",
-                    code,
-                    proposed.name,
-                    "create",
-                    fields=[
-                        (REPORT_FIELDS[k], "", _shown_report(k, value))
-                        for k, value in report_values.items()
-                        if value not in ("", None)
-                    ],
-                    values=report_values,
-                )
-            )
-            continue
-        old_report = {k: getattr(report, k) for k in report_values}
-        fields = [
-            (REPORT_FIELDS[k], _shown_report(k, old_report[k]), _shown_report(k, report_values[k]))
-            for k in report_values
-            if not (
-                _same_text(old_report[k], report_values[k])
-                if isinstance(old_report[k], str)
-                else old_report[k] == report_values[k]
-            )
-        ]
-        if fields and (reason := denied()):
-            errors.append(f"{line}行目: 事業「{code}」: {reason}")
-            continue
-        changes.append(
-            Change(
-                "report",
-                code,
-                proposed.name,
-                "change" if fields else "same",
-                fields=fields,
-                expected_version=report.version,
-                values=report_values,
-            )
-        )
-        if edits and (reason := denied()):
-            errors.append(f"{line}行目: 事業「{code}」: {reason}")
-            continue
-        changes.extend(
-            Change(
-                "indicator",
-                code,
-                proposed.name,
-                "change",
-                fields=edit.fields,
-                expected_version=edit.indicator.version,
-                values={"pk": edit.indicator.pk, **edit.values},
-                warnings=edit.warnings,
-            )
-            for edit in edits
-        )
+        changes.extend(_row_changes(known, code, row))
     if errors:
         # In file order, however the checks found them (a stable sort keeps a row's order).
         raise ImportRejected(sorted(errors, key=lambda e: int(e.split("行目", 1)[0])))
@@ -762,6 +852,139 @@ def already_applied(cycle: Cycle, user: User, token: str) -> ImportReceipt | Non
     return ImportReceipt.objects.filter(token=token, cycle=cycle, user=user).first()
 
 
+@dataclass
+class _Writer:
+    """What each batch of the confirm shares: who saves, the year, the time limit."""
+
+    user: User
+    cycle: Cycle
+    deadline: Deadline
+
+    def allowed(self, project: Project) -> None:
+        # Rights are checked again: the role or the 事業 may have changed since the preview.
+        rule = report_access(self.user, self.cycle, project)
+        if not rule.edit:
+            raise ImportRejected([f"事業「{project.code}」: {rule.reason}"])
+
+    def each(self, pending: list[dict], kind: str):
+        """The planned changes of one kind, the time limit checked as they go."""
+        for n, change in enumerate(c for c in pending if c["kind"] == kind):
+            if n % 256 == 0:
+                self.deadline.check()
+            yield change
+
+
+def _apply_projects(
+    writer: _Writer, pending: list[dict], projects: dict[str, Project]
+) -> tuple[list[Project], list[Project]]:
+    """Create and change the 事業 (and their 展開), as previewed: (created, changed)."""
+    new_projects: list[Project] = []
+    changed_projects: list[Project] = []
+    links = {}
+    for change in writer.each(pending, "project"):
+        current = projects.get(change["code"])
+        _check_version(current, change)
+        values = dict(change["values"])
+        project = current or Project(
+            code=change["code"], plan=writer.cycle.plan, first_year=writer.cycle.fiscal_year
+        )
+        project.name = values["name"]
+        project.summary = values["summary"]
+        project.body_id = values["body"]
+        project.department = values["department"]
+        project.version = change["expected_version"]
+        project.before_write()  # bulk writes skip save(): its text and version rule, here
+        writer.allowed(project)
+        (new_projects if current is None else changed_projects).append(project)
+        links[project.code] = values["initiatives"]
+    user = writer.user
+    bulk_create_with_history(new_projects, Project, batch_size=500, default_user=user)
+    bulk_update_with_history(
+        changed_projects,
+        Project,
+        ["name", "summary", "body", "department", "version"],
+        batch_size=500,
+        default_user=user,
+    )
+    _link_initiatives(links)
+    return new_projects, changed_projects
+
+
+def _link_initiatives(links: dict[str, list[int]]) -> None:
+    """Each saved 事業 serves the 展開 of its rows, and only those."""
+    if not links:
+        return
+    saved = {p.code: p.pk for p in Project.objects.filter(code__in=list(links))}
+    through = Project.initiatives.through
+    through.objects.filter(project_id__in=list(saved.values())).delete()
+    through.objects.bulk_create(
+        [
+            through(project_id=saved[code], initiative_id=initiative)
+            for code, initiatives in links.items()
+            for initiative in initiatives
+        ],
+        batch_size=500,
+    )
+
+
+def _apply_reports(
+    writer: _Writer,
+    pending: list[dict],
+    projects: dict[str, Project],
+    reports: dict[int, ProjectReport],
+) -> tuple[list[ProjectReport], list[ProjectReport]]:
+    """Create and change the 実施状況, as previewed: (created, changed)."""
+    new_reports: list[ProjectReport] = []
+    changed_reports: list[ProjectReport] = []
+    for change in writer.each(pending, "report"):
+        project = projects[change["code"]]
+        writer.allowed(project)
+        current = reports.get(project.pk)
+        _check_version(current, change)
+        report = current or ProjectReport(cycle=writer.cycle, project=project)
+        if current is not None:
+            mark_resubmitted(report, current)  # as record_save would: 差し戻し → 再提出
+        for key, value in change["values"].items():
+            setattr(report, key, value)
+        report.version = change["expected_version"]
+        report.before_write()  # as save() does: stored text, the version moved on
+        (new_reports if current is None else changed_reports).append(report)
+    user = writer.user
+    bulk_create_with_history(new_reports, ProjectReport, batch_size=500, default_user=user)
+    bulk_update_with_history(
+        changed_reports,
+        ProjectReport,
+        [*REPORT_FIELDS, "review_state", "version"],
+        batch_size=500,
+        default_user=user,
+    )
+    return new_reports, changed_reports
+
+
+def _apply_indicators(
+    writer: _Writer, pending: list[dict], projects: dict[str, Project]
+) -> set[int]:
+    """Change the 指標, as previewed: the 実施状況 whose 指標 changed."""
+    indicator_changes = [c for c in pending if c["kind"] == "indicator"]
+    current_indicators = ProjectIndicator.objects.select_related("report").in_bulk(
+        [c["values"]["pk"] for c in indicator_changes]
+    )
+    for change in indicator_changes:
+        values = dict(change["values"])
+        indicator = current_indicators.get(values.pop("pk"))
+        project = projects[change["code"]]
+        if indicator is None or indicator.report.project_id != project.pk:
+            raise EditConflict(indicator or project)  # removed (or moved) since the preview
+        writer.allowed(project)
+        indicator_apply(
+            indicator=indicator,
+            values=values,
+            expected_version=change["expected_version"],
+            user=writer.user,
+        )
+    return {current_indicators[c["values"]["pk"]].report_id for c in indicator_changes}
+
+
 @transaction.atomic
 def import_apply(
     *,
@@ -776,118 +999,29 @@ def import_apply(
     The versions seen at preview are checked for every record first (rows locked), then the
     records are written in batches with their history (``bulk_*_with_history``, as
     ``user``): a 3,000-row file is a few dozen queries instead of one save per record.
-    The receipt (``ImportReceipt``, unique by token) makes a second confirm of the same
-    preview find that it was already saved.
+    Each record goes through ``before_write``, the rule ``save()`` applies (stored text,
+    version moved on). The receipt (``ImportReceipt``, unique by token) makes a second
+    confirm of the same preview find that it was already saved.
     """
-    deadline = deadline or Deadline(settings.SHEET_IMPORT_MAX_SECONDS)
     access = sheet_import_access(user, cycle)
+    writer = _Writer(user, cycle, deadline or Deadline(settings.SHEET_IMPORT_MAX_SECONDS))
     if not access.edit:
         raise ImportRejected([access.reason or "この評価サイクルには取り込めません。"])
     codes = list({c["code"] for c in pending})
     projects, reports = _locked_for_update(cycle, codes)
-
-    def allowed(project: Project) -> None:
-        # Rights are checked again: the role or the 事業 may have changed since the preview.
-        rule = report_access(user, cycle, project)
-        if not rule.edit:
-            raise ImportRejected([f"事業「{project.code}」: {rule.reason}"])
-
-    new_projects: list[Project] = []
-    changed_projects: list[Project] = []
-    links = {}
-    for n, change in enumerate(c for c in pending if c["kind"] == "project"):
-        if n % 256 == 0:
-            deadline.check()
-        current = projects.get(change["code"])
-        _check_version(current, change)
-        values = dict(change["values"])
-        project = current or Project(
-            code=change["code"], plan=cycle.plan, first_year=cycle.fiscal_year
-        )
-        project.name = values["name"]
-        project.summary = values["summary"]
-        project.body_id = values["body"]
-        project.department = values["department"]
-        project.version = change["expected_version"]
-        project.before_write()  # bulk writes skip save(): its text and version rule, here
-        allowed(project)
-        (new_projects if current is None else changed_projects).append(project)
-        links[project.code] = values["initiatives"]
-    bulk_create_with_history(new_projects, Project, batch_size=500, default_user=user)
-    bulk_update_with_history(
-        changed_projects,
-        Project,
-        ["name", "summary", "body", "department", "version"],
-        batch_size=500,
-        default_user=user,
-    )
-    if links:
-        saved = {p.code: p.pk for p in Project.objects.filter(code__in=list(links))}
-        through = Project.initiatives.through
-        through.objects.filter(project_id__in=list(saved.values())).delete()
-        through.objects.bulk_create(
-            [
-                through(project_id=saved[code], initiative_id=initiative)
-                for code, initiatives in links.items()
-                for initiative in initiatives
-            ],
-            batch_size=500,
-        )
+    new_projects, changed_projects = _apply_projects(writer, pending, projects)
     missing = [code for code in codes if code not in projects]
     projects.update({p.code: p for p in Project.objects.filter(code__in=missing)})
-
-    new_reports: list[ProjectReport] = []
-    changed_reports: list[ProjectReport] = []
-    for n, change in enumerate(c for c in pending if c["kind"] == "report"):
-        if n % 256 == 0:
-            deadline.check()
-        project = projects[change["code"]]
-        allowed(project)
-        current = reports.get(project.pk)
-        _check_version(current, change)
-        report = current or ProjectReport(cycle=cycle, project=project)
-        if current is not None:
-            mark_resubmitted(report, current)  # as record_save would: 差し戻し → 再提出
-        for key, value in change["values"].items():
-            setattr(report, key, value)
-        report.version = change["expected_version"]
-        report.before_write()  # as save() does: stored text, the version moved on
-        (new_reports if current is None else changed_reports).append(report)
-    bulk_create_with_history(new_reports, ProjectReport, batch_size=500, default_user=user)
-    bulk_update_with_history(
-        changed_reports,
-        ProjectReport,
-        [*REPORT_FIELDS, "review_state", "version"],
-        batch_size=500,
-        default_user=user,
-    )
-    indicator_changes = [c for c in pending if c["kind"] == "indicator"]
-    current_indicators = ProjectIndicator.objects.select_related("report").in_bulk(
-        [c["values"]["pk"] for c in indicator_changes]
-    )
-    for change in indicator_changes:
-        values = dict(change["values"])
-        indicator = current_indicators.get(values.pop("pk"))
-        project = projects[change["code"]]
-        if indicator is None or indicator.report.project_id != project.pk:
-            raise EditConflict(indicator or project)  # removed (or moved) since the preview
-        allowed(project)
-        indicator_apply(
-            indicator=indicator,
-            values=values,
-            expected_version=change["expected_version"],
-            user=user,
-        )
+    new_reports, changed_reports = _apply_reports(writer, pending, projects, reports)
+    indicated = _apply_indicators(writer, pending, projects)
     # A 実施状況 the file changed itself was marked with its own change, above.
-    _resubmit_for_indicators(
-        {current_indicators[c["values"]["pk"]].report_id for c in indicator_changes}
-        - {r.pk for r in changed_reports},
-        user=user,
-    )
-    deadline.check()  # past the time limit, the transaction is rolled back: nothing saved
+    _resubmit_for_indicators(indicated - {r.pk for r in changed_reports}, user=user)
+    writer.deadline.check()  # past the time limit, the transaction is rolled back: nothing saved
     result = ImportResult(
         created=len(new_projects) + len(new_reports),
-        changed=len(changed_projects) + len(changed_reports) + len(indicator_changes),
+        changed=len(changed_projects)
+        + len(changed_reports)
+        + sum(1 for c in pending if c["kind"] == "indicator"),
     )
     if token:
         ImportReceipt.objects.create(
