@@ -1297,49 +1297,70 @@ def _update(instance, values: dict) -> bool:
     return changed
 
 
-@transaction.atomic
-def apply(s: Structure, *, user: User | None, digest: str | None = None) -> Preview:
-    """Save the structure, or nothing: ``ChangedMeanwhile`` if the changes are no longer
-    those previewed (``digest``), ``ImportRejected`` if a record does not validate."""
-    result = preview(s)
-    if digest is not None and result.digest != digest:
-        raise ChangedMeanwhile
-    if not any(c.action != "same" for c in result.changes):
-        return result
-    errors: list[str] = []
+@dataclass
+class _Saver:
+    """Saves the records of one confirm as ``user``, gathering what does not validate."""
+
+    user: User | None
+    errors: list[str] = field(default_factory=list)
+
+    def save(self, instance, what: str) -> None:
+        _save(instance, self.user, self.errors, what)
+
+    def save_changed(self, instance, values: dict, what: str) -> None:
+        """Save ``instance`` with ``values`` if they change it or it is new; else leave it."""
+        if _update(instance, values) or instance.pk is None:
+            self.save(instance, what)
+
+
+def _apply_scale(s: Structure, saver: _Saver) -> RatingScale:
+    """The plan's 評価尺度: the saved one, or the one the file writes out, created."""
+    scale = RatingScale.objects.filter(code=s.plan["rating_scale"]).first()
+    if scale is not None:
+        return scale
+    assert s.scale is not None  # preview refused a scale neither saved nor written out
+    scale = RatingScale(code=s.scale["code"], name=s.scale["name"])
+    saver.save(scale, "評価尺度")
+    for code, label, points, order in s.scale["levels"]:
+        saver.save(
+            RatingLevel(scale=scale, code=code, label=label, points=points, order=order),
+            f"評価尺度 {code}",
+        )
+    return scale
+
+
+def _apply_plan(s: Structure, saver: _Saver, scale: RatingScale) -> Plan:
     p = s.plan
-    scale = RatingScale.objects.filter(code=p["rating_scale"]).first()
-    if scale is None:
-        assert s.scale is not None  # preview refused a scale neither saved nor written out
-        scale = RatingScale(code=s.scale["code"], name=s.scale["name"])
-        _save(scale, user, errors, "評価尺度")
-        for code, label, points, order in s.scale["levels"]:
-            _save(
-                RatingLevel(scale=scale, code=code, label=label, points=points, order=order),
-                user,
-                errors,
-                f"評価尺度 {code}",
-            )
     plan = Plan.objects.filter(code=p["code"]).first() or Plan(code=p["code"])
     values = {
         k: p[k] for k in ("name", "short_name", "first_year", "last_year", "goal", *WORD_ITEMS)
     }
     values["predecessor"] = Plan.objects.filter(code=p["predecessor"]).first()
     values["rating_scale"] = scale
-    if _update(plan, values) or plan.pk is None:
-        _save(plan, user, errors, "計画")
+    saver.save_changed(plan, values, "計画")
+    return plan
 
+
+def _apply_directions(s: Structure, saver: _Saver, plan: Plan) -> None:
     for number, title in s.directions:
         direction = Direction.objects.filter(plan=plan, number=number).first()
         direction = direction or Direction(plan=plan, number=number)
-        if _update(direction, {"title": title}) or direction.pk is None:
-            _save(direction, user, errors, f"新たな方向性 {number}")
+        saver.save_changed(direction, {"title": title}, f"新たな方向性 {number}")
+
+
+def _apply_basic_policies(s: Structure, saver: _Saver, plan: Plan) -> dict[int, BasicPolicy]:
     policies = {bp.number: bp for bp in plan.basic_policies.all()} if plan.pk else {}
     for number, title, description in s.basic_policies:
         bp = policies.get(number) or BasicPolicy(plan=plan, number=number)
-        if _update(bp, {"title": title, "description": description}) or bp.pk is None:
-            _save(bp, user, errors, f"基本施策{number}")
+        saver.save_changed(bp, {"title": title, "description": description}, f"基本施策{number}")
         policies[number] = bp
+    return policies
+
+
+def _apply_measures(
+    s: Structure, saver: _Saver, plan: Plan, policies: dict[int, BasicPolicy]
+) -> dict[str, Measure]:
+    """The 施策, and the 前計画の施策 each continues."""
     measures = {m.number: m for m in Measure.objects.of_plan(plan)} if plan.pk else {}
     old = (
         {m.number: m for m in Measure.objects.of_plan(plan.predecessor)}
@@ -1355,14 +1376,19 @@ def apply(s: Structure, *, user: User | None, digest: str | None = None) -> Prev
             "description": m.description,
             "is_priority": m.is_priority,
         }
-        if _update(measure, fields) or measure.pk is None:
-            _save(measure, user, errors, f"施策 {m.number}")
+        saver.save_changed(measure, fields, f"施策 {m.number}")
         measures[m.number] = measure
         if measure.pk:
             wanted = {old[n].pk for n in m.predecessors}
             if set(measure.predecessors.values_list("pk", flat=True)) != wanted:
-                measure._history_user = user
+                measure._history_user = saver.user
                 measure.predecessors.set(wanted)
+    return measures
+
+
+def _apply_initiatives(
+    s: Structure, saver: _Saver, plan: Plan, measures: dict[str, Measure]
+) -> None:
     items = (
         {
             (i.measure.number, i.position): i
@@ -1383,12 +1409,26 @@ def apply(s: Structure, *, user: User | None, digest: str | None = None) -> Prev
             ref = reference(i.original)
             assert ref is not None  # the sheet's reading refused an unreadable 再掲元
             original = items[ref]
-        if (
-            _update(item, {"title": i.title, "description": i.description, "original": original})
-            or item.pk is None
-        ):
-            _save(item, user, errors, f"展開 {_label(i.measure, i.position)}")
+        values = {"title": i.title, "description": i.description, "original": original}
+        saver.save_changed(item, values, f"展開 {_label(i.measure, i.position)}")
         items[(i.measure, i.position)] = item
-    if errors:
-        raise ImportRejected(errors)  # and the transaction is rolled back
+
+
+@transaction.atomic
+def apply(s: Structure, *, user: User | None, digest: str | None = None) -> Preview:
+    """Save the structure, or nothing: ``ChangedMeanwhile`` if the changes are no longer
+    those previewed (``digest``), ``ImportRejected`` if a record does not validate."""
+    result = preview(s)
+    if digest is not None and result.digest != digest:
+        raise ChangedMeanwhile
+    if not any(c.action != "same" for c in result.changes):
+        return result
+    saver = _Saver(user)
+    plan = _apply_plan(s, saver, _apply_scale(s, saver))
+    _apply_directions(s, saver, plan)
+    policies = _apply_basic_policies(s, saver, plan)
+    measures = _apply_measures(s, saver, plan, policies)
+    _apply_initiatives(s, saver, plan, measures)
+    if saver.errors:
+        raise ImportRejected(saver.errors)  # and the transaction is rolled back
     return result
