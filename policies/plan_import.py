@@ -1160,44 +1160,34 @@ def _chain_reaches(start: Plan, target: Plan) -> bool:
     return False
 
 
-def preview(s: Structure) -> Preview:
-    """Check the structure against the database and list what saving would do."""
-    errors: list[str] = []
-    _resolve(s, errors)
-    if errors:
-        raise ImportRejected(errors)
-    plan = Plan.objects.select_related("rating_scale").filter(code=s.plan["code"]).first()
-    _check_database(s, plan, errors)
-    _check_fields(s, errors)
-    if errors:
-        raise ImportRejected(errors)
-    directions, policies, measures, initiatives = _existing(plan)
-    changes: list[Change] = []
-    current_plan = (
-        {
-            k: getattr(plan, k)
-            for k in ("name", "short_name", "first_year", "last_year", "goal", *WORD_ITEMS)
-        }
-        | {
-            "code": plan.code,
-            "predecessor": plan.predecessor.code if plan.predecessor is not None else "",
-            "rating_scale": plan.rating_scale.code,
-        }
-        if plan
-        else None
-    )
-    changes.append(_diff("計画", s.plan["code"], Plan, current_plan, _plan_values(s)))
-    if s.scale is not None:
-        exists = RatingScale.objects.filter(code=s.scale["code"]).exists()
-        changes.append(
-            Change("評価尺度", s.scale["code"], "same")
-            if exists
-            else _diff("評価尺度", s.scale["code"], RatingScale, None, {"name": s.scale["name"]})
-        )
-    for number, title in s.directions:
-        changes.append(
-            _diff("新たな方向性", str(number), Direction, directions.get(number), {"title": title})
-        )
+def _current_plan(plan: Plan | None) -> dict | None:
+    """The saved plan's 【計画】 values, as the file writes them."""
+    if plan is None:
+        return None
+    return {
+        k: getattr(plan, k)
+        for k in ("name", "short_name", "first_year", "last_year", "goal", *WORD_ITEMS)
+    } | {
+        "code": plan.code,
+        "predecessor": plan.predecessor.code if plan.predecessor is not None else "",
+        "rating_scale": plan.rating_scale.code,
+    }
+
+
+def _scale_change(s: Structure) -> list[Change]:
+    if s.scale is None:
+        return []
+    if RatingScale.objects.filter(code=s.scale["code"]).exists():
+        return [Change("評価尺度", s.scale["code"], "same")]
+    return [_diff("評価尺度", s.scale["code"], RatingScale, None, {"name": s.scale["name"]})]
+
+
+def _tree_changes(s: Structure, directions, policies, measures, initiatives) -> list[Change]:
+    """The changes of the 新たな方向性, 基本施策, 施策 and 展開, each against its saved values."""
+    changes = [
+        _diff("新たな方向性", str(number), Direction, directions.get(number), {"title": title})
+        for number, title in s.directions
+    ]
     for number, title, description in s.basic_policies:
         new = {"title": title, "description": description}
         changes.append(
@@ -1219,20 +1209,50 @@ def preview(s: Structure) -> Preview:
         changes.append(
             _diff("展開", key, Initiative, initiatives.get((i.measure, i.position)), new)
         )
+    return changes
 
+
+def _kept(s: Structure, directions, policies, measures, initiatives) -> list[str]:
+    """The plan's records the file leaves out: kept, not deleted."""
     listed = {
         "新たな方向性": {str(n) for n, _t in s.directions},
         "基本施策": {n for n, _t, _d in s.basic_policies},
         "施策": {m.number for m in s.measures},
         "展開": {(i.measure, i.position) for i in s.initiatives},
     }
-    kept = (
+    return (
         [f"新たな方向性 {n}" for n in directions if str(n) not in listed["新たな方向性"]]
         + [f"基本施策{n}" for n in policies if n not in listed["基本施策"]]
         + [f"施策 {n}" for n in measures if n not in listed["施策"]]
         + [f"展開 {_label(*k)}" for k in initiatives if k not in listed["展開"]]
     )
-    result = Preview(plan_code=s.plan["code"], changes=changes, kept=kept)
+
+
+def _checked(s: Structure) -> Plan | None:
+    """The saved plan of the file's 計画コード, once the file passes the checks against
+    the database (``ImportRejected`` otherwise)."""
+    errors: list[str] = []
+    _resolve(s, errors)
+    if errors:
+        raise ImportRejected(errors)
+    plan = Plan.objects.select_related("rating_scale").filter(code=s.plan["code"]).first()
+    _check_database(s, plan, errors)
+    _check_fields(s, errors)
+    if errors:
+        raise ImportRejected(errors)
+    return plan
+
+
+def preview(s: Structure) -> Preview:
+    """Check the structure against the database and list what saving would do."""
+    plan = _checked(s)
+    existing = _existing(plan)
+    changes = [
+        _diff("計画", s.plan["code"], Plan, _current_plan(plan), _plan_values(s)),
+        *_scale_change(s),
+        *_tree_changes(s, *existing),
+    ]
+    result = Preview(plan_code=s.plan["code"], changes=changes, kept=_kept(s, *existing))
     if plan is not None:
         _renamed_in_locked_years(result, plan)
     result.digest = hashlib.sha256(
