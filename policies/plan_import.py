@@ -1050,7 +1050,13 @@ def _resolve(s: Structure, errors: list[str]) -> None:
 
 
 def _check_database(s: Structure, plan: Plan | None, errors: list[str]) -> None:
-    p = s.plan
+    _check_overlaps(s.plan, errors)
+    _check_lineage(s, _previous_plan(s.plan, plan, errors), errors)
+    _check_scale(s, plan, errors)
+
+
+def _check_overlaps(p: dict, errors: list[str]) -> None:
+    """Another plan of the same name over the same years is most likely this one."""
     others = Plan.objects.exclude(code=p["code"])
     for other in others.filter(name=p["name"]):
         if other.first_year <= p["last_year"] and p["first_year"] <= other.last_year:
@@ -1059,16 +1065,26 @@ def _check_database(s: Structure, plan: Plan | None, errors: list[str]) -> None:
                 f"（計画コード {other.code}、{other.first_year}〜{other.last_year}年度）と重なっています。"
                 "同じ計画なら計画コードを合わせてください。"
             )
-    previous = None
-    if p["predecessor"]:
-        previous = Plan.objects.filter(code=p["predecessor"]).first()
-        if previous is not None and (
-            previous.code == p["code"] or (plan is not None and _chain_reaches(previous, plan))
-        ):
-            errors.append(
-                f"「{SECTION_PLAN}」: 前の計画「{p['predecessor']}」をたどると、この計画に戻ってしまいます。"
-            )
-            previous = None
+
+
+def _previous_plan(p: dict, plan: Plan | None, errors: list[str]) -> Plan | None:
+    """The 前の計画, unless following it leads back to this plan."""
+    if not p["predecessor"]:
+        return None
+    previous = Plan.objects.filter(code=p["predecessor"]).first()
+    if previous is not None and (
+        previous.code == p["code"] or (plan is not None and _chain_reaches(previous, plan))
+    ):
+        errors.append(
+            f"「{SECTION_PLAN}」: 前の計画「{p['predecessor']}」をたどると、この計画に戻ってしまいます。"
+        )
+        return None
+    return previous
+
+
+def _check_lineage(s: Structure, previous: Plan | None, errors: list[str]) -> None:
+    """Each 前計画の施策 is a 施策 of the 前の計画."""
+    p = s.plan
     old_numbers = (
         set(Measure.objects.of_plan(previous).values_list("number", flat=True))
         if previous
@@ -1088,6 +1104,11 @@ def _check_database(s: Structure, plan: Plan | None, errors: list[str]) -> None:
                 f"{m.line}行目{column}: 前の計画（{previous.short_name}）に施策「{'、'.join(missing)}」はありません"
                 f"（前の計画の施策: {'、'.join(sorted(old_numbers))}。複数なら「、」か「・」で区切ります）。"
             )
+
+
+def _check_scale(s: Structure, plan: Plan | None, errors: list[str]) -> None:
+    """The 評価尺度 exists or is written out, is not redefined, and stays once evaluated."""
+    p = s.plan
     scale = RatingScale.objects.filter(code=p["rating_scale"]).first()
     if scale is None and s.scale is None:
         errors.append(
