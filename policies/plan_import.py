@@ -702,34 +702,60 @@ def _item_of_row(
     return _Item(data, typed_original or typed_title, where, by_title)
 
 
-def _tree(
-    section: Section, plan: dict, errors: list[str]
-) -> tuple[list[list], list[MeasureData], list[InitiativeData]]:
-    policies: dict[int, dict] = {}
-    measures: dict[str, dict] = {}
-    items: dict[tuple[str, int], _Item] = {}
+@dataclass
+class _TreeReading:
+    """The 【施策体系】 rows read so far: the 基本施策, 施策 and 展開 by their numbers, and
+    the 施策 the next row continues if its 施策番号 is blank."""
+
+    section: Section
+    plan: dict
+    errors: list[str]
+    policies: dict[int, dict] = field(default_factory=dict)
+    measures: dict[str, dict] = field(default_factory=dict)
+    items: dict[tuple[str, int], _Item] = field(default_factory=dict)
     previous: dict | None = None
-    for line, cells in section.rows:
-        found = len(errors)
-        _unheaded_cells(section, line, cells, errors)
-        cell = partial(section.cell, cells)
-        at = partial(section.at, line)
-        code = cell("計画コード").strip()
-        if code and plan.get("code") and code != plan["code"]:
-            errors.append(
-                f"{at('計画コード')}: 「{code}」が「{SECTION_PLAN}」の計画コード（{plan['code']}）と違います（空欄でもかまいません）。"
-            )
-        read = _measure_of_row(section, line, cells, measures, previous, errors)
+
+    def read_row(self, line: int, cells: list[str]) -> None:
+        found = len(self.errors)
+        _unheaded_cells(self.section, line, cells, self.errors)
+        self._check_plan_code(line, cells)
+        read = _measure_of_row(self.section, line, cells, self.measures, self.previous, self.errors)
         if read is None:
-            continue
+            return
         measure, title, bp_title = read
-        previous = measure
-        bp_number = measure["basic_policy"]
-        bp = policies.setdefault(bp_number, {"number": bp_number, "title": "", "description": ""})
-        what = f"基本施策{bp_number}"
-        _same(bp, "title", bp_title, cell("基本施策名") or bp_title, at("基本施策名"), errors, what)
+        self.previous = measure
+        self._same_basic_policy(line, cells, measure["basic_policy"], bp_title)
+        self._same_measure(line, cells, measure, title)
+        if len(self.errors) > found:
+            measure["troubled"] = True
+            return
+        self._add_item(line, cells, measure)
+
+    def _check_plan_code(self, line: int, cells: list[str]) -> None:
+        code = self.section.cell(cells, "計画コード").strip()
+        if code and self.plan.get("code") and code != self.plan["code"]:
+            self.errors.append(
+                f"{self.section.at(line, '計画コード')}: 「{code}」が「{SECTION_PLAN}」の計画コード（{self.plan['code']}）と違います（空欄でもかまいません）。"
+            )
+
+    def _same_basic_policy(self, line: int, cells: list[str], number: int, title: str) -> None:
+        cell, at, errors = (
+            partial(self.section.cell, cells),
+            partial(self.section.at, line),
+            self.errors,
+        )
+        bp = self.policies.setdefault(number, {"number": number, "title": "", "description": ""})
+        what = f"基本施策{number}"
+        _same(bp, "title", title, cell("基本施策名") or title, at("基本施策名"), errors, what)
         typed = cell("基本施策の説明")
         _same(bp, "description", typed.strip("\r\n"), typed, at("基本施策の説明"), errors, what)
+
+    def _same_measure(self, line: int, cells: list[str], measure: dict, title: str) -> None:
+        cell, at, errors = (
+            partial(self.section.cell, cells),
+            partial(self.section.at, line),
+            self.errors,
+        )
         what = f"施策 {measure['number']} "
         _same(measure, "title", title, cell("施策名") or title, at("施策名"), errors, what)
         typed = cell("施策の説明")
@@ -745,57 +771,72 @@ def _tree(
         typed = cell("前計画の施策")
         lineage = measure_list(typed)
         _same(measure, "predecessors", lineage or None, typed, at("前計画の施策"), errors, what)
-        if len(errors) > found:
-            measure["troubled"] = True
-            continue
-        item = _item_of_row(section, line, cells, measure, errors)
-        if item is None:
-            continue
-        key = (measure["number"], item.data.position)
-        if key in items:
-            errors.append(
-                f"{at('展開番号')}: 施策 {key[0]} の展開番号 {CIRCLED_NUMBERS[key[1] - 1]} が{items[key].data.line}行目と重複しています。"
-            )
-            continue
-        measure["initiatives"] += 1
-        items[key] = item
 
-    _check_relistings(items, errors)
-    with_items = [m for m in measures.values() if m["initiatives"]]
-    for m in measures.values():
-        if not m["title"]:
-            errors.append(
-                f"{m['line']}行目{_column(section, '施策名')}「施策名」: 施策 {m['number']} の施策名を入力してください。"
+    def _add_item(self, line: int, cells: list[str], measure: dict) -> None:
+        item = _item_of_row(self.section, line, cells, measure, self.errors)
+        if item is None:
+            return
+        key = (measure["number"], item.data.position)
+        if key in self.items:
+            self.errors.append(
+                f"{self.section.at(line, '展開番号')}: 施策 {key[0]} の展開番号 {CIRCLED_NUMBERS[key[1] - 1]} が{self.items[key].data.line}行目と重複しています。"
             )
-        if with_items and not m["initiatives"] and not m["troubled"]:
-            errors.append(
-                f"{m['line']}行目{_column(section, '展開番号')}「展開番号」: 施策 {m['number']} に展開がありません（この計画の他の施策には展開があります）。"
-            )
-    for bp in policies.values():
-        if not bp["title"]:
-            errors.append(
-                f"「{SECTION_TREE}」: 基本施策{bp['number']} の基本施策名を入力してください。"
-            )
-    return (
-        [
-            [bp["number"], bp["title"], bp["description"]]
-            for bp in sorted(policies.values(), key=lambda b: b["number"])
-        ],
-        [
-            MeasureData(
-                line=m["line"],
-                number=m["number"],
-                basic_policy=m["basic_policy"],
-                order=m["order"],
-                title=m["title"],
-                description=m["description"],
-                is_priority=bool(m["is_priority"]),
-                predecessors=m["predecessors"] or [],
-            )
-            for m in measures.values()
-        ],
-        [item.data for item in items.values()],
-    )
+            return
+        measure["initiatives"] += 1
+        self.items[key] = item
+
+    def check_complete(self) -> None:
+        """Every 再掲 names an original; every 施策 and 基本施策 has its title; every 施策
+        has a 展開 (when any has)."""
+        _check_relistings(self.items, self.errors)
+        section, errors = self.section, self.errors
+        with_items = [m for m in self.measures.values() if m["initiatives"]]
+        for m in self.measures.values():
+            if not m["title"]:
+                errors.append(
+                    f"{m['line']}行目{_column(section, '施策名')}「施策名」: 施策 {m['number']} の施策名を入力してください。"
+                )
+            if with_items and not m["initiatives"] and not m["troubled"]:
+                errors.append(
+                    f"{m['line']}行目{_column(section, '展開番号')}「展開番号」: 施策 {m['number']} に展開がありません（この計画の他の施策には展開があります）。"
+                )
+        for bp in self.policies.values():
+            if not bp["title"]:
+                errors.append(
+                    f"「{SECTION_TREE}」: 基本施策{bp['number']} の基本施策名を入力してください。"
+                )
+
+    def result(self) -> tuple[list[list], list[MeasureData], list[InitiativeData]]:
+        return (
+            [
+                [bp["number"], bp["title"], bp["description"]]
+                for bp in sorted(self.policies.values(), key=lambda b: b["number"])
+            ],
+            [
+                MeasureData(
+                    line=m["line"],
+                    number=m["number"],
+                    basic_policy=m["basic_policy"],
+                    order=m["order"],
+                    title=m["title"],
+                    description=m["description"],
+                    is_priority=bool(m["is_priority"]),
+                    predecessors=m["predecessors"] or [],
+                )
+                for m in self.measures.values()
+            ],
+            [item.data for item in self.items.values()],
+        )
+
+
+def _tree(
+    section: Section, plan: dict, errors: list[str]
+) -> tuple[list[list], list[MeasureData], list[InitiativeData]]:
+    reading = _TreeReading(section, plan, errors)
+    for line, cells in section.rows:
+        reading.read_row(line, cells)
+    reading.check_complete()
+    return reading.result()
 
 
 def _column(section: Section, name: str) -> str:
