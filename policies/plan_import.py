@@ -585,64 +585,91 @@ def _measure_of_row(
     """The 施策 a row belongs to (a blank 施策番号 continues the one above, as merged cells
     do), and the 施策名 and 基本施策名 of the row (typed in their own cells or after the
     number)."""
-    cell = partial(section.cell, cells)
-    at = partial(section.at, line)
-    title, bp_title = cell("施策名"), cell("基本施策名")
-    typed = cell("施策番号")
+    numbered = _measure_number(section, line, cells, previous, errors)
+    if numbered is None:
+        return None
+    number, title = numbered
+    in_policy = _basic_policy_number(section, line, cells, number, measures, previous, errors)
+    if in_policy is None:
+        return None
+    bp_number, bp_title = in_policy
+    measure = measures.get(number)
+    if measure is None:
+        measure = measures[number] = _new_measure(measures, line, number, bp_number)
+    elif measure["basic_policy"] != bp_number:
+        typed = section.cell(cells, "施策番号")
+        errors.append(
+            f"{section.at(line, '施策番号')}: 施策番号「{typed.strip() or number}」が重複しています（{measure['line']}行目は基本施策{measure['basic_policy']}）。"
+        )
+        return None
+    return measure, title.strip(), bp_title.strip()
+
+
+def _measure_number(
+    section: Section, line: int, cells: list[str], previous: dict | None, errors: list[str]
+) -> tuple[str, str] | None:
+    """The row's 施策番号 (typed, or the one above) and 施策名 (its cell, or typed after the number)."""
+    title, typed = section.cell(cells, "施策名"), section.cell(cells, "施策番号")
     if typed.strip():
         read = measure_number(typed)
         if read is None:
             errors.append(
-                f"{at('施策番号')}: 施策番号は「1-1」のように、10文字までで書いてください（「{typed.strip()}」）。"
+                f"{section.at(line, '施策番号')}: 施策番号は「1-1」のように、10文字までで書いてください（「{typed.strip()}」）。"
             )
             return None
         number, rest = read
-        title = title if title.strip() else rest
-    elif previous is not None:
-        number = previous["number"]
-    else:
-        errors.append(f"{at('施策番号')}: 施策番号を入力してください（例: 1-1）。")
-        return None
-    bp_typed = cell("基本施策番号")
+        return number, title if title.strip() else rest
+    if previous is not None:
+        return previous["number"], title
+    errors.append(f"{section.at(line, '施策番号')}: 施策番号を入力してください（例: 1-1）。")
+    return None
+
+
+def _basic_policy_number(
+    section: Section,
+    line: int,
+    cells: list[str],
+    number: str,
+    measures: dict[str, dict],
+    previous: dict | None,
+    errors: list[str],
+) -> tuple[int, str] | None:
+    """The row's 基本施策番号 (typed, the 施策's, read from 「2-3」, or the one above) and
+    基本施策名 (its cell, or typed after the number)."""
+    bp_title, bp_typed = section.cell(cells, "基本施策名"), section.cell(cells, "基本施策番号")
     if bp_typed.strip():
         read_bp = basic_policy_number(bp_typed)
         if read_bp is None:
             errors.append(
-                f"{at('基本施策番号')}: 基本施策番号は「1」のように書いてください（「{bp_typed.strip()}」）。"
+                f"{section.at(line, '基本施策番号')}: 基本施策番号は「1」のように書いてください（「{bp_typed.strip()}」）。"
             )
             return None
         bp_number, rest = read_bp
-        bp_title = bp_title if bp_title.strip() else rest
-    elif number in measures:
-        bp_number = measures[number]["basic_policy"]
-    elif match := re.match(r"(\d{1,3})-", number):
-        bp_number = int(match[1])  # 施策 2-3 is under 基本施策 2
-    elif previous is not None:
-        bp_number = previous["basic_policy"]
-    else:
-        errors.append(f"{at('基本施策番号')}: 基本施策番号を入力してください（例: 1）。")
-        return None
-    measure = measures.get(number)
-    if measure is None:
-        order = 1 + sum(1 for m in measures.values() if m["basic_policy"] == bp_number)
-        measure = measures[number] = {
-            "line": line,
-            "number": number,
-            "basic_policy": bp_number,
-            "order": order,
-            "title": "",
-            "description": "",
-            "is_priority": None,
-            "predecessors": None,
-            "initiatives": 0,
-            "troubled": False,
-        }
-    elif measure["basic_policy"] != bp_number:
-        errors.append(
-            f"{at('施策番号')}: 施策番号「{typed.strip() or number}」が重複しています（{measure['line']}行目は基本施策{measure['basic_policy']}）。"
-        )
-        return None
-    return measure, title.strip(), bp_title.strip()
+        return bp_number, bp_title if bp_title.strip() else rest
+    if number in measures:
+        return measures[number]["basic_policy"], bp_title
+    if match := re.match(r"(\d{1,3})-", number):
+        return int(match[1]), bp_title  # 施策 2-3 is under 基本施策 2
+    if previous is not None:
+        return previous["basic_policy"], bp_title
+    errors.append(f"{section.at(line, '基本施策番号')}: 基本施策番号を入力してください（例: 1）。")
+    return None
+
+
+def _new_measure(measures: dict[str, dict], line: int, number: str, bp_number: int) -> dict:
+    """A 施策 first seen on ``line``: last in its 基本施策 so far."""
+    return {
+        "line": line,
+        "number": number,
+        "basic_policy": bp_number,
+        "order": 1 + sum(1 for m in measures.values() if m["basic_policy"] == bp_number),
+        "title": "",
+        "description": "",
+        "is_priority": None,
+        "predecessors": None,
+        "initiatives": 0,
+        "troubled": False,
+    }
 
 
 def _item_of_row(
