@@ -679,39 +679,18 @@ def _item_of_row(
     content and 再掲元 (a 再掲元 column, or 「（再掲）1-1②」 / 「名称（再掲）」 in the title)."""
     cell = partial(section.cell, cells)
     at = partial(section.at, line)
-    typed_number, typed_title = cell("展開番号").strip(), cell("展開").strip()
-    title, description = typed_title, cell("展開の内容").strip("\r\n")
-    typed_original = cell("再掲元").strip()
-    number = None
-    if typed_number:
-        read = position(typed_number)
-        if read is None:
-            errors.append(
-                f"{at('展開番号')}: 展開番号は ①〜⑳ か 1〜20 にしてください（「{typed_number}」）。"
-            )
-            return None
-        number, rest = read
-        title = title or rest
-    in_title = position(title, plain_number=False) if title else None
-    if in_title and (number is None or in_title[0] == number):
-        number, title = in_title
-    relisting = is_relisting(title) or is_relisting(typed_original)
-    title = without_relisting_mark(title) if is_relisting(title) else title
-    original, by_title = "", False
-    if typed_original and without_relisting_mark(typed_original):
-        reference_read = reference(typed_original)
-        if reference_read is None:
-            errors.append(
-                f"{at('再掲元')}: 再掲元は「1-2①」のように、施策番号と展開番号で書いてください（「{typed_original}」）。"
-            )
-            return None
-        original = _label(*reference_read)
-    elif relisting and (reference_read := reference(title)):
-        original, title = _label(*reference_read), ""
-    elif relisting:
-        by_title = True  # 「名称（再掲）」: the original is the 展開 of the same title
+    typed_title, typed_original = cell("展開").strip(), cell("再掲元").strip()
+    description = cell("展開の内容").strip("\r\n")
+    numbered = _item_number(cell("展開番号").strip(), typed_title, at, errors)
+    if numbered is None:
+        return None
+    number, title = numbered
+    relisted = _relisting(title, typed_original, at, errors)
+    if relisted is None:
+        return None
+    title, original = relisted.title, relisted.original
     if number is None:
-        if title or description or original or relisting:
+        if title or description or original or relisted.relisting:
             shown = typed_title or typed_original
             errors.append(
                 f"{at('展開番号')}: 展開「{shown}」の展開番号（①〜⑳）を入力してください。"
@@ -726,7 +705,56 @@ def _item_of_row(
         return None
     data = InitiativeData(line, measure["number"], number, title, description, original)
     where = at("再掲元") if typed_original else at("展開")
-    return _Item(data, typed_original or typed_title, where, by_title)
+    return _Item(data, typed_original or typed_title, where, relisted.by_title)
+
+
+def _item_number(
+    typed_number: str, title: str, at, errors: list[str]
+) -> tuple[int | None, str] | None:
+    """The 展開番号 (its cell, or typed before the title) and the title without it;
+    ``None`` with the problem listed if the cell cannot be read."""
+    number = None
+    if typed_number:
+        read = position(typed_number)
+        if read is None:
+            errors.append(
+                f"{at('展開番号')}: 展開番号は ①〜⑳ か 1〜20 にしてください（「{typed_number}」）。"
+            )
+            return None
+        number, rest = read
+        title = title or rest
+    in_title = position(title, plain_number=False) if title else None
+    if in_title and (number is None or in_title[0] == number):
+        number, title = in_title
+    return number, title
+
+
+@dataclass
+class _Relisted:
+    """A 展開's title without its 再掲 mark, and the original it relists: named
+    (「1-2①」), by its title (``by_title``), or none."""
+
+    title: str
+    original: str
+    relisting: bool
+    by_title: bool
+
+
+def _relisting(title: str, typed_original: str, at, errors: list[str]) -> _Relisted | None:
+    relisting = is_relisting(title) or is_relisting(typed_original)
+    title = without_relisting_mark(title) if is_relisting(title) else title
+    if typed_original and without_relisting_mark(typed_original):
+        reference_read = reference(typed_original)
+        if reference_read is None:
+            errors.append(
+                f"{at('再掲元')}: 再掲元は「1-2①」のように、施策番号と展開番号で書いてください（「{typed_original}」）。"
+            )
+            return None
+        return _Relisted(title, _label(*reference_read), relisting, False)
+    if relisting and (reference_read := reference(title)):
+        return _Relisted("", _label(*reference_read), relisting, False)
+    # 「名称（再掲）」: the original is the 展開 of the same title
+    return _Relisted(title, "", relisting, by_title=relisting)
 
 
 @dataclass
