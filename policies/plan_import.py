@@ -411,46 +411,66 @@ def _year(typed: str, where: str, errors: list[str]) -> int | None:
 
 def _plan_items(section: Section | None, errors: list[str]) -> dict:
     plan: dict = {"code": "", "goal": "", "predecessor": "", "rating_scale": "", "short_name": ""}
-    lines: dict[str, int] = {}
+    lines: dict[str, int] = {}  # the line of each item read
     for line, cells in section.rows if section else []:
-        filled = [(i, c) for i, c in enumerate(cells) if c.strip()]
-        label_index, label = filled[0]
-        # The 内容 is the next filled cell: merged cells leave the ones between empty.
-        value_index, value = filled[1] if len(filled) > 1 else (label_index + 1, "")
-        where = f"{line}行目 {_letter(value_index)}列「{label.strip()}」"
-        key = PLAN_LABELS.get(header_name(label))
-        if key is None:
-            errors.append(
-                f"{line}行目 {_letter(label_index)}列: 「{label.strip()}」は「{SECTION_PLAN}」の項目にありません"
-                f"（使える項目: {'、'.join(PLAN_ITEMS.values())}）。"
-            )
-            continue
-        if key in lines or (key == "period" and {"first_year", "last_year"} & set(lines)):
-            errors.append(
-                f"{where}: 「{label.strip()}」が{lines.get(key) or lines.get('first_year') or lines.get('last_year')}行目と重複しています。"
-            )
-            continue
-        for extra_index, extra in filled[2:]:
-            errors.append(
-                f"{line}行目 {_letter(extra_index)}列: 「{SECTION_PLAN}」は1行に項目と内容の2つです（「{extra.strip()}」が余分です）。"
-            )
-        if key == "period":
-            parts = [p for p in PERIOD_SPLIT.split(value.strip()) if p]
-            if len(parts) != 2:
-                errors.append(
-                    f"{where}: 計画期間は「令和4年度〜令和8年度」のように、開始と終了を「〜」でつないでください（「{value}」）。"
-                )
-                continue
-            lines["first_year"] = lines["last_year"] = line
-            plan["first_year"] = _year(parts[0], where, errors)
-            plan["last_year"] = _year(parts[1], where, errors)
-            continue
-        lines[key] = line
-        if key in ("first_year", "last_year"):
-            plan[key] = _year(value, where, errors) if value.strip() else None
-        else:
-            multiline = key in ("goal", "priority_note")
-            plan[key] = value.strip("\r\n") if multiline else value.strip()
+        _plan_item(line, cells, plan, lines, errors)
+    _check_plan_items(plan, lines, errors)
+    return plan
+
+
+def _plan_item(
+    line: int, cells: list[str], plan: dict, lines: dict[str, int], errors: list[str]
+) -> None:
+    """One 【計画】 row: 項目 and 内容, read into ``plan``."""
+    filled = [(i, c) for i, c in enumerate(cells) if c.strip()]
+    label_index, label = filled[0]
+    # The 内容 is the next filled cell: merged cells leave the ones between empty.
+    value_index, value = filled[1] if len(filled) > 1 else (label_index + 1, "")
+    where = f"{line}行目 {_letter(value_index)}列「{label.strip()}」"
+    key = PLAN_LABELS.get(header_name(label))
+    if key is None:
+        errors.append(
+            f"{line}行目 {_letter(label_index)}列: 「{label.strip()}」は「{SECTION_PLAN}」の項目にありません"
+            f"（使える項目: {'、'.join(PLAN_ITEMS.values())}）。"
+        )
+        return
+    if key in lines or (key == "period" and {"first_year", "last_year"} & set(lines)):
+        errors.append(
+            f"{where}: 「{label.strip()}」が{lines.get(key) or lines.get('first_year') or lines.get('last_year')}行目と重複しています。"
+        )
+        return
+    for extra_index, extra in filled[2:]:
+        errors.append(
+            f"{line}行目 {_letter(extra_index)}列: 「{SECTION_PLAN}」は1行に項目と内容の2つです（「{extra.strip()}」が余分です）。"
+        )
+    if key == "period":
+        _plan_period(line, value, where, plan, lines, errors)
+        return
+    lines[key] = line
+    if key in ("first_year", "last_year"):
+        plan[key] = _year(value, where, errors) if value.strip() else None
+    else:
+        multiline = key in ("goal", "priority_note")
+        plan[key] = value.strip("\r\n") if multiline else value.strip()
+
+
+def _plan_period(
+    line: int, value: str, where: str, plan: dict, lines: dict[str, int], errors: list[str]
+) -> None:
+    """「計画期間」 on one row: 「令和4年度〜令和8年度」."""
+    parts = [p for p in PERIOD_SPLIT.split(value.strip()) if p]
+    if len(parts) != 2:
+        errors.append(
+            f"{where}: 計画期間は「令和4年度〜令和8年度」のように、開始と終了を「〜」でつないでください（「{value}」）。"
+        )
+        return
+    lines["first_year"] = lines["last_year"] = line
+    plan["first_year"] = _year(parts[0], where, errors)
+    plan["last_year"] = _year(parts[1], where, errors)
+
+
+def _check_plan_items(plan: dict, lines: dict[str, int], errors: list[str]) -> None:
+    """The items every plan has, a 計画コード the URLs can carry, a period in order."""
     for key in ("name", "first_year", "last_year"):
         if key not in lines:
             errors.append(
@@ -469,7 +489,6 @@ def _plan_items(section: Section | None, errors: list[str]) -> dict:
         errors.append(
             f"{lines['last_year']}行目 B列「計画期間（終了年度）」: 終了年度（{wareki(end)}）が開始年度（{wareki(start)}）より前です。"
         )
-    return plan
 
 
 def _int(typed: str, low: int, high: int) -> int | None:
