@@ -309,72 +309,90 @@ def _stream(f, start, characters, deadline: Deadline) -> None:
     parser.Parse(b"", True)
 
 
-def _scan(archive: zipfile.ZipFile, bounds: Bounds, deadline: Deadline, header_rows: int) -> None:
-    """One streaming pass over the string table and the first sheet; refuses at the first
-    bound passed. Rows and cells are elements to the parser however the XML spells them."""
-    max_rows = bounds.max_rows + header_rows
-    state = {"strings": 0, "length": 0, "rows": 0, "cells": 0}
+class _Scan:
+    """The counts of one streaming pass, and the expat handlers that refuse at the first
+    bound passed (one per element that counts, looked up by its local name)."""
 
-    def string_start(name: str, attrs: dict) -> None:
+    def __init__(self, bounds: Bounds, header_rows: int) -> None:
+        self.bounds = bounds
+        self.max_rows = bounds.max_rows + header_rows
+        self.strings = self.length = self.rows = self.cells = 0
+        self.sheet_elements = {"c": self.cell, "row": self.row, "dimension": self.dimension}
+
+    def string_start(self, name: str, attrs: dict) -> None:
         if _local(name) == "si":
-            state["strings"] += 1
-            state["length"] = 0
-            if state["strings"] > bounds.max_shared_strings:
-                raise ImportRejected(
-                    [f"文字列の数が多すぎます（{bounds.max_shared_strings:,} 個を超えています）。"]
-                )
-
-    def string_text(text: str) -> None:
-        state["length"] += len(text)
-        if state["length"] > bounds.max_cell_chars:
-            raise ImportRejected(
-                [
-                    f"文字列: セルの文字数が多すぎます（{state['length']:,} 文字以上）。"
-                    f"1つのセルは {bounds.max_cell_chars:,} 文字までです。"
-                ]
-            )
-
-    def sheet_start(name: str, attrs: dict) -> None:
-        tag = _local(name)
-        if tag == "c":
-            state["cells"] += 1
-            match = CELL_REF.match(attrs.get("r", ""))
-            if match and _column_number(match.group(1)) > bounds.max_columns:
-                raise ImportRejected(
-                    [f"列が多すぎます（{match.group(1)} 列）。上限は {bounds.max_columns} 列です。"]
-                )
-            if state["cells"] > bounds.max_columns * max(state["rows"], 1):
-                raise _too_many_columns("", bounds)
-        elif tag == "row":
-            state["rows"] += 1
-            number = attrs.get("r", "")
-            row = int(number) if number.isdigit() else state["rows"]
-            if state["rows"] > max_rows or row > max_rows:
-                raise too_many_rows(max(state["rows"], row), bounds)
-        elif tag == "dimension":
-            ref = attrs.get("ref", "")
-            match = CELL_REF.match(ref.split(":")[-1])
-            if match and (
-                _column_number(match.group(1)) > bounds.max_columns
-                or int(match.group(2)) > max_rows
-            ):
+            self.strings += 1
+            self.length = 0
+            if self.strings > self.bounds.max_shared_strings:
                 raise ImportRejected(
                     [
-                        f"ファイルが宣言している範囲（{ref}）が大きすぎます。上限は "
-                        f"{bounds.max_rows:,} 行 × {bounds.max_columns} 列です。"
-                        "使っていない行・列を削除してください。"
+                        f"文字列の数が多すぎます（{self.bounds.max_shared_strings:,} 個を超えています）。"
                     ]
                 )
 
+    def string_text(self, text: str) -> None:
+        self.length += len(text)
+        if self.length > self.bounds.max_cell_chars:
+            raise ImportRejected(
+                [
+                    f"文字列: セルの文字数が多すぎます（{self.length:,} 文字以上）。"
+                    f"1つのセルは {self.bounds.max_cell_chars:,} 文字までです。"
+                ]
+            )
+
+    def sheet_start(self, name: str, attrs: dict) -> None:
+        element = self.sheet_elements.get(_local(name))
+        if element is not None:
+            element(attrs)
+
+    def cell(self, attrs: dict) -> None:
+        bounds = self.bounds
+        self.cells += 1
+        match = CELL_REF.match(attrs.get("r", ""))
+        if match and _column_number(match.group(1)) > bounds.max_columns:
+            raise ImportRejected(
+                [f"列が多すぎます（{match.group(1)} 列）。上限は {bounds.max_columns} 列です。"]
+            )
+        if self.cells > bounds.max_columns * max(self.rows, 1):
+            raise _too_many_columns("", bounds)
+
+    def row(self, attrs: dict) -> None:
+        self.rows += 1
+        number = attrs.get("r", "")
+        row = int(number) if number.isdigit() else self.rows
+        if self.rows > self.max_rows or row > self.max_rows:
+            raise too_many_rows(max(self.rows, row), self.bounds)
+
+    def dimension(self, attrs: dict) -> None:
+        """The range the sheet declares (Excel sizes its grid by it)."""
+        bounds, ref = self.bounds, attrs.get("ref", "")
+        match = CELL_REF.match(ref.split(":")[-1])
+        if match and (
+            _column_number(match.group(1)) > bounds.max_columns
+            or int(match.group(2)) > self.max_rows
+        ):
+            raise ImportRejected(
+                [
+                    f"ファイルが宣言している範囲（{ref}）が大きすぎます。上限は "
+                    f"{bounds.max_rows:,} 行 × {bounds.max_columns} 列です。"
+                    "使っていない行・列を削除してください。"
+                ]
+            )
+
+
+def _scan(archive: zipfile.ZipFile, bounds: Bounds, deadline: Deadline, header_rows: int) -> None:
+    """One streaming pass over the string table and the first sheet; refuses at the first
+    bound passed. Rows and cells are elements to the parser however the XML spells them."""
+    scan = _Scan(bounds, header_rows)
     try:
         if "xl/sharedStrings.xml" in archive.namelist():
             with archive.open("xl/sharedStrings.xml") as f:
-                _stream(f, string_start, string_text, deadline)
+                _stream(f, scan.string_start, scan.string_text, deadline)
         sheet = _first_sheet_path(archive)
         if sheet is None:
             raise not_a_spreadsheet(bounds)
         with archive.open(sheet) as f:
-            _stream(f, sheet_start, None, deadline)
+            _stream(f, scan.sheet_start, None, deadline)
     except (expat.ExpatError, zipfile.BadZipFile, OSError, EOFError, KeyError):
         # Broken or truncated XML; a zip whose parts lie about their size fails here too.
         raise not_a_spreadsheet(bounds) from None
