@@ -385,8 +385,17 @@ def write_template_xlsx(
     workbook = Workbook()
     sheet = workbook.active
     assert isinstance(sheet, Worksheet)  # a new workbook holds one worksheet
-    sheet.title = "計画"
     rows = list(template_rows())
+    _example_sheet(sheet, rows)
+    _choices_sheet(workbook.create_sheet(CHOICES_SHEET), plans, scales)
+    _plan_choices(sheet, rows, plans, scales)
+    _tree_choices(sheet, rows)
+    _explanation(workbook.create_sheet(EXPLANATION_SHEET, 1))
+    workbook.save(out)
+
+
+def _example_sheet(sheet: Worksheet, rows: list[list]) -> None:
+    sheet.title = "計画"
     for number, row in enumerate(rows, start=1):
         for column, value in enumerate(row, start=1):
             _put(sheet, number, column, value)
@@ -395,19 +404,25 @@ def write_template_xlsx(
     ):
         sheet.column_dimensions[letter].width = width
 
-    choices = workbook.create_sheet(CHOICES_SHEET)
+
+def _choices_sheet(choices: Worksheet, plans: list[str], scales: list[str]) -> None:
+    """The hidden sheet the drop-downs of 前の計画 (column A) and 評価尺度 (B) list."""
     for number, value in enumerate(plans, start=1):
         _put(choices, number, 1, value)
     for number, value in enumerate(scales, start=1):
         _put(choices, number, 2, value)
     choices.sheet_state = "hidden"
 
-    def line_of(label: str) -> int:
-        return next(i for i, row in enumerate(rows, start=1) if row and row[0] == label)
 
+def _line_of(rows: list[list], label: str) -> int:
+    return next(i for i, row in enumerate(rows, start=1) if row and row[0] == label)
+
+
+def _plan_choices(sheet: Worksheet, rows: list[list], plans: list[str], scales: list[str]) -> None:
+    """Drop-downs on 【計画】's 前の計画 and 評価尺度 (when there is anything to choose)."""
     if plans:
         formula = f"{CHOICES_SHEET}!$A$1:$A${len(plans)}"
-        cell = f"B{line_of(PLAN_ITEMS['predecessor'])}"
+        cell = f"B{_line_of(rows, PLAN_ITEMS['predecessor'])}"
         sheet.add_data_validation(
             _list_validation(
                 formula, cell, "読み込み済みの計画から選ぶか、計画名・計画コードを書きます。"
@@ -415,13 +430,17 @@ def write_template_xlsx(
         )
     if scales:
         formula = f"{CHOICES_SHEET}!$B$1:$B${len(scales)}"
-        cell = f"B{line_of(PLAN_ITEMS['rating_scale'])}"
+        cell = f"B{_line_of(rows, PLAN_ITEMS['rating_scale'])}"
         sheet.add_data_validation(
             _list_validation(
                 formula, cell, "すでにある評価尺度を選ぶか、【評価尺度】に新しい尺度を書きます。"
             )
         )
-    first = line_of(SECTION_TREE) + 2
+
+
+def _tree_choices(sheet: Worksheet, rows: list[list]) -> None:
+    """Drop-downs on 【施策体系】's 重点施策 and 展開番号, on the example's rows and more."""
+    first = _line_of(rows, SECTION_TREE) + 2
     last = first + TEMPLATE_ROWS_WITH_CHOICES
     columns = {name: chr(ord("A") + i) for i, name in enumerate(TREE_COLUMNS)}
     sheet.add_data_validation(
@@ -438,8 +457,6 @@ def write_template_xlsx(
             "施策の中の展開の番号（①〜⑳）。",
         )
     )
-    _explanation(workbook.create_sheet(EXPLANATION_SHEET, 1))
-    workbook.save(out)
 
 
 def _explanation(sheet: Worksheet) -> None:
