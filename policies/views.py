@@ -1,6 +1,5 @@
 import io
 
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +13,7 @@ from people.access import denied, plan_import_access, signed_in
 from policies import plan_import as importer
 from policies.forms import PlanUploadForm
 from policies.models import Initiative, Measure, Plan, RatingScale
-from policies.plan_files import parse_file
+from policies.plan_files import parse_upload
 from policies.plan_sheet import (
     TEMPLATE_NAME,
     plan_rows,
@@ -143,13 +142,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
     if posted and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > settings.PLAN_IMPORT_MAX_BYTES:  # before reading it into memory
-                raise importer.ImportRejected(
-                    [
-                        f"ファイルが大きすぎます（{upload.size:,} バイト）。上限は {settings.PLAN_IMPORT_MAX_BYTES:,} バイトです。"
-                    ]
-                )
-            structure = parse_file(upload.name or "", upload.read())
+            structure = parse_upload(upload)
             preview = importer.preview(structure)
         except importer.ImportRejected as rejected:
             context["errors"] = rejected.errors
@@ -187,16 +180,16 @@ def plan_import_confirm(request: HttpRequest) -> HttpResponse:
         )
         return redirect("policies:plan_import")
     except importer.ImportRejected as rejected:
-        return render(
-            request,
-            "policies/plan_import.html",
-            {"access": access, "form": PlanUploadForm(), "errors": rejected.errors},
-        )
+        context = {"access": access, "form": PlanUploadForm(), "errors": rejected.errors}
+        return render(request, "policies/plan_import.html", context)
     finally:
         request.session.pop(SESSION_KEY, None)
-    messages.success(
-        request,
-        _("計画の構造を取り込みました（新規 %(created)d件、変更 %(changed)d件）。")
-        % {"created": result.count("create"), "changed": result.count("change")},
-    )
+    messages.success(request, _imported_message(result))
     return redirect("policies:tree", plan=structure.plan["code"])
+
+
+def _imported_message(result: importer.Preview) -> str:
+    return _("計画の構造を取り込みました（新規 %(created)d件、変更 %(changed)d件）。") % {
+        "created": result.count("create"),
+        "changed": result.count("change"),
+    }
