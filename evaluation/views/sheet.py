@@ -223,9 +223,9 @@ def sheet_import(request: HttpRequest, plan: str, year: int) -> HttpResponse:
 def sheet_import_confirm(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     """Apply the previewed changes in one transaction, or nothing at all."""
     cycle, access = visible_cycle(request, plan, year, sheet_import_access)
-    token = request.POST.get("token", "")
+    user, token = signed_in(request.user), request.POST.get("token", "")
     upload_url = reverse("evaluation:sheet_import", kwargs={"plan": plan, "year": year})
-    if receipt := already_applied(cycle, signed_in(request.user), token):
+    if receipt := already_applied(cycle, user, token):
         # A double click (or a second tab): the first confirm saved it; say so truthfully.
         messages.info(request, _saved_message(receipt, again=True))
         return redirect(upload_url)
@@ -236,37 +236,33 @@ def sheet_import_confirm(request: HttpRequest, plan: str, year: int) -> HttpResp
         )
         return redirect(upload_url)
     try:
-        result = import_apply(
-            user=signed_in(request.user), cycle=cycle, pending=pending, token=token
-        )
+        result = import_apply(user=user, cycle=cycle, pending=pending, token=token)
     except ImportRejected as rejected:
-        return render(
-            request,
-            "evaluation/sheet_import.html",
-            {
-                "cycle": cycle,
-                "access": access,
-                "form": SheetUploadForm(),
-                "errors": rejected.errors,
-            },
-        )
+        form = SheetUploadForm()
+        context = {"cycle": cycle, "access": access, "form": form, "errors": rejected.errors}
+        return render(request, "evaluation/sheet_import.html", context)
     except EditConflict:
-        if receipt := already_applied(cycle, signed_in(request.user), token):
-            # The other click won the race (PostgreSQL): it saved this very file.
-            messages.info(request, _saved_message(receipt, again=True))
-            return redirect(upload_url)
-        discard_pending(request.session, cycle)
-        messages.error(
-            request,
-            _(
-                "確認のあいだに、ほかの人がこのファイルの事業・実施状況または指標を保存しました。"
-                "何も保存していません。最新の評価表を出力し直してから取り込んでください。"
-            ),
-        )
+        _say_conflict(request, cycle, token)
         return redirect(upload_url)
     discard_pending(request.session, cycle)
     messages.success(request, _saved_message(result))
     return redirect(upload_url)
+
+
+def _say_conflict(request: HttpRequest, cycle: Cycle, token: str) -> None:
+    """After a conflict: this very file saved by the other click, or nothing saved."""
+    if receipt := already_applied(cycle, signed_in(request.user), token):
+        # The other click won the race (PostgreSQL): it saved this very file.
+        messages.info(request, _saved_message(receipt, again=True))
+        return
+    discard_pending(request.session, cycle)
+    messages.error(
+        request,
+        _(
+            "確認のあいだに、ほかの人がこのファイルの事業・実施状況または指標を保存しました。"
+            "何も保存していません。最新の評価表を出力し直してから取り込んでください。"
+        ),
+    )
 
 
 def _saved_message(result, *, again: bool = False) -> str:
