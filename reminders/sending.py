@@ -22,6 +22,7 @@ from django.core.mail import BadHeaderError, EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from evaluation.access import receives_summary
 from evaluation.models import Cycle, Phase
 from evaluation.progress.todo import Todo, TodoItem, TodoSection, todo_for
 from people.models import Participant
@@ -138,7 +139,7 @@ def due_reminders(now: datetime | None = None, result: RunResult | None = None) 
             # The 事務局's summary: when a due date nears or has passed, and at once when a
             # phase opened after its due date (the people are not told: windows.py).
             if (
-                participant.is_secretariat
+                receives_summary(user)
                 and (window.kind != ReminderKind.OPENED or window.late)
                 and preference.wants(ReminderKind.SUMMARY)
             ):

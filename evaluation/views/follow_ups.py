@@ -106,21 +106,20 @@ def follow_up_points(request: HttpRequest, plan: str, year: int, pk: int) -> Htt
 @refuse_hidden
 def follow_up_report(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     cycle = visible_cycle(request, plan, year)[0]
-    participant = access.participant_of(request.user)
+    items = follow_ups.report_rows(cycle)
+    bodies = {item.body_id for item in items}
     return render(
         request,
         "evaluation/follow_up_report.html",
         {
             "cycle": cycle,
             "current_plan": cycle.plan,
-            "items": follow_ups.report_rows(cycle),
-            "can_edit_body": (
-                None
-                if participant is None
-                else "all"
-                if participant.is_secretariat
-                else participant.body_id
-            ),
+            "items": items,
+            "can_split": access.follow_up_points_access(request.user, cycle).edit,
+            # The 実施主体 whose answers the viewer may write now, each asked of the rule.
+            "answers_for": {
+                body for body in bodies if access.follow_up_access(request.user, cycle, body).edit
+            },
         },
     )
 

@@ -316,9 +316,8 @@ def committee_evaluation_edit(
             "confirm": access.committee_confirmation_access(request.user, cycle, evaluation),
             # Why the draft cannot be edited concerns the secretariat who drafts it; the
             # chair and members see only what applies to them (confirming, the result).
-            "hide_reason": not getattr(
-                access.participant_of(request.user), "is_secretariat", False
-            ),
+            "hide_reason": not access.drafts_committee_evaluations(request.user),
+            "confirms": access.confirms_committee_evaluations(request.user),
         },
         form_kwargs={"cycle": cycle},
     )
