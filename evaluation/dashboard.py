@@ -2,7 +2,7 @@
 (geometry). The views call one function here per page and cache what it returns."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Prefetch, Q
@@ -289,48 +289,63 @@ def _trend_values(
     """A 施策's committee and self points by year, with their tooltips. A merged 施策's
     years before the merge carry every predecessor (``TrendPoint.parts``): one combined
     point (their mean) whose tooltip and table cell name each part: 「1-2 B・2-1 D」."""
-    committee: dict[int, float] = {}
-    own: dict[int, float | None] = {}
-    committee_tips: dict[int, str] = {}
-    self_tips: dict[int, str] = {}
-    share = (lambda value: f"（最高点の{value:.0%}）") if mixed else (lambda value: "")
+    values = _TrendValues()
     for pt in shown:
-        year, scale_max = pt.fiscal_year, pt.scale_max
         if pt.parts:
-            rated = [r.points for _n, r, _s in pt.parts if r is not None and r.points is not None]
-            means = [m for _n, _r, m in pt.parts if m is not None]
-            points, mean = _mean(rated), _mean(means)
-            if mixed:
-                points = points / scale_max if points is not None and scale_max else None
-                mean = mean / scale_max if mean is not None and scale_max else None
-            if points is not None:
-                committee[year] = points
-            own[year] = mean
-            named = "・".join(f"{n} {r.code if r else _('なし')}" for n, r, _m in pt.parts)
-            committee_tips[year] = f"{wareki(year)} {_('委員会')}: {named}"
-            if mean is not None:
-                own_named = "・".join(
-                    f"{n} {m:.2f}" if m is not None else f"{n} {_('なし')}" for n, _r, m in pt.parts
-                )
-                self_tips[year] = f"{wareki(year)} {_('自己評価の平均')}: {own_named}"
-            continue
+            values.add_merged(pt, mixed)
+        else:
+            values.add(pt, mixed)
+    return values.committee, values.own, values.committee_tips, values.self_tips
+
+
+@dataclass
+class _TrendValues:
+    """One 施策's trend being drawn: the points by year and their tooltips."""
+
+    committee: dict[int, float] = field(default_factory=dict)
+    own: dict[int, float | None] = field(default_factory=dict)
+    committee_tips: dict[int, str] = field(default_factory=dict)
+    self_tips: dict[int, str] = field(default_factory=dict)
+
+    def add(self, pt: ratings.TrendPoint, mixed: bool) -> None:
+        year = pt.fiscal_year
+        share = (lambda value: f"（最高点の{value:.0%}）") if mixed else (lambda value: "")
         if mixed:
             if pt.committee_share is not None:
-                committee[year] = pt.committee_share
-            own[year] = pt.self_share
+                self.committee[year] = pt.committee_share
+            self.own[year] = pt.self_share
         else:
             if pt.committee is not None and pt.committee.points is not None:
-                committee[year] = pt.committee.points
-            own[year] = pt.self_mean
+                self.committee[year] = pt.committee.points
+            self.own[year] = pt.self_mean
         if pt.committee is not None:
-            committee_tips[year] = f"{wareki(year)} {_('委員会')}: {pt.committee.code}" + (
+            self.committee_tips[year] = f"{wareki(year)} {_('委員会')}: {pt.committee.code}" + (
                 share(pt.committee_share) if pt.committee_share is not None else ""
             )
         if pt.self_mean is not None:
-            self_tips[year] = f"{wareki(year)} {_('自己評価の平均')}: {pt.self_mean:.2f}" + (
+            self.self_tips[year] = f"{wareki(year)} {_('自己評価の平均')}: {pt.self_mean:.2f}" + (
                 share(pt.self_share) if pt.self_share is not None else ""
             )
-    return committee, own, committee_tips, self_tips
+
+    def add_merged(self, pt: ratings.TrendPoint, mixed: bool) -> None:
+        """A year before the merge: the mean of the parts, each part named in the tips."""
+        year, scale_max = pt.fiscal_year, pt.scale_max
+        rated = [r.points for _n, r, _s in pt.parts if r is not None and r.points is not None]
+        means = [m for _n, _r, m in pt.parts if m is not None]
+        points, mean = _mean(rated), _mean(means)
+        if mixed:
+            points = points / scale_max if points is not None and scale_max else None
+            mean = mean / scale_max if mean is not None and scale_max else None
+        if points is not None:
+            self.committee[year] = points
+        self.own[year] = mean
+        named = "・".join(f"{n} {r.code if r else _('なし')}" for n, r, _m in pt.parts)
+        self.committee_tips[year] = f"{wareki(year)} {_('委員会')}: {named}"
+        if mean is not None:
+            own_named = "・".join(
+                f"{n} {m:.2f}" if m is not None else f"{n} {_('なし')}" for n, _r, m in pt.parts
+            )
+            self.self_tips[year] = f"{wareki(year)} {_('自己評価の平均')}: {own_named}"
 
 
 def indicator_charts(
