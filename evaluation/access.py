@@ -475,6 +475,20 @@ def committee_confirmation_access(
     return Access(view=True, edit=True)
 
 
+def drafts_committee_evaluations(user: User | AnonymousUser) -> bool:
+    """The 事務局 drafts the committee's evaluations: why a draft cannot be edited concerns
+    them; the chair and the members see only what applies to them (confirming, the result)."""
+    participant = participant_of(user)
+    return participant is not None and participant.is_secretariat
+
+
+def confirms_committee_evaluations(user: User | AnonymousUser) -> bool:
+    """The 委員長 (or whoever acts for them today) confirms the committee's evaluations: why
+    a draft cannot be confirmed yet concerns them only."""
+    participant = participant_of(user)
+    return participant is not None and participant.is_chair
+
+
 def committee_review_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     """The chair's review page (every draft with the members' tally): the 委員長 confirms
     or sends back in 委員会評価; the 事務局 sees the same page to follow it."""
@@ -657,11 +671,27 @@ def entry_follow_up_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     return Access(view=False, reason=_("未入力の一覧と送信記録を見られるのは事務局だけです。"))
 
 
+def self_evaluation_body(user: User | AnonymousUser) -> ImplementingBody | None:
+    """The 実施主体 whose 自己評価 the user writes: body staff write their own body's;
+    nobody else writes one (``self_evaluation_access`` adds the phase)."""
+    participant = participant_of(user)
+    if participant is None or not participant.is_staff_member:
+        return None
+    return participant.body
+
+
 def reminder_settings_access(user: User | AnonymousUser) -> Access:
     """Reminder settings: every logged-in person edits their own, nobody else's."""
     if not user.is_authenticated:
         return DENIED
     return Access(view=True, edit=True)
+
+
+def receives_summary(user: User | AnonymousUser) -> bool:
+    """The 事務局's summary mail (who is behind with what) goes to the secretariat only: it
+    names every body's and member's open entries."""
+    participant = participant_of(user)
+    return participant is not None and participant.is_secretariat
 
 
 def bundle_access(user: User | AnonymousUser, cycle: Cycle) -> Access:

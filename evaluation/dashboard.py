@@ -2,7 +2,7 @@
 (geometry). The views call one function here per page and cache what it returns."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Prefetch, Q
@@ -17,7 +17,7 @@ from evaluation.progress.entry import entry_progress, report_status_counts
 from evaluation.progress.groups import link_missing
 from evaluation.rollups import indicators, ratings
 from policies.fiscal_years import wareki
-from policies.models import ImplementingBody, Measure, Plan
+from policies.models import BasicPolicy, ImplementingBody, Measure, Plan
 
 MISSING_SHOWN = 20  # per line; the rest is counted ("ほか N 件")
 GAP_HIGHLIGHT = 1.0  # a whole level between the committee and the bodies' mean
@@ -57,6 +57,45 @@ def year_context(
     bodies = list(ImplementingBody.objects.all())
     levels = ratings.rating_levels(plan, cycle.scale_id)
     policies = ratings.basic_policies(plan)
+    lines_by_policy = _measure_lines(cycle, policies, bodies, drafts)
+    level_keys = [(lv.code, f"level-{lv.order}", lv.label) for lv in levels]
+    policy_blocks = _policy_blocks(
+        cycle, policies, lines_by_policy, level_keys, member_scores=member_scores, drafts=drafts
+    )
+    cycles = _visible_cycles(
+        list(Cycle.objects.filter(plan=plan).order_by("fiscal_year")), audience
+    )
+    return {
+        "plan": plan,
+        "cycle": cycle,
+        "bodies": bodies,
+        "levels": levels,
+        "level_keys": level_keys,
+        "statuses": ReportStatus.choices,
+        "priority_lines": [
+            line for block in policy_blocks for line in block["lines"] if line.row.is_priority
+        ],
+        "policy_blocks": policy_blocks,
+        "years": [c.fiscal_year for c in cycles],
+        "progress": _progress(cycle, audience),
+        "columns": len(bodies) + len(ratings.STATUSES) + 5,
+        "show_missing": audience == SECRETARIAT,
+        "cycle_url": cycle.get_absolute_url(),
+        "indicators": indicator_charts(
+            plan, indicator_years(audience, cycles, up_to=cycle.fiscal_year)
+        ),
+        "edit_indicators": audience == SECRETARIAT,
+        "gap_highlight": GAP_HIGHLIGHT,
+    }
+
+
+def _measure_lines(
+    cycle: Cycle, policies: list[BasicPolicy], bodies: list[ImplementingBody], drafts: Q | None
+) -> dict[int, list[MeasureLine]]:
+    """The year's 施策 as table lines, by 基本施策. Within a 基本施策 the plan's order (rows
+    come ordered); 重点施策 are marked, not moved: the 重点施策 summary at the top brings
+    them forward."""
+    plan = cycle.plan
     counts = report_status_counts(cycle)
     rows = ratings.measure_ratings(cycle, drafts)
     lines_by_policy: dict[int, list[MeasureLine]] = {p.pk: [] for p in policies}
@@ -73,11 +112,21 @@ def year_context(
             ),
         )
         lines_by_policy[row.basic_policy_id].append(line)
-    # Within a 基本施策 the plan's order (rows come ordered); 重点施策 are marked, not moved:
-    # the 重点施策 summary at the top brings them forward.
+    return lines_by_policy
 
+
+def _policy_blocks(
+    cycle: Cycle,
+    policies: list[BasicPolicy],
+    lines_by_policy: dict[int, list[MeasureLine]],
+    level_keys: list[tuple[str, str, str]],
+    *,
+    member_scores: bool,
+    drafts: Q | None,
+) -> list[dict[str, Any]]:
+    """Per 基本施策: its lines and the distribution of the ratings (committee, bodies and,
+    when the viewer may see them, members) as a chart and figures."""
     distribution = ratings.rating_distribution(cycle, drafts)
-    level_keys = [(lv.code, f"level-{lv.order}", lv.label) for lv in levels]
     kinds = [("committee", _("委員会")), ("self", _("自己評価")), ("member", _("委員"))]
     if not member_scores:
         kinds = kinds[:2]
@@ -95,37 +144,81 @@ def year_context(
                 "stats": [(label, dist.get(k)) for k, label in kinds],
             }
         )
-    cycles = _visible_cycles(
-        list(Cycle.objects.filter(plan=plan).order_by("fiscal_year")), audience
-    )
+    return policy_blocks
+
+
+def _progress(cycle: Cycle, audience: str):
+    """The year's entry progress for insiders; the 事務局 see the missing entries linked."""
     progress = entry_progress(cycle) if audience != PUBLIC else None
     if progress and audience == SECRETARIAT:
         back = reverse(
-            "evaluation:dashboard", kwargs={"plan": plan.code, "year": cycle.fiscal_year}
+            "evaluation:dashboard", kwargs={"plan": cycle.plan.code, "year": cycle.fiscal_year}
         )
         link_missing(progress, cycle, limit=MISSING_SHOWN, back=back)
-    return {
-        "plan": plan,
-        "cycle": cycle,
-        "bodies": bodies,
-        "levels": levels,
-        "level_keys": level_keys,
-        "statuses": ReportStatus.choices,
-        "priority_lines": [
-            line for block in policy_blocks for line in block["lines"] if line.row.is_priority
-        ],
-        "policy_blocks": policy_blocks,
-        "years": [c.fiscal_year for c in cycles],
-        "progress": progress,
-        "columns": len(bodies) + len(ratings.STATUSES) + 5,
-        "show_missing": audience == SECRETARIAT,
-        "cycle_url": cycle.get_absolute_url(),
-        "indicators": indicator_charts(
-            plan, indicator_years(audience, cycles, up_to=cycle.fiscal_year)
-        ),
-        "edit_indicators": audience == SECRETARIAT,
-        "gap_highlight": GAP_HIGHLIGHT,
+    return progress
+
+
+@dataclass
+class _TrendAxis:
+    """The trend charts' vertical axis: the scale's points, or shares of each year's
+    maximum where the years shown were rated on different scales (``mixed``)."""
+
+    mixed: bool
+    low: float
+    high: float
+    labels: list[tuple[float, str]]
+    unrated_code: str
+
+    @classmethod
+    def of(
+        cls, plan: Plan, trends: dict[int, list[ratings.TrendPoint]], visible: set[tuple[int, int]]
+    ) -> "_TrendAxis":
+        scales = {
+            pt.scale_id
+            for points in trends.values()
+            for pt in points
+            if (pt.plan_id, pt.fiscal_year) in visible and pt.scale_id is not None
+        }
+        # Years rated on different scales compare as a share of each year's maximum.
+        mixed = len(scales) > 1
+        all_levels = ratings.rating_levels(plan, next(iter(scales)) if len(scales) == 1 else None)
+        unrated_code = next((lv.code for lv in all_levels if lv.points is None), "－")
+        if mixed:
+            return cls(True, 0.0, 1.0, [(0.0, "0%"), (0.5, "50%"), (1.0, "100%")], unrated_code)
+        scored = [(lv.points, lv.code) for lv in all_levels if lv.points is not None]
+        return cls(
+            False,
+            min((points for points, _code in scored), default=1),
+            max((points for points, _code in scored), default=4),
+            [(points, code) for points, code in scored],
+            unrated_code,
+        )
+
+
+def _trend_chart(shown: list[ratings.TrendPoint], years: list[int], axis: _TrendAxis):
+    """One 施策's committee rating and mean self points over the years shown."""
+    committee, own, committee_tips, self_tips = _trend_values(shown, axis.mixed)
+    unplotted = {
+        _("委員会"): {
+            pt.fiscal_year: axis.unrated_code
+            for pt in shown
+            if pt.committee is not None
+            and pt.committee.points is None
+            and pt.fiscal_year not in committee
+        }
     }
+    return charts.line_chart(
+        title="",
+        years=years,
+        series=[
+            (_("委員会"), "series-committee", committee, committee_tips),
+            (_("自己評価の平均"), "series-self", own, self_tips),
+        ],
+        low=axis.low,
+        high=axis.high,
+        y_labels=axis.labels,
+        unplotted=unplotted,
+    )
 
 
 def trends_context(plan: Plan, audience: str, drafts: Q | None = None) -> dict:
@@ -136,53 +229,41 @@ def trends_context(plan: Plan, audience: str, drafts: Q | None = None) -> dict:
     )
     visible = {(c.plan_id, c.fiscal_year) for c in cycles}
     trends = ratings.rating_trends(plan, drafts)
-    scales = {
-        pt.scale_id
-        for points in trends.values()
-        for pt in points
-        if (pt.plan_id, pt.fiscal_year) in visible and pt.scale_id is not None
-    }
-    # Years rated on different scales compare as a share of each year's maximum.
-    mixed = len(scales) > 1
-    all_levels = ratings.rating_levels(plan, next(iter(scales)) if len(scales) == 1 else None)
-    levels = [lv for lv in all_levels if lv.points is not None]
-    unrated_code = next((lv.code for lv in all_levels if lv.points is None), "－")
+    axis = _TrendAxis.of(plan, trends, visible)
     years = sorted({y for (_plan, y) in visible})
-    scored = [(lv.points, lv.code) for lv in levels if lv.points is not None]  # all of them
-    y_labels: list[tuple[float, str]]
-    if mixed:
-        low, high = 0.0, 1.0
-        y_labels = [(0.0, "0%"), (0.5, "50%"), (1.0, "100%")]
-    else:
-        low = min((points for points, _code in scored), default=1)
-        high = max((points for points, _code in scored), default=4)
-        y_labels = [(points, code) for points, code in scored]
-    charts_by_measure = {}
-    for measure_id, points in trends.items():
-        shown = [pt for pt in points if (pt.plan_id, pt.fiscal_year) in visible]
-        committee, own, committee_tips, self_tips = _trend_values(shown, mixed)
-        unplotted = {
-            _("委員会"): {
-                pt.fiscal_year: unrated_code
-                for pt in shown
-                if pt.committee is not None
-                and pt.committee.points is None
-                and pt.fiscal_year not in committee
-            }
-        }
-        charts_by_measure[measure_id] = charts.line_chart(
-            title="",
-            years=years,
-            series=[
-                (_("委員会"), "series-committee", committee, committee_tips),
-                (_("自己評価の平均"), "series-self", own, self_tips),
-            ],
-            low=low,
-            high=high,
-            y_labels=y_labels,
-            unplotted=unplotted,
+    charts_by_measure = {
+        measure_id: _trend_chart(
+            [pt for pt in points if (pt.plan_id, pt.fiscal_year) in visible], years, axis
         )
-    measures = list(
+        for measure_id, points in trends.items()
+    }
+    own_years = [c.fiscal_year for c in cycles if c.plan_id == plan.pk]
+    earlier = [p for p in Plan.objects.filter(pk__in=chain).order_by("first_year") if p != plan]
+    return {
+        "plan": plan,
+        # The plans whose years the trend shows too, by their own names: 「基本計画・改定計画」.
+        "earlier_plans": "・".join(p.short_name for p in earlier),
+        "years": own_years,
+        "measures": [(m, charts_by_measure.get(m.pk)) for m in _trend_measures(plan)],
+        "scale_note": (
+            _(
+                "年度によって評価尺度が違うため、各年度の評価を、その年度の尺度の最高点に対する"
+                "割合（%）で比べています（例: 4段階のB＝75%、3段階のB＝67%）。"
+            )
+            if axis.mixed
+            else ""
+        ),
+        "indicators": indicator_charts(
+            plan, indicator_years(audience, [c for c in cycles if c.plan_id == plan.pk])
+        ),
+        "edit_indicators": audience == SECRETARIAT,
+    }
+
+
+def _trend_measures(plan: Plan) -> list[Measure]:
+    """The plan's 施策 in its order (重点施策 marked), each with its predecessors and, for a
+    split, the predecessor's successors (who shares it)."""
+    return list(
         ratings.Measure.objects.of_plan(plan)
         .select_related("basic_policy__plan")
         .prefetch_related(
@@ -196,27 +277,6 @@ def trends_context(plan: Plan, audience: str, drafts: Q | None = None) -> dict:
         )
         .order_by("basic_policy__number", "order")  # the plan's order; 重点施策 marked
     )
-    own_years = [c.fiscal_year for c in cycles if c.plan_id == plan.pk]
-    earlier = [p for p in Plan.objects.filter(pk__in=chain).order_by("first_year") if p != plan]
-    return {
-        "plan": plan,
-        # The plans whose years the trend shows too, by their own names: 「基本計画・改定計画」.
-        "earlier_plans": "・".join(p.short_name for p in earlier),
-        "years": own_years,
-        "measures": [(m, charts_by_measure.get(m.pk)) for m in measures],
-        "scale_note": (
-            _(
-                "年度によって評価尺度が違うため、各年度の評価を、その年度の尺度の最高点に対する"
-                "割合（%）で比べています（例: 4段階のB＝75%、3段階のB＝67%）。"
-            )
-            if mixed
-            else ""
-        ),
-        "indicators": indicator_charts(
-            plan, indicator_years(audience, [c for c in cycles if c.plan_id == plan.pk])
-        ),
-        "edit_indicators": audience == SECRETARIAT,
-    }
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -229,48 +289,63 @@ def _trend_values(
     """A 施策's committee and self points by year, with their tooltips. A merged 施策's
     years before the merge carry every predecessor (``TrendPoint.parts``): one combined
     point (their mean) whose tooltip and table cell name each part: 「1-2 B・2-1 D」."""
-    committee: dict[int, float] = {}
-    own: dict[int, float | None] = {}
-    committee_tips: dict[int, str] = {}
-    self_tips: dict[int, str] = {}
-    share = (lambda value: f"（最高点の{value:.0%}）") if mixed else (lambda value: "")
+    values = _TrendValues()
     for pt in shown:
-        year, scale_max = pt.fiscal_year, pt.scale_max
         if pt.parts:
-            rated = [r.points for _n, r, _s in pt.parts if r is not None and r.points is not None]
-            means = [m for _n, _r, m in pt.parts if m is not None]
-            points, mean = _mean(rated), _mean(means)
-            if mixed:
-                points = points / scale_max if points is not None and scale_max else None
-                mean = mean / scale_max if mean is not None and scale_max else None
-            if points is not None:
-                committee[year] = points
-            own[year] = mean
-            named = "・".join(f"{n} {r.code if r else _('なし')}" for n, r, _m in pt.parts)
-            committee_tips[year] = f"{wareki(year)} {_('委員会')}: {named}"
-            if mean is not None:
-                own_named = "・".join(
-                    f"{n} {m:.2f}" if m is not None else f"{n} {_('なし')}" for n, _r, m in pt.parts
-                )
-                self_tips[year] = f"{wareki(year)} {_('自己評価の平均')}: {own_named}"
-            continue
+            values.add_merged(pt, mixed)
+        else:
+            values.add(pt, mixed)
+    return values.committee, values.own, values.committee_tips, values.self_tips
+
+
+@dataclass
+class _TrendValues:
+    """One 施策's trend being drawn: the points by year and their tooltips."""
+
+    committee: dict[int, float] = field(default_factory=dict)
+    own: dict[int, float | None] = field(default_factory=dict)
+    committee_tips: dict[int, str] = field(default_factory=dict)
+    self_tips: dict[int, str] = field(default_factory=dict)
+
+    def add(self, pt: ratings.TrendPoint, mixed: bool) -> None:
+        year = pt.fiscal_year
+        share = (lambda value: f"（最高点の{value:.0%}）") if mixed else (lambda value: "")
         if mixed:
             if pt.committee_share is not None:
-                committee[year] = pt.committee_share
-            own[year] = pt.self_share
+                self.committee[year] = pt.committee_share
+            self.own[year] = pt.self_share
         else:
             if pt.committee is not None and pt.committee.points is not None:
-                committee[year] = pt.committee.points
-            own[year] = pt.self_mean
+                self.committee[year] = pt.committee.points
+            self.own[year] = pt.self_mean
         if pt.committee is not None:
-            committee_tips[year] = f"{wareki(year)} {_('委員会')}: {pt.committee.code}" + (
+            self.committee_tips[year] = f"{wareki(year)} {_('委員会')}: {pt.committee.code}" + (
                 share(pt.committee_share) if pt.committee_share is not None else ""
             )
         if pt.self_mean is not None:
-            self_tips[year] = f"{wareki(year)} {_('自己評価の平均')}: {pt.self_mean:.2f}" + (
+            self.self_tips[year] = f"{wareki(year)} {_('自己評価の平均')}: {pt.self_mean:.2f}" + (
                 share(pt.self_share) if pt.self_share is not None else ""
             )
-    return committee, own, committee_tips, self_tips
+
+    def add_merged(self, pt: ratings.TrendPoint, mixed: bool) -> None:
+        """A year before the merge: the mean of the parts, each part named in the tips."""
+        year, scale_max = pt.fiscal_year, pt.scale_max
+        rated = [r.points for _n, r, _s in pt.parts if r is not None and r.points is not None]
+        means = [m for _n, _r, m in pt.parts if m is not None]
+        points, mean = _mean(rated), _mean(means)
+        if mixed:
+            points = points / scale_max if points is not None and scale_max else None
+            mean = mean / scale_max if mean is not None and scale_max else None
+        if points is not None:
+            self.committee[year] = points
+        self.own[year] = mean
+        named = "・".join(f"{n} {r.code if r else _('なし')}" for n, r, _m in pt.parts)
+        self.committee_tips[year] = f"{wareki(year)} {_('委員会')}: {named}"
+        if mean is not None:
+            own_named = "・".join(
+                f"{n} {m:.2f}" if m is not None else f"{n} {_('なし')}" for n, _r, m in pt.parts
+            )
+            self.self_tips[year] = f"{wareki(year)} {_('自己評価の平均')}: {own_named}"
 
 
 def indicator_charts(

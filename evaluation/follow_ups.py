@@ -11,6 +11,7 @@ run again safely: it only adds what is missing.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,46 +61,16 @@ def follow_ups_open(*, cycle: Cycle, user: User | None) -> Opened:
     if previous is None:
         return Opened(0, 0)
     successor = _successors(cycle, previous)
-    bodies_of: dict[int, list[int]] = defaultdict(list)
-    for body_id, measures in self_evaluation_expected(cycle).items():
-        for measure_id in measures:
-            bodies_of[measure_id].append(body_id)
-    # A 施策 no body has 事業 under is answered by the first 実施主体 (the city).
-    city = ImplementingBody.objects.order_by("order", "pk").values_list("pk", flat=True).first()
-    existing: set[tuple[int, int, int | None, int]] = set(
-        FollowUp.objects.filter(cycle=cycle).values_list(
-            "measure_id", "body_id", "opinion_id", "point_number"
-        )
-    )
-
-    def add(
-        measure_id: int, body_id: int, opinion_id: int | None, point_number: int = 1, **fields: Any
-    ) -> bool:
-        key = (measure_id, body_id, opinion_id, point_number)
-        if key in existing:
-            return False
-        item = FollowUp(
-            cycle=cycle,
-            measure_id=measure_id,
-            body_id=body_id,
-            opinion_id=opinion_id,
-            point_number=point_number,
-            **fields,
-        )
-        item._history_user = user
-        item.save()
-        existing.add(key)
-        return True
-
+    bodies_of = _answering_bodies(cycle)
+    items = _Items.of(cycle, user)
     created = carried = 0
     for opinion in CommitteeEvaluation.objects.filter(cycle=previous).confirmed():
         for measure_id in successor.get(opinion.measure_id, []):
-            bodies = sorted(bodies_of.get(measure_id, [])) or ([city] if city else [])
-            for body_id in bodies:
-                created += add(measure_id, body_id, opinion.pk)
+            for body_id in bodies_of(measure_id):
+                created += items.add(measure_id, body_id, opinion.pk)
     for item in FollowUp.objects.filter(cycle=previous).open():
         for measure_id in successor.get(item.measure_id, []):
-            carried += add(
+            carried += items.add(
                 measure_id,
                 item.body_id,
                 item.opinion_id,
@@ -114,6 +85,57 @@ def follow_ups_open(*, cycle: Cycle, user: User | None) -> Opened:
                 difficulty_reason=item.difficulty_reason,
             )
     return Opened(created, carried)
+
+
+def _answering_bodies(cycle: Cycle) -> Callable[[int], list[int]]:
+    """Which 実施主体 answer an opinion on a 施策: those with 事業 under it; a 施策 no body
+    has 事業 under is answered by the first 実施主体 (the city)."""
+    bodies_of: dict[int, list[int]] = defaultdict(list)
+    for body_id, measures in self_evaluation_expected(cycle).items():
+        for measure_id in measures:
+            bodies_of[measure_id].append(body_id)
+    city = ImplementingBody.objects.order_by("order", "pk").values_list("pk", flat=True).first()
+    return lambda measure_id: sorted(bodies_of.get(measure_id, [])) or ([city] if city else [])
+
+
+@dataclass
+class _Items:
+    """The year's follow-up items, to add the missing ones once each."""
+
+    cycle: Cycle
+    user: User | None
+    existing: set[tuple[int, int, int | None, int]]
+
+    @classmethod
+    def of(cls, cycle: Cycle, user: User | None) -> "_Items":
+        existing = FollowUp.objects.filter(cycle=cycle).values_list(
+            "measure_id", "body_id", "opinion_id", "point_number"
+        )
+        return cls(cycle, user, set(existing))
+
+    def add(
+        self,
+        measure_id: int,
+        body_id: int,
+        opinion_id: int | None,
+        point_number: int = 1,
+        **fields: Any,
+    ) -> bool:
+        key = (measure_id, body_id, opinion_id, point_number)
+        if key in self.existing:
+            return False
+        item = FollowUp(
+            cycle=self.cycle,
+            measure_id=measure_id,
+            body_id=body_id,
+            opinion_id=opinion_id,
+            point_number=point_number,
+            **fields,
+        )
+        item._history_user = self.user
+        item.save()
+        self.existing.add(key)
+        return True
 
 
 def _answered(item: FollowUp) -> bool:

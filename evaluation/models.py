@@ -609,10 +609,14 @@ class MemberEvaluation(Versioned):
             )
 
 
-class CommitteeEvaluationQuerySet(RecordQuerySet["CommitteeEvaluation"]):
-    def confirmed(self) -> "CommitteeEvaluationQuerySet":
+class ChairConfirmedQuerySet(RecordQuerySet[Record]):
+    """Records the 委員長 confirms (``ChairConfirmed``): the 委員会評価 and the 総評."""
+
+    def confirmed(self) -> "ChairConfirmedQuerySet[Record]":
         return self.filter(confirmed_at__isnull=False)
 
+
+class CommitteeEvaluationQuerySet(ChairConfirmedQuerySet["CommitteeEvaluation"]):
     def shown(self, seen: Q | None = None) -> "CommitteeEvaluationQuerySet":
         """What may be shown as the committee's evaluation: in a locked (確定/公開) year only
         what the chair confirmed; before that, drafts too (every page marks them 案).
@@ -750,7 +754,7 @@ class CommitteeSummary(ChairConfirmed):
     )
     confirmed_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
 
-    objects = RecordQuerySet.as_manager()
+    objects = ChairConfirmedQuerySet.as_manager()
 
     locked_message = _("委員長が確定した総評は編集できません。")
 

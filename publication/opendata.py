@@ -280,7 +280,7 @@ def summary_rows(cycle: Cycle) -> list[dict]:
             "総評": summary.text,
             "確定日": summary.confirmed_at.date() if summary.confirmed_at else None,
         }
-        for summary in CommitteeSummary.objects.filter(cycle=cycle, confirmed_at__isnull=False)
+        for summary in CommitteeSummary.objects.confirmed().filter(cycle=cycle)
     ]
 
 

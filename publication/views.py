@@ -21,7 +21,7 @@ from evaluation.access import (
 )
 from evaluation.models import CorrectionState, Cycle
 from evaluation.page_cache import cached
-from people.access import denied
+from people.access import Access, denied
 from policies.fiscal_years import wareki
 from publication import accessibility_record, corrections, opendata
 from publication.bundle import build_bundle
@@ -242,24 +242,45 @@ def correction(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     rule = correction_access(request.user, cycle, pending.state if pending else None)
     if not rule.view:
         return denied(request, rule.reason)
-    bound = {}
+    bound: dict[str, forms.Form] = {}
     if request.method == "POST":
-        action = request.POST.get("action")
-        if action not in ACTIONS:
-            raise Http404
-        form_class, act, done = ACTIONS[action]
-        form = bound[action] = form_class(request.POST)
-        if not rule.edit:
-            form.is_valid()
-            form.add_error(None, rule.reason)
-        elif form.is_valid():
-            try:
-                act(cycle, request.user, form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, done)
-                return redirect(request.path)
+        done = _act(request, cycle, rule, bound)
+        if done is not None:
+            return done
+    return _correction_page(request, cycle, rule, pending, bound)
+
+
+def _act(
+    request: HttpRequest, cycle: Cycle, rule: Access, bound: dict[str, forms.Form]
+) -> HttpResponse | None:
+    """The action posted: the redirect once done, else None with its form (as typed, with
+    the reason it was refused) in ``bound``."""
+    action = request.POST.get("action")
+    if action not in ACTIONS:
+        raise Http404
+    form_class, act, done = ACTIONS[action]
+    form = bound[action] = form_class(request.POST)
+    if not rule.edit:
+        form.is_valid()
+        form.add_error(None, rule.reason)
+    elif form.is_valid():
+        try:
+            act(cycle, request.user, form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done)
+            return redirect(request.path)
+    return None
+
+
+def _correction_page(
+    request: HttpRequest,
+    cycle: Cycle,
+    rule: Access,
+    pending: Correction | None,
+    bound: dict[str, forms.Form],
+) -> HttpResponse:
     forms_shown = {name: bound.get(name) or ACTIONS[name][0]() for name in ACTIONS}
     submitted = pending is not None and pending.state == CorrectionState.SUBMITTED
     buttons = set()

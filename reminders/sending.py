@@ -22,12 +22,14 @@ from django.core.mail import BadHeaderError, EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from evaluation.access import receives_summary
 from evaluation.models import Cycle, Phase
 from evaluation.progress.todo import Todo, TodoItem, TodoSection, todo_for
 from people.models import Participant
 from reminders.compose import reminder_message, summary_message
 from reminders.models import (
     ReminderKind,
+    ReminderPreference,
     SentReminder,
     address_of,
     preference_of,
@@ -118,38 +120,61 @@ def due_reminders(now: datetime | None = None, result: RunResult | None = None) 
         .filter(cycle__in=[c for c, _w in windows])
         .values_list("user_id", "cycle_id", "phase", "kind", "occasion")
     )
-    summaries: dict[int, Summary] = {}
-    outgoing: list[Outgoing] = []
+    run = _Run(result, logged)
     participants = (
         Participant.objects.filter(user__is_active=True)
         .select_related("user__reminder_preference", "body")
         .order_by("role", "user__username")
     )
     for participant in participants:
+        run.add_for(participant, windows)
+    return run.outgoing
+
+
+def _wanted(user: User, preference: ReminderPreference, window: Window) -> list[tuple[str, str]]:
+    """The (kind, occasion) of the reminders the person asked for in this window."""
+    wanted = []
+    if preference.wants(window.kind):
+        wanted.append((window.kind, window.occasion))
+    # The 事務局's summary: when a due date nears or has passed, and at once when a
+    # phase opened after its due date (the people are not told: windows.py).
+    if (
+        receives_summary(user)
+        and (window.kind != ReminderKind.OPENED or window.late)
+        and preference.wants(ReminderKind.SUMMARY)
+    ):
+        wanted.append((ReminderKind.SUMMARY, f"{window.kind}:{window.occasion}"))
+    return wanted
+
+
+@dataclass
+class _Run:
+    """One run: what the log already holds, each cycle's summary (built once) and the
+    messages to send."""
+
+    result: RunResult
+    logged: set[tuple]
+    summaries: dict[int, Summary] = field(default_factory=dict)
+    outgoing: list[Outgoing] = field(default_factory=list)
+
+    def summary(self, cycle: Cycle) -> Summary:
+        if cycle.pk not in self.summaries:
+            self.summaries[cycle.pk] = summary_of(cycle)
+        return self.summaries[cycle.pk]
+
+    def add_for(self, participant: Participant, windows: list[tuple[Cycle, Window]]) -> None:
+        """The person's reminders due in each window, not sent yet and not empty."""
         user = participant.user
-        user._participant_cache = participant  # todo_for reads it without a query
+        user._participant_cache = participant  # type: ignore[attr-defined]  # for todo_for
         preference = preference_of(user)
         address = address_of(user, preference)
         todo = None
         for cycle, window in windows:
-            wanted = []
-            if preference.wants(window.kind):
-                wanted.append((window.kind, window.occasion))
-            # The 事務局's summary: when a due date nears or has passed, and at once when a
-            # phase opened after its due date (the people are not told: windows.py).
-            if (
-                participant.is_secretariat
-                and (window.kind != ReminderKind.OPENED or window.late)
-                and preference.wants(ReminderKind.SUMMARY)
-            ):
-                wanted.append((ReminderKind.SUMMARY, f"{window.kind}:{window.occasion}"))
-            for kind, occasion in wanted:
-                if (user.pk, cycle.pk, cycle.phase, kind, occasion) in logged:
+            for kind, occasion in _wanted(user, preference, window):
+                if (user.pk, cycle.pk, cycle.phase, kind, occasion) in self.logged:
                     continue
                 if kind == ReminderKind.SUMMARY:
-                    if cycle.pk not in summaries:
-                        summaries[cycle.pk] = summary_of(cycle)
-                    summary = summaries[cycle.pk]
+                    summary = self.summary(cycle)
                     if summary.empty:
                         continue
                 else:
@@ -158,7 +183,7 @@ def due_reminders(now: datetime | None = None, result: RunResult | None = None) 
                     if not sections:
                         continue
                 if not address:
-                    result.no_address.append(user.get_username())
+                    self.result.no_address.append(user.get_username())
                     continue
                 mail = Mail(user=user, address=address, cycle=cycle, window=window)
                 message, items = (
@@ -166,8 +191,7 @@ def due_reminders(now: datetime | None = None, result: RunResult | None = None) 
                     if kind == ReminderKind.SUMMARY
                     else reminder_message(**mail, sections=sections)
                 )
-                outgoing.append(Outgoing(user, cycle, kind, occasion, message, items))
-    return outgoing
+                self.outgoing.append(Outgoing(user, cycle, kind, occasion, message, items))
 
 
 def own_sections(todo: Todo, cycle: Cycle) -> list[tuple[TodoSection, list[TodoItem]]]:

@@ -17,7 +17,6 @@ from reminders.models import SentReminder, address_of, preference_of
 def preference_edit(request: HttpRequest) -> HttpResponse:
     """メールのお知らせ: the address and which reminders to receive (one's own only)."""
     preference = preference_of(request.user)
-    participant = access.participant_of(request.user)
     if preference.pk is None:
         preference.email = request.user.email
     return edit_record(
@@ -29,10 +28,10 @@ def preference_edit(request: HttpRequest) -> HttpResponse:
         context={
             "preference": preference,
             "address": address_of(request.user, preference),
-            "participant": participant,
+            "participant": access.participant_of(request.user),
         },
         success_url=reverse("reminders:settings"),
-        form_kwargs={"secretariat": bool(participant and participant.is_secretariat)},
+        form_kwargs={"secretariat": access.receives_summary(request.user)},
     )
 
 

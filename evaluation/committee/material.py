@@ -118,6 +118,38 @@ def material(cycle: Cycle, measure: Measure) -> Material:
     参考指標 with their values)."""
     previous = cycle.previous_for(measure)
     previous_cycle = previous[0] if previous and previous[0].plan_id == cycle.plan_id else None
+    initiatives = _initiatives(cycle, measure, previous_cycle)
+    self_evaluations = list(
+        SelfEvaluation.objects.filter(cycle=cycle, measure=measure).select_related("rating", "body")
+    )
+    last_committee = (
+        CommitteeEvaluation.objects.confirmed()
+        .filter(cycle=previous[0], measure=previous[1])
+        .select_related("rating", "cycle__plan", "measure")
+        .first()
+        if previous
+        else None
+    )
+    return Material(
+        previous=previous,
+        initiatives=initiatives,
+        self_evaluations=self_evaluations,
+        last_committee=last_committee,
+        responses=[s for s in self_evaluations if s.response_to_committee],
+        follow_ups=list(
+            FollowUp.objects.filter(cycle=cycle, measure=measure).select_related(
+                "body", "opinion__cycle"
+            )
+        ),
+        indicators=indicator_charts(
+            cycle.plan, None, measure=measure, actual_up_to=cycle.fiscal_year
+        ),
+    )
+
+
+def _initiatives(cycle: Cycle, measure: Measure, previous_cycle: Cycle | None) -> list[Initiative]:
+    """The 施策's 展開, each with the 事業 of the year (a 再掲 item: its original's) and
+    their 実施状況 with 指標, this year and last."""
     report_cycles = [cycle.pk] + ([previous_cycle.pk] if previous_cycle else [])
     projects = (
         Project.objects.active_in(cycle.fiscal_year)
@@ -146,32 +178,7 @@ def material(cycle: Cycle, measure: Measure) -> Material:
     )
     for initiative in initiatives:
         _attach_reports(initiative.source.year_projects, cycle, previous_cycle)
-    self_evaluations = list(
-        SelfEvaluation.objects.filter(cycle=cycle, measure=measure).select_related("rating", "body")
-    )
-    last_committee = (
-        CommitteeEvaluation.objects.confirmed()
-        .filter(cycle=previous[0], measure=previous[1])
-        .select_related("rating", "cycle__plan", "measure")
-        .first()
-        if previous
-        else None
-    )
-    return Material(
-        previous=previous,
-        initiatives=initiatives,
-        self_evaluations=self_evaluations,
-        last_committee=last_committee,
-        responses=[s for s in self_evaluations if s.response_to_committee],
-        follow_ups=list(
-            FollowUp.objects.filter(cycle=cycle, measure=measure).select_related(
-                "body", "opinion__cycle"
-            )
-        ),
-        indicators=indicator_charts(
-            cycle.plan, None, measure=measure, actual_up_to=cycle.fiscal_year
-        ),
-    )
+    return initiatives
 
 
 def material_html(cycle: Cycle, measure: Measure) -> str:

@@ -7,7 +7,7 @@ every average and counted separately as ``unrated``.
 """
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +68,28 @@ def measure_ratings(cycle: Cycle, drafts: Q | None = None) -> list[MeasureRow]:
     Two queries: the 施策 annotated with the committee rating and the self-rating
     aggregates, and the individual self-ratings.
     """
+    self_ratings = _self_ratings(cycle)
+    return [
+        MeasureRow(
+            id=m["id"],
+            number=m["number"],
+            title=m["title"],
+            is_priority=m["is_priority"],
+            basic_policy_id=m["basic_policy_id"],
+            committee=(
+                Rating(m["committee_code"], m["committee_points"]) if m["committee_code"] else None
+            ),
+            self_ratings=self_ratings.get(m["id"], {}),
+            self_mean=m["self_mean"],
+            self_unrated=m["self_unrated"],
+            gap=m["gap"],
+        )
+        for m in _rated_measures(cycle, drafts)
+    ]
+
+
+def _rated_measures(cycle: Cycle, drafts: Q | None) -> Iterable[Mapping[str, Any]]:
+    """The 施策 of the year with the committee rating and the self-rating aggregates."""
     committee = (  # one per 施策: no default ordering, which would join the plan to sort it
         CommitteeEvaluation.objects.shown(drafts)
         .filter(cycle=cycle, measure=OuterRef("pk"))
@@ -102,6 +124,11 @@ def measure_ratings(cycle: Cycle, drafts: Q | None = None) -> list[MeasureRow]:
             "gap",
         )
     )
+    return measures
+
+
+def _self_ratings(cycle: Cycle) -> dict[int, dict[int, Rating]]:
+    """Each 実施主体's self-rating of each 施策 of the year: 施策 id → body id → rating."""
     self_ratings: dict[int, dict[int, Rating]] = defaultdict(dict)
     for row in SelfEvaluation.objects.filter(cycle=cycle).values(
         "measure_id", "body_id", "rating__code", "rating__points"
@@ -109,23 +136,7 @@ def measure_ratings(cycle: Cycle, drafts: Q | None = None) -> list[MeasureRow]:
         self_ratings[row["measure_id"]][row["body_id"]] = Rating(
             row["rating__code"], row["rating__points"]
         )
-    return [
-        MeasureRow(
-            id=m["id"],
-            number=m["number"],
-            title=m["title"],
-            is_priority=m["is_priority"],
-            basic_policy_id=m["basic_policy_id"],
-            committee=(
-                Rating(m["committee_code"], m["committee_points"]) if m["committee_code"] else None
-            ),
-            self_ratings=self_ratings.get(m["id"], {}),
-            self_mean=m["self_mean"],
-            self_unrated=m["self_unrated"],
-            gap=m["gap"],
-        )
-        for m in measures
-    ]
+    return self_ratings
 
 
 @dataclass
@@ -187,95 +198,134 @@ def rating_trends(plan: Plan, drafts: Q | None = None) -> dict[int, list[TrendPo
     chain = plan_chain(plan)
     maxima = scale_maxima(chain)
     rank = {plan_id: i for i, plan_id in enumerate(chain)}
-    predecessors: dict[int, list[int]] = defaultdict(list)
-    own_measures: list[int] = []
-    order: dict[int, tuple[int, int]] = {}
-    # One row per lineage link (and one per 施策 without any): a LEFT JOIN on the links.
-    numbers: dict[int, str] = {}
-    for m in Measure.objects.filter(basic_policy__plan__in=chain).values(
-        "id", "number", "predecessors", "basic_policy__plan_id", "basic_policy__number", "order"
-    ):
-        order[m["id"]] = (m["basic_policy__number"], m["order"])
-        numbers[m["id"]] = m["number"]
-        if m["predecessors"] is not None:
-            predecessors[m["id"]].append(m["predecessors"])
-        if m["basic_policy__plan_id"] == plan.pk and m["id"] not in own_measures:
-            own_measures.append(m["id"])
-    committee = {
-        (r["measure_id"], r["cycle__fiscal_year"]): r
-        for r in CommitteeEvaluation.objects.shown(drafts)
-        .filter(cycle__plan__in=chain)
-        .values(
-            "measure_id", "cycle__fiscal_year", "cycle__plan_id", "rating__code", "rating__points"
-        )
-    }
-    own = (
-        SelfEvaluation.objects.filter(cycle__plan__in=chain)
-        .values("measure_id", "cycle__fiscal_year", "cycle__plan_id")
-        .annotate(
-            mean=Avg("rating__points"),
-            unrated=Count("id", filter=Q(rating__points__isnull=True)),
-        )
-        .order_by()
-    )
-    selfs = {(r["measure_id"], r["cycle__fiscal_year"]): r for r in own}
+    lineage = _Lineage.read(plan, chain)
+    records = _TrendRecords.read(chain, drafts)
+    trends: dict[int, list[TrendPoint]] = {}
+    for measure_id in lineage.own:
+        chosen = records.chosen(lineage.walk(measure_id), rank)
+        trends[measure_id] = [
+            records.point(year, chosen[year], lineage.numbers, maxima) for year in sorted(chosen)
+        ]
+    return trends
 
-    by_measure: dict[int, list[int]] = {}  # measure → its lineage, nearest first
-    for measure_id in own_measures:
+
+@dataclass
+class _Lineage:
+    """The 施策 of a plan's chain: the plan's own (in order), every one's place and number,
+    and the links to their predecessors."""
+
+    own: list[int]
+    order: dict[int, tuple[int, int]]
+    numbers: dict[int, str]
+    predecessors: dict[int, list[int]]
+
+    @classmethod
+    def read(cls, plan: Plan, chain: list[int]) -> "_Lineage":
+        lineage = cls(own=[], order={}, numbers={}, predecessors=defaultdict(list))
+        # One row per lineage link (and one per 施策 without any): a LEFT JOIN on the links.
+        for m in Measure.objects.filter(basic_policy__plan__in=chain).values(
+            "id", "number", "predecessors", "basic_policy__plan_id", "basic_policy__number", "order"
+        ):
+            lineage.order[m["id"]] = (m["basic_policy__number"], m["order"])
+            lineage.numbers[m["id"]] = m["number"]
+            if m["predecessors"] is not None:
+                lineage.predecessors[m["id"]].append(m["predecessors"])
+            if m["basic_policy__plan_id"] == plan.pk and m["id"] not in lineage.own:
+                lineage.own.append(m["id"])
+        return lineage
+
+    def walk(self, measure_id: int) -> list[int]:
+        """The 施策's lineage, nearest first."""
         lineage, queue = [], [measure_id]
         while queue:
             current = queue.pop(0)
-            if current in lineage or current not in order:
+            if current in lineage or current not in self.order:
                 continue  # a loop, or a link to a plan outside the chain
             lineage.append(current)
-            queue.extend(sorted(predecessors[current], key=lambda m: order.get(m, (0, 0))))
-        by_measure[measure_id] = lineage
+            queue.extend(
+                sorted(self.predecessors[current], key=lambda m: self.order.get(m, (0, 0)))
+            )
+        return lineage
 
-    # Index the records by measure once, so each lineage walk touches only its own rows.
-    years_of: dict[int, set[int]] = defaultdict(set)
-    plan_of: dict[tuple[int, int], int] = {}
-    for (measure_id, year), r in committee.items():
-        years_of[measure_id].add(year)
-        plan_of[(measure_id, year)] = r["cycle__plan_id"]
-    for (measure_id, year), row in selfs.items():
-        years_of[measure_id].add(year)
-        plan_of[(measure_id, year)] = row["cycle__plan_id"]
 
-    trends: dict[int, list[TrendPoint]] = {}
-    for measure_id, lineage in by_measure.items():
-        # year → the lineage measures of the newest plan with a record that year (several
-        # where a merged 施策's predecessors each have one), in lineage order
+@dataclass
+class _TrendRecords:
+    """The committee ratings and self-rating averages of the chain, by (施策, year), indexed
+    by 施策 once so that each lineage walk touches only its own rows."""
+
+    committee: Mapping[tuple[int, int], Mapping[str, Any]]
+    selfs: Mapping[tuple[int, int], Mapping[str, Any]]
+    years_of: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    plan_of: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, chain: list[int], drafts: Q | None) -> "_TrendRecords":
+        committee = {
+            (r["measure_id"], r["cycle__fiscal_year"]): r
+            for r in CommitteeEvaluation.objects.shown(drafts)
+            .filter(cycle__plan__in=chain)
+            .values(
+                "measure_id",
+                "cycle__fiscal_year",
+                "cycle__plan_id",
+                "rating__code",
+                "rating__points",
+            )
+        }
+        own = (
+            SelfEvaluation.objects.filter(cycle__plan__in=chain)
+            .values("measure_id", "cycle__fiscal_year", "cycle__plan_id")
+            .annotate(
+                mean=Avg("rating__points"),
+                unrated=Count("id", filter=Q(rating__points__isnull=True)),
+            )
+            .order_by()
+        )
+        records = cls(committee, {(r["measure_id"], r["cycle__fiscal_year"]): r for r in own})
+        for rows in (records.committee, records.selfs):
+            for (measure_id, year), r in rows.items():
+                records.years_of[measure_id].add(year)
+                records.plan_of[(measure_id, year)] = r["cycle__plan_id"]
+        return records
+
+    def chosen(self, lineage: list[int], rank: dict[int, int]) -> dict[int, list[int]]:
+        """year → the lineage measures of the newest plan with a record that year (several
+        where a merged 施策's predecessors each have one), in lineage order."""
         chosen: dict[int, list[int]] = {}
         for lineage_measure in lineage:
-            for year in years_of.get(lineage_measure, ()):
+            for year in self.years_of.get(lineage_measure, ()):
                 so_far = chosen.get(year)
-                mine = rank[plan_of[(lineage_measure, year)]]
-                if so_far is None or mine < rank[plan_of[(so_far[0], year)]]:
+                mine = rank[self.plan_of[(lineage_measure, year)]]
+                if so_far is None or mine < rank[self.plan_of[(so_far[0], year)]]:
                     chosen[year] = [lineage_measure]
-                elif mine == rank[plan_of[(so_far[0], year)]]:
+                elif mine == rank[self.plan_of[(so_far[0], year)]]:
                     so_far.append(lineage_measure)
-        points = []
-        for year in sorted(chosen):
-            key = (chosen[year][0], year)
-            c, s = committee.get(key), selfs.get(key)
-            parts = [
-                _part(numbers[m], committee.get((m, year)), selfs.get((m, year)))
-                for m in chosen[year]
-            ]
-            points.append(
-                TrendPoint(
-                    fiscal_year=year,
-                    plan_id=plan_of[key],
-                    committee=_rating(c),
-                    self_mean=s["mean"] if s else None,
-                    self_unrated=s["unrated"] if s else 0,
-                    scale_id=maxima.get((plan_of[key], year), (None, None))[0],
-                    scale_max=maxima.get((plan_of[key], year), (None, None))[1],
-                    parts=parts if len(parts) > 1 else [],
-                )
-            )
-        trends[measure_id] = points
-    return trends
+        return chosen
+
+    def point(
+        self,
+        year: int,
+        measures: list[int],
+        numbers: dict[int, str],
+        maxima: dict[tuple[int, int], tuple[int, int | None]],
+    ) -> TrendPoint:
+        key = (measures[0], year)
+        c, s = self.committee.get(key), self.selfs.get(key)
+        parts = [
+            _part(numbers[m], self.committee.get((m, year)), self.selfs.get((m, year)))
+            for m in measures
+        ]
+        scale_id, scale_max = maxima.get((self.plan_of[key], year), (None, None))
+        return TrendPoint(
+            fiscal_year=year,
+            plan_id=self.plan_of[key],
+            committee=_rating(c),
+            self_mean=s["mean"] if s else None,
+            self_unrated=s["unrated"] if s else 0,
+            scale_id=scale_id,
+            scale_max=scale_max,
+            parts=parts if len(parts) > 1 else [],
+        )
 
 
 def _rating(row: Mapping[str, Any] | None) -> Rating | None:

@@ -77,60 +77,87 @@ def indicator_edits(
     edits = []
     for number, (text, indicator) in enumerate(zip(lines, existing, strict=True), start=1):
         where = f"{line}行目" if len(lines) == 1 else f"{line}行目（{number}つ目の指標）"
-        match = LINE.match(text)
-        if match is None or match["kind"] not in KINDS:
-            errors.append(
-                f"{where}「指標」: 「{text}」を読み取れません。"
-                "「活動指標 講座の参加者数：目標 60人／実績 45人」の形で入力してください。"
-            )
+        values = _line_values(text, indicator, where, errors)
+        if values is None:
             continue
-        found = len(errors)
-        target, target_unit = _figure(match["target"], FIELDS["target"], where, errors)
-        actual, actual_unit = _figure(match["actual"], FIELDS["actual"], where, errors)
-        units = {u for u in (target_unit, actual_unit) if u} or {indicator.unit}
-        if len(units) > 1:
-            errors.append(f"{where}「{FIELDS['unit']}」: 目標値と実績値で単位が違います。")
-        if len(errors) > found:
-            continue
-        values = {
-            "kind": KINDS[match["kind"]],
-            "name": match["name"].strip(),
-            "unit": units.pop(),
-            "target": target,
-            "actual": actual,
-        }
-        candidate = ProjectIndicator(
-            report_id=indicator.report_id,
-            **{k: Decimal(v) if k in ("target", "actual") and v else v for k, v in values.items()},
-        )
-        try:
-            candidate.full_clean(exclude=["report"])
-        except ValidationError as error:
-            errors.extend(
-                f"{where}「{FIELDS.get(name, name)}」: {message}"
-                for name, messages in error.message_dict.items()
-                for message in messages
-            )
-            continue
-        old = {
-            "kind": indicator.kind,
-            "name": indicator.name,
-            "unit": indicator.unit,
-            "target": None if indicator.target is None else str(indicator.target),
-            "actual": None if indicator.actual is None else str(indicator.actual),
-        }
-        changed = [
-            (f"指標「{indicator.name}」の{FIELDS[k]}", _shown(k, old[k]), _shown(k, values[k]))
-            for k in FIELDS
-            if _shown(k, old[k]) != _shown(k, values[k])
-        ]
-        if changed:
-            reasons = implausibilities(
-                candidate.actual, candidate.target, higher_is_better=indicator.higher_is_better
-            )
-            warnings = [f"{where} 指標「{candidate.name}」: {reason}" for reason in reasons]
-            edits.append(Edit(indicator, values, changed, warnings))
+        candidate = _checked(values, indicator, where, errors)
+        edit = _edit(indicator, values, candidate, where) if candidate is not None else None
+        if edit is not None:
+            edits.append(edit)
     return edits
+
+
+def _line_values(
+    text: str, indicator: ProjectIndicator, where: str, errors: list[str]
+) -> dict | None:
+    """One line of the cell read as FIELDS → value, or None (with the errors added)."""
+    match = LINE.match(text)
+    if match is None or match["kind"] not in KINDS:
+        errors.append(
+            f"{where}「指標」: 「{text}」を読み取れません。"
+            "「活動指標 講座の参加者数：目標 60人／実績 45人」の形で入力してください。"
+        )
+        return None
+    found = len(errors)
+    target, target_unit = _figure(match["target"], FIELDS["target"], where, errors)
+    actual, actual_unit = _figure(match["actual"], FIELDS["actual"], where, errors)
+    units = {u for u in (target_unit, actual_unit) if u} or {indicator.unit}
+    if len(units) > 1:
+        errors.append(f"{where}「{FIELDS['unit']}」: 目標値と実績値で単位が違います。")
+    if len(errors) > found:
+        return None
+    return {
+        "kind": KINDS[match["kind"]],
+        "name": match["name"].strip(),
+        "unit": units.pop(),
+        "target": target,
+        "actual": actual,
+    }
+
+
+def _checked(
+    values: dict, indicator: ProjectIndicator, where: str, errors: list[str]
+) -> ProjectIndicator | None:
+    """The 指標 as it would be saved, checked by the model's own rules; None when refused."""
+    candidate = ProjectIndicator(
+        report_id=indicator.report_id,
+        **{k: Decimal(v) if k in ("target", "actual") and v else v for k, v in values.items()},
+    )
+    try:
+        candidate.full_clean(exclude=["report"])
+    except ValidationError as error:
+        errors.extend(
+            f"{where}「{FIELDS.get(name, name)}」: {message}"
+            for name, messages in error.message_dict.items()
+            for message in messages
+        )
+        return None
+    return candidate
+
+
+def _edit(
+    indicator: ProjectIndicator, values: dict, candidate: ProjectIndicator, where: str
+) -> Edit | None:
+    """What the line changes, with warnings for values that look wrong; None if nothing."""
+    old = {
+        "kind": indicator.kind,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "target": None if indicator.target is None else str(indicator.target),
+        "actual": None if indicator.actual is None else str(indicator.actual),
+    }
+    changed = [
+        (f"指標「{indicator.name}」の{FIELDS[k]}", _shown(k, old[k]), _shown(k, values[k]))
+        for k in FIELDS
+        if _shown(k, old[k]) != _shown(k, values[k])
+    ]
+    if not changed:
+        return None
+    reasons = implausibilities(
+        candidate.actual, candidate.target, higher_is_better=indicator.higher_is_better
+    )
+    warnings = [f"{where} 指標「{candidate.name}」: {reason}" for reason in reasons]
+    return Edit(indicator, values, changed, warnings)
 
 
 def indicator_apply(*, indicator: ProjectIndicator, values: dict, expected_version: int, user):

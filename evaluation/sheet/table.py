@@ -180,16 +180,61 @@ def build_table(
     years = (
         [cycle.fiscal_year - 1, cycle.fiscal_year] if with_previous_year else [cycle.fiscal_year]
     )
-    first, last = years[0], years[-1]
-
     bodies = list(ImplementingBody.objects.all())
-    policies = list(BasicPolicy.objects.filter(plan=plan).order_by("number"))
-    measures = list(Measure.objects.of_plan(plan).order_by("basic_policy__number", "order"))
-    initiatives = list(
-        Initiative.objects.filter(measure__basic_policy__plan=plan)
-        .select_related("original__measure")
-        .order_by("measure_id", "position")
+    structure = _Structure.read(plan)
+    projects_of = _projects_of(cycle, years, bodies)
+    records = _Records.read(cycle, years, drafts)
+    table = EvaluationTable(
+        cycle=cycle, years=years, bodies=bodies, levels=rating_levels(plan, cycle.scale_id)
     )
+    for policy in structure.policies:
+        blocks = []
+        for measure in structure.measures_of[policy.pk]:
+            measure.basic_policy = policy  # already read; saves a query per 施策
+            items = []
+            for initiative in structure.initiatives_of[measure.pk]:
+                initiative.measure = measure
+                # A 再掲 展開 shows the 事業 of its original.
+                listed = projects_of[initiative.original_id or initiative.pk]
+                items.append(
+                    InitiativeBlock(initiative=initiative, lines=[records.line(p) for p in listed])
+                )
+            blocks.append(records.measure_block(measure, items, bodies))
+        table.policies.append(PolicyBlock(basic_policy=policy, measures=blocks))
+    return table
+
+
+@dataclass
+class _Structure:
+    """The plan's 基本施策, with their 施策 and the 展開 of each, in plan order."""
+
+    policies: list[BasicPolicy]
+    measures_of: dict[int, list[Measure]]
+    initiatives_of: dict[int, list[Initiative]]
+
+    @classmethod
+    def read(cls, plan) -> "_Structure":
+        policies = list(BasicPolicy.objects.filter(plan=plan).order_by("number"))
+        measures = list(Measure.objects.of_plan(plan).order_by("basic_policy__number", "order"))
+        initiatives = list(
+            Initiative.objects.filter(measure__basic_policy__plan=plan)
+            .select_related("original__measure")
+            .order_by("measure_id", "position")
+        )
+        initiatives_of: dict[int, list[Initiative]] = defaultdict(list)
+        for initiative in initiatives:
+            initiatives_of[initiative.measure_id].append(initiative)
+        measures_of: dict[int, list[Measure]] = defaultdict(list)
+        for measure in measures:
+            measures_of[measure.basic_policy_id].append(measure)
+        return cls(policies, measures_of, initiatives_of)
+
+
+def _projects_of(
+    cycle: Cycle, years: list[int], bodies: list[ImplementingBody]
+) -> dict[int, list[Project]]:
+    """The 事業 listed under each 展開 (by id), in the order of the 事業一覧."""
+    plan = cycle.plan
     if cycle.is_locked:
         # A locked year prints its 事業 as they were when it was locked (sheet.locked).
         projects, links = frozen_projects(cycle, {b.pk: b for b in bodies})
@@ -198,7 +243,7 @@ def build_table(
         projects = {
             p.pk: p
             for p in Project.objects.of_plan(plan)
-            .filter(running_between(first, last))
+            .filter(running_between(years[0], years[-1]))
             .select_related("body")
             .order_by("body__order", "code")
         }
@@ -207,89 +252,82 @@ def build_table(
                 initiative__measure__basic_policy__plan=plan, project_id__in=list(projects)
             ).values_list("initiative_id", "project_id")
         )
-    reports = ProjectReport.objects.filter(
-        cycle__plan=plan, cycle__fiscal_year__in=years
-    ).select_related("cycle")
-    self_evaluations = SelfEvaluation.objects.filter(
-        cycle__plan=plan, cycle__fiscal_year__in=years
-    ).select_related("cycle", "rating")
-    # Never a draft as the committee's evaluation of a locked year (see ``shown``).
-    committee = (
-        CommitteeEvaluation.objects.shown(drafts)
-        .filter(cycle__plan=plan, cycle__fiscal_year__in=years)
-        .select_related("cycle", "rating")
-    )
-
-    indicators_of: dict[int, list[ProjectIndicator]] = defaultdict(list)
-    for indicator in ProjectIndicator.objects.filter(
-        report__cycle__plan=plan, report__cycle__fiscal_year__in=years
-    ).order_by("report_id", "order", "pk"):
-        indicators_of[indicator.report_id].append(indicator)
-    reference = [indicators.measure_indicators(plan, year) for year in years]
-
-    column = {year: i for i, year in enumerate(years)}
-    report_of: dict[tuple[int, int], ProjectReport] = {}
-    for r in reports:
-        r.indicator_list = indicators_of.get(r.pk, [])
-        report_of[(r.project_id, r.cycle.fiscal_year)] = r
-    self_of = {(e.measure_id, e.body_id, e.cycle.fiscal_year): e for e in self_evaluations}
-    committee_of = {(e.measure_id, e.cycle.fiscal_year): e for e in committee}
-    scope = self_evaluation_scope(
-        plan, years, frozen_for=cycle.fiscal_year if cycle.is_locked else None
-    )
-
     projects_of: dict[int, list[Project]] = defaultdict(list)
     for initiative_id, project_id in links:
         projects_of[initiative_id].append(projects[project_id])
     order = {pk: n for n, pk in enumerate(projects)}
     for listed in projects_of.values():
         listed.sort(key=lambda p: order[p.pk])
+    return projects_of
 
-    initiatives_of: dict[int, list[Initiative]] = defaultdict(list)
-    for initiative in initiatives:
-        initiatives_of[initiative.measure_id].append(initiative)
-    measures_of: dict[int, list[Measure]] = defaultdict(list)
-    for measure in measures:
-        measures_of[measure.basic_policy_id].append(measure)
 
-    def line(project: Project) -> ProjectLine:
-        cells: list[ProjectReport | None] = [None] * len(years)
-        for year in years:
-            cells[column[year]] = report_of.get((project.pk, year))
-        return ProjectLine(project=project, reports=cells)
+@dataclass
+class _Records:
+    """What was entered for the years shown, looked up by 事業 or 施策 and year."""
 
-    table = EvaluationTable(
-        cycle=cycle, years=years, bodies=bodies, levels=rating_levels(plan, cycle.scale_id)
-    )
-    for policy in policies:
-        blocks = []
-        for measure in measures_of[policy.pk]:
-            measure.basic_policy = policy  # already read; saves a query per 施策
-            items = []
-            for initiative in initiatives_of[measure.pk]:
-                initiative.measure = measure
-                source_id = initiative.original_id or initiative.pk
-                items.append(
-                    InitiativeBlock(
-                        initiative=initiative,
-                        lines=[line(p) for p in projects_of[source_id]],
-                    )
+    years: list[int]
+    report_of: dict[tuple[int, int], ProjectReport]
+    self_of: dict[tuple[int, int, int], SelfEvaluation]
+    committee_of: dict[tuple[int, int], CommitteeEvaluation]
+    reference: list[dict[int, list[indicators.MeasureIndicator]]]
+    scope: set[tuple[int, int, int]]
+
+    @classmethod
+    def read(cls, cycle: Cycle, years: list[int], drafts: Q | None) -> "_Records":
+        plan = cycle.plan
+        reports = ProjectReport.objects.filter(
+            cycle__plan=plan, cycle__fiscal_year__in=years
+        ).select_related("cycle")
+        self_evaluations = SelfEvaluation.objects.filter(
+            cycle__plan=plan, cycle__fiscal_year__in=years
+        ).select_related("cycle", "rating")
+        # Never a draft as the committee's evaluation of a locked year (see ``shown``).
+        committee = (
+            CommitteeEvaluation.objects.shown(drafts)
+            .filter(cycle__plan=plan, cycle__fiscal_year__in=years)
+            .select_related("cycle", "rating")
+        )
+        indicators_of: dict[int, list[ProjectIndicator]] = defaultdict(list)
+        for indicator in ProjectIndicator.objects.filter(
+            report__cycle__plan=plan, report__cycle__fiscal_year__in=years
+        ).order_by("report_id", "order", "pk"):
+            indicators_of[indicator.report_id].append(indicator)
+        reference = [indicators.measure_indicators(plan, year) for year in years]
+        report_of: dict[tuple[int, int], ProjectReport] = {}
+        for r in reports:
+            r.indicator_list = indicators_of.get(r.pk, [])
+            report_of[(r.project_id, r.cycle.fiscal_year)] = r
+        return cls(
+            years=years,
+            report_of=report_of,
+            self_of={(e.measure_id, e.body_id, e.cycle.fiscal_year): e for e in self_evaluations},
+            committee_of={(e.measure_id, e.cycle.fiscal_year): e for e in committee},
+            reference=reference,
+            scope=self_evaluation_scope(
+                plan, years, frozen_for=cycle.fiscal_year if cycle.is_locked else None
+            ),
+        )
+
+    def line(self, project: Project) -> ProjectLine:
+        return ProjectLine(
+            project=project, reports=[self.report_of.get((project.pk, y)) for y in self.years]
+        )
+
+    def measure_block(
+        self, measure: Measure, items: list[InitiativeBlock], bodies: list[ImplementingBody]
+    ) -> MeasureBlock:
+        years = self.years
+        return MeasureBlock(
+            measure=measure,
+            initiatives=items,
+            self_evaluations=[
+                SelfEvaluationLine(
+                    body=body,
+                    evaluations=[self.self_of.get((measure.pk, body.pk, y)) for y in years],
+                    asked=[(body.pk, measure.pk, y) in self.scope for y in years],
                 )
-            blocks.append(
-                MeasureBlock(
-                    measure=measure,
-                    initiatives=items,
-                    self_evaluations=[
-                        SelfEvaluationLine(
-                            body=body,
-                            evaluations=[self_of.get((measure.pk, body.pk, y)) for y in years],
-                            asked=[(body.pk, measure.pk, y) in scope for y in years],
-                        )
-                        for body in bodies
-                    ],
-                    committee=[committee_of.get((measure.pk, y)) for y in years],
-                    reference=[by_measure.get(measure.pk, []) for by_measure in reference],
-                )
-            )
-        table.policies.append(PolicyBlock(basic_policy=policy, measures=blocks))
-    return table
+                for body in bodies
+            ],
+            committee=[self.committee_of.get((measure.pk, y)) for y in years],
+            reference=[by_measure.get(measure.pk, []) for by_measure in self.reference],
+        )

@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django import template
 
+from evaluation.access import self_evaluation_body
 from evaluation.achievement import format_rate
 from evaluation.models import Cycle, Phase, ReportStatus
 from evaluation.numbers import plain_number
@@ -59,6 +60,13 @@ def indicator_lines(report) -> str:
 def reference_lines(indicators) -> str:
     """A 施策's 参考指標 for one year, one a line."""
     return reference_text(indicators)
+
+
+@register.simple_tag(takes_context=True)
+def own_self_evaluation_body(context):
+    """{% own_self_evaluation_body as own_body %}: the 実施主体 whose 自己評価 the viewer
+    writes (``access.self_evaluation_body``), for the link to it."""
+    return self_evaluation_body(context["request"].user)
 
 
 @register.simple_tag(takes_context=True)

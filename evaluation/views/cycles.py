@@ -176,6 +176,12 @@ def cycle_move(request: HttpRequest, plan: str, year: int) -> HttpResponse:
                 "version": form.cleaned_data["version"],
             },
         )
+    _move(request, cycle, form)
+    return redirect(cycle)
+
+
+def _move(request: HttpRequest, cycle: Cycle, form: PhaseMoveForm) -> None:
+    """The phase move, or why it did not happen."""
     try:
         moved = services.cycle_move(
             cycle=cycle,
@@ -193,7 +199,6 @@ def cycle_move(request: HttpRequest, plan: str, year: int) -> HttpResponse:
         messages.success(
             request, _("段階を「%(phase)s」にしました。") % {"phase": moved.get_phase_display()}
         )
-    return redirect(cycle)
 
 
 @require_POST
@@ -219,11 +224,15 @@ def drafts_release(request: HttpRequest, plan: str, year: int) -> HttpResponse:
                 "version": form.cleaned_data["version"],
             },
         )
+    _release(request, cycle, form.cleaned_data["version"])
+    return redirect(cycle)
+
+
+def _release(request: HttpRequest, cycle: Cycle, version: int) -> None:
+    """The drafts released to the members, or why they were not."""
     try:
         services.drafts_release(
-            cycle=cycle,
-            user=access.signed_in(request.user),
-            expected_version=form.cleaned_data["version"],
+            cycle=cycle, user=access.signed_in(request.user), expected_version=version
         )
     except services.EditConflict:
         messages.error(
@@ -231,4 +240,3 @@ def drafts_release(request: HttpRequest, plan: str, year: int) -> HttpResponse:
         )
     else:
         messages.success(request, _("委員会評価の案を委員に公開しました。"))
-    return redirect(cycle)

@@ -162,12 +162,17 @@ def edit_record(
     if request.method != "POST":
         form = form_class(instance=instance, **form_kwargs)
         return page.render(form, _formset(formset_class, instance))
+    form = form_class(request.POST, instance=instance, **form_kwargs)
+    return _post(page, form, _formset(formset_class, instance, request.POST), success_url)
+
+
+def _post(page: "Page", form, formset, success_url) -> HttpResponse:
+    """A POST of the edit page: refused, invalid, a conflict, or saved and redirected."""
+    request, rule, instance = page.request, page.rule, page.instance
     if not rule.edit and not request.user.is_authenticated:
         # The session expired while typing: log in again; the browser keeps the draft
         # (static/evaluation/drafts.js) and puts it back into the form afterwards.
         return redirect_to_login(request.get_full_path())
-    form = form_class(request.POST, instance=instance, **form_kwargs)
-    formset = _formset(formset_class, instance, request.POST)
     if not rule.edit:
         # Refused (the phase moved, the record was confirmed…): the form comes back with
         # what was typed and the reason, so nothing is lost.
@@ -254,18 +259,20 @@ class Page:
                 "conflict_title": conflict_title,
                 "next": self.next_url,
                 "conflict_values": _values(conflict, form) if conflict is not None else [],
-                # Shown as text to people who may only read (a saved record's values).
-                "read_only_values": (
-                    _values(instance, form) if instance.pk and not rule.edit else []
-                ),
-                # …and its child rows (not ``formset.get_queryset`` in the template: a
-                # template lookup on a formset first tries ``formset[name]``, which builds
-                # every form).
-                "read_only_children": (
-                    formset.get_queryset() if formset is not None and not rule.edit else None
-                ),
+                **self._read_only(form, formset),
                 "changes": changes_of(instance),
                 "refused": refused,
             },
             status=403 if refused else 200,
         )
+
+    def _read_only(self, form, formset) -> dict:
+        """A saved record's values and its child rows, shown as text to people who may only
+        read. (Not ``formset.get_queryset`` in the template: a template lookup on a formset
+        first tries ``formset[name]``, which builds every form.)"""
+        if self.rule.edit:
+            return {"read_only_values": [], "read_only_children": None}
+        return {
+            "read_only_values": _values(self.instance, form) if self.instance.pk else [],
+            "read_only_children": formset.get_queryset() if formset is not None else None,
+        }

@@ -47,43 +47,25 @@ def follow_up_edit(request: HttpRequest, plan: str, year: int, pk: int) -> HttpR
     )
 
 
+_ITEM_WITH_OPINION = FollowUp.objects.select_related(
+    "measure", "body", "opinion__cycle", "opinion__rating"
+)
+
+
 @refuse_hidden
 def follow_up_points(request: HttpRequest, plan: str, year: int, pk: int) -> HttpResponse:
     """指摘事項の整理: the 事務局 splits the item's opinion into numbered points; every
     実施主体 answering the opinion then answers each point."""
     cycle = visible_cycle(request, plan, year)[0]
-    item = get_object_or_404(
-        FollowUp.objects.select_related("measure", "body", "opinion__cycle", "opinion__rating"),
-        pk=pk,
-        cycle=cycle,
-    )
+    item = get_object_or_404(_ITEM_WITH_OPINION, pk=pk, cycle=cycle)
     rule = access.follow_up_points_access(request.user, cycle)
     if not rule.view:
         return access.denied(request, rule.reason)
     refused = request.method == "POST" and not rule.edit
     if request.method == "POST":
         form = FollowUpPointsForm(request.POST)
-        if rule.edit and form.is_valid():
-            try:
-                count = follow_ups.follow_up_points_set(
-                    item=item,
-                    points=form.cleaned_data["points"],
-                    user=access.signed_in(request.user),
-                )
-            except ValidationError as error:
-                form.add_error("points", error)
-            else:
-                messages.success(
-                    request,
-                    _("%(n)s %(t)sの指摘事項を%(p)d個にしました（回答の項目 %(c)d件）。")
-                    % {
-                        "n": item.measure.number,
-                        "t": item.measure.title,
-                        "p": len(form.cleaned_data["points"]),
-                        "c": count,
-                    },
-                )
-                return redirect(safe_next(request) or _report_url(cycle))
+        if rule.edit and form.is_valid() and _points_set(request, item, form):
+            return redirect(safe_next(request) or _report_url(cycle))
     else:
         form = FollowUpPointsForm(initial={"points": "\n".join(follow_ups.opinion_points(item))})
     return render(
@@ -102,25 +84,49 @@ def follow_up_points(request: HttpRequest, plan: str, year: int, pk: int) -> Htt
     )
 
 
+def _points_set(request: HttpRequest, item: FollowUp, form: FollowUpPointsForm) -> bool:
+    """Split the item's opinion into the points typed; False (with the form's error) when
+    they cannot be saved."""
+    try:
+        count = follow_ups.follow_up_points_set(
+            item=item,
+            points=form.cleaned_data["points"],
+            user=access.signed_in(request.user),
+        )
+    except ValidationError as error:
+        form.add_error("points", error)
+        return False
+    messages.success(
+        request,
+        _("%(n)s %(t)sの指摘事項を%(p)d個にしました（回答の項目 %(c)d件）。")
+        % {
+            "n": item.measure.number,
+            "t": item.measure.title,
+            "p": len(form.cleaned_data["points"]),
+            "c": count,
+        },
+    )
+    return True
+
+
 @require_safe
 @refuse_hidden
 def follow_up_report(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     cycle = visible_cycle(request, plan, year)[0]
-    participant = access.participant_of(request.user)
+    items = follow_ups.report_rows(cycle)
+    bodies = {item.body_id for item in items}
     return render(
         request,
         "evaluation/follow_up_report.html",
         {
             "cycle": cycle,
             "current_plan": cycle.plan,
-            "items": follow_ups.report_rows(cycle),
-            "can_edit_body": (
-                None
-                if participant is None
-                else "all"
-                if participant.is_secretariat
-                else participant.body_id
-            ),
+            "items": items,
+            "can_split": access.follow_up_points_access(request.user, cycle).edit,
+            # The 実施主体 whose answers the viewer may write now, each asked of the rule.
+            "answers_for": {
+                body for body in bodies if access.follow_up_access(request.user, cycle, body).edit
+            },
         },
     )
 

@@ -49,6 +49,22 @@ def meeting_list(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     rule = access.meeting_access(request.user, cycle)
     if not rule.view:
         return denied(request, rule.reason)
+    return render(
+        request,
+        "evaluation/meeting_list.html",
+        {
+            "cycle": cycle,
+            "current_plan": cycle.plan,
+            "rows": _meeting_rows(cycle),
+            "access": rule,
+            "material": access.meeting_material_access(request.user, cycle),
+        },
+    )
+
+
+def _meeting_rows(cycle: Cycle) -> list[tuple[Meeting, str]]:
+    """Each meeting with who attended, the 施策 discussed and the drafts changed at it, and
+    its projector view's first screen."""
     meetings = list(
         cycle.meetings.prefetch_related(
             Prefetch("attendees", queryset=committee_members()),
@@ -62,22 +78,12 @@ def meeting_list(request: HttpRequest, plan: str, year: int) -> HttpResponse:
         )
     )
     first = Measure.objects.of_plan(cycle.plan).values_list("number", flat=True).first()
-    rows: list[tuple[Meeting, str]] = []  # each meeting, and its projector view's first screen
+    rows: list[tuple[Meeting, str]] = []
     for meeting in meetings:
         meeting.cycle = cycle  # already fetched
         opening = next((m.number for m in meeting.measures.all()), first)
         rows.append((meeting, _screen_url(meeting, opening) if opening else ""))
-    return render(
-        request,
-        "evaluation/meeting_list.html",
-        {
-            "cycle": cycle,
-            "current_plan": cycle.plan,
-            "rows": rows,
-            "access": rule,
-            "material": access.meeting_material_access(request.user, cycle),
-        },
-    )
+    return rows
 
 
 @login_required

@@ -40,7 +40,7 @@ from evaluation.page_cache import cached
 from evaluation.rollups import ratings
 from evaluation.views import drafting
 from evaluation.views.editing import THEN_NEXT, edit_record, safe_next
-from policies.models import ImplementingBody
+from policies.models import ImplementingBody, Measure
 
 
 @require_safe
@@ -126,31 +126,10 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
 @refuse_hidden
 def report_edit(request: HttpRequest, plan: str, year: int, code: str) -> HttpResponse:
     cycle = visible_cycle(request, plan, year)[0]
-    # The 事業 comes with its 実施状況 when there is one (one query instead of two).
-    report = ProjectReport.objects.select_related("project__body").find(
-        cycle=cycle, project__code=code
-    )
-    if report is None:
-        project = get_object_or_404(Project.objects.select_related("body"), code=code)
-    else:
-        project, report.cycle = report.project, cycle
+    report, project = _report_of(cycle, code)
     rule = access.report_access(request.user, cycle, project)
     # Whoever may enter it is offered 「保存して次へ」: the body's next 事業 still to enter.
     following = _next_to_enter(cycle, project) if rule.edit else None
-
-    def after_save(saved: ProjectReport) -> str:
-        if request.POST.get("then") != THEN_NEXT:
-            return request.path
-        # Looked up again: a colleague may have entered it meanwhile.
-        upcoming = _next_to_enter(cycle, project)
-        if upcoming is None:
-            return reverse("evaluation:todo")
-        url = reverse(
-            "evaluation:report", kwargs={"plan": plan, "year": year, "code": upcoming.code}
-        )
-        back = safe_next(request)  # the page the first form was opened from, kept along
-        return f"{url}?{urlencode({'next': back})}" if back else url
-
     return edit_record(
         request,
         instance=report or ProjectReport(cycle=cycle, project=project),
@@ -169,8 +148,37 @@ def report_edit(request: HttpRequest, plan: str, year: int, code: str) -> HttpRe
                 "evaluation:report_review", kwargs={"plan": plan, "year": year, "code": code}
             ),
         },
-        success_url=after_save,
+        success_url=functools.partial(_after_report, request, cycle, project),
     )
+
+
+def _report_of(cycle: Cycle, code: str) -> tuple[ProjectReport | None, Project]:
+    """The 事業's 実施状況 of the year (None before it is entered) and the 事業: together when
+    there is a 実施状況 (one query instead of two)."""
+    report = ProjectReport.objects.select_related("project__body").find(
+        cycle=cycle, project__code=code
+    )
+    if report is None:
+        return None, get_object_or_404(Project.objects.select_related("body"), code=code)
+    report.cycle = cycle
+    return report, report.project
+
+
+def _after_report(request: HttpRequest, cycle: Cycle, project: Project, saved) -> str:
+    """保存して次へ: the body's next 事業 still to enter, carrying the page the first form
+    was opened from; else the form's own page."""
+    if request.POST.get("then") != THEN_NEXT:
+        return request.path
+    # Looked up again: a colleague may have entered it meanwhile.
+    upcoming = _next_to_enter(cycle, project)
+    if upcoming is None:
+        return reverse("evaluation:todo")
+    url = reverse(
+        "evaluation:report",
+        kwargs={"plan": cycle.plan.code, "year": cycle.fiscal_year, "code": upcoming.code},
+    )
+    back = safe_next(request)  # the page the first form was opened from, kept along
+    return f"{url}?{urlencode({'next': back})}" if back else url
 
 
 def _next_to_enter(cycle: Cycle, project: Project) -> Project | None:
@@ -194,19 +202,8 @@ def self_evaluation_edit(
     request: HttpRequest, plan: str, year: int, number: str, body: str
 ) -> HttpResponse:
     cycle = visible_cycle(request, plan, year)[0]
-    body_obj = get_object_or_404(ImplementingBody, code=body)
-    measure = measure_in(cycle, number)
-    evaluation = SelfEvaluation.objects.select_related("rating").find(
-        cycle=cycle, measure=measure, body=body_obj
-    )  # the rating: shown as text to those who may only read
-    previous = access.visible_previous(request.user, cycle, measure)
-    last_opinion = (
-        CommitteeEvaluation.objects.shown()
-        .select_related("rating", "cycle")
-        .find(cycle=previous[0], measure=previous[1])
-        if previous
-        else None
-    )
+    measure, body_obj, evaluation = _self_evaluation_of(cycle, number, body)
+    last_opinion = _last_opinion(access.visible_previous(request.user, cycle, measure))
     return edit_record(
         request,
         instance=evaluation or SelfEvaluation(cycle=cycle, measure=measure, body=body_obj),
@@ -220,18 +217,44 @@ def self_evaluation_edit(
             "body": body_obj,
             "last_opinion": last_opinion,
             # The body's answers to it: the 回答報告書's items, point by point.
-            "follow_ups": list(
-                FollowUp.objects.filter(cycle=cycle, measure=measure, body=body_obj).order_by(
-                    "point_number", "pk"
-                )
-            ),
+            "follow_ups": _answers(cycle, measure, body_obj),
             "review": access.entry_review_access(request.user, cycle, evaluation),
             "review_url": reverse(
-                "evaluation:self_evaluation_review",
-                kwargs={"plan": plan, "year": year, "number": number, "body": body},
+                "evaluation:self_evaluation_review", args=[plan, year, number, body]
             ),
         },
         form_kwargs={"cycle": cycle},
+    )
+
+
+def _self_evaluation_of(
+    cycle: Cycle, number: str, body: str
+) -> tuple[Measure, ImplementingBody, SelfEvaluation | None]:
+    """The 施策, the 実施主体 and its 自己評価 of the year (None before it is written)."""
+    body_obj = get_object_or_404(ImplementingBody, code=body)
+    measure = measure_in(cycle, number)
+    evaluation = SelfEvaluation.objects.select_related("rating").find(
+        cycle=cycle, measure=measure, body=body_obj
+    )  # the rating: shown as text to those who may only read
+    return measure, body_obj, evaluation
+
+
+def _answers(cycle: Cycle, measure: Measure, body: ImplementingBody) -> list[FollowUp]:
+    return list(
+        FollowUp.objects.filter(cycle=cycle, measure=measure, body=body).order_by(
+            "point_number", "pk"
+        )
+    )
+
+
+def _last_opinion(previous: tuple[Cycle, Measure] | None) -> CommitteeEvaluation | None:
+    """Last year's committee opinion of the 施策, when the viewer may see that year."""
+    if previous is None:
+        return None
+    return (
+        CommitteeEvaluation.objects.shown()
+        .select_related("rating", "cycle")
+        .find(cycle=previous[0], measure=previous[1])
     )
 
 
@@ -256,72 +279,86 @@ def committee_evaluation_edit(
         cycle=cycle, measure=measure
     )  # the rating: shown as text to those who may only read
     rule = access.committee_evaluation_access(request.user, cycle, evaluation)
-    scores = access.member_scores_access(request.user, cycle)
-
-    def members_side() -> str:
-        opinions = list(
-            MemberEvaluation.objects.filter(cycle=cycle, measure=measure)
-            .select_related("rating", "member")
-            .order_by("member_id")
-        )
-        return render_to_string(
-            "evaluation/_committee_members.html",
-            {
-                "opinions": opinions,
-                "tally": member_tally(opinions, ratings.cycle_levels(cycle)),
-                # Members comment where they have something to say: mark a 施策 with none.
-                "no_opinion": not any(o.opinion.strip() for o in opinions),
-            },
-        )
-
     following = drafting.next_to_draft(cycle, measure.number) if rule.edit else None
-
-    def after_save(saved) -> str:
-        """保存して次へ: the next 施策 that still needs a draft, or the chair's review page
-        once every one has its draft."""
-        if request.POST.get("then") != THEN_NEXT:
-            return request.path
-        if following is None:
-            return reverse("evaluation:committee_review", kwargs={"plan": plan, "year": year})
-        return reverse(
-            "evaluation:committee_evaluation",
-            kwargs={"plan": plan, "year": year, "number": following},
-        )
-
     return edit_record(
         request,
         instance=evaluation or CommitteeEvaluation(cycle=cycle, measure=measure),
         rule=rule,
         form_class=CommitteeEvaluationForm,
         template="evaluation/committee_evaluation_form.html",
-        success_url=after_save,
+        success_url=functools.partial(_after_draft, request, cycle, following),
         context={
             "cycle": cycle,
             "current_plan": cycle.plan,
             "measure": measure,
             "then_next": THEN_NEXT,
             "next_draft": following,
-            # What the committee weighs (実施状況, 自己評価, last year's opinion and the
-            # responses), as the members read it on their scoring page.
-            "material": mark_safe(scoring_material(cycle, measure)) if rule.edit else "",
-            "member_scores": scores,
-            # The members' scores and opinions, the same for everyone who may see them:
-            # rendered once per generation of the data.
-            "members": mark_safe(  # our own template, escaped
-                cached(("committee_members", cycle.pk, measure.pk), members_side)
-            )
-            if scores.view
-            else "",
             "evaluation": evaluation,
-            "confirm": access.committee_confirmation_access(request.user, cycle, evaluation),
-            # Why the draft cannot be edited concerns the secretariat who drafts it; the
-            # chair and members see only what applies to them (confirming, the result).
-            "hide_reason": not getattr(
-                access.participant_of(request.user), "is_secretariat", False
-            ),
+            **_drafting_context(request, cycle, measure, evaluation, rule),
         },
         form_kwargs={"cycle": cycle},
     )
+
+
+def _drafting_context(
+    request: HttpRequest,
+    cycle: Cycle,
+    measure: Measure,
+    evaluation: CommitteeEvaluation | None,
+    rule: access.Access,
+) -> dict:
+    """What the drafting page shows beside the form, each part to whom the rules allow."""
+    scores = access.member_scores_access(request.user, cycle)
+    return {
+        # What the committee weighs (実施状況, 自己評価, last year's opinion and the
+        # responses), as the members read it on their scoring page.
+        "material": mark_safe(scoring_material(cycle, measure)) if rule.edit else "",
+        "member_scores": scores,
+        # The members' scores and opinions, the same for everyone who may see them:
+        # rendered once per generation of the data.
+        "members": mark_safe(  # our own template, escaped
+            cached(
+                ("committee_members", cycle.pk, measure.pk),
+                functools.partial(_members_side, cycle, measure),
+            )
+        )
+        if scores.view
+        else "",
+        "confirm": access.committee_confirmation_access(request.user, cycle, evaluation),
+        # Why the draft cannot be edited concerns the secretariat who drafts it; the
+        # chair and members see only what applies to them (confirming, the result).
+        "hide_reason": not access.drafts_committee_evaluations(request.user),
+        "confirms": access.confirms_committee_evaluations(request.user),
+    }
+
+
+def _members_side(cycle: Cycle, measure: Measure) -> str:
+    """Every member's rating and opinion of the 施策, with their tally."""
+    opinions = list(
+        MemberEvaluation.objects.filter(cycle=cycle, measure=measure)
+        .select_related("rating", "member")
+        .order_by("member_id")
+    )
+    return render_to_string(
+        "evaluation/_committee_members.html",
+        {
+            "opinions": opinions,
+            "tally": member_tally(opinions, ratings.cycle_levels(cycle)),
+            # Members comment where they have something to say: mark a 施策 with none.
+            "no_opinion": not any(o.opinion.strip() for o in opinions),
+        },
+    )
+
+
+def _after_draft(request: HttpRequest, cycle: Cycle, following: str | None, saved) -> str:
+    """保存して次へ: the next 施策 that still needs a draft, or the chair's review page
+    once every one has its draft."""
+    if request.POST.get("then") != THEN_NEXT:
+        return request.path
+    kwargs = {"plan": cycle.plan.code, "year": cycle.fiscal_year}
+    if following is None:
+        return reverse("evaluation:committee_review", kwargs=kwargs)
+    return reverse("evaluation:committee_evaluation", kwargs={**kwargs, "number": following})
 
 
 @require_POST
@@ -336,9 +373,7 @@ def committee_evaluation_confirm(
     if evaluation is None or not rule.edit:
         raise PermissionDenied(rule.reason)
     form = ConfirmForm(request.POST)
-    target = reverse(
-        "evaluation:committee_evaluation", kwargs={"plan": plan, "year": year, "number": number}
-    )
+    target = reverse("evaluation:committee_evaluation", args=[plan, year, number])
     if not form.is_valid():
         messages.error(request, _("確定できませんでした。画面を開き直してください。"))
         return redirect(target)
@@ -356,11 +391,15 @@ def committee_evaluation_confirm(
                 "back": target,
             },
         )
+    _confirm(request, evaluation, form.cleaned_data["version"])
+    return redirect(target)
+
+
+def _confirm(request: HttpRequest, evaluation: CommitteeEvaluation, version: int) -> None:
+    """The chair's 確定 of the draft they saw, or why it did not happen."""
     try:
         services.committee_evaluation_confirm(
-            evaluation=evaluation,
-            user=access.signed_in(request.user),
-            expected_version=form.cleaned_data["version"],
+            evaluation=evaluation, user=access.signed_in(request.user), expected_version=version
         )
     except services.EditConflict:
         messages.error(
@@ -371,4 +410,3 @@ def committee_evaluation_confirm(
         )
     else:
         messages.success(request, _("委員会評価を確定しました。"))
-    return redirect(target)

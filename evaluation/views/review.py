@@ -48,6 +48,26 @@ def _review_page(
     bound: tuple[str, SendBackForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    rows = _review_rows(cycle, bound)
+    return render(
+        request,
+        "evaluation/committee_review.html",
+        {
+            "cycle": cycle,
+            "current_plan": cycle.plan,
+            "rows": rows,
+            "summary": CommitteeSummary.objects.find(cycle=cycle),
+            "access": rule,
+            # 「未確定の案をすべて確定」: every draft not yet confirmed, with the version shown.
+            "pending": [r for r in rows if r["draft"] and not r["draft"].is_confirmed],
+        },
+        status=status,
+    )
+
+
+def _review_rows(cycle: Cycle, bound: tuple[str, SendBackForm] | None) -> list[dict[str, Any]]:
+    """Per 施策: its draft, the members' tally and the send-back form (the one bound to a
+    refused POST keeps what the chair typed)."""
     drafts = {
         d.measure_id: d
         for d in CommitteeEvaluation.objects.filter(cycle=cycle).select_related(
@@ -64,20 +84,7 @@ def _review_page(
         rows.append(
             {"measure": measure, "draft": draft, "tally": tallies.get(measure.pk), "form": form}
         )
-    return render(
-        request,
-        "evaluation/committee_review.html",
-        {
-            "cycle": cycle,
-            "current_plan": cycle.plan,
-            "rows": rows,
-            "summary": CommitteeSummary.objects.find(cycle=cycle),
-            "access": rule,
-            # 「未確定の案をすべて確定」: every draft not yet confirmed, with the version shown.
-            "pending": [r for r in rows if r["draft"] and not r["draft"].is_confirmed],
-        },
-        status=status,
-    )
+    return rows
 
 
 @require_safe
@@ -105,29 +112,42 @@ def committee_review_confirm(request: HttpRequest, plan: str, year: int) -> Http
         messages.error(request, _("確定する施策を選んでください。"))
         return redirect(_review_url(cycle))
     if request.POST.get("step") != "confirm":
-        drafts = CommitteeEvaluation.objects.filter(
-            cycle=cycle, measure__number__in=list(chosen)
-        ).select_related("measure", "rating")
-        return render(
-            request,
-            "evaluation/committee_review_confirm.html",
-            {
-                "cycle": cycle,
-                "current_plan": cycle.plan,
-                "drafts": drafts,
-                "chosen": chosen,
-                "summary": CommitteeSummary.objects.find(cycle=cycle)
-                if summary_version is not None
-                else None,
-                "summary_version": summary_version,
-            },
-        )
+        return _confirm_step(request, cycle, chosen, summary_version)
     result = send_back.committee_confirm_many(
         cycle=cycle,
         versions=chosen,
         user=access.signed_in(request.user),
         summary_version=summary_version,
     )
+    _tell_confirmed(request, result)
+    return redirect(_review_url(cycle))
+
+
+def _confirm_step(
+    request: HttpRequest, cycle: Cycle, chosen: dict[str, int], summary_version: int | None
+) -> HttpResponse:
+    """The first step: the chosen drafts (and the 総評) listed with what confirming means."""
+    drafts = CommitteeEvaluation.objects.filter(
+        cycle=cycle, measure__number__in=list(chosen)
+    ).select_related("measure", "rating")
+    return render(
+        request,
+        "evaluation/committee_review_confirm.html",
+        {
+            "cycle": cycle,
+            "current_plan": cycle.plan,
+            "drafts": drafts,
+            "chosen": chosen,
+            "summary": CommitteeSummary.objects.find(cycle=cycle)
+            if summary_version is not None
+            else None,
+            "summary_version": summary_version,
+        },
+    )
+
+
+def _tell_confirmed(request: HttpRequest, result: send_back.ConfirmResult) -> None:
+    """What was confirmed, and what was not because it changed after the page was opened."""
     if result.summary == "confirmed":
         messages.success(request, _("総評を確定しました。"))
     elif result.summary == "conflict":
@@ -156,7 +176,6 @@ def committee_review_confirm(request: HttpRequest, plan: str, year: int) -> Http
             )
             % {"numbers": "、".join(e.measure.number for e in result.conflicts)},
         )
-    return redirect(_review_url(cycle))
 
 
 @require_POST
@@ -202,37 +221,8 @@ def _entry_review(request: HttpRequest, cycle: Cycle, entry, *, title: str, back
         if not rule.edit:
             raise PermissionDenied(rule.reason)
         form = ReviewForm(request.POST)
-        if form.is_valid():
-            try:
-                if form.cleaned_data["action"] == SEND_BACK:
-                    send_back.entry_send_back(
-                        entry=entry,
-                        user=access.signed_in(request.user),
-                        expected_version=form.cleaned_data["version"],
-                        comment=form.cleaned_data["comment"],
-                    )
-                    messages.success(request, _("実施主体に差し戻しました。"))
-                else:
-                    send_back.entry_mark_checked(
-                        entry=entry,
-                        user=access.signed_in(request.user),
-                        expected_version=form.cleaned_data["version"],
-                    )
-                    messages.success(request, _("確認済にしました。"))
-            except services.EditConflict:
-                form.add_error(
-                    None,
-                    _(
-                        "このページを開いた後に、実施主体がこの記録を保存しました。"
-                        "最新の内容を確認してから、もう一度操作してください。"
-                    ),
-                )
-                entry.refresh_from_db()
-                data = request.POST.copy()
-                data["version"] = str(entry.version)
-                form.data = data
-            else:
-                return redirect(back_url)
+        if form.is_valid() and _review_entry(request, entry, form):
+            return redirect(back_url)
     else:
         form = ReviewForm(initial={"version": entry.version if entry else 0})
     return render(
@@ -251,6 +241,41 @@ def _entry_review(request: HttpRequest, cycle: Cycle, entry, *, title: str, back
         },
         status=400 if form.errors else 200,
     )
+
+
+def _review_entry(request: HttpRequest, entry, form: ReviewForm) -> bool:
+    """Send the entry back or mark it checked; False (with the form's error) when the
+    実施主体 saved it after the page was opened."""
+    try:
+        if form.cleaned_data["action"] == SEND_BACK:
+            send_back.entry_send_back(
+                entry=entry,
+                user=access.signed_in(request.user),
+                expected_version=form.cleaned_data["version"],
+                comment=form.cleaned_data["comment"],
+            )
+            messages.success(request, _("実施主体に差し戻しました。"))
+        else:
+            send_back.entry_mark_checked(
+                entry=entry,
+                user=access.signed_in(request.user),
+                expected_version=form.cleaned_data["version"],
+            )
+            messages.success(request, _("確認済にしました。"))
+    except services.EditConflict:
+        form.add_error(
+            None,
+            _(
+                "このページを開いた後に、実施主体がこの記録を保存しました。"
+                "最新の内容を確認してから、もう一度操作してください。"
+            ),
+        )
+        entry.refresh_from_db()
+        data = request.POST.copy()
+        data["version"] = str(entry.version)
+        form.data = data
+        return False
+    return True
 
 
 @login_required

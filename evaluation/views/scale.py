@@ -1,6 +1,7 @@
 """The year's rating scale: shown to whoever sees the cycle, edited by the 事務局 in 準備
 until the first rating (``access.cycle_scale_access``)."""
 
+from dataclasses import dataclass
 from typing import cast
 
 from django.contrib import messages
@@ -34,58 +35,93 @@ def _scale_forms(scale: RatingScale, data=None) -> tuple[RatingScaleForm, BaseRa
     )
 
 
+@dataclass
+class _ScalePage:
+    """The forms of the scale page and what became of a POST (a conflict, a refusal)."""
+
+    scale: RatingScale
+    scale_form: RatingScaleForm
+    levels: BaseRatingLevelFormSet
+    pick: ScalePickForm
+    refused: bool = False
+    conflict: bool = False
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @refuse_hidden
 def cycle_scale(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     cycle, rule = visible_cycle(request, plan, year, rule=access.cycle_scale_access)
     scale = RatingScale.objects.get(pk=cycle.scale_id)
-    scale_form, levels = _scale_forms(scale)
-    pick = ScalePickForm(initial={"scale": scale.pk, "cycle_version": cycle.version})
-    status, refused, conflict = 200, False, False
+    page = _ScalePage(
+        scale,
+        *_scale_forms(scale),
+        pick=ScalePickForm(initial={"scale": scale.pk, "cycle_version": cycle.version}),
+    )
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if request.POST.get("action") == "pick":
-            pick = ScalePickForm(request.POST)
-            if rule.edit and pick.is_valid():
-                _pick(request, cycle, pick)
-                return _back(request, cycle)
-        else:
-            # The forms are read against the scale the page was opened with: if the year
-            # was given another one meanwhile, saving is a conflict, not a mix of the two.
-            opened = RatingScale.objects.filter(pk=_opened_scale(request)).first() or scale
-            scale_form, levels = _scale_forms(opened, request.POST)
-            if rule.edit and scale_form.is_valid() and levels.is_valid():
-                try:
-                    services.cycle_scale_save(
-                        cycle=cycle,
-                        opened_scale_id=_opened_scale(request),
-                        scale_form=scale_form,
-                        levels=levels,
-                        user=request.user,
-                    )
-                except services.EditConflict:
-                    conflict = True
-                    scale.refresh_from_db()
-                    data = request.POST.copy()
-                    data["version"] = str(scale.version)  # saving again overrides, knowingly
-                    scale_form.data = data
-                    _refresh_versions(levels)
-                    scale_form.add_error(
-                        None,
-                        _(
-                            "あなたが編集している間に、ほかの人がこの年度の評価尺度を保存しました。"
-                            "下の「保存されている尺度」を確認し、必要ならあなたの入力を直してから、もう一度保存してください。"
-                        ),
-                    )
-                except ValidationError as error:
-                    scale_form.add_error(None, error)
-                else:
-                    messages.success(request, _("この年度の評価尺度を保存しました。"))
-                    return _back(request, cycle)
-        if not rule.edit:
-            # Refused (the phase moved, a rating came in): what was typed stays on screen.
-            refused, status = True, 403
+        done = _post(request, cycle, rule, page)
+        if done is not None:
+            return done
+        # Refused (the phase moved, a rating came in): what was typed stays on screen.
+        page.refused = not rule.edit
+    return _render(request, cycle, rule, page)
+
+
+def _post(
+    request: HttpRequest, cycle: Cycle, rule: access.Access, page: _ScalePage
+) -> HttpResponse | None:
+    """Another scale picked for the year, or the year's scale edited: the redirect once
+    saved, else None (the page shows the forms again)."""
+    if request.POST.get("action") == "pick":
+        page.pick = ScalePickForm(request.POST)
+        if rule.edit and page.pick.is_valid():
+            _pick(request, cycle, page.pick)
+            return _back(request, cycle)
+        return None
+    # The forms are read against the scale the page was opened with: if the year was given
+    # another one meanwhile, saving is a conflict, not a mix of the two.
+    opened = RatingScale.objects.filter(pk=_opened_scale(request)).first() or page.scale
+    page.scale_form, page.levels = _scale_forms(opened, request.POST)
+    if not (rule.edit and page.scale_form.is_valid() and page.levels.is_valid()):
+        return None
+    try:
+        services.cycle_scale_save(
+            cycle=cycle,
+            opened_scale_id=_opened_scale(request),
+            scale_form=page.scale_form,
+            levels=page.levels,
+            user=access.signed_in(request.user),
+        )
+    except services.EditConflict:
+        _show_conflict(request, page)
+    except ValidationError as error:
+        page.scale_form.add_error(None, error)
+    else:
+        messages.success(request, _("この年度の評価尺度を保存しました。"))
+        return _back(request, cycle)
+    return None
+
+
+def _show_conflict(request: HttpRequest, page: _ScalePage) -> None:
+    page.conflict = True
+    page.scale.refresh_from_db()
+    data = request.POST.copy()
+    data["version"] = str(page.scale.version)  # saving again overrides, knowingly
+    page.scale_form.data = data
+    _refresh_versions(page.levels)
+    page.scale_form.add_error(
+        None,
+        _(
+            "あなたが編集している間に、ほかの人がこの年度の評価尺度を保存しました。"
+            "下の「保存されている尺度」を確認し、必要ならあなたの入力を直してから、もう一度保存してください。"
+        ),
+    )
+
+
+def _render(
+    request: HttpRequest, cycle: Cycle, rule: access.Access, page: _ScalePage
+) -> HttpResponse:
     saved_levels = list(RatingScale.objects.get(pk=cycle.scale_id).levels.order_by("order"))
     return render(
         request,
@@ -94,18 +130,18 @@ def cycle_scale(request: HttpRequest, plan: str, year: int) -> HttpResponse:
             "cycle": cycle,
             "current_plan": cycle.plan,
             "access": rule,
-            "scale": scale,
+            "scale": page.scale,
             "saved_levels": saved_levels,
             "is_default": cycle.scale_id == cycle.plan.rating_scale_id,
-            "form": scale_form,
-            "formset": levels,
-            "pick": pick,
-            "refused": refused,
-            "conflict": conflict,
+            "form": page.scale_form,
+            "formset": page.levels,
+            "pick": page.pick,
+            "refused": page.refused,
+            "conflict": page.conflict,
             "show_form": rule.edit or request.method == "POST",
             "next": safe_next(request),
         },
-        status=status,
+        status=403 if page.refused else 200,
     )
 
 

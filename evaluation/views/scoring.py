@@ -2,6 +2,7 @@
 施策 with everything the member judges by beside their own form. "保存して次へ" saves and
 opens the next 施策, so scoring the whole plan takes one submit per 施策."""
 
+import functools
 from dataclasses import replace
 
 from django.contrib.auth.decorators import login_required
@@ -15,8 +16,9 @@ from evaluation import access
 from evaluation.access import measure_in, refuse_hidden, visible_cycle
 from evaluation.committee import material
 from evaluation.forms import MemberEvaluationForm
-from evaluation.models import MemberEvaluation
+from evaluation.models import Cycle, MemberEvaluation
 from evaluation.views.editing import THEN_NEXT, edit_record
+from policies.models import Measure
 
 # The button that saves and moves on posts ``then=next``; any other submit stays on the page.
 
@@ -67,20 +69,6 @@ def scoring_page(request: HttpRequest, plan: str, year: int, number: str) -> Htt
     measure = measure_in(cycle, number)
     evaluation = MemberEvaluation.objects.find(cycle=cycle, measure=measure, member=request.user)
     progress = material.scoring_progress(cycle, access.signed_in(request.user), measure)
-
-    def after_save(saved) -> str:
-        if request.POST.get("then") == THEN_NEXT:
-            following = progress.next
-            if following is None:
-                return _scoring_url(cycle)
-            # The next 施策 opens at its form with the focus in the first field: a page
-            # opened at a #fragment scrolls to that element and focuses it (no script), so
-            # a phone lands on the form, not 1–3 screens above it, and the keyboard goes on
-            # from there. (``autofocus`` would not do: a #fragment, which the browser
-            # carries over from the page posted, switches it off.)
-            return f"{_scoring_url(cycle, following.number)}#{FIRST_FIELD}"
-        return _scoring_url(cycle, measure.number)
-
     return edit_record(
         request,
         instance=evaluation
@@ -97,6 +85,27 @@ def scoring_page(request: HttpRequest, plan: str, year: int, number: str) -> Htt
             "then_next": THEN_NEXT,
             "scoring_list_url": _scoring_url(cycle),
         },
-        success_url=after_save,
+        success_url=functools.partial(_after_scoring, request, cycle, measure, progress),
         form_kwargs={"cycle": cycle},
     )
+
+
+def _after_scoring(
+    request: HttpRequest,
+    cycle: Cycle,
+    measure: Measure,
+    progress: material.ScoringProgress,
+    saved,
+) -> str:
+    """The 施策's own page, or with 保存して次へ the next 施策 (the list after the last)."""
+    if request.POST.get("then") == THEN_NEXT:
+        following = progress.next
+        if following is None:
+            return _scoring_url(cycle)
+        # The next 施策 opens at its form with the focus in the first field: a page
+        # opened at a #fragment scrolls to that element and focuses it (no script), so
+        # a phone lands on the form, not 1–3 screens above it, and the keyboard goes on
+        # from there. (``autofocus`` would not do: a #fragment, which the browser
+        # carries over from the page posted, switches it off.)
+        return f"{_scoring_url(cycle, following.number)}#{FIRST_FIELD}"
+    return _scoring_url(cycle, measure.number)

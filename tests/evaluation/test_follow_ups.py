@@ -244,6 +244,27 @@ def test_the_report_prints_and_downloads_the_same_rows(opened, login):
     assert sheet.print_area == "'令和3（2021）年度'!$A$1:$G$7"
 
 
+def test_the_report_links_to_the_answers_each_person_may_write_now(opened, login):
+    city = FollowUp.objects.get(body=body("city"), measure=measure("1-1"))
+    place = FollowUp.objects.get(body=body("place"), measure=measure("1-1"))
+    url = reverse("evaluation:follow_up_report", kwargs={"plan": "revised-2017", "year": 2021})
+    split = reverse(
+        "evaluation:follow_up_points", kwargs={"plan": "revised-2017", "year": 2021, "pk": city.pk}
+    )
+
+    def links(user) -> tuple[bool, bool, bool]:
+        html = login(user).get(url).content.decode()
+        return edit_url(city) in html, edit_url(place) in html, split in html
+
+    assert links(opened.users["staff_a"]) == (True, False, False)
+    assert links(opened.users["secretariat"]) == (True, True, True)
+    assert links(opened.users["member"]) == (False, False, False)
+    # Outside 実施状況入力 the rules allow no answer and no split: no link offers one.
+    opened.set_phase(Phase.COMMITTEE)
+    assert links(opened.users["secretariat"]) == (False, False, False)
+    assert links(opened.users["staff_a"]) == (False, False, False)
+
+
 @pytest.mark.parametrize("extra", [0, 8])
 def test_the_report_has_a_fixed_query_count(opened, login, django_assert_max_num_queries, extra):
     lecture = Initiative.objects.get_by_natural_key("revised-2017", "1-2", 1)

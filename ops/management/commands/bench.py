@@ -8,6 +8,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -31,6 +32,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """How each page is loaded: the client (wrk, else Python), seconds, rounds, connections."""
+
+    wrk: str | None
+    seconds: int
+    rounds: int
+    connections: int
+
+
 class Command(BaseCommand):
     help = (
         "ベンチマーク: k 倍の試験データ（BENCH_KS、既定 1,10,100）ごとに gunicorn を起動し、"
@@ -49,69 +60,83 @@ class Command(BaseCommand):
             self._probe(probe)
             return
         ks = _env_ks()
-        seconds = int(os.environ.get("BENCH_SECONDS", "10"))
-        n_rounds = int(os.environ.get("BENCH_ROUNDS", "3"))
-        connections = int(os.environ.get("BENCH_CONNECTIONS", "8"))
-        wrk = self._wrk()
+        plan = _Plan(
+            wrk=self._wrk(),
+            seconds=int(os.environ.get("BENCH_SECONDS", "10")),
+            rounds=int(os.environ.get("BENCH_ROUNDS", "3")),
+            connections=int(os.environ.get("BENCH_CONNECTIONS", "8")),
+        )
         self.stdout.write(
-            f"k = {ks}, {seconds} s × {connections} connections per page "
-            f"in {n_rounds} interleaved rounds, "
-            f"{'wrk' if wrk else 'Python client (wrk missing)'}"
+            f"k = {ks}, {plan.seconds} s × {plan.connections} connections per page "
+            f"in {plan.rounds} interleaved rounds, "
+            f"{'wrk' if plan.wrk else 'Python client (wrk missing)'}"
         )
         results: list[bench.Result] = []
         for k in ks:
-            env = self._build(k)
-            probe_out = self._manage(env, "bench", "--probe", f"scale-k{k}", capture=True)
-            probed = json.loads(probe_out.strip().splitlines()[-1])
-            cookies = {
-                role: f"{settings.SESSION_COOKIE_NAME}={session}"
-                for role, session in probed["sessions"].items()
-            }
-            port = _free_port()
-            server = self._gunicorn(env, port)
-            try:
-                rounds: dict[str, list] = {page.label: [] for page in bench.PAGES}
-                for page in bench.PAGES:  # warm the shared cache and the workers
-                    self._get(self._url(port, page, k), cookies.get(page.login))
-                idle = self._idle_latency(port)
-                for _round in range(n_rounds):
-                    for page in bench.PAGES:
-                        # Requests a previous page left queued would be counted against this
-                        # one (or make it measure 0 requests/s): start each on an idle server.
-                        self._wait_until_idle(port, idle)
-                        rounds[page.label].append(
-                            self._load(
-                                wrk,
-                                self._url(port, page, k),
-                                cookies.get(page.login),
-                                seconds=max(2, round(seconds / n_rounds)),
-                                connections=connections,
-                            )
-                        )
-                for page in bench.PAGES:
-                    rps, p50, p95, errors = bench.combine(rounds[page.label])
-                    results.append(
-                        bench.Result(
-                            page=page.label,
-                            k=k,
-                            queries=probed["queries"][page.label],
-                            rps=rps,
-                            p50_ms=p50,
-                            p95_ms=p95,
-                            errors=errors,
-                            floor=bench.floor_for(page),
-                        )
-                    )
-                    self.stdout.write(f"  k={k} {page.label}: {rps:.1f} req/s")
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
+            results += self._size(k, plan)
         bench.add_ratios(results)
         self.stdout.write("")
         self.stdout.write(bench.format_table(results))
         self.stdout.write("")
         for line in bench.check_targets(results):
             self.stdout.write(line)
+
+    def _size(self, k: int, plan: "_Plan") -> list[bench.Result]:
+        """Every page at one size, on its own database and gunicorn."""
+        env = self._build(k)
+        probe_out = self._manage(env, "bench", "--probe", f"scale-k{k}", capture=True)
+        probed = json.loads(probe_out.strip().splitlines()[-1])
+        cookies = {
+            role: f"{settings.SESSION_COOKIE_NAME}={session}"
+            for role, session in probed["sessions"].items()
+        }
+        port = _free_port()
+        server = self._gunicorn(env, port)
+        try:
+            rounds = self._rounds(port, k, cookies, plan)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        results = []
+        for page in bench.PAGES:
+            rps, p50, p95, errors = bench.combine(rounds[page.label])
+            results.append(
+                bench.Result(
+                    page=page.label,
+                    k=k,
+                    queries=probed["queries"][page.label],
+                    rps=rps,
+                    p50_ms=p50,
+                    p95_ms=p95,
+                    errors=errors,
+                    floor=bench.floor_for(page),
+                )
+            )
+            self.stdout.write(f"  k={k} {page.label}: {rps:.1f} req/s")
+        return results
+
+    def _rounds(self, port: int, k: int, cookies: dict, plan: "_Plan") -> dict[str, list]:
+        """Each page loaded in turn, ``plan.rounds`` times over (interleaved, so that a
+        noisy moment of the machine does not fall on one page only)."""
+        rounds: dict[str, list] = {page.label: [] for page in bench.PAGES}
+        for page in bench.PAGES:  # warm the shared cache and the workers
+            self._get(self._url(port, page, k), cookies.get(page.login))
+        idle = self._idle_latency(port)
+        for _round in range(plan.rounds):
+            for page in bench.PAGES:
+                # Requests a previous page left queued would be counted against this
+                # one (or make it measure 0 requests/s): start each on an idle server.
+                self._wait_until_idle(port, idle)
+                rounds[page.label].append(
+                    self._load(
+                        plan.wrk,
+                        self._url(port, page, k),
+                        cookies.get(page.login),
+                        seconds=max(2, round(plan.seconds / plan.rounds)),
+                        connections=plan.connections,
+                    )
+                )
+        return rounds
 
     # --- one size -------------------------------------------------------------------
 
