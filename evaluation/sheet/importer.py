@@ -432,9 +432,9 @@ class _Known:
     reports: dict[int, ProjectReport]  # by 事業
     indicators: dict[int, list[ProjectIndicator]]  # by 実施状況, in export order
     label_of: dict[int, str]  # 展開 → 「1-1①」
-    names: dict[int, str] = field(default_factory=dict)  # 実施主体 → its name
-    statuses: dict[str, str] = field(default_factory=dict)  # label → value
-    directions: dict[str, str] = field(default_factory=dict)
+    names: dict[int, str] = field(init=False)  # 実施主体 → its name
+    statuses: dict[str, str] = field(init=False)  # label → value
+    directions: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.names = {b.pk: b.name for b in self.bodies.values()}
