@@ -240,33 +240,32 @@ def sheet_import_confirm(request: HttpRequest, plan: str, year: int) -> HttpResp
             user=signed_in(request.user), cycle=cycle, pending=pending, token=token
         )
     except ImportRejected as rejected:
+        context = {"cycle": cycle, "access": access, "form": SheetUploadForm()}
         return render(
-            request,
-            "evaluation/sheet_import.html",
-            {
-                "cycle": cycle,
-                "access": access,
-                "form": SheetUploadForm(),
-                "errors": rejected.errors,
-            },
+            request, "evaluation/sheet_import.html", {**context, "errors": rejected.errors}
         )
     except EditConflict:
-        if receipt := already_applied(cycle, signed_in(request.user), token):
-            # The other click won the race (PostgreSQL): it saved this very file.
-            messages.info(request, _saved_message(receipt, again=True))
-            return redirect(upload_url)
-        discard_pending(request.session, cycle)
-        messages.error(
-            request,
-            _(
-                "確認のあいだに、ほかの人がこのファイルの事業・実施状況または指標を保存しました。"
-                "何も保存していません。最新の評価表を出力し直してから取り込んでください。"
-            ),
-        )
+        _tell_conflict(request, cycle, token)
         return redirect(upload_url)
     discard_pending(request.session, cycle)
     messages.success(request, _saved_message(result))
     return redirect(upload_url)
+
+
+def _tell_conflict(request: HttpRequest, cycle: Cycle, token: str) -> None:
+    """Why nothing was saved: the other click of a double click saved this very file (it
+    won the race, on PostgreSQL), or someone changed a record the file changes."""
+    if receipt := already_applied(cycle, signed_in(request.user), token):
+        messages.info(request, _saved_message(receipt, again=True))
+        return
+    discard_pending(request.session, cycle)
+    messages.error(
+        request,
+        _(
+            "確認のあいだに、ほかの人がこのファイルの事業・実施状況または指標を保存しました。"
+            "何も保存していません。最新の評価表を出力し直してから取り込んでください。"
+        ),
+    )
 
 
 def _saved_message(result, *, again: bool = False) -> str:
