@@ -135,8 +135,8 @@ def self_evaluation_text(evaluation: SelfEvaluation | None, asked: bool = True) 
     ]
     if evaluation.issues:
         parts.append(f"課題：{evaluation.issues}")
-    if evaluation.response_to_committee:
-        parts.append(f"前年度の委員会意見への対応：{evaluation.response_to_committee}")
+    if evaluation.shown_response:
+        parts.append(f"前年度の委員会意見への対応：{evaluation.shown_response}")
     return "\n".join(parts)
 
 

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluation.models import CommitteeSummary, Phase
+from evaluation.models import CommitteeSummary, FollowUp, Phase
 from ops.scale_data import generate
 from policies.models import Initiative
 from tests.factories import (
@@ -283,6 +283,21 @@ def test_a_draft_summary_stays_out_of_the_excel(client, cycle):
 def _workbook(client):
     response = client.get(url("sheet_xlsx"))
     return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+
+
+@pytest.mark.parametrize("with_items", [False, True])
+def test_the_old_response_text_shows_only_in_a_year_without_follow_up_items(
+    client, cycle, with_items
+):
+    cycle.self_evaluations.update(response_to_committee="SNSでの告知を増やした。")
+    if with_items:  # the answer is the 回答報告書's item, which may say 未対応
+        FollowUp.objects.create(cycle=cycle, measure=measure("1-1"), body=body("city"))
+    client.force_login(secretariat().user)
+    html = client.get(url("sheet_print")).content.decode()
+    csv_text = b"".join(client.get(url("sheet_csv")).streaming_content).decode("utf-8-sig")
+    cell = _workbook(client)["J12"].value
+    shown = ["SNSでの告知を増やした。" in text for text in (html, csv_text, cell)]
+    assert shown == [not with_items] * 3
 
 
 def test_excel_rows_are_as_tall_as_their_wrapped_text(client, cycle):
