@@ -35,14 +35,13 @@ from evaluation.rollups import ratings
 from people.models import display_name
 from policies.bootstrap_fields import draw
 from policies.fiscal_years import parse_fiscal_year, wareki, wareki_date
+from policies.form_messages import NamedRequired, name_required_fields
 from policies.models import Initiative, Measure, Plan, RatingLevel
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 
 CHOOSE = _("（選択してください）")
-TYPE_IN = _("「%(label)s」を入力してください。")
-CHOOSE_ONE = _("「%(label)s」を選んでください。")
 TAKEN_BY = _("この%(label)sは既に「%(record)s」で使われています。")
 TAKEN = _("この%(label)sは既にほかの記録で使われています。")
 
@@ -72,9 +71,7 @@ class VersionedForm(forms.ModelForm):
             if isinstance(field, forms.TypedChoiceField) and field.choices:
                 choices = cast(list[tuple[object, str]], field.choices)
                 field.choices = [("", CHOOSE), *[c for c in choices if c[0] != ""]]
-            # 「「実施内容」を入力してください。」 rather than 「このフィールドは必須です。」
-            asks = CHOOSE_ONE if isinstance(field, forms.ChoiceField) else TYPE_IN
-            field.error_messages["required"] = asks % {"label": field.label}
+        name_required_fields(self)
 
     def validate_unique(self) -> None:
         """A value another record already holds is refused naming the field and that record:
@@ -331,7 +328,7 @@ class ProjectForm(VersionedForm):
         return cleaned
 
 
-class ProjectContinueForm(forms.Form):
+class ProjectContinueForm(NamedRequired, forms.Form):
     """「前の計画から引き継ぐ」: a running 事業 of the previous plan, and the 展開 of this plan
     it serves from now on."""
 
@@ -471,13 +468,13 @@ class CycleForm(VersionedForm):
         return message
 
 
-class PhaseMoveForm(forms.Form):
+class PhaseMoveForm(NamedRequired, forms.Form):
     to_phase = forms.ChoiceField(choices=[(p, p) for p in PHASES])
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, label=_("版"))
 
 
-class ConfirmForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+class ConfirmForm(NamedRequired, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, label=_("版"))
 
 
 class IndicatorForm(VersionedForm):
@@ -529,7 +526,7 @@ class FollowUpForm(VersionedForm):
 MAX_POINTS = 20
 
 
-class FollowUpPointsForm(forms.Form):
+class FollowUpPointsForm(NamedRequired, forms.Form):
     """The 事務局 splits a committee opinion into numbered points (指摘事項), one a line."""
 
     points = forms.CharField(

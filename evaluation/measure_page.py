@@ -135,7 +135,8 @@ def year_pairs(
     (``access.visible_previous``), or None to show no previous year."""
     where, slot = _slots(cycle, measure, previous)
     bodies = {b.pk: YearPair(b.name) for b in ImplementingBody.objects.all()}
-    for record in SelfEvaluation.objects.filter(**where).select_related("rating", "body"):
+    records = SelfEvaluation.objects.filter(**where).with_response_rule()
+    for record in records.select_related("rating", "body"):
         if name := slot(record):
             setattr(bodies[record.body_id], name, record)
 

@@ -476,6 +476,15 @@ class SelfEvaluationQuerySet(RecordQuerySet["SelfEvaluation"]):
             body__code=body,
         )
 
+    def with_response_rule(self) -> "SelfEvaluationQuerySet":
+        """Marks whether the year has follow-up items (``SelfEvaluation.shown_response``), in
+        the same query."""
+        return self.annotate(
+            year_has_follow_ups=models.Exists(
+                FollowUp.objects.filter(cycle_id=models.OuterRef("cycle_id"))
+            )
+        )
+
 
 class SelfEvaluation(Versioned):
     """自己評価: one 実施主体's evaluation of one 施策 in one year."""
@@ -519,6 +528,16 @@ class SelfEvaluation(Versioned):
                 fields=["cycle", "measure", "body"], name="unique_self_evaluation"
             )
         ]
+
+    @property
+    def shown_response(self) -> str:
+        """The old free text 「前年度の委員会意見への対応」, shown only for a year without
+        follow-up items (回答報告書): once a year has them, the answer is the items' and the
+        old text, which could contradict them, is kept for history only. Read through
+        ``SelfEvaluationQuerySet.with_response_rule``; unread, nothing is shown."""
+        if getattr(self, "year_has_follow_ups", True):
+            return ""
+        return self.response_to_committee
 
     def __str__(self) -> str:
         return f"{self.measure.number} {self.body.short_name} {wareki(self.cycle.fiscal_year)}"

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.forms import VersionedForm
+from policies.form_messages import NamedRequired
 from policies.models import RatingLevel, RatingScale
 
 # Bounded like every form: a scale of more levels than this is not a scale people read.
@@ -117,10 +118,10 @@ RatingLevelFormSet = forms.inlineformset_factory(
 )
 
 
-class ScalePickForm(forms.Form):
+class ScalePickForm(NamedRequired, forms.Form):
     """Use another existing scale for the year (then edit it: a shared scale is copied)."""
 
     scale = forms.ModelChoiceField(
         label=_("使う尺度"), queryset=RatingScale.objects.order_by("name"), empty_label=None
     )
-    cycle_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    cycle_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, label=_("版"))

@@ -5,14 +5,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.send_back import COMMENT_MAX
+from policies.form_messages import NamedRequired
 
 SEND_BACK, CHECK = "send_back", "check"
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(NamedRequired, forms.Form):
     """差し戻す (with a comment) or 確認済にする, on one record."""
 
-    action = forms.ChoiceField(choices=[(SEND_BACK, _("差し戻す")), (CHECK, _("確認済にする"))])
+    action = forms.ChoiceField(
+        label=_("操作"), choices=[(SEND_BACK, _("差し戻す")), (CHECK, _("確認済にする"))]
+    )
     comment = forms.CharField(
         label=_("差し戻しのコメント"),
         required=False,
@@ -22,7 +25,7 @@ class ReviewForm(forms.Form):
             "差し戻す理由と、直してほしい点を書きます（実施主体の「やること」に表示されます）。"
         ),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, label=_("版"))
 
     def clean(self):
         super().clean()
@@ -32,7 +35,7 @@ class ReviewForm(forms.Form):
         return cleaned
 
 
-class SendBackForm(forms.Form):
+class SendBackForm(NamedRequired, forms.Form):
     """The chair sends one draft back to the 事務局."""
 
     comment = forms.CharField(
@@ -40,7 +43,7 @@ class SendBackForm(forms.Form):
         max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, label=_("版"))
 
 
 def chosen_versions(data, numbers: list[str]) -> dict[str, int]:

@@ -4,13 +4,15 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from people.models import ActingChair, Office, Participant, Role, Seat
+from policies.form_messages import NamedRequired
 from policies.models import ImplementingBody
 
 
-class RoleFields(forms.Form):
+class RoleFields(NamedRequired, forms.Form):
     role = forms.ChoiceField(label=_("役割"), choices=Role.choices)
     body = forms.ModelChoiceField(
         label=_("所属する実施主体"),
@@ -59,7 +61,7 @@ class RoleForm(RoleFields):
         super().__init__(*args, **kwargs)
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(NamedRequired, forms.Form):
     """人事異動: who takes over the 実施主体's work, and from when."""
 
     name = forms.CharField(label=_("後任者の氏名"), max_length=150)
@@ -78,7 +80,7 @@ class HandoverForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
 
-class SeatForm(forms.ModelForm):
+class SeatForm(NamedRequired, forms.ModelForm):
     """A member's 任期 (from–to), 区分 and office. Only committee accounts are offered."""
 
     class Meta:
@@ -104,7 +106,7 @@ def _name(user: Any) -> str:
     return user.get_full_name() or user.username
 
 
-class ActingChairForm(forms.ModelForm):
+class ActingChairForm(NamedRequired, forms.ModelForm):
     """職務代理: which 副委員長 acts for which 委員長, for a year or a date range."""
 
     class Meta:
@@ -123,3 +125,11 @@ class ActingChairForm(forms.ModelForm):
         self.fields["in_place_of"].queryset = users.filter(participant__role=Role.CHAIR)  # type: ignore[attr-defined]
         for name in ("user", "in_place_of"):
             self.fields[name].label_from_instance = _name  # type: ignore[attr-defined]
+
+
+class LoginForm(NamedRequired, AuthenticationForm):
+    """Django's login form, its required messages naming the field."""
+
+
+class ResetForm(NamedRequired, PasswordResetForm):
+    """Django's 「パスワードを忘れた場合」 form, its required message naming the field."""

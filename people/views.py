@@ -19,7 +19,14 @@ from django.views.decorators.http import require_POST, require_safe
 
 from people import services
 from people.access import denied, people_access
-from people.forms import ActingChairForm, HandoverForm, InviteForm, RoleForm, SeatForm
+from people.forms import (
+    ActingChairForm,
+    HandoverForm,
+    InviteForm,
+    ResetForm,
+    RoleForm,
+    SeatForm,
+)
 from people.mails import mail_context
 from people.models import ActingChair, Handover, Participant, Role, Seat, display_name
 from people.throttle import over_limit
@@ -219,6 +226,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     address is known. Limited per address and per client address in the shared cache, so
     it can neither flood someone's mailbox nor probe addresses fast."""
 
+    form_class = ResetForm
     template_name = "registration/password_reset_form.html"
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from evaluation.views import cycles as evaluation_cycles
+from people.forms import LoginForm
 
 admin.site.site_header = "市民活動促進基本計画 進捗管理 管理画面"
 admin.site.site_title = "進捗管理 管理画面"
@@ -17,7 +18,9 @@ urlpatterns = [
     # (session, last login, axes' records) each take the lock only while they write.
     path(
         "login/",
-        transaction.non_atomic_requests(auth_views.LoginView.as_view()),
+        transaction.non_atomic_requests(
+            auth_views.LoginView.as_view(authentication_form=LoginForm)
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

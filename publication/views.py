@@ -23,6 +23,7 @@ from evaluation.models import CorrectionState, Cycle
 from evaluation.page_cache import cached
 from people.access import Access, denied
 from policies.fiscal_years import wareki
+from policies.form_messages import NamedRequired
 from publication import accessibility_record, corrections, opendata
 from publication.bundle import build_bundle
 from publication.models import Correction, Edition, EditionFile
@@ -176,7 +177,7 @@ def edition_file(request: HttpRequest, plan: str, year: int, edition: int, name:
 # --- corrections (訂正) ------------------------------------------------------------------
 
 
-class CorrectionOpenForm(forms.Form):
+class CorrectionOpenForm(NamedRequired, forms.Form):
     reason = forms.CharField(
         label=_("訂正の理由"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -184,7 +185,7 @@ class CorrectionOpenForm(forms.Form):
     )
 
 
-class CorrectionSendBackForm(forms.Form):
+class CorrectionSendBackForm(NamedRequired, forms.Form):
     comment = forms.CharField(
         label=_("差し戻しのコメント"),
         widget=forms.Textarea(attrs={"rows": 3}),

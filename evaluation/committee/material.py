@@ -120,7 +120,9 @@ def material(cycle: Cycle, measure: Measure) -> Material:
     previous_cycle = previous[0] if previous and previous[0].plan_id == cycle.plan_id else None
     initiatives = _initiatives(cycle, measure, previous_cycle)
     self_evaluations = list(
-        SelfEvaluation.objects.filter(cycle=cycle, measure=measure).select_related("rating", "body")
+        SelfEvaluation.objects.filter(cycle=cycle, measure=measure)
+        .with_response_rule()
+        .select_related("rating", "body")
     )
     last_committee = (
         CommitteeEvaluation.objects.confirmed()
@@ -135,7 +137,7 @@ def material(cycle: Cycle, measure: Measure) -> Material:
         initiatives=initiatives,
         self_evaluations=self_evaluations,
         last_committee=last_committee,
-        responses=[s for s in self_evaluations if s.response_to_committee],
+        responses=[s for s in self_evaluations if s.shown_response],
         follow_ups=list(
             FollowUp.objects.filter(cycle=cycle, measure=measure).select_related(
                 "body", "opinion__cycle"

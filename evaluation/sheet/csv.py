@@ -195,7 +195,7 @@ def measure_rows(table: EvaluationTable) -> Iterator[list]:
                         _entered(evaluation, asked),
                         evaluation.reason if evaluation else "",
                         evaluation.issues if evaluation else "",
-                        evaluation.response_to_committee if evaluation else "",
+                        evaluation.shown_response if evaluation else "",
                     ]
                 yield row
 

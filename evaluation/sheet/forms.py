@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from policies.form_messages import NamedRequired
 
-class SheetUploadForm(forms.Form):
+
+class SheetUploadForm(NamedRequired, forms.Form):
     """Only picks the file; size, type and content are checked by the import itself, so
     every problem comes back in the same list of Japanese messages."""
 

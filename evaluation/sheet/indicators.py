@@ -25,7 +25,7 @@ LINE = re.compile(
     r"(?:（[^（）]*%）)?$"
 )
 NUMBER = re.compile(r"^(?P<number>[-+]?(?:\d+(?:\.\d*)?|\.\d+))(?P<unit>.*)$")
-NOT_ENTERED = {"", "－", "-", "ー"}
+NOT_ENTERED = {"", "—", "－", "-", "ー"}  # 「—」 as exported; the others as typed
 
 
 @dataclass

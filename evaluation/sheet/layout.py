@@ -53,6 +53,23 @@ XLSX_HEADER_ROW = 3
 XLSX_FIRST_DATA_ROW = 4
 
 
+# The two marks every output uses, explained once on each page and file that shows them
+# (templates/evaluation/_marks_note.html, the Excel's legend, the CSV's column guide).
+NO_VALUE = "—"  # no value: not entered, not applicable
+UNRATED = "－"  # the scale's 評価不能
+MARKS_NOTE = f"「{NO_VALUE}」は値がないこと（未入力など）、「{UNRATED}」は評価不能を示します。"
+
+
+def legend_text(levels) -> str:
+    """The Excel's 凡例: the year's scale, who writes which evaluation, and the two marks."""
+    scale = "／".join(f"{level.code} {level.label}" for level in levels)
+    return (
+        (f"評価の基準：{scale}。" if scale else "")
+        + "自己評価は実施主体、委員会による評価及び意見は市民活動推進委員会によるものです。"
+        + MARKS_NOTE
+    )
+
+
 def xlsx_columns(year_count: int) -> list[str]:
     return [
         *XLSX_KEY_COLUMNS,
@@ -89,10 +106,10 @@ def report_values(report: ProjectReport | None) -> list:
 
 
 def figure_line(name: str, indicator) -> str:
-    """「講座の参加者数：目標 60人／実績 45人（75.0%）」; － for a value not entered yet."""
+    """「講座の参加者数：目標 60人／実績 45人（75.0%）」; NO_VALUE for a value not entered yet."""
     unit = indicator.unit
-    target = f"{plain_number(indicator.target)}{unit}" if indicator.target is not None else "－"
-    actual = f"{plain_number(indicator.actual)}{unit}" if indicator.actual is not None else "－"
+    target = f"{plain_number(indicator.target)}{unit}" if indicator.target is not None else NO_VALUE
+    actual = f"{plain_number(indicator.actual)}{unit}" if indicator.actual is not None else NO_VALUE
     rate = format_rate(indicator.achievement)
     return f"{name}：目標 {target}／実績 {actual}" + (f"（{rate}）" if rate else "")
 
@@ -118,8 +135,8 @@ def self_evaluation_text(evaluation: SelfEvaluation | None, asked: bool = True) 
     ]
     if evaluation.issues:
         parts.append(f"課題：{evaluation.issues}")
-    if evaluation.response_to_committee:
-        parts.append(f"前年度の委員会意見への対応：{evaluation.response_to_committee}")
+    if evaluation.shown_response:
+        parts.append(f"前年度の委員会意見への対応：{evaluation.shown_response}")
     return "\n".join(parts)
 
 

@@ -278,9 +278,11 @@ class _Records:
         reports = ProjectReport.objects.filter(
             cycle__plan=plan, cycle__fiscal_year__in=years
         ).select_related("cycle")
-        self_evaluations = SelfEvaluation.objects.filter(
-            cycle__plan=plan, cycle__fiscal_year__in=years
-        ).select_related("cycle", "rating")
+        self_evaluations = (
+            SelfEvaluation.objects.filter(cycle__plan=plan, cycle__fiscal_year__in=years)
+            .with_response_rule()
+            .select_related("cycle", "rating")
+        )
         # Never a draft as the committee's evaluation of a locked year (see ``shown``).
         committee = (
             CommitteeEvaluation.objects.shown(drafts)

@@ -33,7 +33,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import Element
 
-from evaluation.models import Direction, ReportStatus
+from evaluation.models import CommitteeSummary, Direction, ReportStatus
 from evaluation.sheet.layout import (
     PROJECT_COLUMNS,
     REPORT_COLUMNS,
@@ -41,6 +41,7 @@ from evaluation.sheet.layout import (
     XLSX_HEADER_ROW,
     committee_text,
     evaluation_year_label,
+    legend_text,
     reference_text,
     report_values,
     self_evaluation_text,
@@ -302,7 +303,57 @@ def _header_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> int:
+@dataclass(frozen=True)
+class _Columns:
+    """Where things are in the sheet's columns (1-based): the key columns, the plan's
+    titles, the 事業 columns, then each year's 実施状況 columns."""
+
+    names: list[str]
+    years: int
+
+    @classmethod
+    def of(cls, table: EvaluationTable) -> "_Columns":
+        return cls(names=xlsx_columns(len(table.years)), years=len(table.years))
+
+    @property
+    def last(self) -> int:
+        return len(self.names)
+
+    @property
+    def first_report(self) -> int:
+        return self.last - self.years * len(REPORT_COLUMNS) + 1
+
+    @property
+    def current_first(self) -> int:
+        """The first of this year's 実施状況 columns."""
+        return self.first_report + (self.years - 1) * len(REPORT_COLUMNS)
+
+    @property
+    def project(self) -> int:
+        """事業名."""
+        return self.first_report - len(PROJECT_COLUMNS)
+
+    @property
+    def label(self) -> int:
+        """計画後期の展開; the labels of the evaluation rows."""
+        return self.project - 1
+
+    @property
+    def editable(self) -> set[int]:
+        return {
+            *range(self.project, self.first_report),
+            *range(self.current_first, self.current_first + len(REPORT_COLUMNS)),  # 指標 too
+        }
+
+    @property
+    def widths(self) -> list[float]:
+        """By column, 1-based (index 0 unused)."""
+        return [0.0] + [WIDTHS[name] for name in self.names]
+
+
+def write_xlsx(
+    table: EvaluationTable, out: IO[bytes], summary: CommitteeSummary | None = None
+) -> int:
     """Write the table as .xlsx into ``out`` (a file opened for binary writing); return the
     number of pages it prints on.
 
@@ -313,28 +364,32 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> int:
 
     Printed, every page has the title and the year in its header, 「3 / 12」 in its footer,
     the column headings, and the 施策 it shows (``_Sheet``); the codes for the import stay
-    outside the printed area.
+    outside the printed area. Under the headings come the year's 総評 (``summary``, once the
+    chair has confirmed it) and the legend of the scale and the marks.
     """
-    columns = xlsx_columns(len(table.years))
-    n_years = len(table.years)
-    n_report = len(REPORT_COLUMNS)
-    first_report_col = len(columns) - n_years * n_report + 1
-    current_first = first_report_col + (n_years - 1) * n_report  # this year's columns
-    project_col = first_report_col - len(PROJECT_COLUMNS)  # 事業名
-    label_col = project_col - 1  # 計画後期の展開; labels of the evaluation rows
-    last_col = len(columns)
-    first_printed = MEASURE_COLUMN
-    editable_cols = {
-        *range(project_col, first_report_col),
-        *range(current_first, current_first + len(REPORT_COLUMNS)),  # 指標 too (sheet.indicators)
-    }
-
+    columns = _Columns.of(table)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=sheet_title(table))
-    widths = [0.0] + [WIDTHS[name] for name in columns]
-    for index, name in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = WIDTHS[name]
-    pages = PageSetup.fitting(paper_for(table), widths[first_printed:])
+    pages = _set_up_printing(ws, table, columns)
+    ws.merged_cells = []  # see the module docstring
+    sheet = _Sheet(ws, columns.widths, pages)
+    _write_title(sheet, table, columns)
+    _write_headings(sheet, table, columns)
+    _write_head_notes(sheet, table, columns, summary)
+    _write_measures(sheet, table, columns)
+    _dropdowns(ws, columns.current_first, sheet.row)
+    ws.print_area = f"{FIRST_PRINTED_COLUMN}1:{get_column_letter(columns.last)}{sheet.row}"
+    _save(wb, table, out)
+    return sheet.page_count
+
+
+def _set_up_printing(ws, table: EvaluationTable, columns: _Columns) -> PageSetup:
+    """Column widths, paper, scale, margins, the repeated heading rows, the header (title,
+    year) and the footer (「n / N」, 発行者), and the sheet's protection."""
+    widths = columns.widths
+    for index, width in enumerate(widths[1:], start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    pages = PageSetup.fitting(paper_for(table), widths[MEASURE_COLUMN:])
     ws.freeze_panes = f"{FIRST_PRINTED_COLUMN}{XLSX_FIRST_DATA_ROW}"
     ws.print_title_rows = f"2:{XLSX_HEADER_ROW}"
     ws.page_setup.orientation = "landscape"
@@ -343,64 +398,109 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> int:
     ws.page_margins.left = ws.page_margins.right = MARGIN_SIDE
     ws.page_margins.top, ws.page_margins.bottom = MARGIN_TOP, MARGIN_BOTTOM
     ws.page_margins.header = ws.page_margins.footer = MARGIN_HEADER
-    years = evaluation_year_label(table.year)
-    title = f"計画目標の達成状況評価表　{table.cycle.plan.name}"
-    ws.oddHeader.left.text = _header_text(title)
-    ws.oddHeader.right.text = _header_text(years)
+    ws.oddHeader.left.text = _header_text(_title(table))
+    ws.oddHeader.right.text = _header_text(evaluation_year_label(table.year))
     ws.oddFooter.center.text = "&P / &N"
     ws.oddFooter.right.text = _header_text(settings.PUBLISHER)
     for part in (ws.oddHeader.left, ws.oddHeader.right, ws.oddFooter.center, ws.oddFooter.right):
         part.size = SMALLEST_PRINTED_SIZE * 100 // pages.scale + 1  # scaled like the sheet
-    ws.protection.sheet = True  # no password: a guide, see the docstring
+    ws.protection.sheet = True  # no password: a guide, see ``write_xlsx``
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.protection.insertRows = False
+    return pages
 
-    ws.merged_cells = []  # see the module docstring
-    sheet = _Sheet(ws, widths, pages)
-    # The title in the first printed column (the codes left of it are not printed).
-    title_cells = [xlsx_cell(ws, None) for _ in range(first_printed - 1)]
-    title_cell = xlsx_cell(ws, f"{title}　{years}")
+
+def _title(table: EvaluationTable) -> str:
+    return f"計画目標の達成状況評価表　{table.cycle.plan.name}"
+
+
+def _write_title(sheet: "_Sheet", table: EvaluationTable, columns: _Columns) -> None:
+    """Row 1: the title in the first printed column (the codes left of it are not printed)."""
+    ws = sheet.ws
+    title_cells = [xlsx_cell(ws, None) for _ in range(MEASURE_COLUMN - 1)]
+    title_cell = xlsx_cell(ws, f"{_title(table)}　{evaluation_year_label(table.year)}")
     title_cell.font = TITLE
     ws.row_dimensions[1].height = 24
     ws.append([*title_cells, title_cell])
     sheet.row = 1
-    ws.merged_cells.append(f"{FIRST_PRINTED_COLUMN}1:{get_column_letter(last_col)}1")
+    ws.merged_cells.append(f"{FIRST_PRINTED_COLUMN}1:{get_column_letter(columns.last)}1")
     sheet.stream_merges()  # the writer exists once the first row is appended
 
-    # Row 2: one group label per year over its 実施状況 columns; row 3: column headers.
-    groups: list[str | None] = [None] * (first_report_col - 1)
+
+def _write_headings(sheet: "_Sheet", table: EvaluationTable, columns: _Columns) -> None:
+    """Row 2: one group label per year over its 実施状況 columns; row 3: the column
+    headings. Both are repeated at the top of every printed page."""
+    n_report = len(REPORT_COLUMNS)
+    groups: list[str | None] = [None] * (columns.first_report - 1)
     for year in table.years:
         groups += [year_label(year)] + [None] * (n_report - 1)
     spans = {
-        first_report_col + n * n_report: first_report_col + (n + 1) * n_report - 1
-        for n in range(n_years)
+        columns.first_report + n * n_report: columns.first_report + (n + 1) * n_report - 1
+        for n in range(columns.years)
     }
     sheet.append(groups, bold=True, fill=HEADER_FILL, align=CENTER, spans=spans)
-    sheet.append(columns, bold=True, fill=HEADER_FILL, align=CENTER)
-    repeated = row_height(sheet.lines(groups, spans)) + row_height(sheet.lines(columns, {}))
+    sheet.append(columns.names, bold=True, fill=HEADER_FILL, align=CENTER)
+    repeated = row_height(sheet.lines(groups, spans)) + row_height(sheet.lines(columns.names, {}))
     sheet.start_pages(repeated, first_page=24)
+
+
+def _write_head_notes(
+    sheet: "_Sheet",
+    table: EvaluationTable,
+    columns: _Columns,
+    summary: CommitteeSummary | None,
+) -> None:
+    """The committee's 総評 (one row a paragraph: a row is at most 409 pt tall), then the
+    legend. The key columns stay empty, so the import reads these rows as not being 事業."""
+    if summary is not None and summary.is_confirmed:
+        paragraphs = [p for p in summary.text.splitlines() if p.strip()]
+        for n, paragraph in enumerate(paragraphs):
+            _head_row(sheet, columns, "総評" if n == 0 else None, paragraph)
+    _head_row(sheet, columns, "凡例", legend_text(table.levels))
+
+
+def _head_row(sheet: "_Sheet", columns: _Columns, label: str | None, text: str) -> None:
+    values = [None] * (MEASURE_COLUMN - 1) + [label]
+    values += [None] * (columns.project - MEASURE_COLUMN - 1)
+    values += [text]
+    sheet.append(
+        values,
+        fill=EVALUATION_FILL,
+        spans={MEASURE_COLUMN: columns.project - 1, columns.project: columns.last},
+    )
+
+
+def _write_measures(sheet: "_Sheet", table: EvaluationTable, columns: _Columns) -> None:
+    """Each 基本施策 as a band, then each of its 施策: the 施策の目標, its 展開 with their
+    事業, the 参考指標, the 自己評価 of each 実施主体 and the committee's evaluation."""
 
     def evaluation_row(
         label: str, texts: list[str], *, whole_width: bool = False, keep: float = 0
     ) -> None:
         # The label spans the 展開 and 事業 columns; each year's text spans its 実施状況
         # columns (or, for the 施策の目標, all of them).
-        values = [None] * (label_col - 1) + [label] + [None] * (first_report_col - 1 - label_col)
-        spans = {label_col: first_report_col - 1}
+        n_report = len(REPORT_COLUMNS)
+        values = [None] * (columns.label - 1) + [label]
+        values += [None] * (columns.first_report - 1 - columns.label)
+        spans = {columns.label: columns.first_report - 1}
         for n, text in enumerate(texts):
-            start = first_report_col + n * n_report
+            start = columns.first_report + n * n_report
             values += [text] + [None] * (n_report - 1)
-            spans[start] = last_col if whole_width else start + n_report - 1
+            spans[start] = columns.last if whole_width else start + n_report - 1
         sheet.append(values, fill=EVALUATION_FILL, spans=spans, keep=keep)
 
     first_row_of: dict[int, int] = {}  # 事業 → its editable row
     for policy in table.policies:
         bp = policy.basic_policy
         sheet.measure_title = ""
-        band = [None] * (first_printed - 1) + [f"基本施策{bp.number}　{bp.title}"]
+        band = [None] * (MEASURE_COLUMN - 1) + [f"基本施策{bp.number}　{bp.title}"]
         sheet.append(
-            band, bold=True, fill=HEADER_FILL, spans={first_printed: last_col}, keep=LINE_HEIGHT * 4
+            band,
+            bold=True,
+            fill=HEADER_FILL,
+            spans={MEASURE_COLUMN: columns.last},
+            keep=LINE_HEIGHT * 4,
         )
         for block in policy.measures:
             measure = block.measure
@@ -416,10 +516,8 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> int:
                 keep=LINE_HEIGHT * 3,
             )
             for item in block.initiatives:
-                _write_item(sheet, item, measure, first_row_of, editable_cols, project_col)
+                _write_item(sheet, item, measure, first_row_of, columns.editable, columns.project)
             evaluation_row("参考指標", [reference_text(r) for r in block.reference])
-            # 自己評価 of each 実施主体, then the committee's; the code columns stay empty so
-            # the import reads these rows as not being 事業.
             for evaluation_line in block.self_evaluations:
                 evaluation_row(
                     f"自己評価（{evaluation_line.body.short_name}）",
@@ -427,11 +525,11 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> int:
                 )
             evaluation_row("委員会による評価及び意見", [committee_text(e) for e in block.committee])
 
-    _dropdowns(ws, current_first, sheet.row)
-    ws.print_area = f"{FIRST_PRINTED_COLUMN}1:{get_column_letter(last_col)}{sheet.row}"
-    # A locked year's file must not change from one download to the next, so its
-    # document properties carry a fixed date (the end of the fiscal year), not "now",
-    # which openpyxl's ``save`` would stamp in.
+
+def _save(wb: Workbook, table: EvaluationTable, out: IO[bytes]) -> None:
+    """A locked year's file must not change from one download to the next, so its document
+    properties carry a fixed date (the end of the fiscal year), not "now", which openpyxl's
+    ``save`` would stamp in."""
     stamp = (
         datetime.datetime(table.year + 1, 3, 31)
         if table.cycle.is_locked
@@ -440,7 +538,6 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> int:
     wb.properties.created = wb.properties.modified = stamp
     with ZipFile(out, "w", ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).save()
-    return sheet.page_count
 
 
 def _write_item(sheet, item, measure, first_row_of, editable_cols, project_col) -> None:
@@ -501,9 +598,9 @@ def _dropdowns(ws, current_first: int, last_row: int) -> None:
         ws.data_validations.append(validation)
 
 
-def xlsx_file(table: EvaluationTable) -> IO[bytes]:
+def xlsx_file(table: EvaluationTable, summary: CommitteeSummary | None = None) -> IO[bytes]:
     """The workbook in a temporary file (rewound), to stream without holding it in memory."""
     out = tempfile.TemporaryFile()  # noqa: SIM115  (closed by the response that streams it)
-    write_xlsx(table, out)
+    write_xlsx(table, out, summary)
     out.seek(0)
     return out

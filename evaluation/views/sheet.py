@@ -144,7 +144,9 @@ def sheet_xlsx(request: HttpRequest, plan: str, year: int) -> FileResponse:
     previous = _with_previous(request, cycle)
 
     def workbook() -> bytes:
-        with xlsx_file(_table(request, cycle, previous)) as out:
+        # The 総評 under the same rule as the print view's; the Excel carries it once confirmed.
+        summary = visible_summary(request.user, cycle)
+        with xlsx_file(_table(request, cycle, previous), summary) as out:
             return out.read()
 
     # Like the print view: built once per data generation, shared by every worker.

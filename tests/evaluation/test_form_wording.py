@@ -1,9 +1,11 @@
 """Form messages a city employee would write: a value already taken names the field and the
 record holding it; a missing value names the field."""
 
+import pytest
 from django.urls import reverse
 
-from tests.evaluation.test_access_matrix import project_data
+from tests.evaluation.conftest import ROLES
+from tests.evaluation.test_access_matrix import MATRIX, OK, REDIRECT, SAVED, project_data
 
 NEW_PROJECT = reverse("evaluation:project_create", kwargs={"plan": "revised-2017"})
 
@@ -23,3 +25,26 @@ def test_a_missing_value_names_the_field(world, login):
     assert "「事業名」を入力してください。" in html
     assert "「実施主体」を選んでください。" in html
     assert "このフィールドは必須です。" not in html
+
+
+DJANGO_DEFAULTS = ["このフィールドは必須です。", "が既に存在します", ">Version<", "This field"]
+# A formset's page: an empty post lacks the hidden counts every browser sends with it.
+FORMSETS = {"evaluation:cycle_scale"}
+WRITABLE = sorted(
+    name
+    for name, case in MATRIX.items()
+    if name not in FORMSETS and any(case.post[role] in (OK, SAVED, REDIRECT) for role in ROLES)
+)
+
+
+@pytest.mark.parametrize("name", WRITABLE)
+def test_no_form_answers_an_empty_post_with_djangos_default_wording(world, login, name):
+    """Every form the app takes, sent empty by someone allowed to send it: the page that
+    comes back names what is missing in the app's own words."""
+    case = MATRIX[name]
+    world.set_phase(case.phase)
+    case.setup(world)
+    role = next(r for r in reversed(ROLES) if case.post[r] in (OK, SAVED, REDIRECT))
+    response = login(world.users[role]).post(reverse(name, kwargs=case.kwargs), {})
+    html = response.content.decode(errors="replace")
+    assert [text for text in DJANGO_DEFAULTS if text in html] == []

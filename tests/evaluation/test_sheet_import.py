@@ -156,11 +156,11 @@ def test_the_side_by_side_export_imports_as_well(jimukyoku, cycle):
 
 
 def test_an_edited_excel_changes_exactly_the_edited_rows(jimukyoku, cycle):
-    # Row 7 is city-001 under 1-1② (row 4: 基本施策1, row 5: 施策の目標); its 再掲 rows under 2-4④ and 3-1④
+    # Row 8 is city-001 under 1-1② (row 4: 凡例, row 5: 基本施策1, row 6: 施策の目標); its 再掲 rows under 2-4④ and 3-1④
     # are for reading.
     data = edited_xlsx(
         export(jimukyoku, "xlsx"),
-        {f"{xlsx_col('実施内容')}7": "入門講座を年4回開催した。", f"{xlsx_col('回数')}7": 4},
+        {f"{xlsx_col('実施内容')}8": "入門講座を年4回開催した。", f"{xlsx_col('回数')}8": 4},
     )
     before_place = Project.objects.get(code="place-001").version
     response = upload(jimukyoku, data, "edited.xlsx")
@@ -466,7 +466,9 @@ def test_posting_without_a_file_shows_the_form_again(jimukyoku, cycle):
     before = snapshot()
     response = jimukyoku.post(url("sheet_import"), {})
     assert response.status_code == 200
-    assert response.context["form"].errors["file"] == ["このフィールドは必須です。"]
+    assert response.context["form"].errors["file"] == [
+        "「評価表のファイル（.xlsx または .csv）」を選んでください。"
+    ]
     assert snapshot() == before
 
 

@@ -84,15 +84,16 @@ def values(data: bytes) -> list[tuple]:
 def test_one_edit_per_column_kind_comes_back_exactly_in_the_next_export(
     jimukyoku, cycle, django_capture_on_commit_callbacks
 ):
-    # Row 7: city-001's own row under 1-1② (row 4: 基本施策1, row 5: 施策の目標, row 6: 1-1①).
+    # Row 8: city-001's own row under 1-1② (row 4: 凡例, row 5: 基本施策1, row 6: 施策の目標,
+    # row 7: 1-1①).
     changes = {
-        f"{letter('事業概要')}7": "市民向けの入門講座。",  # text, on the 事業
-        f"{letter('事業の目標')}7": "入門講座を年4回開く。",  # text, on the 実施状況
-        f"{letter('回数')}7": 5,  # number
-        f"{letter('実施状況')}7": "一部実施",  # dropdown
-        f"{letter('今後の方向性')}7": "拡充",  # dropdown
+        f"{letter('事業概要')}8": "市民向けの入門講座。",  # text, on the 事業
+        f"{letter('事業の目標')}8": "入門講座を年4回開く。",  # text, on the 実施状況
+        f"{letter('回数')}8": 5,  # number
+        f"{letter('実施状況')}8": "一部実施",  # dropdown
+        f"{letter('今後の方向性')}8": "拡充",  # dropdown
         # indicator: the 実績値 (and the 達成率 the next export will compute from it)
-        f"{letter('指標')}7": "活動指標 講座の参加者数：目標 60人／実績 54人（90.0%）",
+        f"{letter('指標')}8": "活動指標 講座の参加者数：目標 60人／実績 54人（90.0%）",
     }
     data = edited_xlsx(export(jimukyoku), changes)
     response = upload(jimukyoku, data)
@@ -119,26 +120,26 @@ def test_one_edit_per_column_kind_comes_back_exactly_in_the_next_export(
         assert jimukyoku.post(url("sheet_import_confirm"), {"token": token}).status_code == 302
     again, before = values(export(jimukyoku)), values(data)
     first = xlsx_columns(1).index("事業名")
-    repeated = [n for n, row in enumerate(before) if row[2] == "city-001" and n != 6]
+    repeated = [n for n, row in enumerate(before) if row[2] == "city-001" and n != 7]
     assert len(repeated) == 2
     # Every edited cell is in the new export, and nothing else moved ...
     assert [r for n, r in enumerate(again) if n not in repeated] == [
         r for n, r in enumerate(before) if n not in repeated
     ]
     # ... and the rows repeating the 事業 under 2-4④ and 3-1④ now show the edit too.
-    assert [again[n][first:] for n in repeated] == [before[6][first:]] * 2
+    assert [again[n][first:] for n in repeated] == [before[7][first:]] * 2
 
 
 def test_an_edit_on_a_relisted_row_is_reported_with_the_row_to_use(jimukyoku, cycle):
     data = export(jimukyoku)
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
-    repeated = [r[0].row for r in sheet.iter_rows(min_row=8) if r[2].value == "city-001"]
+    repeated = [r[0].row for r in sheet.iter_rows(min_row=9) if r[2].value == "city-001"]
     assert len(repeated) == 2  # under 2-4④ and 3-1④
     response = upload(
         jimukyoku, edited_xlsx(data, {f"{letter('実施内容')}{repeated[0]}": "別の内容"})
     )
     assert response.context["errors"] == [
-        f"{repeated[0]}行目: この行は再掲です。7行目で入力してください。"
+        f"{repeated[0]}行目: この行は再掲です。8行目で入力してください。"
     ]
     assert ProjectReport.objects.get().activities == "入門講座を年3回開催した。"
 
@@ -157,7 +158,7 @@ def test_the_same_edit_typed_on_every_row_of_a_project_is_accepted(jimukyoku, cy
 
 def indicator_cell(client) -> tuple[bytes, str]:
     data = export(client)
-    cell = f"{letter('指標')}7"
+    cell = f"{letter('指標')}8"
     assert openpyxl.load_workbook(io.BytesIO(data)).active[cell].value == (
         "活動指標 講座の参加者数：目標 60人／実績 45人（75.0%）"
     )
@@ -246,7 +247,7 @@ def test_an_implausible_indicator_value_is_pointed_out_before_it_is_saved(jimuky
     response = upload(jimukyoku, edited_xlsx(data, {cell: typed}))
     preview = response.context["preview"]
     assert preview.warnings == [
-        "7行目 指標「講座の参加者数」: 達成率が 225.0% で、200% を超えています。"
+        "8行目 指標「講座の参加者数」: 達成率が 225.0% で、200% を超えています。"
     ]
     html = response.content.decode()
     assert 'id="import-warnings"' in html and "225.0%" in html
@@ -270,7 +271,7 @@ def test_an_indicator_value_that_is_not_a_number_is_reported_by_row_and_column(j
         jimukyoku, edited_xlsx(data, {cell: "活動指標 講座の参加者数：目標 60人／実績 たくさん"})
     )
     assert response.context["errors"] == [
-        "7行目「実績値」: 数値で入力してください（「たくさん」）。"
+        "8行目「実績値」: 数値で入力してください（「たくさん」）。"
     ]
     assert ProjectIndicator.objects.get().actual == 45
 
@@ -280,7 +281,7 @@ def test_adding_an_indicator_line_is_reported_not_dropped(jimukyoku, cycle):
     two = "活動指標 講座の参加者数：目標 60人／実績 45人\n活動指標 講座の回数：目標 4回／実績 3回"
     response = upload(jimukyoku, edited_xlsx(data, {cell: two}))
     assert response.context["errors"] == [
-        "7行目「指標」: 1件の指標が2行になっています。指標の追加と削除は、事業の実施状況の画面で行ってください。"
+        "8行目「指標」: 1件の指標が2行になっています。指標の追加と削除は、事業の実施状況の画面で行ってください。"
     ]
 
 

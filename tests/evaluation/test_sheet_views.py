@@ -13,8 +13,9 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from evaluation.models import Phase
+from evaluation.models import CommitteeSummary, FollowUp, Phase
 from ops.scale_data import generate
 from policies.models import Initiative
 from tests.factories import (
@@ -168,22 +169,29 @@ def test_the_excel_file_has_the_papers_layout(client, cycle):
         "事業名", "事業概要", "実施主体", "担当課", "事業の目標", "実施状況", "実施内容", "回数",
         "参加者数", "指標", "課題", "今後の方向性",
     ]  # fmt: skip
-    assert ws["D4"].value == "基本施策1　市民活動の裾野の拡大"  # a row of its own
-    assert ws["D5"].value == "1-1 市民活動のきっかけづくり\n【重点施策】"
-    assert ws["E5"].value == "施策の目標"
-    assert ws["J5"].value.startswith("市民活動に対する関心を高めるため、")
-    assert [c.value for c in ws[7]][:3] == ["1-1", "②", "city-001"]
-    assert [c.value for c in ws[7]][5:14] == [
+    # Under the headings, the legend: the year's scale and the two marks.
+    assert ws["D4"].value == "凡例"
+    assert ws["F4"].value == (
+        "評価の基準：A 達成／B 概ね達成／C 一部達成／D 未達成／－ 評価不能。"
+        "自己評価は実施主体、委員会による評価及び意見は市民活動推進委員会によるものです。"
+        "「—」は値がないこと（未入力など）、「－」は評価不能を示します。"
+    )
+    assert ws["D5"].value == "基本施策1　市民活動の裾野の拡大"  # a row of its own
+    assert ws["D6"].value == "1-1 市民活動のきっかけづくり\n【重点施策】"
+    assert ws["E6"].value == "施策の目標"
+    assert ws["J6"].value.startswith("市民活動に対する関心を高めるため、")
+    assert [c.value for c in ws[8]][:3] == ["1-1", "②", "city-001"]
+    assert [c.value for c in ws[8]][5:14] == [
         "市民活動入門講座", None, "武蔵野市", "市民活動推進課", None, "実施",
         "入門講座を年3回開催した。", 3, 45,
     ]  # fmt: skip
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert "J2:Q2" in merged  # the year group over its eight columns
-    assert "D1:Q1" in merged and "D4:Q4" in merged
-    assert "J5:Q5" in merged  # 施策の目標 across the year's columns
+    assert "D1:Q1" in merged and "D5:Q5" in merged
+    assert "J6:Q6" in merged  # 施策の目標 across the year's columns
     assert ws.freeze_panes == "D4"
     assert ws.print_title_rows == "$2:$3"
-    assert ws.print_area == "'評価表 令和3（2021）年度'!$D$1:$Q$119"  # not the key columns
+    assert ws.print_area == "'評価表 令和3（2021）年度'!$D$1:$Q$120"  # not the key columns
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.paperSize == 9  # A4
     assert ws.page_setup.scale == 86  # 10 pt text prints at 8.6 pt
@@ -196,22 +204,22 @@ def test_the_excel_file_has_the_papers_layout(client, cycle):
     assert ws.oddFooter.right.text == "武蔵野市 市民部 市民活動推進課"
     assert ws.column_dimensions["L"].width == 21
     assert ws.column_dimensions["C"].width == 9  # a narrow key column
-    assert ws["L7"].alignment.wrap_text is True
-    assert ws["L7"].font.name == "ＭＳ Ｐゴシック"
+    assert ws["L8"].alignment.wrap_text is True
+    assert ws["L8"].font.name == "ＭＳ Ｐゴシック"
     # 1-1: 施策の目標, 4 展開 rows (one with a 事業, three empty), 参考指標, 3 自己評価 rows
     # and the committee's. Titles are not merged down their rows (a spreadsheet program
     # would print such text over the repeated headers of a continuation page).
     assert [r for r in ws.merged_cells.ranges if r.min_row != r.max_row] == []
-    assert ws["D15"].value == "1-2 多様な活動につながる情報の提供"
-    assert ws["E10"].value == "参考指標"
-    assert ws["E11"].value == "自己評価（市）"
-    assert ws["J11"].value.startswith("評価：B 概ね達成\n評価の理由：")
-    assert ws["E14"].value == "委員会による評価及び意見"
+    assert ws["D16"].value == "1-2 多様な活動につながる情報の提供"
+    assert ws["E11"].value == "参考指標"
+    assert ws["E12"].value == "自己評価（市）"
+    assert ws["J12"].value.startswith("評価：B 概ね達成\n評価の理由：")
+    assert ws["E15"].value == "委員会による評価及び意見"
     assert (
-        ws["J14"].value
+        ws["J15"].value
         == "【案・未確定】\n評価：C 一部達成\n講座は行われているが、参加を促す活動が弱い。"
     )
-    assert "J14:Q14" in merged and "E14:I14" in merged
+    assert "J15:Q15" in merged and "E15:I15" in merged
     # The sheet is broken into pages here; every page after a break starts with the 施策 it
     # shows (a 施策 continued from the page before is named again, 「（続き）」).
     breaks = [b.id for b in ws.row_breaks.brk]
@@ -234,20 +242,62 @@ def test_the_excel_has_one_editable_row_per_project_and_dropdowns(client, cycle)
         io.BytesIO(b"".join(client.get(url("sheet_xlsx")).streaming_content))
     ).active
     assert ws.protection.sheet is True
-    assert ws["L7"].protection.locked is False  # city-001's own row: 実施内容 is editable
-    assert ws["O7"].protection.locked is False  # 指標: the existing ones are imported too
-    assert ws["E7"].protection.locked is True  # the plan's titles
+    assert ws["L8"].protection.locked is False  # city-001's own row: 実施内容 is editable
+    assert ws["O8"].protection.locked is False  # 指標: the existing ones are imported too
+    assert ws["E8"].protection.locked is True  # the plan's titles
     # 1-1② is re-listed as 2-4④: the same 事業 again, grey, locked and with a note.
-    relisted = next(r for r in ws.iter_rows(min_row=8) if r[2].value == "city-001")
+    relisted = next(r for r in ws.iter_rows(min_row=9) if r[2].value == "city-001")
     assert [c.protection.locked for c in relisted[5:]] == [True] * 12
     assert relisted[11].fill.fgColor.rgb == "00D9D9D9"
-    assert relisted[5].comment.text == "この行は再掲です。7行目で入力してください。"
+    assert relisted[5].comment.text == "この行は再掲です。8行目で入力してください。"
     validations = {str(v.sqref): v.formula1 for v in ws.data_validations.dataValidation}
     last = ws.max_row
     assert validations == {
         f"K4:K{last}": '"実施,一部実施,未実施,終了"',
         f"Q4:Q{last}": '"拡充,継続,改善して継続,縮小,終了,完了"',
     }
+
+
+def test_the_excel_opens_with_the_confirmed_summary_one_row_a_paragraph(client, cycle):
+    CommitteeSummary.objects.create(
+        cycle=cycle,
+        text="各施策とも概ね計画どおり進んだ。\n\n若い世代の参加が課題である。",
+        confirmed_at=timezone.now(),
+    )
+    client.force_login(secretariat().user)
+    ws = _workbook(client)
+    assert [(ws[f"D{n}"].value, ws[f"F{n}"].value) for n in (4, 5)] == [
+        ("総評", "各施策とも概ね計画どおり進んだ。"),
+        (None, "若い世代の参加が課題である。"),
+    ]
+    assert ws["D6"].value == "凡例"
+    assert {"D4:E4", "F4:Q4", "F5:Q5"} <= {str(r) for r in ws.merged_cells.ranges}
+
+
+def test_a_draft_summary_stays_out_of_the_excel(client, cycle):
+    CommitteeSummary.objects.create(cycle=cycle, text="総評の案")
+    client.force_login(secretariat().user)  # who reads the draft on the print page
+    assert _workbook(client)["D4"].value == "凡例"
+
+
+def _workbook(client):
+    response = client.get(url("sheet_xlsx"))
+    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+
+
+@pytest.mark.parametrize("with_items", [False, True])
+def test_the_old_response_text_shows_only_in_a_year_without_follow_up_items(
+    client, cycle, with_items
+):
+    cycle.self_evaluations.update(response_to_committee="SNSでの告知を増やした。")
+    if with_items:  # the answer is the 回答報告書's item, which may say 未対応
+        FollowUp.objects.create(cycle=cycle, measure=measure("1-1"), body=body("city"))
+    client.force_login(secretariat().user)
+    html = client.get(url("sheet_print")).content.decode()
+    csv_text = b"".join(client.get(url("sheet_csv")).streaming_content).decode("utf-8-sig")
+    cell = _workbook(client)["J12"].value
+    shown = ["SNSでの告知を増やした。" in text for text in (html, csv_text, cell)]
+    assert shown == [not with_items] * 3
 
 
 def test_excel_rows_are_as_tall_as_their_wrapped_text(client, cycle):
@@ -259,9 +309,9 @@ def test_excel_rows_are_as_tall_as_their_wrapped_text(client, cycle):
         io.BytesIO(b"".join(client.get(url("sheet_xlsx")).streaming_content))
     ).active
     # 400 width units over 20 usable a line: 20 lines of 13.5 pt, plus padding
-    assert ws.row_dimensions[7].height == 20 * 13.5 + 3
+    assert ws.row_dimensions[8].height == 20 * 13.5 + 3
     # 1-1① has no 事業; its title 「① 教育機関等と…醸成」 is 49 units in a 15-wide cell
-    assert ws.row_dimensions[6].height == 4 * 13.5 + 3
+    assert ws.row_dimensions[7].height == 4 * 13.5 + 3
 
 
 def test_text_that_looks_like_a_formula_stays_text_in_excel(client, cycle):
@@ -271,7 +321,7 @@ def test_text_that_looks_like_a_formula_stays_text_in_excel(client, cycle):
     client.force_login(member().user)
     response = client.get(url("sheet_xlsx"))
     ws = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert ws["L7"].data_type == "s"
+    assert ws["L8"].data_type == "s"
 
 
 def test_the_csv_is_utf8_with_a_bom_and_one_row_per_project_and_year(client, cycle):
@@ -322,8 +372,8 @@ def test_query_count_does_not_grow_with_the_plan(client, name):
     # alike, plus the cache look-ups and the store of the rendered table or workbook (in a
     # savepoint of its own), and the look-up of the year's edition (publication.serving;
     # a year made 公開 by the generator has none, so the view renders it); the printed
-    # table adds the year's 委員名簿 and the 総評.
-    expected = {"sheet_print": 29, "sheet_xlsx": 27}[name]
+    # table and the workbook add the 総評, the printed table the year's 委員名簿 too.
+    expected = {"sheet_print": 29, "sheet_xlsx": 28}[name]
     assert counts == [expected, expected]
 
 

@@ -15,8 +15,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from evaluation.models import Cycle, ProjectReport, SelfEvaluation
+from evaluation.models import CommitteeSummary, Cycle, ProjectReport, SelfEvaluation
 from evaluation.sheet.table import build_table
 from evaluation.sheet.xlsx import SMALLEST_PRINTED_SIZE, write_xlsx
 from policies.models import Initiative, Measure
@@ -26,6 +27,7 @@ from tests.system_tools import require
 # outside the tests' transactions and leave the plan as they found it.
 pytestmark = pytest.mark.django_db
 NS = {"x": "http://www.w3.org/1999/xhtml"}
+SUMMARY = "各施策とも概ね計画どおり進んだが、若い世代の参加を広げる工夫が引き続き求められる。"
 
 
 def squeeze(text: str) -> str:
@@ -81,10 +83,12 @@ def points_per_height(tmp_path_factory) -> float:
     return 10 / max(word_heights(page))
 
 
-def printed_sheet(cycle: Cycle, work: Path) -> tuple[Path, int]:
+def printed_sheet(
+    cycle: Cycle, work: Path, summary: CommitteeSummary | None = None
+) -> tuple[Path, int]:
     source = work / "sheet.xlsx"
     with source.open("wb") as out:
-        pages = write_xlsx(build_table(cycle), out)
+        pages = write_xlsx(build_table(cycle), out, summary)
     return source, pages
 
 
@@ -100,7 +104,10 @@ def printed(django_db_setup, django_db_blocker, tmp_path_factory):
         evaluation = SelfEvaluation.objects.filter(cycle=cycle).first()
         evaluation.reason = "計画した事業を概ね実施できたが、若い世代の参加が少ない。" * 10
         evaluation.save()
-        source, page_count = printed_sheet(cycle, tmp_path_factory.mktemp("libreoffice"))
+        summary = CommitteeSummary.objects.create(
+            cycle=cycle, text=SUMMARY, confirmed_at=timezone.now()
+        )
+        source, page_count = printed_sheet(cycle, tmp_path_factory.mktemp("libreoffice"), summary)
         expected = {
             "measures": [m.number for m in Measure.objects.of_plan(cycle.plan)],
             "titles": [
@@ -118,6 +125,7 @@ def printed(django_db_setup, django_db_blocker, tmp_path_factory):
             "measure_titles": [
                 f"{m.number} {m.title}" for m in Measure.objects.of_plan(cycle.plan)
             ],
+            "summary": [SUMMARY],
             "pages": page_count,
         }
         # Back to the plan alone, which every test database holds.
@@ -142,13 +150,13 @@ def printed_large(django_db_setup, django_db_blocker, tmp_path_factory):
     return titles, page_count, print_with_libreoffice(source)
 
 
-def test_every_measure_title_and_evaluation_text_is_printed(printed):
+def test_every_measure_title_evaluation_text_and_the_summary_is_printed(printed):
     expected, pdf = printed
     flat = squeeze(pdf_text(pdf, "-raw"))
     assert len(expected["evaluations"]) >= 12
     missing = [
         value
-        for key in ("measures", "titles", "evaluations")
+        for key in ("measures", "titles", "evaluations", "summary")
         for value in expected[key]
         if squeeze(value) not in flat
     ]

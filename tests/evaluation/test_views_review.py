@@ -137,7 +137,7 @@ def test_a_send_back_without_a_comment_is_refused_and_changes_nothing(world, dra
         url("committee_send_back", number="1-1"), {"comment": "", "version": 0}
     )
     assert response.status_code == 400
-    assert "このフィールドは必須です。" in response.content.decode()
+    assert "「差し戻しのコメント」を入力してください。" in response.content.decode()
     assert CommitteeEvaluation.objects.get(pk=drafts["1-1"].pk).review_state == "submitted"
 
 

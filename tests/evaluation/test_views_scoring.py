@@ -6,6 +6,7 @@ from django.urls import reverse
 from evaluation import page_cache
 from evaluation.committee.material import material_html
 from evaluation.models import (
+    FollowUp,
     Indicator,
     IndicatorValue,
     MemberEvaluation,
@@ -74,6 +75,16 @@ def test_the_page_shows_everything_the_member_judges_by(scoring, login):
     assert "昨年度の委員会意見" in html and "placeの対応" in html
     assert "0 / 12 入力済み" in html
     assert "次の施策 1-2" in html and "前の施策" not in html
+
+
+def test_a_year_with_follow_up_items_shows_their_status_not_the_old_response_text(scoring, login):
+    fill(scoring, projects=1)
+    FollowUp.objects.create(
+        cycle=scoring.cycle, measure=measure("1-1"), body=body("place"), status="not_yet"
+    )
+    html = login(scoring.users["member"]).get(scoring_url("1-1")).content.decode()
+    assert "未対応" in html  # the item's 対応状況
+    assert "placeの対応" not in html and "cityの対応" not in html
 
 
 def test_save_and_next_saves_and_opens_the_next_measure(
