@@ -138,3 +138,11 @@ def test_loading_the_demo_again_changes_nothing(demo):
     assert (MemberEvaluation.objects.count(), FollowUp.objects.count(), Seat.objects.count()) == (
         counts
     )
+
+
+def test_resetting_the_demo_restores_the_fixture_and_keeps_the_years_made_from_it(demo):
+    counts = (MemberEvaluation.objects.count(), FollowUp.objects.count(), Seat.objects.count())
+    call_command("load_demo", "--reset", verbosity=0)
+    assert (MemberEvaluation.objects.count(), FollowUp.objects.count(), Seat.objects.count()) == (
+        counts
+    )

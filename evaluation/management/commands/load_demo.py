@@ -80,8 +80,12 @@ class Command(BaseCommand):
         usernames = [u["fields"]["username"] for u in users if u["model"] == "auth.user"]
         if reset or not Participant.objects.filter(user__username__in=usernames).exists():
             call_command("loaddata", *DEMO_FIXTURES, verbosity=options["verbosity"])
-            earlier_years()
-            reference_indicators()
+            # Made once: --reset restores the fixture's records; the years made from them are
+            # published, so locked, and stay as they were made.
+            made = Cycle.objects.filter(plan__code=DEMO_PLAN, fiscal_year__in=EARLIER_YEARS)
+            if not made.exists():
+                earlier_years()
+                reference_indicators()
             # The demo's open years start in 実施状況入力 without a phase move: open their
             # follow-up items of last year's committee opinions as the move would.
             for cycle in Cycle.objects.filter(phase__in=[Phase.ENTRY, Phase.COMMITTEE]):
