@@ -24,11 +24,16 @@ run: setup
 	$(PY) manage.py migrate --verbosity 0
 	$(PY) manage.py load_plan
 	$(PY) manage.py load_demo
-	$(PY) manage.py build_editions
 	@echo ""
 	@echo "メール（リマインダー）は送信せず var/mail/ にファイルとして書き出します（EMAIL_HOST を設定すると SMTP で送信）。"
 	@echo "  リマインダーを送る: $(PY) manage.py send_reminders   （内容の確認だけなら --dry-run）"
+	@echo "公開済みの年度の版（評価表の PDF など）は、起動したあとに裏で作ります（経過は var/log/build_editions.log）。"
 	@echo "http://$(HOST):$(PORT)/ で起動します（終了は Ctrl+C）。"
+	@mkdir -p var/log
+	@# The editions' PDFs take most of the time: built at a lower priority once the server
+	@# is starting, newest year first. Until a year's edition is stored, its pages are drawn
+	@# live from the same records (publication/serving.py), so nothing waits for it.
+	(sleep 3; nice $(PY) manage.py build_editions) >var/log/build_editions.log 2>&1 &
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup
