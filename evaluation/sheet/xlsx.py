@@ -44,6 +44,7 @@ from evaluation.sheet.layout import (
     reference_text,
     report_values,
     self_evaluation_text,
+    tree_columns,
     xlsx_columns,
     year_label,
 )
@@ -60,7 +61,7 @@ WIDTHS = {
     "展開番号": 4,
     "事業コード": 9,
     "施策": 11,
-    "計画後期の展開": 15,
+    "展開": 15,
     "事業名": 13,
     "事業概要": 17,
     "実施主体": 7,
@@ -315,13 +316,13 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> int:
     the column headings, and the 施策 it shows (``_Sheet``); the codes for the import stay
     outside the printed area.
     """
-    columns = xlsx_columns(len(table.years))
+    columns = xlsx_columns(len(table.years), tree_columns(table.cycle.plan))
     n_years = len(table.years)
     n_report = len(REPORT_COLUMNS)
     first_report_col = len(columns) - n_years * n_report + 1
     current_first = first_report_col + (n_years - 1) * n_report  # this year's columns
     project_col = first_report_col - len(PROJECT_COLUMNS)  # 事業名
-    label_col = project_col - 1  # 計画後期の展開; labels of the evaluation rows
+    label_col = project_col - 1  # 展開; labels of the evaluation rows
     last_col = len(columns)
     first_printed = MEASURE_COLUMN
     editable_cols = {
@@ -331,9 +332,9 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> int:
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=sheet_title(table))
-    widths = [0.0] + [WIDTHS[name] for name in columns]
-    for index, name in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = WIDTHS[name]
+    widths = [0.0] + [WIDTHS[name] for name in xlsx_columns(n_years)]
+    for index, width in enumerate(widths[1:], start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
     pages = PageSetup.fitting(paper_for(table), widths[first_printed:])
     ws.freeze_panes = f"{FIRST_PRINTED_COLUMN}{XLSX_FIRST_DATA_ROW}"
     ws.print_title_rows = f"2:{XLSX_HEADER_ROW}"
@@ -398,7 +399,9 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> int:
     for policy in table.policies:
         bp = policy.basic_policy
         sheet.measure_title = ""
-        band = [None] * (first_printed - 1) + [f"基本施策{bp.number}　{bp.title}"]
+        band = [None] * (first_printed - 1) + [
+            f"{table.cycle.plan.basic_policy_label}{bp.number}　{bp.title}"
+        ]
         sheet.append(
             band, bold=True, fill=HEADER_FILL, spans={first_printed: last_col}, keep=LINE_HEIGHT * 4
         )
@@ -410,7 +413,7 @@ def write_xlsx(table: EvaluationTable, out: IO[bytes]) -> int:
             )
             # A 施策's first row (and a 基本施策's) starts a page unless a few lines fit after it.
             evaluation_row(
-                "施策の目標",
+                table.cycle.plan.measure_description_label,
                 [measure.description or "（記載なし）"],
                 whole_width=True,
                 keep=LINE_HEIGHT * 3,
