@@ -160,6 +160,9 @@ urlpatterns = [
     path("projects/continue/<slug:plan>/", projects.project_continue, name="project_continue"),
     path("projects/<slug:code>/", projects.project_detail, name="project"),
     path("projects/<slug:code>/edit/", projects.project_edit, name="project_edit"),
+    path(
+        "projects/<slug:code>/uncontinue/", projects.project_uncontinue, name="project_uncontinue"
+    ),
     # 評価表: print view, downloads and import.
     path("cycles/<slug:plan>/<int:year>/sheet/", sheet.sheet_print, name="sheet_print"),
     path("cycles/<slug:plan>/<int:year>/sheet.xlsx", sheet.sheet_xlsx, name="sheet_xlsx"),

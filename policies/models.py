@@ -161,17 +161,26 @@ class Plan(Plain):
     # Each plan's own words: what it calls its levels, its predecessor, its 施策's text,
     # and what its 重点施策 are. Pages and files of the plan say these, never another's.
     basic_policy_label = models.CharField(
-        _("基本施策の呼び方"), max_length=20, default="基本施策", help_text=_("施策体系のいちばん上の階層の名前")
+        _("基本施策の呼び方"),
+        max_length=20,
+        default="基本施策",
+        help_text=_("施策体系のいちばん上の階層の名前"),
     )
     measure_label = models.CharField(_("施策の呼び方"), max_length=20, default="施策")
     initiative_label = models.CharField(
         _("展開の呼び方"), max_length=20, default="展開", help_text=_("施策の下の階層の名前")
     )
     measure_description_label = models.CharField(
-        _("施策の説明の呼び方"), max_length=20, default="施策の説明", help_text=_("施策ごとの説明文の見出し")
+        _("施策の説明の呼び方"),
+        max_length=20,
+        default="施策の説明",
+        help_text=_("施策ごとの説明文の見出し"),
     )
     predecessor_label = models.CharField(
-        _("前の計画の呼び方"), max_length=20, default="前の計画", help_text=_("この計画のページで前の計画を指す言葉")
+        _("前の計画の呼び方"),
+        max_length=20,
+        default="前の計画",
+        help_text=_("この計画のページで前の計画を指す言葉"),
     )
     priority_note = models.TextField(
         _("重点施策の説明"),

@@ -488,6 +488,13 @@ MATRIX: dict[str, Case] = {
         post=only("staff_a", "staff_b", "secretariat", outcome=OK),
     ),
     "evaluation:project": Case(kwargs={"code": "city-001"}, get=insiders()),
+    # city-001 was not continued from a previous plan: refused with the reason, nothing saved.
+    "evaluation:project_uncontinue": Case(
+        kwargs={"code": "city-001"},
+        get=everyone(NOT_ALLOWED),
+        post=only("staff_a", "secretariat", outcome=REDIRECT),
+        data=lambda w, r: {"version": 1},
+    ),
     "evaluation:projects": Case(kwargs=PLAN, get=insiders()),
     "evaluation:plan_words": Case(
         kwargs=PLAN,
