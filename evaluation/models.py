@@ -329,7 +329,7 @@ class Project(Versioned):
     initiatives = models.ManyToManyField(
         Initiative,
         related_name="projects",
-        verbose_name=_("計画後期の展開"),
+        verbose_name=_("展開"),
         help_text=_("この事業が取り組む展開。再掲の項目は、もとの展開を選びます。"),
     )
     first_year = models.PositiveSmallIntegerField(_("開始年度"))

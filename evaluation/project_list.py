@@ -41,7 +41,7 @@ class ProjectFilterForm(forms.Form):
     )
     department = forms.ChoiceField(label=_("担当課"), required=False)
     initiative = forms.ModelChoiceField(
-        label=_("計画後期の展開"), queryset=Initiative.objects.none(), required=False
+        label=_("展開"), queryset=Initiative.objects.none(), required=False
     )
     year = forms.TypedChoiceField(label=_("実施年度"), coerce=int, required=False, empty_value=None)
 

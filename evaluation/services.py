@@ -23,12 +23,14 @@ from evaluation.models import (
     Cycle,
     Phase,
     Project,
+    ProjectReport,
     ReviewState,
     Versioned,
 )
 from evaluation.sheet import locked as locked_sheet
 from evaluation.signals import phase_moved
 from people.models import acting_for
+from policies.fiscal_years import wareki
 from policies.models import Initiative, Measure, Plan, RatingLevel, RatingScale
 
 V = TypeVar("V", bound=Versioned)
@@ -134,6 +136,34 @@ def project_continue(
         m2m={"initiatives": [*kept, *initiatives]},
     )
     return project
+
+
+@transaction.atomic
+def project_uncontinue(*, project: Project, user: User, expected_version: int) -> Project:
+    """「引き継ぎを取り消す」: a continued 事業 goes back to the previous plan, as it was
+    before ``project_continue``, while nothing of the new plan's years has been entered
+    for it (else those years would lose their 事業). The history keeps both steps."""
+    if project.previous_plan_id is None:
+        raise ValidationError(_("この事業は前の計画から引き継いだ事業ではありません。"))
+    entered = sorted(
+        ProjectReport.objects.filter(project=project, cycle__plan_id=project.plan_id).values_list(
+            "cycle__fiscal_year", flat=True
+        )
+    )
+    if entered:
+        raise ValidationError(
+            _(
+                "%(plan)sの%(years)sの実施状況が入力されているため、引き継ぎを取り消せません。"
+                "取り消すには、先にその実施状況を削除してください。"
+            )
+            % {"plan": project.plan.short_name, "years": "・".join(wareki(y) for y in entered)}
+        )
+    previous = project.previous_plan_id
+    kept = list(project.initiatives.filter(measure__basic_policy__plan_id=previous))
+    project.plan_id, project.previous_plan_id = previous, None
+    return record_save(
+        instance=project, expected_version=expected_version, user=user, m2m={"initiatives": kept}
+    )
 
 
 @transaction.atomic

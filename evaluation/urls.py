@@ -6,6 +6,7 @@ from evaluation.views import (
     follow_ups,
     indicators,
     meetings,
+    plan_words,
     projects,
     records,
     review,
@@ -154,10 +155,14 @@ urlpatterns = [
         name="report",
     ),
     path("plans/<slug:plan>/projects/", projects.project_list_view, name="projects"),
+    path("plans/<slug:plan>/words/", plan_words.plan_words, name="plan_words"),
     path("projects/new/<slug:plan>/", projects.project_create, name="project_create"),
     path("projects/continue/<slug:plan>/", projects.project_continue, name="project_continue"),
     path("projects/<slug:code>/", projects.project_detail, name="project"),
     path("projects/<slug:code>/edit/", projects.project_edit, name="project_edit"),
+    path(
+        "projects/<slug:code>/uncontinue/", projects.project_uncontinue, name="project_uncontinue"
+    ),
     # 評価表: print view, downloads and import.
     path("cycles/<slug:plan>/<int:year>/sheet/", sheet.sheet_print, name="sheet_print"),
     path("cycles/<slug:plan>/<int:year>/sheet.xlsx", sheet.sheet_xlsx, name="sheet_xlsx"),

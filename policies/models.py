@@ -129,6 +129,15 @@ class PlanManager(_PlanManagerBase["Plan"]):
         return self.get(code=code)
 
 
+# The generic name of each level and the Plan field holding what a plan calls it.
+LEVEL_LABELS = {
+    "基本施策": "basic_policy_label",
+    "施策": "measure_label",
+    "展開": "initiative_label",
+    "施策の説明": "measure_description_label",
+}
+
+
 class Plan(Plain):
     """A plan document: the 基本計画 (FY2012–) or its 改定計画 (FY2017–)."""
 
@@ -152,17 +161,26 @@ class Plan(Plain):
     # Each plan's own words: what it calls its levels, its predecessor, its 施策's text,
     # and what its 重点施策 are. Pages and files of the plan say these, never another's.
     basic_policy_label = models.CharField(
-        _("基本施策の呼び方"), max_length=20, default="基本施策", help_text=_("例: 基本目標")
+        _("基本施策の呼び方"),
+        max_length=20,
+        default="基本施策",
+        help_text=_("施策体系のいちばん上の階層の名前"),
     )
     measure_label = models.CharField(_("施策の呼び方"), max_length=20, default="施策")
     initiative_label = models.CharField(
-        _("展開の呼び方"), max_length=20, default="展開", help_text=_("例: 取組、計画後期の展開")
+        _("展開の呼び方"), max_length=20, default="展開", help_text=_("施策の下の階層の名前")
     )
     measure_description_label = models.CharField(
-        _("施策の説明の呼び方"), max_length=20, default="施策の説明", help_text=_("例: 施策の目標")
+        _("施策の説明の呼び方"),
+        max_length=20,
+        default="施策の説明",
+        help_text=_("施策ごとの説明文の見出し"),
     )
     predecessor_label = models.CharField(
-        _("前の計画の呼び方"), max_length=20, default="前の計画", help_text=_("例: 改定前の計画")
+        _("前の計画の呼び方"),
+        max_length=20,
+        default="前の計画",
+        help_text=_("この計画のページで前の計画を指す言葉"),
     )
     priority_note = models.TextField(
         _("重点施策の説明"),
@@ -193,6 +211,12 @@ class Plan(Plain):
     @property
     def fiscal_years(self) -> range:
         return range(self.first_year, self.last_year + 1)
+
+    def term(self, generic: str) -> str:
+        """A level's generic name for a file whose columns are the same in every plan:
+        「展開」, or 「展開（この計画では「取組」）」 where the plan calls it otherwise."""
+        own = getattr(self, LEVEL_LABELS[generic])
+        return generic if own == generic else f"{generic}（この計画では「{own}」）"
 
     def locked_years(self) -> list[int]:
         """The fiscal years whose evaluation is 確定 or 公開 (what a change to the plan's
@@ -317,7 +341,7 @@ class Measure(Plain):
         related_name="successors",
         verbose_name=_("前の計画の施策"),
         help_text=_(
-            "前の計画（改定前の計画）で対応する施策。複数指定できます。年度をまたいで評価を比較するために使います。"
+            "前の計画で対応する施策。複数指定できます。年度をまたいで評価を比較するために使います。"
         ),
     )
 
@@ -400,8 +424,8 @@ class Initiative(Plain):
     year_projects: list
 
     class Meta:
-        verbose_name = _("計画後期の展開")
-        verbose_name_plural = _("計画後期の展開")
+        verbose_name = _("展開")
+        verbose_name_plural = _("展開")
         ordering = ["measure", "position"]
         constraints = [
             models.UniqueConstraint(

@@ -171,12 +171,13 @@ def snapshot_of(cycle: Cycle) -> dict:
     def put(key: str, where: str, text) -> None:
         entries[key] = {"where": where, "text": "" if text is None else str(text)}
 
+    plan = table.cycle.plan  # its own words for its levels
     for policy in table.policies:
         bp = policy.basic_policy
-        put(f"policy:{bp.number}", f"基本施策{bp.number}", bp.title)
+        put(f"policy:{bp.number}", f"{plan.basic_policy_label}{bp.number}", bp.title)
         for block in policy.measures:
             m = block.measure
-            at = f"施策 {m.number}"
+            at = f"{plan.measure_label} {m.number}"
             put(f"measure:{m.number}", at, m.title)
             for item in block.initiatives:
                 put(

@@ -59,7 +59,7 @@ class Dataset:
 
 
 YEAR_COLUMNS = (
-    Column("計画コード", TEXT, "計画の識別子（revised-2017 = 改定計画 平成29〜令和3年度）"),
+    Column("計画コード", TEXT, "計画の識別子（施策体系のページのアドレスの計画コードと同じ）"),
     Column("年度（西暦）", INTEGER, "評価の対象年度（4月〜翌3月）の西暦の始まりの年"),
     Column("年度（和暦）", TEXT, "同じ年度の和暦表記（例: 令和2（2020）年度）"),
 )
@@ -77,7 +77,7 @@ def _year(cycle: Cycle) -> dict:
 
 MEASURE_COLUMNS = (
     *YEAR_COLUMNS,
-    Column("基本施策番号", INTEGER, "基本施策の番号（1〜4）"),
+    Column("基本施策番号", INTEGER, "基本施策（計画によって呼び方が違います）の番号"),
     Column("基本施策名", TEXT, "基本施策の名称"),
     Column("施策番号", TEXT, "施策の番号（例: 2-4）。計画の中で変わらない識別子"),
     Column("施策名", TEXT, "施策の名称"),
@@ -191,8 +191,10 @@ LINK_COLUMNS = (
     *YEAR_COLUMNS,
     Column("事業コード", TEXT, "事業の識別子（事業の表と同じ）"),
     Column("施策番号", TEXT, "事業が取り組む展開の施策の番号（施策の表と同じ）"),
-    Column("展開番号", INTEGER, "施策の中の計画後期の展開の番号（①＝1、②＝2 …）"),
-    Column("展開", TEXT, "計画後期の展開の名称（再掲は再掲元の名称）"),
+    Column(
+        "展開番号", INTEGER, "施策の中の展開（計画によって呼び方が違います）の番号（①＝1、②＝2 …）"
+    ),
+    Column("展開", TEXT, "展開の名称（再掲は再掲元の名称）"),
 )
 
 
@@ -291,7 +293,7 @@ DATASETS = {
         Dataset("projects", "事業ごとの実施状況", "事業 × 年度", PROJECT_COLUMNS, project_rows),
         Dataset(
             "project-initiatives",
-            "事業と計画後期の展開の対応",
+            "事業と展開の対応",
             "事業 × 展開 × 年度",
             LINK_COLUMNS,
             link_rows,

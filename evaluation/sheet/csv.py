@@ -133,14 +133,18 @@ def _entered(evaluation: object | None, asked: bool = True) -> str:
 
 
 def measure_columns(table: EvaluationTable) -> list[Column]:
+    plan = table.cycle.plan
     columns = [
         *YEAR_COLUMNS,
-        Column("基本施策番号", "基本施策の番号"),
-        Column("基本施策名", "基本施策の名称"),
-        Column("施策番号", "施策の番号（例: 2-4）。事業と指標のファイルの施策番号と同じ"),
-        Column("施策名", "施策の名称"),
+        Column("基本施策番号", f"{plan.term('基本施策')}の番号"),
+        Column("基本施策名", f"{plan.term('基本施策')}の名称"),
+        Column(
+            "施策番号",
+            f"{plan.term('施策')}の番号（例: 2-4）。事業と指標のファイルの施策番号と同じ",
+        ),
+        Column("施策名", f"{plan.term('施策')}の名称"),
         Column("重点施策", "重点施策なら 1、そうでなければ 0"),
-        Column("施策の目標", "計画に書かれた施策の目標"),
+        Column("施策の目標", f"計画に書かれた{plan.term('施策の説明')}"),
         Column("委員会評価", "委員会による評価の記号（例: B）。空欄は評価なし（意見のみ・未入力）"),
         Column("委員会評価の意味", "評価の記号の意味（例: 概ね達成）"),
         Column("委員会評価の状態", "確定／案（委員長の確定前）／未入力"),
@@ -201,12 +205,13 @@ def measure_rows(table: EvaluationTable) -> Iterator[list]:
 
 
 def project_columns(table: EvaluationTable) -> list[Column]:
+    plan = table.cycle.plan
     return [
         *YEAR_COLUMNS,
-        Column("施策番号", "事業が載っている施策の番号"),
-        Column("施策名", "施策の名称"),
-        Column("展開番号", "施策の中の計画後期の展開の番号（①＝1、②＝2 …）"),
-        Column("展開", "計画後期の展開の名称"),
+        Column("施策番号", f"事業が載っている{plan.term('施策')}の番号"),
+        Column("施策名", f"{plan.term('施策')}の名称"),
+        Column("展開番号", f"施策の中の{plan.term('展開')}の番号（①＝1、②＝2 …）"),
+        Column("展開", f"{plan.term('展開')}の名称"),
         Column("再掲", "この展開が他の施策の展開の再掲なら 1（事業の内容は再掲元と同じ行）"),
         Column("再掲元の施策番号", "再掲元の施策の番号。再掲でなければ空欄"),
         Column("再掲元の展開番号", "再掲元の展開の番号。再掲でなければ空欄"),

@@ -44,6 +44,8 @@ from evaluation.sheet.layout import (
     XLSX_FIRST_PROJECT_COLUMN,
     XLSX_GROUP_ROW,
     XLSX_HEADER_ROW,
+    XLSX_TREE_COLUMNS_BEFORE,
+    tree_columns,
     xlsx_columns,
     year_label,
 )
@@ -230,11 +232,13 @@ def _xlsx_rows(rows, cycle: Cycle) -> list[FileRow]:
 
 def _check_xlsx_header(header: list[str], group: list[str], cycle: Cycle) -> int:
     """The column of this year's first 実施状況 cell, if the header rows are the export's."""
-    if header not in (xlsx_columns(1), xlsx_columns(2)):
+    own = tree_columns(cycle.plan)
+    accepted = [xlsx_columns(n, tree) for tree in (own, XLSX_TREE_COLUMNS_BEFORE) for n in (1, 2)]
+    if header not in accepted:
         raise ImportRejected(
             [
                 f"{XLSX_HEADER_ROW}行目: 列見出しが評価表の出力と違います。"
-                f"「{'、'.join(xlsx_columns(1))}」の順に並べてください（列を足したり消したりしないでください）。"
+                f"「{'、'.join(xlsx_columns(1, own))}」の順に並べてください（列を足したり消したりしないでください）。"
             ]
         )
     first_report = len(header) - len(REPORT_COLUMNS)  # this year's group is the last one

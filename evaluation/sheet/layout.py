@@ -9,12 +9,18 @@ from evaluation.achievement import format_rate
 from evaluation.models import Direction, ProjectReport, ReportStatus, SelfEvaluation
 from evaluation.numbers import plain_number
 from policies.fiscal_years import wareki
+from policies.models import Plan
 
 # 事業 columns of the Excel sheet, left to right. The three code columns identify a row
 # on import; the title columns (施策, 展開) are for people. The 基本施策 is a row of its own
 # above its 施策 (a column of its own made the printed sheet too wide to read).
 XLSX_KEY_COLUMNS = ["施策番号", "展開番号", "事業コード"]
-XLSX_TREE_COLUMNS = ["施策", "計画後期の展開"]
+# What the title columns hold (the widths are keyed by these); each plan's file heads them
+# with its own words (``tree_columns``).
+XLSX_TREE_COLUMNS = ["施策", "展開"]
+# The headers of files exported before each plan named its own levels (the 改定計画's
+# words): such files still import.
+XLSX_TREE_COLUMNS_BEFORE = ["施策", "計画後期の展開"]
 XLSX_FIRST_PROJECT_COLUMN = len(XLSX_KEY_COLUMNS) + len(XLSX_TREE_COLUMNS)  # 0-based: 事業名
 PROJECT_COLUMNS = ["事業名", "事業概要", "実施主体", "担当課"]
 REPORT_COLUMNS = [
@@ -70,10 +76,15 @@ def legend_text(levels) -> str:
     )
 
 
-def xlsx_columns(year_count: int) -> list[str]:
+def tree_columns(plan: Plan) -> list[str]:
+    """The title columns' headers in the plan's own words (「施策」「計画後期の展開」…)."""
+    return [plan.measure_label, plan.initiative_label]
+
+
+def xlsx_columns(year_count: int, tree: list[str] = XLSX_TREE_COLUMNS) -> list[str]:
     return [
         *XLSX_KEY_COLUMNS,
-        *XLSX_TREE_COLUMNS,
+        *tree,
         *PROJECT_COLUMNS,
         *(REPORT_COLUMNS * year_count),
     ]

@@ -45,6 +45,7 @@ from evaluation.sheet.layout import (
     reference_text,
     report_values,
     self_evaluation_text,
+    tree_columns,
     xlsx_columns,
     year_label,
 )
@@ -61,7 +62,7 @@ WIDTHS = {
     "展開番号": 4,
     "事業コード": 9,
     "施策": 11,
-    "計画後期の展開": 15,
+    "展開": 15,
     "事業名": 13,
     "事業概要": 17,
     "実施主体": 7,
@@ -313,7 +314,8 @@ class _Columns:
 
     @classmethod
     def of(cls, table: EvaluationTable) -> "_Columns":
-        return cls(names=xlsx_columns(len(table.years)), years=len(table.years))
+        years = len(table.years)
+        return cls(names=xlsx_columns(years, tree_columns(table.cycle.plan)), years=years)
 
     @property
     def last(self) -> int:
@@ -335,7 +337,7 @@ class _Columns:
 
     @property
     def label(self) -> int:
-        """計画後期の展開; the labels of the evaluation rows."""
+        """展開 (in the plan's words); the labels of the evaluation rows."""
         return self.project - 1
 
     @property
@@ -348,7 +350,8 @@ class _Columns:
     @property
     def widths(self) -> list[float]:
         """By column, 1-based (index 0 unused)."""
-        return [0.0] + [WIDTHS[name] for name in self.names]
+        # Widths are keyed by the 改定計画's headings; a plan's own words take the same width.
+        return [0.0] + [WIDTHS[name] for name in xlsx_columns(self.years)]
 
 
 def write_xlsx(
@@ -494,7 +497,9 @@ def _write_measures(sheet: "_Sheet", table: EvaluationTable, columns: _Columns) 
     for policy in table.policies:
         bp = policy.basic_policy
         sheet.measure_title = ""
-        band = [None] * (MEASURE_COLUMN - 1) + [f"基本施策{bp.number}　{bp.title}"]
+        band = [None] * (MEASURE_COLUMN - 1) + [
+            f"{table.cycle.plan.basic_policy_label}{bp.number}　{bp.title}"
+        ]
         sheet.append(
             band,
             bold=True,
@@ -510,7 +515,7 @@ def _write_measures(sheet: "_Sheet", table: EvaluationTable, columns: _Columns) 
             )
             # A 施策's first row (and a 基本施策's) starts a page unless a few lines fit after it.
             evaluation_row(
-                "施策の目標",
+                table.cycle.plan.measure_description_label,
                 [measure.description or "（記載なし）"],
                 whole_width=True,
                 keep=LINE_HEIGHT * 3,

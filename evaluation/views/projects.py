@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from evaluation import access, project_list, services
 from evaluation.access import denied
@@ -150,3 +150,31 @@ def project_continue(request: HttpRequest, plan: str) -> HttpResponse:
         "evaluation/project_continue.html",
         {"current_plan": plan_obj, "form": form, "access": rule},
     )
+
+
+@require_POST
+def project_uncontinue(request: HttpRequest, code: str) -> HttpResponse:
+    """「引き継ぎを取り消す」: the 事業 goes back to the previous plan, or the page says why not."""
+    project, rule = _project(request, code)
+    if not rule.edit:
+        return denied(request, rule.reason)
+    try:
+        services.project_uncontinue(
+            project=project,
+            user=access.signed_in(request.user),
+            expected_version=int(request.POST.get("version", -1)),
+        )
+    except services.EditConflict:
+        messages.error(
+            request,
+            _("ほかの人がこの事業を変更しました。内容を確かめてから、もう一度操作してください。"),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("事業「%(name)s」の引き継ぎを取り消し、%(plan)sの事業に戻しました。")
+            % {"name": project.name, "plan": project.plan.short_name},
+        )
+    return redirect(project)

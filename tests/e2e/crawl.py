@@ -20,6 +20,7 @@ NOT_SUBMITTED = {
     "evaluation:cycle_move",
     "evaluation:committee_confirm",
     "evaluation:sheet_import_confirm",
+    "evaluation:project_uncontinue",  # a button that moves a 事業 back to the previous plan
     "people:send_link",  # a button that mails a person, not a form to fill in
     "people:set_active",  # a button that stops a person's account
 }

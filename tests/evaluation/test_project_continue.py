@@ -82,3 +82,64 @@ def test_staff_of_another_body_cannot_continue_it(client):
     )
     assert response.status_code == 200  # the choice is not offered: the form says so
     assert Project.objects.get(pk=project.pk).plan.code == "revised-2017"
+
+
+def uncontinue(client, project: Project):
+    return client.post(
+        reverse("evaluation:project_uncontinue", kwargs={"code": project.code}),
+        {"version": project.version},
+        follow=True,
+    )
+
+
+def test_a_continued_project_can_be_taken_back_while_the_new_plan_has_nothing_of_it(
+    client, continued
+):
+    project, revised, _new = continued
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert "引き継ぎを取り消す（改定計画の事業に戻す）" in page
+    response = uncontinue(client, project)
+    assert "事業「市民活動入門講座」の引き継ぎを取り消し、改定計画の事業に戻しました。" in (
+        response.content.decode()
+    )
+    project = Project.objects.get(pk=project.pk)
+    assert (project.plan, project.previous_plan) == (revised, None)
+    numbers = [
+        (i.measure.basic_policy.plan.code, i.measure.number) for i in project.initiatives.all()
+    ]
+    assert numbers == [("revised-2017", "1-1")]
+    assert project.reports.count() == 1  # the 改定計画's year stays as it was
+    plans = [h.plan.code for h in project.history.order_by("history_id")]
+    steps = [code for n, code in enumerate(plans) if n == 0 or plans[n - 1] != code]
+    assert steps == ["revised-2017", "next-2022", "revised-2017"]  # continued, then taken back
+    assert "引き継ぎを取り消す" not in client.get(project.get_absolute_url()).content.decode()
+
+
+def test_it_is_refused_with_the_reason_once_a_year_of_the_new_plan_is_entered(client, continued):
+    project, _revised, new = continued
+    new_year = CycleFactory(plan=new, fiscal_year=2022, phase=Phase.ENTRY)
+    ProjectReportFactory(cycle=new_year, project=project)
+    response = uncontinue(client, project)
+    assert (
+        "第二期計画の令和4（2022）年度の実施状況が入力されているため、引き継ぎを取り消せません。"
+        "取り消すには、先にその実施状況を削除してください。"
+    ) in response.content.decode()
+    assert Project.objects.get(pk=project.pk).plan == new
+
+
+def test_a_project_that_was_not_continued_cannot_be_taken_back(client, continued):
+    _project, _revised, new = continued
+    other = ProjectFactory(code="city-103", plan=new, first_year=2022)  # registered there
+    response = uncontinue(client, other)
+    assert "この事業は前の計画から引き継いだ事業ではありません。" in response.content.decode()
+
+
+def test_staff_of_another_body_cannot_take_it_back(client, continued):
+    project, _revised, new = continued
+    client.force_login(staff("place").user)
+    response = client.post(
+        reverse("evaluation:project_uncontinue", kwargs={"code": project.code}),
+        {"version": project.version},
+    )
+    assert response.status_code == 403
+    assert Project.objects.get(pk=project.pk).plan == new

@@ -121,6 +121,18 @@ def test_the_column_guide_describes_every_column_of_the_three_files(client, demo
     assert all(g["説明"] for g in guide)
 
 
+def test_the_column_guide_names_each_level_as_the_plan_calls_it(client, demo):
+    guide = {
+        (g["ファイル"], g["列"]): g["説明"]
+        for g in rows_of(client, "columns", "revised-2017", 2020)
+    }
+    assert guide[("sheet-projects.csv", "展開")] == "展開（この計画では「計画後期の展開」）の名称"
+    assert guide[("sheet-measures.csv", "施策の目標")] == (
+        "計画に書かれた施策の説明（この計画では「施策の目標」）"
+    )
+    assert guide[("sheet-measures.csv", "施策名")] == "施策の名称"
+
+
 def test_the_sheet_and_open_data_pages_link_the_three_files(client, demo):
     links = [
         reverse(f"evaluation:sheet_csv_{level}", kwargs={"plan": "revised-2017", "year": 2020})

@@ -294,6 +294,36 @@ def test_an_excel_with_a_column_removed_is_rejected(jimukyoku, cycle):
     assert errors[0].startswith("3行目: 列見出しが評価表の出力と違います。")
 
 
+def name_initiatives(cycle, label: str) -> None:
+    cycle.plan.initiative_label = label
+    cycle.plan.save()
+
+
+def test_the_excel_heads_its_columns_with_the_plans_words_and_imports_back(jimukyoku, cycle):
+    name_initiatives(cycle, "主な取組")
+    data = export(jimukyoku, "xlsx")
+    assert openpyxl.load_workbook(io.BytesIO(data)).active["E3"].value == "主な取組"
+    preview = upload(jimukyoku, data, "hyokahyo.xlsx").context["preview"]
+    assert (len(preview.created), len(preview.changed), len(preview.unchanged)) == (0, 0, 3)
+
+
+def test_an_excel_exported_before_the_plan_renamed_its_levels_still_imports(jimukyoku, cycle):
+    data = export(jimukyoku, "xlsx")  # headed 「計画後期の展開」, the 改定計画's word
+    name_initiatives(cycle, "主な取組")
+    preview = upload(jimukyoku, data, "hyokahyo.xlsx").context["preview"]
+    assert (len(preview.created), len(preview.changed), len(preview.unchanged)) == (0, 0, 3)
+
+
+def test_a_wrong_header_is_explained_in_the_plans_words(jimukyoku, cycle):
+    name_initiatives(cycle, "主な取組")
+    data = edited_xlsx(export(jimukyoku, "xlsx"), {"E3": "展開項目"})
+    assert rejected(jimukyoku, data, "x.xlsx")[0] == (
+        "3行目: 列見出しが評価表の出力と違います。「施策番号、展開番号、事業コード、施策、"
+        "主な取組、事業名、事業概要、実施主体、担当課、事業の目標、実施状況、実施内容、回数、"
+        "参加者数、指標、課題、今後の方向性」の順に並べてください（列を足したり消したりしないでください）。"
+    )
+
+
 def test_another_years_excel_is_rejected(jimukyoku, cycle):
     data = edited_xlsx(
         export(jimukyoku, "xlsx"), {f"{xlsx_col('事業の目標')}2": "令和2（2020）年度の実施状況"}
