@@ -59,13 +59,21 @@ def _check(device: TOTPDevice | StaticDevice, code: str) -> None:
             code="throttled",
         )
     if not device.verify_token(code):
-        raise ValidationError(
-            _(
-                "確認コードが正しくありません。認証アプリに表示されている最新の6桁を"
-                "入力してください（回復コードは1回しか使えません）。"
-            ),
-            code="wrong",
-        )
+        if isinstance(device, StaticDevice):
+            raise ValidationError(
+                _(
+                    "回復コードが正しくないか、すでに使われています。1つの回復コードは1回しか使えません。"
+                ),
+                code="wrong",
+            )
+        raise _wrong_code()
+
+
+def _wrong_code() -> ValidationError:
+    return ValidationError(
+        _("確認コードが正しくありません。認証アプリに表示されている最新の6桁を入力してください。"),
+        code="wrong",
+    )
 
 
 def totp_enrol(*, user: User, key: str, code: str) -> tuple[TOTPDevice, list[str]]:
@@ -98,10 +106,8 @@ def sign_in_check(*, user: User, code: str) -> Device:
     code = _normalised(code)
     model = TOTPDevice if SIX_DIGITS.fullmatch(code) else StaticDevice
     device = model.objects.select_for_update().filter(user=user, confirmed=True).first()
-    if device is None:
-        raise ValidationError(
-            _("回復コードがありません。事務局に二段階認証の初期化を依頼してください。")
-        )
+    if device is None:  # no recovery codes: most likely a mistyped 6-digit code
+        raise _wrong_code()
     _check(device, code)
     if isinstance(device, StaticDevice):
         security.info(

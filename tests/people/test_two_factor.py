@@ -136,6 +136,7 @@ def test_what_was_typed_stays_in_the_field(required):
     person = secretariat().user
     app(person)
     page = signed_in(person).post(CODE_PAGE, {"code": "12345"}).content.decode()
+    assert "確認コードが正しくありません" in page
     assert 'value="12345"' in page
 
 
@@ -149,7 +150,7 @@ def test_a_recovery_code_works_once(required):
     assert "回復コードでログインしました" in response.content.decode()
     assert "残り1個" in response.content.decode()
     again = signed_in(person).post(CODE_PAGE, {"code": "abcd2345"})
-    assert "確認コードが正しくありません" in again.content.decode()
+    assert "回復コードが正しくないか、すでに使われています" in again.content.decode()
 
 
 def test_without_a_device_the_person_is_sent_to_set_one_up(required):
