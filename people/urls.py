@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from people import views
+from people.two_factor import views as two_factor
 
 app_name = "people"
 
@@ -16,6 +17,9 @@ urlpatterns = [
     path("people/<int:pk>/handover/", views.person_handover, name="handover"),
     path("people/<int:pk>/send-link/", views.person_send_link, name="send_link"),
     path("people/<int:pk>/active/", views.person_set_active, name="set_active"),
+    path("people/<int:pk>/two-factor/reset/", two_factor.two_factor_reset, name="two_factor_reset"),
+    path("two-factor/", two_factor.two_factor, name="two_factor"),
+    path("two-factor/setup/", two_factor.two_factor_enrol, name="two_factor_enrol"),
     path("welcome/<uidb64>/<token>/", views.WelcomeView.as_view(), name="welcome"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from people import services
 from people.access import denied, people_access
@@ -47,7 +48,10 @@ def people_list(request: HttpRequest) -> HttpResponse:
         return denied(request)
     people = (
         Participant.objects.select_related("user", "body")
-        .annotate(role_order=ROLE_ORDER)
+        .annotate(
+            role_order=ROLE_ORDER,
+            has_totp=Exists(TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True)),
+        )
         .order_by("role_order", "body__pk", "-user__is_active", "user__last_name", "user__pk")
     )
     handovers = Handover.objects.select_related("body", "predecessor", "successor", "recorded_by")[

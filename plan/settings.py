@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "policies",
     "people",
     "evaluation",
@@ -58,6 +61,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # 二段階認証: which device confirmed this session (django-otp), then, for those who must
+    # use one, nothing but the code's page until it has (people.two_factor.middleware).
+    "django_otp.middleware.OTPMiddleware",
+    "people.two_factor.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # A published year's pages and files come from its edition (publication.serving).
@@ -142,6 +149,20 @@ TRUSTED_PROXY_NETWORKS = trusted_networks(TRUSTED_PROXIES)
 AXES_CLIENT_IP_CALLABLE = "plan.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+
+# 二段階認証 (TOTP): after the password, these people enter a 6-digit code from an authenticator
+# app (or a one-time recovery code): "secretariat" (事務局) and/or "admin" (the admin site's
+# users: staff and superusers), comma-separated. Empty (the default, and the demo): nobody.
+REQUIRE_TOTP_FOR = env_list("REQUIRE_TOTP_FOR", [])
+if not set(REQUIRE_TOTP_FOR) <= {"secretariat", "admin"}:
+    raise ImproperlyConfigured(
+        f"REQUIRE_TOTP_FOR は secretariat と admin で指定してください（値: {REQUIRE_TOTP_FOR!r}）。"
+    )
+# The name an authenticator app shows beside the code.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "市民活動促進基本計画 進捗管理")
+# After each wrong code the next is refused for 1, 2, 4, 8 … seconds (django-otp's throttle).
+OTP_TOTP_THROTTLE_FACTOR = env_int("OTP_TOTP_THROTTLE_FACTOR", 1)
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
 
 # One-time links (an invitation, 「パスワードを忘れた場合」): valid this many hours, used once.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 72) * 3600

@@ -23,6 +23,7 @@ NOT_SUBMITTED = {
     "evaluation:project_uncontinue",  # a button that moves a 事業 back to the previous plan
     "people:send_link",  # a button that mails a person, not a form to fill in
     "people:set_active",  # a button that stops a person's account
+    "people:two_factor_reset",  # a button that forgets a person's authenticator app
 }
 # Two pages of each kind (URL name) are enough to see its template in two states.
 PER_NAME = 2

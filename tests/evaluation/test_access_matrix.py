@@ -174,6 +174,14 @@ def person(world: World, role: str = "member") -> None:
 SEAT = {"category": "public", "office": "", "starts_on": "2021-04-01", "ends_on": "2023-03-31"}
 
 
+def with_authenticator(world: World) -> None:
+    """The member at pk 900 has set up an authenticator app (二段階認証)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    person(world)
+    TOTPDevice.objects.get_or_create(user=Participant.objects.get(pk=900).user, confirmed=True)
+
+
 def seated(world: World, office: str = "") -> None:
     """The member at pk 900 holds seat 900 (its end date is what the POST changes)."""
     from people.models import Seat
@@ -269,6 +277,17 @@ MATRIX: dict[str, Case] = {
         post=only("secretariat"),
         setup=person,
         data=lambda w, r: {"active": "0"},
+    ),
+    # 二段階認証: off in this matrix (REQUIRE_TOTP_FOR empty), so its pages send a logged-in
+    # person on; with it on, tests/people/test_two_factor.py.
+    "people:two_factor": Case(get=insiders(REDIRECT), post=insiders(REDIRECT)),
+    "people:two_factor_enrol": Case(get=insiders(REDIRECT), post=insiders(REDIRECT)),
+    # A lost phone: the 事務局 resets the authenticator app of the member at pk 900.
+    "people:two_factor_reset": Case(
+        kwargs={"pk": 900},
+        get=everyone(NOT_ALLOWED),
+        post=only("secretariat"),
+        setup=with_authenticator,
     ),
     "people:welcome": Case(kwargs=LINK, post=everyone(OK)),
     # 「パスワードを忘れた場合」: the same answer for any address, known or not.
@@ -631,6 +650,8 @@ def snapshot(
         "policies",
         "reminders",
         "publication",
+        "otp_totp",
+        "otp_static",
     ),
 ) -> list:
     """Every row of the evaluation records (history included), of the plan structure and
