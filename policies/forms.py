@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from policies.form_messages import NamedRequired
 from policies.fiscal_years import wareki
+from policies.form_messages import NamedRequired
 from policies.models import Plan
 
 
