@@ -6,7 +6,7 @@ for people and print as delivered, with the same cells: a title and the year in 
 heading repeated on every page, A4 landscape one page wide, page n / N."""
 
 import io
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from evaluation.models import Cycle, FollowUp
 from evaluation.sheet.pdf import draw_pdf
 from policies.fiscal_years import wareki, wareki_date
-from policies.spreadsheet import csv_text, xlsx_cell
+from policies.spreadsheet import csv_text, save_xlsx, xlsx_cell
 
 TITLE = "委員会意見への対応状況（回答報告書）"
 
@@ -173,7 +173,9 @@ def xlsx_bytes(items: list[FollowUp], cycle: Cycle, *, made_on: date | None = No
     sheet.oddFooter.center.text = "&P / &N"  # type: ignore[union-attr]  # as above
     book.properties.title = f"{TITLE} {cycle}"
     out = io.BytesIO()
-    book.save(out)
+    # A locked year's report is the same file at every download (dated its fiscal year's end).
+    fixed = datetime(cycle.fiscal_year + 1, 3, 31) if cycle.is_locked else None
+    save_xlsx(book, out, fixed=fixed)
     return out.getvalue()
 
 

@@ -21,6 +21,7 @@ Each refusal is an ``ImportRejected`` with a Japanese message saying why.
 """
 
 import csv
+import datetime
 import io
 import posixpath
 import re
@@ -28,11 +29,14 @@ import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import IO
 from xml.etree.ElementTree import iterparse
 from xml.parsers import expat
 
+from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from policies.stored_text import stored_text, without_control_characters
 
@@ -458,3 +462,42 @@ def xlsx_cell(sheet: Worksheet, value) -> Cell:
     if isinstance(value, str):
         cell.data_type = "s"
     return cell
+
+
+class _DatedZip(zipfile.ZipFile):
+    """A zip whose every entry carries one date instead of the moment it was written."""
+
+    def __init__(self, out: IO[bytes], date_time: tuple[int, int, int, int, int, int]):
+        super().__init__(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        self.date_time = date_time
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None) -> None:
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=self.date_time)
+            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
+            zinfo_or_arcname.external_attr = 0o600 << 16
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None) -> None:
+        # openpyxl writes each worksheet from a temporary file, whose date would be now.
+        with open(filename, "rb") as f:
+            self.writestr(arcname or filename, f.read(), compress_type, compresslevel)
+
+
+def save_xlsx(book: Workbook, out: IO[bytes], *, fixed: datetime.datetime | None = None) -> None:
+    """Write ``book`` to ``out``. With ``fixed`` (a locked year's file) the bytes depend on
+    the content alone: the document's dates and every part of the zip carry ``fixed``
+    instead of now, so the same year downloads as the same file, as its edition's SHA-256
+    says. Without it, the file is dated now, as openpyxl's ``save`` would date it."""
+    stamp = fixed or datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
+    book.properties.created = book.properties.modified = stamp
+    date_time = (
+        max(stamp.year, 1980),
+        stamp.month,
+        stamp.day,
+        stamp.hour,
+        stamp.minute,
+        stamp.second,
+    )
+    with _DatedZip(out, date_time) as archive:
+        ExcelWriter(book, archive).save()

@@ -37,6 +37,7 @@ from evaluation.sheet.pdf import sheet_pdf
 from evaluation.sheet.table import build_table
 from policies.fiscal_years import wareki
 from policies.models import Measure
+from policies.spreadsheet import save_xlsx
 from publication import opendata
 from publication.bundle import build_bundle
 from publication.models import Edition, EditionFile
@@ -325,7 +326,8 @@ def _with_errata_sheet(stored: EditionFile, errata: list[dict], number: int) -> 
             if cell.value is not None:
                 cell.data_type = "s"
     out = io.BytesIO()
-    book.save(out)
+    # Dated as the stored file was, so the same 正誤表 gives the same bytes.
+    save_xlsx(book, out, fixed=book.properties.modified or book.properties.created)
     return _replaced(stored, out.getvalue())
 
 

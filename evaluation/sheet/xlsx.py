@@ -19,7 +19,6 @@ from collections.abc import Collection
 from copy import copy
 from dataclasses import dataclass
 from typing import IO
-from zipfile import ZIP_DEFLATED, ZipFile
 
 from django.conf import settings
 from openpyxl import Workbook
@@ -30,7 +29,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import Element
 
 from evaluation.models import CommitteeSummary, Direction, ReportStatus
@@ -51,7 +49,7 @@ from evaluation.sheet.layout import (
 )
 from evaluation.sheet.table import EvaluationTable
 from policies.fiscal_years import wareki
-from policies.spreadsheet import xlsx_cell
+from policies.spreadsheet import save_xlsx, xlsx_cell
 
 # Widths in Excel's character units; Japanese characters are about two units wide. The
 # key columns (codes the import reads) are narrow and left out of the printed area. The
@@ -532,17 +530,10 @@ def _write_measures(sheet: "_Sheet", table: EvaluationTable, columns: _Columns) 
 
 
 def _save(wb: Workbook, table: EvaluationTable, out: IO[bytes]) -> None:
-    """A locked year's file must not change from one download to the next, so its document
-    properties carry a fixed date (the end of the fiscal year), not "now", which openpyxl's
-    ``save`` would stamp in."""
-    stamp = (
-        datetime.datetime(table.year + 1, 3, 31)
-        if table.cycle.is_locked
-        else datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
-    )
-    wb.properties.created = wb.properties.modified = stamp
-    with ZipFile(out, "w", ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).save()
+    """A locked year's file must not change from one download to the next: it is dated the
+    end of its fiscal year, not now (``save_xlsx``)."""
+    fixed = datetime.datetime(table.year + 1, 3, 31) if table.cycle.is_locked else None
+    save_xlsx(wb, out, fixed=fixed)
 
 
 def _write_item(sheet, item, measure, first_row_of, editable_cols, project_col) -> None:

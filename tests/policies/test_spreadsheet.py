@@ -1,6 +1,7 @@
 """No spreadsheet can exhaust the server: crafted files are refused quickly and in little
 memory, measured here (time with perf_counter, memory with tracemalloc)."""
 
+import datetime
 import io
 import time
 import tracemalloc
@@ -10,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from policies.plan_files import parse_file
-from policies.spreadsheet import Bounds, ImportRejected, read_rows
+from policies.spreadsheet import Bounds, ImportRejected, read_rows, save_xlsx
 from tests.evaluation.crafted_xlsx import sheet as sheet_part
 from tests.evaluation.crafted_xlsx import xlsx
 
@@ -186,3 +187,30 @@ def test_three_million_cells_are_refused_within_a_second_however_the_xml_spells_
         parse_file("plan.xlsx", data)
     assert time.perf_counter() - started < 1
     assert rejected.value.errors == ["列が多すぎます（上限は 20 列）。"]
+
+
+def _workbook_saved(fixed, *, write_only: bool) -> bytes:
+    book = Workbook(write_only=write_only)
+    sheet = book.create_sheet("令和2年度") if write_only else book.active
+    sheet.append(["施策", "1-1 市民活動への参加のきっかけづくり"])
+    out = io.BytesIO()
+    save_xlsx(book, out, fixed=fixed)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("write_only", [True, False])
+def test_a_workbook_saved_with_a_fixed_date_is_the_same_bytes_a_few_seconds_later(write_only):
+    fixed = datetime.datetime(2021, 3, 31)
+    first = _workbook_saved(fixed, write_only=write_only)
+    time.sleep(2.1)  # a zip entry's date has two-second steps
+    assert _workbook_saved(fixed, write_only=write_only) == first
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2021, 3, 31, 0, 0, 0)}
+        assert b"2021-03-31T00:00:00Z" in archive.read("docProps/core.xml")
+
+
+def test_a_workbook_saved_without_a_fixed_date_is_dated_now():
+    saved = _workbook_saved(None, write_only=True)
+    with zipfile.ZipFile(io.BytesIO(saved)) as archive:
+        years = {info.date_time[0] for info in archive.infolist()}
+    assert years == {datetime.datetime.now(tz=datetime.UTC).year}
