@@ -96,5 +96,5 @@ def test_the_tree_links_the_page_for_the_secretariat_only(client, jimukyoku):
 def test_the_page_reads_a_fixed_number_of_queries(jimukyoku, django_assert_max_num_queries):
     for label in ("取組", "主な取組", "取組み"):
         jimukyoku.post(URL, words(initiative_label=label))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         assert jimukyoku.get(URL).status_code == 200
