@@ -108,6 +108,20 @@ def floor_for(page: Page) -> str:
     return f"floor ({page.login})" if page.login else "floor"
 
 
+def selected_pages(names: str = "") -> list[Page]:
+    """The pages labelled by the comma-separated ``names`` (all when none), with the floors
+    they are compared with (BENCH_PAGES: a shorter run for one question)."""
+    wanted = [name.strip() for name in names.split(",") if name.strip()]
+    if not wanted:
+        return list(PAGES)
+    unknown = set(wanted) - {page.label for page in PAGES}
+    if unknown:
+        raise ValueError(f"ベンチマークにないページです: {', '.join(sorted(unknown))}")
+    chosen = [page for page in PAGES if page.label in wanted]
+    floors = {floor_for(page) for page in chosen}
+    return [page for page in PAGES if page in chosen or page.label in floors]
+
+
 @dataclass
 class Result:
     page: str

@@ -25,6 +25,13 @@ def _env_ks() -> list[int]:
     return [int(k) for k in os.environ.get("BENCH_KS", "1,10,100").split(",") if k.strip()]
 
 
+def _pages() -> list[bench.Page]:
+    try:
+        return bench.selected_pages(os.environ.get("BENCH_PAGES", ""))
+    except ValueError as error:
+        raise CommandError(str(error)) from error
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -53,6 +60,7 @@ class Command(BaseCommand):
         n_rounds = int(os.environ.get("BENCH_ROUNDS", "3"))
         connections = int(os.environ.get("BENCH_CONNECTIONS", "8"))
         wrk = self._wrk()
+        pages = _pages()
         self.stdout.write(
             f"k = {ks}, {seconds} s × {connections} connections per page "
             f"in {n_rounds} interleaved rounds, "
@@ -70,12 +78,12 @@ class Command(BaseCommand):
             port = _free_port()
             server = self._gunicorn(env, port)
             try:
-                rounds: dict[str, list] = {page.label: [] for page in bench.PAGES}
-                for page in bench.PAGES:  # warm the shared cache and the workers
+                rounds: dict[str, list] = {page.label: [] for page in pages}
+                for page in pages:  # warm the shared cache and the workers
                     self._get(self._url(port, page, k), cookies.get(page.login))
                 idle = self._idle_latency(port)
                 for _round in range(n_rounds):
-                    for page in bench.PAGES:
+                    for page in pages:
                         # Requests a previous page left queued would be counted against this
                         # one (or make it measure 0 requests/s): start each on an idle server.
                         self._wait_until_idle(port, idle)
@@ -88,7 +96,7 @@ class Command(BaseCommand):
                                 connections=connections,
                             )
                         )
-                for page in bench.PAGES:
+                for page in pages:
                     rps, p50, p95, errors = bench.combine(rounds[page.label])
                     results.append(
                         bench.Result(
@@ -290,7 +298,8 @@ class Command(BaseCommand):
             clients[role] = Client(HTTP_HOST="127.0.0.1")
             clients[role].force_login(user)
         queries = {}
-        for page in bench.PAGES:
+        pages = _pages()
+        for page in pages:
             client = clients[page.login]
             path = page.url(plan)
             first = client.get(path)
