@@ -27,7 +27,7 @@ from evaluation.models import (
     Cycle,
     Phase,
 )
-from evaluation.page_cache import cached
+from evaluation.page_cache import cached, person_key
 from evaluation.progress import entry, groups
 from evaluation.progress.todo import todo_for
 from evaluation.views.editing import edit_record
@@ -53,13 +53,9 @@ def todo(request: HttpRequest) -> HttpResponse:
 
 def _todo_body(user: User) -> str:
     """The list rendered once per generation of the data for each person (``page_cache``),
-    keyed by all it depends on beyond the evaluation's records: who they are, their role,
-    実施主体 and 委員長 duty (people's records, which do not start a new generation), and
-    the day (「期限を過ぎています」)."""
-    participant = access.participant_of(user)
-    role = (participant.role, participant.body_id, participant.is_chair) if participant else ()
+    and per day (「期限を過ぎています」)."""
     return cached(
-        ("todo", user.pk, *role, timezone.localdate()),
+        ("todo", *person_key(user), timezone.localdate()),
         lambda: render_to_string(
             "evaluation/_todo_body.html",
             {
