@@ -144,26 +144,32 @@ def project_continue(request: HttpRequest, plan: str) -> HttpResponse:
     form = ProjectContinueForm(
         request.POST if request.method == "POST" else None, plan=plan_obj, body=body
     )
-    if request.method == "POST" and form.is_valid():
-        project = form.cleaned_data["project"]
-        try:
-            services.project_continue(
-                project=project,
-                plan=plan_obj,
-                initiatives=list(form.cleaned_data["initiatives"]),
-                user=access.signed_in(request.user),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _("事業「%(name)s」を%(plan)sに引き継ぎました。")
-                % {"name": project.name, "plan": plan_obj.short_name},
-            )
-            return redirect(project)
+    if request.method == "POST" and form.is_valid() and _carried_on(request, form, plan_obj):
+        return redirect(form.cleaned_data["project"])
     return render(
         request,
         "evaluation/project_continue.html",
         {"current_plan": plan_obj, "form": form, "access": rule},
     )
+
+
+def _carried_on(request: HttpRequest, form: ProjectContinueForm, plan: Plan) -> bool:
+    """Carry the chosen 事業 on into ``plan``; a refusal goes on the form (what was chosen
+    stays chosen)."""
+    project = form.cleaned_data["project"]
+    try:
+        services.project_continue(
+            project=project,
+            plan=plan,
+            initiatives=list(form.cleaned_data["initiatives"]),
+            user=access.signed_in(request.user),
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    messages.success(
+        request,
+        _("事業「%(name)s」を%(plan)sに引き継ぎました。")
+        % {"name": project.name, "plan": plan.short_name},
+    )
+    return True
