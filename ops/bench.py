@@ -74,6 +74,7 @@ PAGES: list[Page] = [
     Page(
         "measure",
         lambda plan: reverse("policies:measure", kwargs={"plan": plan, "number": "1-1"}),
+        target=0.5,
     ),
     Page("measure_year", _cycle_url("measure_year", PUBLISHED_YEAR, number="1-1"), target=0.5),
     Page(
@@ -82,11 +83,17 @@ PAGES: list[Page] = [
         login=SECRETARIAT,
         target=0.5,
     ),
-    Page("todo (secretariat)", lambda plan: reverse("evaluation:todo"), login=SECRETARIAT),
+    Page(
+        "todo (secretariat)",
+        lambda plan: reverse("evaluation:todo"),
+        login=SECRETARIAT,
+        target=0.5,
+    ),
     Page(
         "事業一覧 (secretariat)",
         lambda plan: reverse("evaluation:projects", kwargs={"plan": plan}),
         login=SECRETARIAT,
+        target=0.5,
     ),
     Page("評価表 print", _cycle_url("sheet_print", PUBLISHED_YEAR), target=0.33),
     Page("評価表 xlsx", _cycle_url("sheet_xlsx", PUBLISHED_YEAR), target=0.33),

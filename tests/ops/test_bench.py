@@ -77,6 +77,8 @@ def test_a_page_that_answered_nothing_or_failed_is_a_miss_not_a_missing_line():
 def test_pages_people_wait_on_have_targets():
     targets = {page.label: page.target for page in bench.PAGES if page.target}
     assert targets["measure_year"] == 0.5
+    assert targets["measure"] == targets["todo (secretariat)"] == 0.5
+    assert targets["事業一覧 (secretariat)"] == 0.5
     assert targets["評価表 xlsx"] == 0.33
     # Each edit form as the person who fills it in, in the phase it is filled in.
     assert {label for label in targets if label.startswith("form: ")} == {
