@@ -90,9 +90,11 @@ def _lineage(measure: Measure) -> tuple[list[Measure], list[Measure]]:
     return [m for m in linked if m.pk in before], [m for m in linked if m.pk in after]
 
 
-def _items_with_relistings(measure: Measure) -> list[Initiative]:
-    """The 施策's 展開 items, each original with the (number, marker) of the items that
-    re-list it (``relisted_at``), in two queries of few columns: a 再掲 and its original are
+def _items_with_relistings(
+    measure: Measure,
+) -> list[tuple[Initiative, list[tuple[str, int, str]]]]:
+    """The 施策's 展開 items, each with the (施策 number, position, marker) of the items that
+    re-list it, in two queries of few columns: a 再掲 and its original are
     items of the same plan, so their links need only the 施策's number."""
     relisted_at: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for original, at_number, position in (
@@ -101,10 +103,10 @@ def _items_with_relistings(measure: Measure) -> list[Initiative]:
         .values_list("original_id", "measure__number", "position")
     ):
         relisted_at[original].append((at_number, position))
-    items = list(measure.initiatives.select_related("original__measure"))
-    for item in items:
-        item.relisted_at = [(n, p, circled(p)) for n, p in relisted_at[item.pk]]
-    return items
+    return [
+        (item, [(n, p, circled(p)) for n, p in relisted_at[item.pk]])
+        for item in measure.initiatives.select_related("original__measure")
+    ]
 
 
 # --- the plan's structure as a file, and its import -------------------------------------
