@@ -38,6 +38,8 @@ from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from people.access import participant_of
+
 GENERATION_KEY = "dashboard:generation"
 logger = logging.getLogger(__name__)
 TIMEOUT = 24 * 60 * 60  # entries of an old generation are unreachable; this only frees space
@@ -167,6 +169,16 @@ def cached(parts: tuple, build: Callable[[], T]) -> T:
     return _fetch(
         "dashboard:" + ":".join(str(p) for p in (CODE_STAMP, generation(), *parts)), build
     )
+
+
+def person_key(user) -> tuple:
+    """What the key of a page rendered for one person carries besides the generation: who
+    they are, and their role, 実施主体 and 委員長 duty today (``people.access.participant_of``:
+    records of people, whose saves start no new generation; a save of the user does)."""
+    participant = participant_of(user)
+    if participant is None:
+        return (user.pk,)
+    return (user.pk, participant.role, participant.body_id, participant.is_chair)
 
 
 def of_version(record, name: str, build: Callable[[], T]) -> T:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluation.models import Cycle, Project, ProjectQuerySet, ProjectReport, ReportStatus
 from policies.fiscal_years import wareki
 from policies.kana import full_width_katakana
-from policies.models import ImplementingBody, Initiative, Plan
+from policies.models import ImplementingBody, Initiative, Plan, circled
 
 PER_PAGE = 50
 ALL = _("（すべて）")
@@ -40,8 +40,8 @@ class ProjectFilterForm(forms.Form):
         to_field_name="code",
     )
     department = forms.ChoiceField(label=_("担当課"), required=False)
-    initiative = forms.ModelChoiceField(
-        label=_("展開"), queryset=Initiative.objects.none(), required=False
+    initiative = forms.TypedChoiceField(
+        label=_("展開"), coerce=int, required=False, empty_value=None
     )
     year = forms.TypedChoiceField(label=_("実施年度"), coerce=int, required=False, empty_value=None)
 
@@ -57,12 +57,8 @@ class ProjectFilterForm(forms.Form):
         )
         departments_field = cast(forms.ChoiceField, self.fields["department"])
         departments_field.choices = [("", ALL), *((d, d) for d in departments)]
-        initiatives = cast(forms.ModelChoiceField, self.fields["initiative"])
-        initiatives.queryset = Initiative.objects.filter(
-            measure__basic_policy__plan=plan
-        ).select_related("measure", "original__measure")
-        initiatives.empty_label = ALL
-        initiatives.label_from_instance = _initiative_label  # type: ignore[method-assign,assignment]  # Django's documented per-field label
+        labels, self.source_of = _initiative_choices(plan)
+        cast(forms.ChoiceField, self.fields["initiative"]).choices = [("", ALL), *labels]
         cast(forms.ChoiceField, self.fields["year"]).choices = [
             ("", ALL),
             *((y, wareki(y)) for y in plan.fiscal_years),
@@ -84,7 +80,7 @@ class ProjectFilterForm(forms.Form):
             projects = projects.filter(department=data["department"])
         if data.get("initiative"):
             # A 再掲 item is its original: the 事業 serving the original serve it too.
-            projects = projects.filter(initiatives=data["initiative"].source)
+            projects = projects.filter(initiatives=self.source_of[data["initiative"]])
         if data.get("year"):
             projects = projects.active_in(data["year"])
         return projects
@@ -101,10 +97,29 @@ class ProjectFilterForm(forms.Form):
         return self.valid_data().get("year")
 
 
-def _initiative_label(initiative: Initiative) -> str:
-    if (original := initiative.original) is not None:
-        return f"{initiative.measure.number}{initiative.marker}（再掲 {original.measure.number}{original.marker}）"
-    return f"{initiative.measure.number}{initiative.marker} {initiative.title}"
+def _initiative_choices(plan: Plan) -> tuple[list[tuple[int, str]], dict[int, int]]:
+    """The plan's 展開 as (id, label) choices, and each one's source (a 再掲 item's original),
+    read as plain rows: a plan has hundreds of items, and a model instance per item and per
+    related 施策 cost more than the rest of the page."""
+    rows = Initiative.objects.filter(measure__basic_policy__plan=plan).values_list(
+        "pk",
+        "measure__number",
+        "position",
+        "title",
+        "original_id",
+        "original__measure__number",
+        "original__position",
+    )
+    choices = []
+    source_of = {}
+    for pk, number, position, title, original, original_number, original_position in rows:
+        marker = f"{number}{circled(position)}"
+        if original is None:
+            choices.append((pk, f"{marker} {title}"))
+        else:
+            choices.append((pk, f"{marker}（再掲 {original_number}{circled(original_position)}）"))
+        source_of[pk] = original or pk
+    return choices, source_of
 
 
 @dataclass

@@ -74,6 +74,7 @@ PAGES: list[Page] = [
     Page(
         "measure",
         lambda plan: reverse("policies:measure", kwargs={"plan": plan, "number": "1-1"}),
+        target=0.5,
     ),
     Page("measure_year", _cycle_url("measure_year", PUBLISHED_YEAR, number="1-1"), target=0.5),
     Page(
@@ -82,11 +83,17 @@ PAGES: list[Page] = [
         login=SECRETARIAT,
         target=0.5,
     ),
-    Page("todo (secretariat)", lambda plan: reverse("evaluation:todo"), login=SECRETARIAT),
+    Page(
+        "todo (secretariat)",
+        lambda plan: reverse("evaluation:todo"),
+        login=SECRETARIAT,
+        target=0.5,
+    ),
     Page(
         "事業一覧 (secretariat)",
         lambda plan: reverse("evaluation:projects", kwargs={"plan": plan}),
         login=SECRETARIAT,
+        target=0.5,
     ),
     Page("評価表 print", _cycle_url("sheet_print", PUBLISHED_YEAR), target=0.33),
     Page("評価表 xlsx", _cycle_url("sheet_xlsx", PUBLISHED_YEAR), target=0.33),
@@ -106,6 +113,20 @@ PAGES: list[Page] = [
 
 def floor_for(page: Page) -> str:
     return f"floor ({page.login})" if page.login else "floor"
+
+
+def selected_pages(names: str = "") -> list[Page]:
+    """The pages labelled by the comma-separated ``names`` (all when none), with the floors
+    they are compared with (BENCH_PAGES: a shorter run for one question)."""
+    wanted = [name.strip() for name in names.split(",") if name.strip()]
+    if not wanted:
+        return list(PAGES)
+    unknown = set(wanted) - {page.label for page in PAGES}
+    if unknown:
+        raise ValueError(f"ベンチマークにないページです: {', '.join(sorted(unknown))}")
+    chosen = [page for page in PAGES if page.label in wanted]
+    floors = {floor_for(page) for page in chosen}
+    return [page for page in PAGES if page in chosen or page.label in floors]
 
 
 @dataclass

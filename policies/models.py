@@ -18,6 +18,11 @@ from policies.versioning import Versioned
 CIRCLED_NUMBERS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
+def circled(position: int) -> str:
+    """A 展開 item's marker as printed in the plan: ①, ②, … (``Initiative.marker``)."""
+    return CIRCLED_NUMBERS[position - 1]
+
+
 class RatingScaleManager(models.Manager["RatingScale"]):
     def get_by_natural_key(self, code: str) -> "RatingScale":
         return self.get(code=code)
@@ -450,7 +455,7 @@ class Initiative(Plain):
     @property
     def marker(self) -> str:
         """The circled number printed in the plan: ①, ②, …"""
-        return CIRCLED_NUMBERS[self.position - 1]
+        return circled(self.position)
 
     @property
     def is_relisting(self) -> bool:

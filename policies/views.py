@@ -1,7 +1,8 @@
 import io
+from collections import defaultdict
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -12,7 +13,7 @@ from evaluation.access import visible_cycles
 from people.access import denied, plan_import_access, signed_in
 from policies import plan_import as importer
 from policies.forms import PlanUploadForm
-from policies.models import Initiative, Measure, Plan, RatingScale
+from policies.models import Initiative, Measure, Plan, RatingScale, circled
 from policies.plan_files import parse_upload
 from policies.plan_sheet import (
     TEMPLATE_NAME,
@@ -55,25 +56,56 @@ def plan_tree(request: HttpRequest, plan: str) -> HttpResponse:
 @require_safe
 def measure_detail(request: HttpRequest, plan: str, number: str) -> HttpResponse:
     """A 施策 with its description and 展開 items; 再掲 items link to their original."""
-    with_plan = "measure__basic_policy__plan"
-    initiatives = Initiative.objects.select_related(f"original__{with_plan}").prefetch_related(
-        Prefetch("relistings", queryset=Initiative.objects.select_related(with_plan))
-    )
-    lineage = Measure.objects.in_lineage_order()
     measure = get_object_or_404(
-        Measure.objects.select_related("basic_policy__plan").prefetch_related(
-            Prefetch("initiatives", queryset=initiatives),
-            Prefetch("predecessors", queryset=lineage),
-            Prefetch("successors", queryset=lineage),
-        ),
+        Measure.objects.select_related("basic_policy__plan"),
         basic_policy__plan__code=plan,
         number=number,
     )
+    predecessors, successors = _lineage(measure)
     return render(
         request,
         "policies/measure_detail.html",
-        {"measure": measure, "current_plan": measure.basic_policy.plan},
+        {
+            "measure": measure,
+            "current_plan": measure.basic_policy.plan,
+            "initiatives": _items_with_relistings(measure),
+            "predecessors": predecessors,
+            "successors": successors,
+        },
     )
+
+
+def _lineage(measure: Measure) -> tuple[list[Measure], list[Measure]]:
+    """The 施策 this one continues and those that continue it, in lineage order: one query
+    of the links, and one of the 施策 only when there are any (most have none)."""
+    links = Measure.predecessors.through.objects.filter(
+        Q(from_measure=measure) | Q(to_measure=measure)
+    ).values_list("from_measure_id", "to_measure_id")
+    before = {to for start, to in links if start == measure.pk}
+    after = {start for start, to in links if to == measure.pk}
+    if not (before or after):
+        return [], []
+    linked = list(Measure.objects.in_lineage_order().filter(pk__in=before | after))
+    return [m for m in linked if m.pk in before], [m for m in linked if m.pk in after]
+
+
+def _items_with_relistings(
+    measure: Measure,
+) -> list[tuple[Initiative, list[tuple[str, int, str]]]]:
+    """The 施策's 展開 items, each with the (施策 number, position, marker) of the items that
+    re-list it, in two queries of few columns: a 再掲 and its original are
+    items of the same plan, so their links need only the 施策's number."""
+    relisted_at: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for original, at_number, position in (
+        Initiative.objects.filter(original__measure=measure)
+        .order_by("measure__basic_policy__number", "measure__order", "position")
+        .values_list("original_id", "measure__number", "position")
+    ):
+        relisted_at[original].append((at_number, position))
+    return [
+        (item, [(n, p, circled(p)) for n, p in relisted_at[item.pk]])
+        for item in measure.initiatives.select_related("original__measure")
+    ]
 
 
 # --- the plan's structure as a file, and its import -------------------------------------

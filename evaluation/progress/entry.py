@@ -133,54 +133,13 @@ def entry_progress(cycle: Cycle) -> EntryProgress:
     A body's items say what was entered (the 実施状況, the 評価's 記号): the to-do page
     lists them under 「入力済み」.
     """
-    plan, year = cycle.plan, cycle.fiscal_year
-    active = Project.objects.of_plan(plan).active_in(year)
-    # One row per key in each subquery: ``order_by()`` drops the models' default ordering,
-    # which would join the cycle, the plan, the 施策 and the body for every row looked up.
-    reported = ProjectReport.objects.filter(cycle=cycle, project=OuterRef("pk")).order_by()
-    status_labels = dict(ReportStatus.choices)
-    projects: dict[int, list[ProgressItem]] = defaultdict(list)
-    for project in active.annotate(status=Subquery(reported.values("status")[:1])).values(
-        "body_id", "name", "code", "department", "status"
-    ):
-        status = project["status"]
-        projects[project["body_id"]].append(
-            ProgressItem(
-                project["name"],
-                project["code"],
-                None if status is None else str(status_labels.get(status, status)),
-                project["department"],
-            )
-        )
-
+    projects = _project_items(cycle)
     bodies = list(ImplementingBody.objects.all())
     # The committee serving in the year's 委員会評価 (its 任期), not every committee account.
     members = list(
         committee_users(*cycle.committee_period()).order_by("participant__role", "username")
     )
-    body_rating = {
-        f"b{b.pk}": Subquery(
-            SelfEvaluation.objects.filter(cycle=cycle, measure=OuterRef("pk"), body=b)
-            .order_by()
-            .values("rating__code")[:1]
-        )
-        for b in bodies
-    }
-    member_has = {
-        f"u{u.pk}": Exists(
-            MemberEvaluation.objects.filter(cycle=cycle, measure=OuterRef("pk"), member=u)
-        )
-        for u in members
-    }
-    committee_has = {
-        "committee": Exists(CommitteeEvaluation.objects.filter(cycle=cycle, measure=OuterRef("pk")))
-    }
-    measures = list(
-        Measure.objects.of_plan(plan)
-        .annotate(**body_rating, **member_has, **committee_has)
-        .order_by("basic_policy__number", "order")
-        .values("id", "number", "title", *body_rating, *member_has, *committee_has)
-    )
+    measures = _measure_rows(cycle, bodies, members)
     expected = self_evaluation_expected(cycle)
 
     def item(m: dict, entered: str | None) -> ProgressItem:
@@ -199,6 +158,57 @@ def entry_progress(cycle: Cycle) -> EntryProgress:
         self_evaluations=[body_line(b) for b in bodies],
         member_evaluations=[line(display_name(u), f"u{u.pk}", u.get_username()) for u in members],
         committee=line("委員会", "committee", "committee"),
+    )
+
+
+def _project_items(cycle: Cycle) -> dict[int, list[ProgressItem]]:
+    """Per 実施主体 id: its 事業 active in the year, each with its 実施状況 (or None). One query."""
+    active = Project.objects.of_plan(cycle.plan).active_in(cycle.fiscal_year)
+    # One row per key in each subquery: ``order_by()`` drops the models' default ordering,
+    # which would join the cycle, the plan, the 施策 and the body for every row looked up.
+    reported = ProjectReport.objects.filter(cycle=cycle, project=OuterRef("pk")).order_by()
+    status_labels = dict(ReportStatus.choices)
+    projects: dict[int, list[ProgressItem]] = defaultdict(list)
+    for project in active.annotate(status=Subquery(reported.values("status")[:1])).values(
+        "body_id", "name", "code", "department", "status"
+    ):
+        status = project["status"]
+        projects[project["body_id"]].append(
+            ProgressItem(
+                project["name"],
+                project["code"],
+                None if status is None else str(status_labels.get(status, status)),
+                project["department"],
+            )
+        )
+    return projects
+
+
+def _measure_rows(cycle: Cycle, bodies: list[ImplementingBody], members: list) -> list[dict]:
+    """Per 施策 in plan order: each body's 自己評価 記号 (``b<id>``), whether each member
+    scored it (``u<id>``) and whether the committee's evaluation exists. One query."""
+    body_rating = {
+        f"b{b.pk}": Subquery(
+            SelfEvaluation.objects.filter(cycle=cycle, measure=OuterRef("pk"), body=b)
+            .order_by()
+            .values("rating__code")[:1]
+        )
+        for b in bodies
+    }
+    member_has = {
+        f"u{u.pk}": Exists(
+            MemberEvaluation.objects.filter(cycle=cycle, measure=OuterRef("pk"), member=u)
+        )
+        for u in members
+    }
+    committee_has = {
+        "committee": Exists(CommitteeEvaluation.objects.filter(cycle=cycle, measure=OuterRef("pk")))
+    }
+    return list(
+        Measure.objects.of_plan(cycle.plan)
+        .annotate(**body_rating, **member_has, **committee_has)
+        .order_by("basic_policy__number", "order")
+        .values("id", "number", "title", *body_rating, *member_has, *committee_has)
     )
 
 

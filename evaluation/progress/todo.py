@@ -295,45 +295,10 @@ def sent_back_sections(
     The 事務局 in 委員会評価: drafts the chair sent back. One or two queries; a section only
     when there is something in it."""
     if committee:
-        drafts = CommitteeEvaluation.objects.filter(
-            cycle=cycle, review_state=ReviewState.SENT_BACK, confirmed_at__isnull=True
-        ).select_related("measure")
-        items = [
-            TodoItem(
-                f"{d.measure.number} {d.measure.title}",
-                _url("committee_evaluation", cycle, number=d.measure.number),
-                _("委員長のコメント: %(c)s") % {"c": d.review_comment},
-            )
-            for d in drafts
-        ]
+        items = _sent_back_drafts(cycle)
         title = _("委員長から差し戻された委員会評価の案")
     else:
-        state = ReviewState.RESUBMITTED if resubmitted else ReviewState.SENT_BACK
-        reports = ProjectReport.objects.filter(cycle=cycle, review_state=state).select_related(
-            "project__body"
-        )
-        evaluations = SelfEvaluation.objects.filter(cycle=cycle, review_state=state).select_related(
-            "measure", "body"
-        )
-        if body is not None:
-            reports = reports.filter(project__body=body)
-            evaluations = evaluations.filter(body=body)
-        review = "_review" if resubmitted else ""
-        items = [
-            TodoItem(
-                _("実施状況：%(name)s") % {"name": r.project.name},
-                _url(f"report{review}", cycle, code=r.project.code),
-                r.project.body.short_name if resubmitted else r.review_comment,
-            )
-            for r in reports
-        ] + [
-            TodoItem(
-                _("自己評価：%(n)s %(t)s") % {"n": e.measure.number, "t": e.measure.title},
-                _url(f"self_evaluation{review}", cycle, number=e.measure.number, body=e.body.code),
-                e.body.short_name if resubmitted else e.review_comment,
-            )
-            for e in evaluations
-        ]
+        items = _sent_back_entries(cycle, body, resubmitted)
         title = (
             _("再提出された入力（事務局の確認待ち）")
             if resubmitted
@@ -343,6 +308,54 @@ def sent_back_sections(
         return []
     due = cycle.committee_due if committee else cycle.entry_due
     return [TodoSection(cycle, title, due, total=len(items), items=items)]
+
+
+def _sent_back_drafts(cycle: Cycle) -> list[TodoItem]:
+    """The 委員会評価 drafts the chair sent back and nobody has confirmed since."""
+    drafts = CommitteeEvaluation.objects.filter(
+        cycle=cycle, review_state=ReviewState.SENT_BACK, confirmed_at__isnull=True
+    ).select_related("measure")
+    return [
+        TodoItem(
+            f"{d.measure.number} {d.measure.title}",
+            _url("committee_evaluation", cycle, number=d.measure.number),
+            _("委員長のコメント: %(c)s") % {"c": d.review_comment},
+        )
+        for d in drafts
+    ]
+
+
+def _sent_back_entries(
+    cycle: Cycle, body: ImplementingBody | None, resubmitted: bool
+) -> list[TodoItem]:
+    """実施状況 and 自己評価 sent back (with the comment), or saved again after a send-back
+    (with the body, linking to the review page); of one body, or of all."""
+    state = ReviewState.RESUBMITTED if resubmitted else ReviewState.SENT_BACK
+    reports = ProjectReport.objects.filter(cycle=cycle, review_state=state).select_related(
+        "project__body"
+    )
+    evaluations = SelfEvaluation.objects.filter(cycle=cycle, review_state=state).select_related(
+        "measure", "body"
+    )
+    if body is not None:
+        reports = reports.filter(project__body=body)
+        evaluations = evaluations.filter(body=body)
+    review = "_review" if resubmitted else ""
+    return [
+        TodoItem(
+            _("実施状況：%(name)s") % {"name": r.project.name},
+            _url(f"report{review}", cycle, code=r.project.code),
+            r.project.body.short_name if resubmitted else r.review_comment,
+        )
+        for r in reports
+    ] + [
+        TodoItem(
+            _("自己評価：%(n)s %(t)s") % {"n": e.measure.number, "t": e.measure.title},
+            _url(f"self_evaluation{review}", cycle, number=e.measure.number, body=e.body.code),
+            e.body.short_name if resubmitted else e.review_comment,
+        )
+        for e in evaluations
+    ]
 
 
 @dataclass

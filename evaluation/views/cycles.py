@@ -1,11 +1,18 @@
 """The yearly cycle: the start page, やること, the cycle list and page, the cycle form
 and phase moves."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -20,6 +27,7 @@ from evaluation.models import (
     Cycle,
     Phase,
 )
+from evaluation.page_cache import cached, person_key
 from evaluation.progress import entry, groups
 from evaluation.progress.todo import todo_for
 from evaluation.views.editing import edit_record
@@ -39,8 +47,23 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def todo(request: HttpRequest) -> HttpResponse:
     """やること: what the logged-in person still has to enter in the open cycles."""
-    return render(
-        request, "evaluation/todo.html", {"todo": todo_for(access.signed_in(request.user))}
+    body = _todo_body(access.signed_in(request.user))
+    return render(request, "evaluation/todo.html", {"body": mark_safe(body)})  # our template
+
+
+def _todo_body(user: User) -> str:
+    """The list rendered once per generation of the data for each person (``page_cache``),
+    and per day (「期限を過ぎています」)."""
+    return cached(
+        ("todo", *person_key(user), timezone.localdate()),
+        lambda: render_to_string(
+            "evaluation/_todo_body.html",
+            {
+                "todo": todo_for(user),
+                # Saving a form opened from here comes back here (editing.edit_record).
+                "next_query": urlencode({"next": reverse("evaluation:todo")}),
+            },
+        ),
     )
 
 

@@ -1,9 +1,13 @@
 """事業: the 事業一覧 of a plan, a 事業's page, registration and edit."""
 
+import hashlib
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -14,9 +18,8 @@ from evaluation.forms import (
     ProjectForm,
 )
 from evaluation.history import changes_of
-from evaluation.models import (
-    Project,
-)
+from evaluation.models import Project
+from evaluation.page_cache import cached, person_key
 from evaluation.views.editing import edit_record
 from policies.models import Plan
 
@@ -24,21 +27,35 @@ from policies.models import Plan
 @require_safe
 def project_list_view(request: HttpRequest, plan: str) -> HttpResponse:
     """事業一覧: search by name, filter by 実施主体, 担当課, 展開 and year, with the year's
-    実施状況 of each 事業 and, for those who may, the button to register one."""
+    実施状況 of each 事業 and, for those who may, the button to register one. Rendered once
+    per generation of the data for each person and query (``page_cache``)."""
     plan_obj = get_object_or_404(Plan, code=plan)
     rule = access.plan_projects_access(request.user, plan_obj)
     if not rule.view:
         return denied(request)
-    listing = project_list.project_listing(plan_obj, request.GET, request.GET.get("page"))
+    query = hashlib.sha1(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+    body = cached(
+        ("projects", plan_obj.pk, *person_key(request.user), query[:16]),
+        lambda: render_to_string(
+            "evaluation/_project_list_body.html",
+            _listing_context(request, plan_obj, rule),
+            request=request,
+        ),
+    )
+    return render(
+        request,
+        "evaluation/project_list.html",
+        {"current_plan": plan_obj, "body": mark_safe(body)},  # our own template, escaped
+    )
+
+
+def _listing_context(request: HttpRequest, plan: Plan, rule: access.Access) -> dict:
+    listing = project_list.project_listing(plan, request.GET, request.GET.get("page"))
     rows = [
         (project, _report_access(request, listing.cycle, project))
         for project in listing.page.object_list
     ]
-    return render(
-        request,
-        "evaluation/project_list.html",
-        {"current_plan": plan_obj, "access": rule, "listing": listing, "rows": rows},
-    )
+    return {"current_plan": plan, "access": rule, "listing": listing, "rows": rows}
 
 
 def _report_access(request: HttpRequest, cycle, project: Project) -> access.Access | None:
@@ -127,24 +144,8 @@ def project_continue(request: HttpRequest, plan: str) -> HttpResponse:
     form = ProjectContinueForm(
         request.POST if request.method == "POST" else None, plan=plan_obj, body=body
     )
-    if request.method == "POST" and form.is_valid():
-        project = form.cleaned_data["project"]
-        try:
-            services.project_continue(
-                project=project,
-                plan=plan_obj,
-                initiatives=list(form.cleaned_data["initiatives"]),
-                user=access.signed_in(request.user),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _("事業「%(name)s」を%(plan)sに引き継ぎました。")
-                % {"name": project.name, "plan": plan_obj.short_name},
-            )
-            return redirect(project)
+    if request.method == "POST" and form.is_valid() and _carried_on(request, form, plan_obj):
+        return redirect(form.cleaned_data["project"])
     return render(
         request,
         "evaluation/project_continue.html",
@@ -178,3 +179,25 @@ def project_uncontinue(request: HttpRequest, code: str) -> HttpResponse:
             % {"name": project.name, "plan": project.plan.short_name},
         )
     return redirect(project)
+
+
+def _carried_on(request: HttpRequest, form: ProjectContinueForm, plan: Plan) -> bool:
+    """Carry the chosen 事業 on into ``plan``; a refusal goes on the form (what was chosen
+    stays chosen)."""
+    project = form.cleaned_data["project"]
+    try:
+        services.project_continue(
+            project=project,
+            plan=plan,
+            initiatives=list(form.cleaned_data["initiatives"]),
+            user=access.signed_in(request.user),
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    messages.success(
+        request,
+        _("事業「%(name)s」を%(plan)sに引き継ぎました。")
+        % {"name": project.name, "plan": plan.short_name},
+    )
+    return True

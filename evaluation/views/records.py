@@ -48,15 +48,10 @@ from policies.models import ImplementingBody, Measure
 def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> HttpResponse:
     """A 施策 in one year: 展開 → 事業 and 実施状況, self-evaluations, member scores and the
     committee's evaluation side by side, with last year's beside them. Individual member
-    scores are for insiders; the public sees the committee's evaluation.
-
-    The body is the same for everyone of an audience, so it is rendered once per generation
-    of the data (``page_cache``); the member evaluations depend on who is looking and are
-    fetched per request."""
+    scores are for insiders; the public sees the committee's evaluation. The body is the
+    same for everyone of an audience (rendered once per generation of the data, see
+    ``page_cache``); the member evaluations depend on who is looking."""
     cycle = visible_cycle(request, plan, year)[0]
-    insider = access.is_insider(request.user)
-    scores = access.member_scores_access(request.user, cycle)
-
     measure = measure_in(cycle, number)
 
     @functools.cache
@@ -65,15 +60,33 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
         # fetched only when the body is built or the member evaluations are shown.
         return access.visible_previous(request.user, cycle, measure)
 
+    return render(
+        request,
+        "evaluation/measure_year.html",
+        {
+            "cycle": cycle,
+            "current_plan": cycle.plan,
+            "measure": measure,
+            "body": mark_safe(_measure_year_body(request, cycle, measure, previous)),
+            "scoring": access.scoring_access(request.user, cycle),
+            "can_score": access.member_evaluation_access(request.user, cycle, request.user).edit,
+            "can_draft": access.committee_evaluation_access(request.user, cycle, None).edit,
+            "members": mark_safe(_measure_year_members(request, cycle, measure, previous)),
+        },
+    )
+
+
+def _measure_year_body(request: HttpRequest, cycle: Cycle, measure, previous) -> str:
+    """The page's body, one per audience and generation (our own template, escaped)."""
     audience = access.audience_of(request.user)
-    body = cached(
+    return cached(
         ("measure_year", cycle.pk, measure.pk, audience, access.drafts_audience(request.user)),
         lambda: render_to_string(
             "evaluation/_measure_year_body.html",
             measure_page.body_context(
                 cycle,
                 measure,
-                insider=insider,
+                insider=access.is_insider(request.user),
                 secretariat=audience == access.SECRETARIAT,
                 previous=previous(),
                 path=request.path,
@@ -81,6 +94,15 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
             ),
         ),
     )
+
+
+def _measure_year_members(request: HttpRequest, cycle: Cycle, measure, previous) -> str:
+    """The members' evaluations (our own template, escaped), for insiders only. Everyone's
+    scores are the same for all who may see them (rendered once per generation); a member
+    scoring independently sees only their own."""
+    if not access.is_insider(request.user):
+        return ""
+    scores = access.member_scores_access(request.user, cycle)
 
     def members() -> str:
         return render_to_string(
@@ -97,30 +119,10 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
             },
         )
 
-    return render(
-        request,
-        "evaluation/measure_year.html",
-        {
-            "cycle": cycle,
-            "current_plan": cycle.plan,
-            "measure": measure,
-            "body": mark_safe(body),  # our own template, escaped
-            "scoring": access.scoring_access(request.user, cycle),
-            "can_score": access.member_evaluation_access(request.user, cycle, request.user).edit,
-            "can_draft": access.committee_evaluation_access(request.user, cycle, None).edit,
-            # Insiders: everyone's scores are the same for all who may see them (rendered once
-            # per generation); a member scoring independently sees only their own.
-            "members": mark_safe(  # our own template, escaped
-                (
-                    cached(("measure_year_members", cycle.pk, measure.pk, audience), members)
-                    if scores.view
-                    else members()
-                )
-                if insider
-                else ""
-            ),
-        },
-    )
+    if not scores.view:
+        return members()
+    audience = access.audience_of(request.user)
+    return cached(("measure_year_members", cycle.pk, measure.pk, audience), members)
 
 
 @refuse_hidden

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from evaluation import page_cache
 from evaluation.models import Phase
 from policies.models import Initiative
 from tests.factories import CycleFactory, ProjectFactory, ProjectReportFactory, body
@@ -136,14 +137,29 @@ def test_staff_get_an_entry_link_for_their_own_bodys_projects_only(projects, log
 def test_the_list_has_a_fixed_query_count(projects, login, django_assert_num_queries):
     client = login(projects.users["staff_a"])
     client.get(reverse("floor"))  # the session's once-a-minute refresh happens here
-    with django_assert_num_queries(16):
+    # 16 + the page cache: the generation and the entry looked up (2), the entry stored (7)
+    with django_assert_num_queries(25):
         client.get(LIST, {"q": "講座", "year": 2021})
     for n in range(30):
         project = ProjectFactory(code=f"more-{n}", name=f"講座{n}", initiatives=[item("1-1", 1)])
         ProjectReportFactory(cycle=projects.cycle, project=project)
-    with django_assert_num_queries(16):
+    page_cache.invalidate()  # as the saves' commit does (a test's data is never committed)
+    with django_assert_num_queries(25):  # a save starts a new generation: built again
         response = client.get(LIST, {"q": "講座", "year": 2021})
     assert response.context["listing"].total == 32
+    with django_assert_num_queries(9):  # then the plan, the access rule and the generation
+        client.get(LIST, {"q": "講座", "year": 2021})
+
+
+def test_the_list_is_kept_per_person_and_query(projects, login):
+    client = login(projects.users["staff_a"])
+    assert "事業を登録" in client.get(LIST).content.decode()
+    ProjectFactory(code="new-1", name="新しい講座")
+    assert "新しい講座" not in client.get(LIST).content.decode()  # until the commit
+    page_cache.invalidate()
+    assert "新しい講座" in client.get(LIST).content.decode()
+    assert "条件に合う事業はありません" in client.get(LIST, {"q": "ない事業"}).content.decode()
+    assert "事業を登録できるのは" in login(projects.users["member"]).get(LIST).content.decode()
 
 
 def test_a_long_list_is_paged(projects, login):

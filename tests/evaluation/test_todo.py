@@ -122,19 +122,38 @@ def test_the_todo_page_marks_overdue_sections_with_the_date_in_the_era(world, lo
     assert page.count("期限を過ぎています") == 2  # 実施状況 and 自己評価
 
 
-def test_the_todo_page_has_a_fixed_query_count(world, login, django_assert_num_queries):
+def test_the_todo_page_has_a_fixed_query_count(
+    world, login, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     world.cycle.entry_due = "2022-05-31"
-    world.cycle.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        world.cycle.save()
     client = login(world.users["staff_a"])
     # 9 + the body's entries counted by the dashboard's roll-up (progress.entry.entry_progress: 6)
     # + the entries sent back to the body (実施状況, 自己評価) + its follow-ups
-    with django_assert_num_queries(16):
+    # + the page cache: the generation, the entry looked up, then stored (4)
+    with django_assert_num_queries(25):
         response = client.get(TODO)
     assert "期限: 令和4年5月31日" in response.content.decode()
-    for n in range(5):
-        ProjectFactory(code=f"city-1{n}", body=body("city"))
-    with django_assert_num_queries(16):
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(5):
+            ProjectFactory(code=f"city-1{n}", body=body("city"))
+    with django_assert_num_queries(25):  # a save starts a new generation: built again
         client.get(TODO)
+    with django_assert_num_queries(7):  # then the generation only: the page from memory
+        client.get(TODO)
+
+
+def test_the_todo_page_is_kept_per_person_until_something_is_saved(
+    world, login, django_capture_on_commit_callbacks
+):
+    assert "市民活動入門講座" not in login(world.users["staff_b"]).get(TODO).content.decode()
+    staff_a = login(world.users["staff_a"])  # the same pages, each person's own list
+    assert "市民活動入門講座" in staff_a.get(TODO).content.decode()
+    assert "入力済み" not in staff_a.get(TODO).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        ProjectReportFactory(cycle=world.cycle, project=world.project, status="partial")
+    assert "入力済み（1件）" in staff_a.get(TODO).content.decode()
 
 
 def test_people_with_a_role_start_at_their_todo(world, login):

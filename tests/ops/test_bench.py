@@ -77,6 +77,8 @@ def test_a_page_that_answered_nothing_or_failed_is_a_miss_not_a_missing_line():
 def test_pages_people_wait_on_have_targets():
     targets = {page.label: page.target for page in bench.PAGES if page.target}
     assert targets["measure_year"] == 0.5
+    assert targets["measure"] == targets["todo (secretariat)"] == 0.5
+    assert targets["事業一覧 (secretariat)"] == 0.5
     assert targets["評価表 xlsx"] == 0.33
     # Each edit form as the person who fills it in, in the phase it is filled in.
     assert {label for label in targets if label.startswith("form: ")} == {
@@ -124,3 +126,16 @@ def test_the_probe_refuses_to_measure_a_form_that_is_not_editable():
 def test_rounds_combine_into_their_medians_and_summed_errors():
     rounds = [(100.0, 9.0, 20.0, 0), (40.0, 25.0, 60.0, 1), (90.0, 10.0, 22.0, 2)]
     assert bench.combine(rounds) == (90.0, 10.0, 22.0, 3)
+
+
+def test_a_shorter_run_measures_the_pages_asked_for_with_their_floors():
+    pages = bench.selected_pages("measure, todo (secretariat)")
+    assert [page.label for page in pages] == [
+        "floor",
+        "floor (secretariat)",
+        "measure",
+        "todo (secretariat)",
+    ]
+    assert bench.selected_pages("") == bench.PAGES
+    with pytest.raises(ValueError, match="ないページ.*todo"):
+        bench.selected_pages("todo")

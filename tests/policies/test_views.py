@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from evaluation.models import CommitteeEvaluation, Cycle
 from policies.models import Initiative, Measure, Plan
-from tests.factories import UserFactory
+from tests.factories import UserFactory, measure
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,8 @@ def test_an_unknown_plan_is_not_found(client):
 
 def test_the_measure_page_shows_its_description_and_initiatives(client, django_assert_num_queries):
     url = reverse("policies:measure", kwargs={"plan": "revised-2017", "number": "3-1"})
-    # 施策, 展開, their 再掲先, 前の計画の施策, 後の計画の施策, plan switcher + the savepoint pair
+    # 施策, its 再掲先, 展開, the lineage links, the linked 施策 (前の計画の),
+    # plan switcher + the savepoint pair
     with django_assert_num_queries(8):
         response = client.get(url)
     html = response.content.decode()
@@ -98,6 +99,16 @@ def test_the_measure_page_lists_where_an_item_is_relisted(client):
     assert "再掲先" in html
     assert '#initiative-4">2-4④</a>' in html
     assert '#initiative-4">3-1④</a>' in html
+
+
+def test_a_measure_without_lineage_links_reads_no_linked_measures(
+    client, django_assert_num_queries
+):
+    Measure.predecessors.through.objects.filter(from_measure=measure("3-1")).delete()
+    url = reverse("policies:measure", kwargs={"plan": "revised-2017", "number": "3-1"})
+    with django_assert_num_queries(7):
+        html = client.get(url).content.decode()
+    assert "改定前の計画" not in html
 
 
 def test_an_unknown_measure_is_not_found(client):

@@ -26,6 +26,13 @@ def _env_ks() -> list[int]:
     return [int(k) for k in os.environ.get("BENCH_KS", "1,10,100").split(",") if k.strip()]
 
 
+def _pages() -> list[bench.Page]:
+    try:
+        return bench.selected_pages(os.environ.get("BENCH_PAGES", ""))
+    except ValueError as error:
+        raise CommandError(str(error)) from error
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -34,12 +41,14 @@ def _free_port() -> int:
 
 @dataclass(frozen=True)
 class _Plan:
-    """How each page is loaded: the client (wrk, else Python), seconds, rounds, connections."""
+    """How each page is loaded: the client (wrk, else Python), seconds, rounds, connections,
+    and which pages (``BENCH_PAGES``, with their floors)."""
 
     wrk: str | None
     seconds: int
     rounds: int
     connections: int
+    pages: list[bench.Page]
 
 
 class Command(BaseCommand):
@@ -65,6 +74,7 @@ class Command(BaseCommand):
             seconds=int(os.environ.get("BENCH_SECONDS", "10")),
             rounds=int(os.environ.get("BENCH_ROUNDS", "3")),
             connections=int(os.environ.get("BENCH_CONNECTIONS", "8")),
+            pages=_pages(),
         )
         self.stdout.write(
             f"k = {ks}, {plan.seconds} s × {plan.connections} connections per page "
@@ -98,7 +108,7 @@ class Command(BaseCommand):
             server.terminate()
             server.wait(timeout=30)
         results = []
-        for page in bench.PAGES:
+        for page in plan.pages:
             rps, p50, p95, errors = bench.combine(rounds[page.label])
             results.append(
                 bench.Result(
@@ -118,12 +128,12 @@ class Command(BaseCommand):
     def _rounds(self, port: int, k: int, cookies: dict, plan: "_Plan") -> dict[str, list]:
         """Each page loaded in turn, ``plan.rounds`` times over (interleaved, so that a
         noisy moment of the machine does not fall on one page only)."""
-        rounds: dict[str, list] = {page.label: [] for page in bench.PAGES}
-        for page in bench.PAGES:  # warm the shared cache and the workers
+        rounds: dict[str, list] = {page.label: [] for page in plan.pages}
+        for page in plan.pages:  # warm the shared cache and the workers
             self._get(self._url(port, page, k), cookies.get(page.login))
         idle = self._idle_latency(port)
         for _round in range(plan.rounds):
-            for page in bench.PAGES:
+            for page in plan.pages:
                 # Requests a previous page left queued would be counted against this
                 # one (or make it measure 0 requests/s): start each on an idle server.
                 self._wait_until_idle(port, idle)
@@ -315,7 +325,8 @@ class Command(BaseCommand):
             clients[role] = Client(HTTP_HOST="127.0.0.1")
             clients[role].force_login(user)
         queries = {}
-        for page in bench.PAGES:
+        pages = _pages()
+        for page in pages:
             client = clients[page.login]
             path = page.url(plan)
             first = client.get(path)
