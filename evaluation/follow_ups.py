@@ -20,7 +20,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from evaluation.models import CommitteeEvaluation, Cycle, FollowUp, FollowUpStatus
+from evaluation.models import (
+    CommitteeEvaluation,
+    Cycle,
+    FollowUp,
+    FollowUpStatus,
+    Project,
+    running_between,
+)
 from evaluation.progress.entry import self_evaluation_expected
 from policies.models import ImplementingBody, Measure
 
@@ -52,6 +59,38 @@ def _successors(cycle: Cycle, previous: Cycle) -> dict[int, list[int]]:
     return successors
 
 
+@dataclass
+class Departments:
+    """The 担当課 a new item of (施策, 実施主体) starts with (the 事務局 or the body may change
+    it): those of the body's 事業 under the 施策 in the cycle's year, else the body's name
+    (a 施策 without 事業, answered by the city)."""
+
+    of_projects: dict[tuple[int, int], str]
+    body_names: dict[int, str]
+
+    @classmethod
+    def of(cls, cycle: Cycle) -> "Departments":
+        """Two queries, whatever the plan's size."""
+        found: dict[tuple[int, int], list[str]] = defaultdict(list)
+        for measure_id, body_id, department in (
+            Project.objects.of_plan(cycle.plan)
+            .filter(running_between(cycle.fiscal_year))
+            .exclude(department="")
+            .order_by("code")
+            .values_list("initiatives__measure_id", "body_id", "department")
+        ):
+            if department not in found[(measure_id, body_id)]:
+                found[(measure_id, body_id)].append(department)
+        return cls(
+            of_projects={key: "、".join(names) for key, names in found.items()},
+            body_names=dict(ImplementingBody.objects.values_list("pk", "name")),
+        )
+
+    def of_item(self, measure_id: int, body_id: int) -> str:
+        """「市民活動推進課、生涯学習スポーツ課」 or 「武蔵野プレイス」."""
+        return self.of_projects.get((measure_id, body_id)) or self.body_names.get(body_id, "")
+
+
 @transaction.atomic
 def follow_ups_open(*, cycle: Cycle, user: User | None) -> Opened:
     """Create this year's follow-up items from last year's confirmed opinions, and carry
@@ -64,10 +103,12 @@ def follow_ups_open(*, cycle: Cycle, user: User | None) -> Opened:
     bodies_of = _answering_bodies(cycle)
     items = _Items.of(cycle, user)
     created = carried = 0
+    departments = Departments.of(cycle)
     for opinion in CommitteeEvaluation.objects.filter(cycle=previous).confirmed():
         for measure_id in successor.get(opinion.measure_id, []):
             for body_id in bodies_of(measure_id):
-                created += items.add(measure_id, body_id, opinion.pk)
+                department = departments.of_item(measure_id, body_id)
+                created += items.add(measure_id, body_id, opinion.pk, department=department)
     for item in FollowUp.objects.filter(cycle=previous).open():
         for measure_id in successor.get(item.measure_id, []):
             carried += items.add(

@@ -324,9 +324,11 @@ EMAIL_BACKEND = (
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "市民活動推進課 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Who signs every mail (the section) and how people reach it: mails are sent from an address
-# nobody reads, so the signature says where questions go (reminders/email/_closing.txt).
+# nobody reads, so the signature says where questions go (reminders/email/_closing.txt). The
+# contact (a telephone number, an address that is read) is what the city gives; empty, the
+# signature names the section alone.
 MAIL_SENDER = env_str("MAIL_SENDER", "武蔵野市 市民部 市民活動推進課")
-MAIL_CONTACT = env_str("MAIL_CONTACT", "電話 0422-51-5131（武蔵野市役所 代表）")
+MAIL_CONTACT = env_str("MAIL_CONTACT", "")
 EMAIL_USE_LOCALTIME = True  # the Date header in Tokyo time (+0900), as people read it
 # The address people reach the app at: links in e-mail are absolute (no request to ask).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -14,6 +14,7 @@ from evaluation.models import Direction, ReportStatus
 from evaluation.sheet.layout import (
     CODE_SEPARATOR,
     CSV_COLUMNS,
+    UNRATED,
     committee_text,
     report_values,
     self_evaluation_text,
@@ -145,7 +146,10 @@ def measure_columns(table: EvaluationTable) -> list[Column]:
         Column("施策名", f"{plan.term('施策')}の名称"),
         Column("重点施策", "重点施策なら 1、そうでなければ 0"),
         Column("施策の目標", f"計画に書かれた{plan.term('施策の説明')}"),
-        Column("委員会評価", "委員会による評価の記号（例: B）。空欄は評価なし（意見のみ・未入力）"),
+        Column(
+            "委員会評価",
+            f"委員会による評価の記号（例: B。「{UNRATED}」は評価不能）。空欄は評価なし（意見のみ・未入力）",
+        ),
         Column("委員会評価の意味", "評価の記号の意味（例: 概ね達成）"),
         Column("委員会評価の状態", "確定／案（委員長の確定前）／未入力"),
         Column("委員会による評価及び意見", "委員会による評価及び意見の文"),
@@ -153,7 +157,10 @@ def measure_columns(table: EvaluationTable) -> list[Column]:
     for body in table.bodies:
         name = body.short_name
         columns += [
-            Column(f"自己評価（{name}）", f"{body.name}の自己評価の記号。空欄は未入力か該当なし"),
+            Column(
+                f"自己評価（{name}）",
+                f"{body.name}の自己評価の記号（「{UNRATED}」は評価不能）。空欄は未入力か該当なし",
+            ),
             Column(f"自己評価の意味（{name}）", "自己評価の記号の意味"),
             Column(
                 f"自己評価の状態（{name}）",

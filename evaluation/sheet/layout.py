@@ -63,7 +63,7 @@ XLSX_FIRST_DATA_ROW = 4
 # (templates/evaluation/_marks_note.html, the Excel's legend, the CSV's column guide).
 NO_VALUE = "—"  # no value: not entered, not applicable
 UNRATED = "－"  # the scale's 評価不能
-MARKS_NOTE = f"「{NO_VALUE}」は値がないこと（未入力など）、「{UNRATED}」は評価不能を示します。"
+MARKS_NOTE = f"「{NO_VALUE}」は値がないこと、「{UNRATED}」は評価不能を示します。"
 
 
 def legend_text(levels) -> str:

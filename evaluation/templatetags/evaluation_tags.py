@@ -6,7 +6,12 @@ from evaluation.access import self_evaluation_body
 from evaluation.achievement import format_rate
 from evaluation.models import Cycle, Phase, ReportStatus
 from evaluation.numbers import plain_number
-from evaluation.sheet.layout import evaluation_year_label, indicators_text, reference_text
+from evaluation.sheet.layout import (
+    MARKS_NOTE,
+    evaluation_year_label,
+    indicators_text,
+    reference_text,
+)
 from people.models import display_name
 
 register = template.Library()
@@ -91,3 +96,9 @@ def active_in(project, fiscal_year: int) -> bool:
 def number(value) -> str:
     """{{ 275.00|number }} → 275, {{ 275.5|number }} → 275.5, {{ 1234|number }} → 1,234"""
     return plain_number(value)
+
+
+@register.simple_tag
+def marks_note() -> str:
+    """「「—」は値がないこと…、「－」は評価不能を示します。」 (``templates/evaluation/_marks_note.html``)."""
+    return MARKS_NOTE

@@ -64,6 +64,21 @@ def test_confirmed_opinions_become_items_for_each_body_with_projects(years):
     assert follow_ups.follow_ups_open(cycle=world.cycle, user=None).created == 0  # idempotent
 
 
+def test_a_new_item_starts_with_the_department_of_the_bodys_projects_else_the_bodys_name(
+    years,
+):
+    last, world = years
+    ProjectFactory(code="city-002", body=body("city"), department="生涯学習スポーツ課")
+    ProjectFactory(code="place-002", body=body("place"), department="")  # no 担当課 given
+    follow_ups.follow_ups_open(cycle=world.cycle, user=None)
+    departments = {(f.measure.number, f.body.code): f.department for f in FollowUp.objects.all()}
+    assert departments == {
+        ("1-1", "city"): "市民活動推進課、生涯学習スポーツ課",
+        ("1-1", "place"): "市民活動推進課",
+        ("1-2", "city"): "武蔵野市",  # a 施策 without 事業: the body itself
+    }
+
+
 def test_moving_the_cycle_into_entry_opens_the_items(years):
     last, world = years
     user = secretariat().user
@@ -198,7 +213,7 @@ def test_the_report_prints_and_downloads_the_same_rows(opened, login):
         "1",
         "1-1の意見",  # not split yet: the point is the whole opinion
         "武蔵野市",
-        "",
+        "市民活動推進課",  # the 担当課 of its 事業, filled in when the item was made
         "'=1+1 広報",
         "",
         "",
@@ -227,7 +242,7 @@ def test_the_report_prints_and_downloads_the_same_rows(opened, login):
     assert [c.value for c in sheet[5]] == [
         "1-1 市民活動のきっかけづくり（評価 C）",
         "1. 1-1の意見",
-        "市",
+        "市\n市民活動推進課",
         "=1+1 広報",  # typed as text in the xlsx: shown as written, never run, no apostrophe
         None,
         None,

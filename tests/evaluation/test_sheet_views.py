@@ -174,7 +174,7 @@ def test_the_excel_file_has_the_papers_layout(client, cycle):
     assert ws["F4"].value == (
         "評価の基準：A 達成／B 概ね達成／C 一部達成／D 未達成／－ 評価不能。"
         "自己評価は実施主体、委員会による評価及び意見は市民活動推進委員会によるものです。"
-        "「—」は値がないこと（未入力など）、「－」は評価不能を示します。"
+        "「—」は値がないこと、「－」は評価不能を示します。"
     )
     assert ws["D5"].value == "基本施策1　市民活動の裾野の拡大"  # a row of its own
     assert ws["D6"].value == "1-1 市民活動のきっかけづくり\n【重点施策】"

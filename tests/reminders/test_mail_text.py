@@ -18,10 +18,9 @@ SIGNATURE = (
     "\n"
     "――――――――――――――――――――\n"
     "武蔵野市 市民部 市民活動推進課\n"
-    "電話 0422-51-5131（武蔵野市役所 代表）\n"
     "このメールは送信専用です。ご返信いただいてもお答えできません。\n"
-    "お問い合わせは、上記の連絡先までお願いいたします。\n"
-)
+    "お問い合わせは、武蔵野市 市民部 市民活動推進課までお願いいたします。\n"
+)  # no MAIL_CONTACT by default: nothing the city has not given is printed
 
 
 def greeting(user) -> str:
@@ -77,6 +76,18 @@ def test_a_members_reminder_is_a_letter_with_one_link_to_their_own_list(behind, 
         "保存してください（ログインが必要です）。\n"
         f"{SITE_URL}/settings/reminders/\n"
     )
+
+
+def test_the_contact_the_city_sets_is_signed_under_the_section(behind, smtp, settings):
+    settings.MAIL_CONTACT = "電話 0422-00-0000（内線 000）"
+    call_command("send_reminders", now=WEEK_BEFORE)
+    mail = smtp.to("staff-a@example.jp")[0]
+    assert (
+        "武蔵野市 市民部 市民活動推進課\n"
+        "電話 0422-00-0000（内線 000）\n"
+        "このメールは送信専用です。ご返信いただいてもお答えできません。\n"
+        "お問い合わせは、上記の連絡先までお願いいたします。\n"
+    ) in mail.body
 
 
 def test_a_staff_reminder_lists_every_own_entry_with_one_link(behind, smtp):
