@@ -4,10 +4,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from people.models import ActingChair, Office, Participant, Role, Seat
-from policies.models import ImplementingBody
+from policies.models import ImplementingBody, Plan
 
 
 class RoleFields(forms.Form):
@@ -36,7 +37,21 @@ class InviteForm(RoleFields):
         max_length=254,
         help_text=_("ログインのユーザー名にもなります。招待のメールをこのアドレスに送ります。"),
     )
-    field_order = ["name", "email", "role", "body"]
+    plans = forms.ModelMultipleChoiceField(
+        label=_("参加する計画"),
+        queryset=Plan.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("この人が役割を持つ計画です。ほかの計画の内部のページは見られません。"),
+    )
+    field_order = ["name", "email", "plans", "role", "body"]
+
+    def __init__(self, *args: Any, plans: "QuerySet[Plan]", **kwargs: Any) -> None:
+        """``plans``: the plans the inviting 事務局 manages; the newest is preselected."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["plans"]
+        field.queryset = plans.order_by("-first_year", "pk")  # type: ignore[attr-defined]
+        newest = field.queryset.first()  # type: ignore[attr-defined]
+        field.initial = [newest.pk] if newest is not None else []
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
@@ -83,17 +98,24 @@ class SeatForm(forms.ModelForm):
 
     class Meta:
         model = Seat
-        fields = ["user", "category", "office", "starts_on", "ends_on"]
+        fields = ["plan", "user", "category", "office", "starts_on", "ends_on"]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, plans: "QuerySet[Plan]", **kwargs: Any) -> None:
+        """``plans``: the plans whose committee the 事務局 manages (and their members)."""
         super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans.order_by("-first_year", "pk")  # type: ignore[attr-defined]
+        if not self.instance.plan_id:
+            self.fields["plan"].initial = self.fields["plan"].queryset.first()  # type: ignore[attr-defined]
         users = (
             get_user_model()
-            .objects.filter(participant__role__in=[Role.MEMBER, Role.CHAIR])
+            .objects.filter(
+                participant__role__in=[Role.MEMBER, Role.CHAIR], participant__plans__in=plans
+            )
+            .distinct()
             .order_by("last_name", "pk")
         )
         self.fields["user"].queryset = users  # type: ignore[attr-defined]

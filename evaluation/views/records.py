@@ -54,7 +54,7 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
     of the data (``page_cache``); the member evaluations depend on who is looking and are
     fetched per request."""
     cycle = visible_cycle(request, plan, year)[0]
-    insider = access.is_insider(request.user)
+    insider = access.is_insider(request.user, cycle.plan_id)
     scores = access.member_scores_access(request.user, cycle)
 
     measure = measure_in(cycle, number)
@@ -65,7 +65,7 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
         # fetched only when the body is built or the member evaluations are shown.
         return access.visible_previous(request.user, cycle, measure)
 
-    audience = access.audience_of(request.user)
+    audience = access.audience_of(request.user, cycle.plan_id)
     body = cached(
         ("measure_year", cycle.pk, measure.pk, audience, access.drafts_audience(request.user)),
         lambda: render_to_string(
