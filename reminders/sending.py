@@ -123,11 +123,14 @@ def due_reminders(now: datetime | None = None, result: RunResult | None = None) 
     participants = (
         Participant.objects.filter(user__is_active=True)
         .select_related("user__reminder_preference", "body")
+        .prefetch_related("plans")
         .order_by("role", "user__username")
     )
     for participant in participants:
         user = participant.user
-        user._participant_cache = participant  # todo_for reads it without a query
+        # todo_for reads the role and the plans without a query, as participant_of would.
+        participant.plan_ids = frozenset(p.pk for p in participant.plans.all())
+        user._participant_cache = participant
         preference = preference_of(user)
         address = address_of(user, preference)
         todo = None

@@ -51,7 +51,7 @@ def meeting_list(request: HttpRequest, plan: str, year: int) -> HttpResponse:
         return denied(request, rule.reason)
     meetings = list(
         cycle.meetings.prefetch_related(
-            Prefetch("attendees", queryset=committee_members()),
+            Prefetch("attendees", queryset=committee_members(cycle)),
             Prefetch("measures", queryset=Measure.objects.of_plan(cycle.plan)),
             Prefetch(
                 "drafts",
@@ -97,7 +97,7 @@ def meeting_edit(request: HttpRequest, plan: str, year: int, pk: int | None = No
         template="evaluation/meeting_form.html",
         context={"cycle": cycle, "current_plan": cycle.plan, "meeting": meeting},
         success_url=_list_url(cycle),
-        form_kwargs={"cycle": cycle, "attendees": committee_members()},
+        form_kwargs={"cycle": cycle, "attendees": committee_members(cycle)},
     )
 
 
