@@ -292,6 +292,6 @@ class WelcomeView(ActiveOnly):
     post_reset_login = True
     # django-axes' backend needs the login request; the password was just set, so the
     # plain backend logs the person in.
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "people.backends.CaseInsensitiveModelBackend"
     reset_url_token = "set-password"
     success_url = reverse_lazy("evaluation:todo")
