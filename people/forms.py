@@ -72,6 +72,24 @@ class RoleForm(RoleFields):
     def __init__(self, *args: Any, participant: Participant, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"role": participant.role, "body": participant.body_id})
         super().__init__(*args, **kwargs)
+        self.participant = participant
+
+    def clean_role(self) -> str:
+        """委員長 is the office of a seat once the person has one: the role follows the seat
+        (``services.seat_save``), so there is one source of truth."""
+        role = self.cleaned_data["role"]
+        committee = {Role.MEMBER, Role.CHAIR}
+        if (
+            {role, self.participant.role} == committee
+            and Seat.objects.filter(user_id=self.participant.user_id).exists()
+        ):
+            raise forms.ValidationError(
+                _(
+                    "この人の委員長・委員は、委員の任期の役職で決まります。"
+                    "「委員の任期」で役職を変更してください（役割も合わせて変わります）。"
+                )
+            )
+        return role
 
 
 class HandoverForm(forms.Form):

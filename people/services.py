@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from people.access import plans_managed_by, signed_in
 from people.mails import send_password_link
-from people.models import ActingChair, Handover, Participant, Role, Seat, role_label
+from people.models import ActingChair, Handover, Office, Participant, Role, Seat, role_label
 from people.rules import role_change_refusal
 from people.signals import role_changed
 from policies.models import ImplementingBody, Plan
@@ -202,7 +202,24 @@ def seat_save(*, actor: Actor, seat: Seat) -> Seat:
         "by": actor,
     }
     transaction.on_commit(lambda: role_changed.send(sender=Seat, **kwargs))
+    _role_follows_office(actor, seat)
     return seat
+
+
+def _role_follows_office(actor: Actor, seat: Seat) -> None:
+    """One source of truth for who is 委員長: the seat's office. The account's role follows
+    it through ``participant_save`` (its rules, history and mail): a seat with the office
+    委員長 serving today makes the account 委員長; a 委員長 whose seats no longer give them the
+    office today (taken away, or the 任期 ended) is a 委員 again."""
+    participant = Participant.objects.filter(user_id=seat.user_id).first()
+    if participant is None or not participant.is_committee_member:
+        return
+    today = timezone.localdate()
+    chairs = Seat.objects.filter(user_id=seat.user_id, office=Office.CHAIR).serving(today, today)
+    role = Role.CHAIR if chairs.exists() else Role.MEMBER
+    if participant.role != role:
+        participant.role = role
+        participant_save(actor=actor, participant=participant)
 
 
 @transaction.atomic
