@@ -79,10 +79,9 @@ class RoleForm(RoleFields):
         (``services.seat_save``), so there is one source of truth."""
         role = self.cleaned_data["role"]
         committee = {Role.MEMBER, Role.CHAIR}
-        if (
-            {role, self.participant.role} == committee
-            and Seat.objects.filter(user_id=self.participant.user_id).exists()
-        ):
+        if {role, self.participant.role} == committee and Seat.objects.filter(
+            user_id=self.participant.user_id
+        ).exists():
             raise forms.ValidationError(
                 _(
                     "この人の委員長・委員は、委員の任期の役職で決まります。"
