@@ -36,9 +36,9 @@ from policies.models import ImplementingBody, Measure, Plan
 
 def cycle_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     """View: insiders always, the public once 公開. Edit (move the phase): the secretariat."""
-    if not (cycle.is_published or is_insider(user)):
+    if not (cycle.is_published or is_insider(user, cycle.plan_id)):
         return DENIED
-    participant = participant_of(user)
+    participant = participant_of(user, cycle.plan_id)
     if participant and participant.is_secretariat:
         return Access(view=True, edit=True)
     return Access(view=True, reason=_("段階を進める・戻すのは事務局だけです。"))
@@ -141,9 +141,9 @@ def previous_year_visible(user: User | AnonymousUser, cycle: Cycle) -> bool:
 def project_access(user: User | AnonymousUser, project: Project) -> Access:
     """事業: insiders view; staff of its 実施主体 (and the secretariat, who enters on a
     body's behalf) edit while the plan has a cycle in 準備 or 実施状況入力."""
-    if not is_insider(user):
+    if not is_insider(user, project.plan_id):
         return DENIED
-    if not _enters_for(participant_of(user), project):
+    if not _enters_for(participant_of(user, project.plan_id), project):
         return Access(view=True, reason=_("この事業を編集できるのは、担当の実施主体と事務局です。"))
     if not _in_entry(project.plan_id):
         return Access(
@@ -157,9 +157,9 @@ def plan_projects_access(user: User | AnonymousUser, plan: Plan) -> Access:
     """The 事業 of a plan (事業一覧) and registering a new one: insiders view; body staff
     (for their own 実施主体) and the secretariat register while the plan has a cycle in
     準備 or 実施状況入力, as for editing a 事業."""
-    if not is_insider(user):
+    if not is_insider(user, plan.pk):
         return DENIED
-    participant = participant_of(user)
+    participant = participant_of(user, plan.pk)
     if not (participant and (participant.is_secretariat or participant.is_staff_member)):
         return Access(view=True, reason=_("事業を登録できるのは、実施主体の担当者と事務局です。"))
     if not _in_entry(plan.pk):
@@ -176,11 +176,11 @@ def report_access(user: User | AnonymousUser, cycle: Cycle, project: Project) ->
     The record page is for insiders only: it shows the 事業 as it is now (name, body,
     担当課), whatever year it is opened under; the public reads a published year's
     実施状況 on the 評価表 and the 施策 page, which print the 事業 as that year did."""
-    if not is_insider(user):
+    if not is_insider(user, cycle.plan_id):
         return DENIED
     if cycle.is_locked:
         return _locked_year_access(user, cycle, Phase.ENTRY)
-    if not _enters_for(participant_of(user), project):
+    if not _enters_for(participant_of(user, cycle.plan_id), project):
         return Access(
             view=True, reason=_("この実施状況を入力できるのは、担当の実施主体と事務局です。")
         )
@@ -197,11 +197,11 @@ def self_evaluation_access(
     """自己評価: written by the staff of that 実施主体 only, in 実施状況入力. Record pages
     (with their history of who changed what) are for insiders; the public reads the
     published year's 評価表 and 施策 page."""
-    if not is_insider(user):
+    if not is_insider(user, cycle.plan_id):
         return DENIED
     if cycle.is_locked:
         return _locked_year_access(user, cycle, Phase.ENTRY)
-    participant = participant_of(user)
+    participant = participant_of(user, cycle.plan_id)
     if not (participant and participant.is_staff_member and participant.body_id == body.pk):
         return Access(view=True, reason=_("自己評価を書けるのは、その実施主体の担当者だけです。"))
     if cycle.phase != Phase.ENTRY:
@@ -213,9 +213,9 @@ def member_evaluation_access(
     user: User | AnonymousUser, cycle: Cycle, member: User | AnonymousUser
 ) -> Access:
     """委員評価: each member edits only their own, in 委員会評価 (insiders only)."""
-    if not is_insider(user):
+    if not is_insider(user, cycle.plan_id):
         return DENIED
-    participant = participant_of(user)
+    participant = participant_of(user, cycle.plan_id)
     if not (participant and participant.is_committee_member and user.pk == member.pk):
         return Access(view=True, reason=_("委員評価は、委員本人だけが入力できます。"))
     if cycle.phase != Phase.COMMITTEE:
@@ -232,9 +232,9 @@ def member_scores_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     sees individual scores. Body staff are kept out until 確定 as well, so nobody can
     pass a score on to a member while scoring is open.
     """
-    if not is_insider(user):
+    if not is_insider(user, cycle.plan_id):
         return DENIED
-    participant = participant_of(user)
+    participant = participant_of(user, cycle.plan_id)
     if (
         cycle.is_locked
         or user.is_superuser
@@ -331,7 +331,7 @@ def drafts_audience(user: User | AnonymousUser) -> str:
 
 def drafts_release_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     """Releasing the drafts to the committee: the 事務局, in 委員会評価, once."""
-    participant = participant_of(user)
+    participant = participant_of(user, cycle.plan_id)
     if not (participant and participant.is_secretariat):
         return Access(view=False, reason=_("委員会評価の案を委員に公開するのは事務局です。"))
     if cycle.phase != Phase.COMMITTEE:
@@ -347,7 +347,7 @@ def committee_summary_access(
     """総評: the 事務局 writes it in 委員会評価, the 委員長 confirms it with the drafts. It is
     read like the drafts: a 委員 and body staff once the drafts are released to the
     committee or the year is 確定 (it sums up the committee's view of every 施策)."""
-    if not is_insider(user):
+    if not is_insider(user, cycle.plan_id):
         return DENIED
     if cycle.is_locked:
         return _locked_year_access(user, cycle, Phase.COMMITTEE)
@@ -361,7 +361,7 @@ def committee_summary_access(
                 "事務局が案を委員に公開するまで表示しません。"
             ),
         )
-    participant = participant_of(user)
+    participant = participant_of(user, cycle.plan_id)
     if not (participant and participant.is_secretariat):
         return Access(view=True, reason=_("総評の案を書くのは事務局です。"))
     if cycle.phase != Phase.COMMITTEE:
@@ -387,7 +387,7 @@ def meeting_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     """The committee's meetings of a year (日時, 場所, 出席者, 議題, 議事要旨): the 事務局
     records them until the year is 確定; 委員 and 委員長 read them. Body staff do not: the
     議事要旨 may tell how the committee leans on a 施策 before it is settled."""
-    participant = participant_of(user)
+    participant = participant_of(user, cycle.plan_id)
     if not (
         (user.is_authenticated and user.is_superuser)
         or (participant and (participant.is_secretariat or participant.is_committee_member))
@@ -407,7 +407,7 @@ def meeting_material_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     members' tally and the 事務局's draft. The 事務局, who projects and hands them out, and
     the 委員長; a 委員 reads a draft and the tally under the rules of independent scoring
     (``committee_drafts_seen_by``, ``member_scores_access``), not from the 会議資料."""
-    participant = participant_of(user)
+    participant = participant_of(user, cycle.plan_id)
     if (user.is_authenticated and user.is_superuser) or (
         participant and (participant.is_secretariat or participant.is_chair)
     ):
@@ -425,7 +425,7 @@ def scoring_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     """The member's scoring pages (the list of 施策 and one 施策 with its material): for
     委員 and 委員長. Whether the form on them can be saved is ``member_evaluation_access``."""
     base = cycle_access(user, cycle)
-    participant = participant_of(user)
+    participant = participant_of(user, cycle.plan_id)
     if not (base.view and participant and participant.is_committee_member):
         return DENIED
     return Access(view=True)
@@ -438,11 +438,11 @@ def committee_evaluation_access(
 
     The drafting page is for insiders only (it shows drafts and every member's opinion);
     the public reads the confirmed evaluation on the 施策 page and the 評価表."""
-    if not is_insider(user):
+    if not is_insider(user, cycle.plan_id):
         return DENIED
     if cycle.is_locked:
         return _locked_year_access(user, cycle, Phase.COMMITTEE)
-    participant = participant_of(user)
+    participant = participant_of(user, cycle.plan_id)
     if (
         evaluation is not None
         and not (draft := committee_draft_access(user, cycle, evaluation.measure_id)).view
@@ -461,9 +461,9 @@ def committee_confirmation_access(
     user: User | AnonymousUser, cycle: Cycle, evaluation: CommitteeEvaluation | None
 ) -> Access:
     """Confirming the compiled evaluation: the chair, once a draft exists, in 委員会評価."""
-    if not is_insider(user):
+    if not is_insider(user, cycle.plan_id):
         return DENIED
-    participant = participant_of(user)
+    participant = participant_of(user, cycle.plan_id)
     if not (participant and participant.is_chair):
         return Access(view=True, reason=_("委員会評価を確定できるのは委員長だけです。"))
     if cycle.phase != Phase.COMMITTEE:
@@ -493,7 +493,7 @@ def committee_review_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     """The chair's review page (every draft with the members' tally): the 委員長 confirms
     or sends back in 委員会評価; the 事務局 sees the same page to follow it."""
     base = cycle_access(user, cycle)
-    participant = participant_of(user)
+    participant = participant_of(user, cycle.plan_id)
     if not (base.view and participant and (participant.is_chair or participant.is_secretariat)):
         return DENIED
     if not participant.is_chair:
@@ -509,7 +509,7 @@ def entry_review_access(user: User | AnonymousUser, cycle: Cycle, entry) -> Acce
     base = cycle_access(user, cycle)
     if not base.view:
         return DENIED
-    participant = participant_of(user)
+    participant = participant_of(user, cycle.plan_id)
     if not (participant and participant.is_secretariat):
         return Access(view=True, reason=_("差し戻しと確認は事務局が行います。"))
     if cycle.phase != Phase.ENTRY:
@@ -523,9 +523,9 @@ def follow_up_access(user: User | AnonymousUser, cycle: Cycle, body_id: int) -> 
     """委員会意見への対応 (対応方針・対応状況): written by the staff of that 実施主体 (or the
     事務局 on its behalf) in 実施状況入力; insiders view."""
     base = cycle_access(user, cycle)
-    if not (base.view and is_insider(user)):
+    if not (base.view and is_insider(user, cycle.plan_id)):
         return DENIED
-    participant = participant_of(user)
+    participant = participant_of(user, cycle.plan_id)
     if not (
         participant
         and (
@@ -543,9 +543,9 @@ def follow_up_points_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     """指摘事項の整理: the 事務局 splits last year's opinions into numbered points while the
     実施主体 answer them (実施状況入力); insiders see the points on the report."""
     base = cycle_access(user, cycle)
-    if not (base.view and is_insider(user)):
+    if not (base.view and is_insider(user, cycle.plan_id)):
         return DENIED
-    participant = participant_of(user)
+    participant = participant_of(user, cycle.plan_id)
     if not (participant and participant.is_secretariat):
         return Access(view=True, reason=_("指摘事項を分けられるのは事務局です。"))
     if cycle.phase != Phase.ENTRY:
@@ -560,7 +560,7 @@ def sheet_import_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     row is then checked with ``project_access`` / ``report_access``.
     """
     base = cycle_access(user, cycle)
-    participant = participant_of(user)
+    participant = participant_of(user, cycle.plan_id)
     if not (
         base.view and participant and (participant.is_secretariat or participant.is_staff_member)
     ):
@@ -570,16 +570,18 @@ def sheet_import_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     return Access(view=True, edit=True)
 
 
-def indicator_access(user: User | AnonymousUser, plan_has_published_cycle: bool) -> Access:
+def indicator_access(
+    user: User | AnonymousUser, plan_id: int, plan_has_published_cycle: bool
+) -> Access:
     """参考指標 of a plan: insiders view; the public too once the plan has a 公開 cycle
     (indicators are plan-wide figures, not one year's evaluation). The secretariat edits.
 
     The caller passes whether the plan has a published cycle, so a page that already
     knows it (the dashboard of a 公開 year) spends no query on it.
     """
-    if not (plan_has_published_cycle or is_insider(user)):
+    if not (plan_has_published_cycle or is_insider(user, plan_id)):
         return DENIED
-    participant = participant_of(user)
+    participant = participant_of(user, plan_id)
     if participant and participant.is_secretariat:
         return Access(view=True, edit=True)
     return Access(view=True, reason=_("参考指標を登録・編集するのは事務局です。"))
@@ -636,26 +638,29 @@ def indicator_years(
     }
 
 
-def audience_of(user: User | AnonymousUser) -> str:
-    """The audience whose cached rendering of the dashboard the user is shown."""
-    participant = participant_of(user)
+def audience_of(user: User | AnonymousUser, plan_id: int) -> str:
+    """The audience whose cached rendering of a plan's pages the user is shown (people of
+    another plan are the public here)."""
+    participant = participant_of(user, plan_id)
     if participant and participant.is_secretariat:
         return SECRETARIAT
-    return INSIDER if is_insider(user) else PUBLIC
+    return INSIDER if is_insider(user, plan_id) else PUBLIC
 
 
-def cycle_creation_access(user: User | AnonymousUser) -> Access:
-    """Opening a new fiscal year's cycle: the secretariat only."""
-    participant = participant_of(user)
+def cycle_creation_access(user: User | AnonymousUser, plan: Plan) -> Access:
+    """Opening a new fiscal year's cycle of a plan: the plan's secretariat only."""
+    participant = participant_of(user, plan.pk)
     if participant and participant.is_secretariat:
         return Access(view=True, edit=True)
     return DENIED
 
 
-def plan_dashboard_access(user: User | AnonymousUser, plan_has_published_cycle: bool) -> Access:
+def plan_dashboard_access(
+    user: User | AnonymousUser, plan_id: int, plan_has_published_cycle: bool
+) -> Access:
     """The across-years dashboard of a plan: insiders always, the public once a year of the
     plan is 公開 (the page then shows the public only the 公開 years). Nothing to edit."""
-    if not (plan_has_published_cycle or is_insider(user)):
+    if not (plan_has_published_cycle or is_insider(user, plan_id)):
         return DENIED
     return Access(view=True, reason=_("ダッシュボードは集計結果の表示だけです。"))
 
@@ -665,7 +670,7 @@ def entry_follow_up_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     CSV and the reminders sent. Others see the counts on the cycle page, not the lists."""
     if not cycle_access(user, cycle).view:
         return DENIED
-    participant = participant_of(user)
+    participant = participant_of(user, cycle.plan_id)
     if participant and participant.is_secretariat:
         return Access(view=True, edit=True)
     return Access(view=False, reason=_("未入力の一覧と送信記録を見られるのは事務局だけです。"))
@@ -697,7 +702,7 @@ def receives_summary(user: User | AnonymousUser) -> bool:
 def bundle_access(user: User | AnonymousUser, cycle: Cycle) -> Access:
     """The publication bundle (static HTML of a year's public pages): the secretariat
     downloads it once the year is 公開; it holds only what the public already sees."""
-    participant = participant_of(user)
+    participant = participant_of(user, cycle.plan_id)
     if not (participant and participant.is_secretariat):
         return DENIED
     if not cycle.is_published:
@@ -711,7 +716,7 @@ def edition_access(user: User | AnonymousUser, cycle: Cycle, published: bool) ->
     """An edition of a year (``publication.Edition``): a published one is read by everyone
     while the year is 公開; before that, and a draft always, only by the secretariat and
     the chair, who check the exact files before the year is published."""
-    participant = participant_of(user)
+    participant = participant_of(user, cycle.plan_id)
     if participant and (participant.is_secretariat or participant.is_chair):
         return Access(view=True)
     if published and cycle.is_published:
@@ -724,7 +729,7 @@ def correction_access(user: User | AnonymousUser, cycle: Cycle, state: str | Non
     ``state`` (None: none is pending): seen by the 事務局 and the 委員長. The 事務局 opens
     one on a 公開 year and, while it is 訂正中, submits or withdraws it; the 委員長
     approves or sends back one 承認待ち."""
-    participant = participant_of(user)
+    participant = participant_of(user, cycle.plan_id)
     if not (participant and (participant.is_secretariat or participant.is_chair)):
         return DENIED
     if not cycle.is_published:
@@ -783,7 +788,9 @@ def visible_plan(
     dashboard), which is told whether the plan has a published year; ``Hidden`` if the user
     may not see it."""
     plan_obj = get_object_or_404(Plan, code=plan)
-    access = rule(request.user, Cycle.objects.filter(plan=plan_obj).published().exists())
+    access = rule(
+        request.user, plan_obj.pk, Cycle.objects.filter(plan=plan_obj).published().exists()
+    )
     if not access.view:
         raise Hidden
     return plan_obj, access

@@ -183,7 +183,7 @@ class Cycle(Versioned):
     def roster(self) -> "SeatQuerySet":
         """委員名簿 of the year (name, 区分, 役職): the seats serving in its 委員会評価, so an
         earlier year keeps the committee that evaluated it."""
-        return Seat.objects.roster(*self.committee_period())
+        return Seat.objects.filter(plan_id=self.plan_id).roster(*self.committee_period())
 
     def correctable_by(self, user) -> bool:
         """The one exception to the lock of a 確定/公開 year's records: while a 訂正 is open
@@ -191,7 +191,9 @@ class Cycle(Versioned):
         and nobody through the admin, which asks without a user."""
         if user is None or not user.is_authenticated or not self.in_correction:
             return False
-        return Participant.objects.filter(user_id=user.pk, role=Role.SECRETARIAT).exists()
+        return Participant.objects.filter(
+            user_id=user.pk, role=Role.SECRETARIAT, plans=self.plan_id
+        ).exists()
 
     def lock_reason(self, user=None) -> str:
         """A 確定/公開 year's cycle keeps its year, due dates and scale, whoever writes (the

@@ -39,18 +39,25 @@ INDICATORS = [  # two 指標 per 実施状況 (an activity and an outcome), the 
 ]
 
 
-def _users(prefix: str) -> tuple[dict[int, User], list[User]]:
-    """One staff user per 実施主体 and 8 members (the first is the chair)."""
+def _users(prefix: str, plan: Plan) -> tuple[dict[int, User], list[User]]:
+    """One staff user per 実施主体 and 8 members (the first is the chair), taking part in the
+    generated plan and in the real one, whose year in 実施状況入力 the bench's staff enter
+    (``entry_sample``)."""
+    plans = [plan, *Plan.objects.filter(code=ENTRY_PLAN)]
     staff = {}
     for body in ImplementingBody.objects.all():
         user, _ = User.objects.get_or_create(username=f"{prefix}-staff-{body.code}")
-        Participant.objects.get_or_create(user=user, defaults={"role": Role.STAFF, "body": body})
+        participant, _ = Participant.objects.get_or_create(
+            user=user, defaults={"role": Role.STAFF, "body": body}
+        )
+        participant.plans.add(*plans)
         staff[body.pk] = user
     members = []
     for i in range(1, MEMBERS + 1):
         user, _ = User.objects.get_or_create(username=f"{prefix}-member-{i}")
         role = Role.CHAIR if i == 1 else Role.MEMBER
-        Participant.objects.get_or_create(user=user, defaults={"role": role})
+        participant, _ = Participant.objects.get_or_create(user=user, defaults={"role": role})
+        participant.plans.add(*plans)
         members.append(user)
     return staff, members
 
@@ -77,7 +84,7 @@ def generate(k: int, *, code: str | None = None) -> Plan:
     measures, measure_of = _copy_measures(source, plan, k)
     items, per_copy = _copy_initiatives(source, measure_of, k)
     projects = _projects(plan, code, items, per_copy, bodies)
-    _staff, members = _users(code)
+    _staff, members = _users(code, plan)
     cycles = [
         Cycle.objects.create(
             plan=plan,

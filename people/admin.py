@@ -20,7 +20,7 @@ class ParticipantAdminForm(forms.ModelForm):
 
     class Meta:
         model = Participant
-        fields = ["user", "role", "body"]
+        fields = ["user", "role", "body", "plans"]
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -47,7 +47,7 @@ class ParticipantAdminForm(forms.ModelForm):
 class ParticipantAdmin(SimpleHistoryAdmin):
     form = ParticipantAdminForm
     list_display = ["user", "role", "body"]
-    list_filter = ["role", "body"]
+    list_filter = ["role", "body", "plans"]
     search_fields = ["user__username", "user__last_name", "user__first_name"]
     autocomplete_fields = ["user"]
 
@@ -57,7 +57,10 @@ class ParticipantAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # A role belongs to one person: giving it to someone else is a new role, announced.
-        return ["user"] if obj is not None else []
+        # Which plans a person takes part in is set by administrators (the 事務局 invites into
+        # its own plans on the people page), so no 事務局 joins another plan here.
+        fixed = ["user"] if obj is not None else []
+        return fixed if request.user.is_superuser else [*fixed, "plans"]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Taking a role away is a deactivation on the people page (records stay attributed);

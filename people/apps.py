@@ -7,4 +7,8 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the mail that announces every change of role.
-        from people import announce  # noqa: F401
+        # ... and gives a new plan its people (``people.plan_membership``).
+        from people import (
+            announce,  # noqa: F401
+            plan_membership,  # noqa: F401
+        )

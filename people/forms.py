@@ -5,11 +5,12 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from people.models import ActingChair, Office, Participant, Role, Seat
 from policies.form_messages import NamedRequired
-from policies.models import ImplementingBody
+from policies.models import ImplementingBody, Plan
 
 
 class RoleFields(NamedRequired, forms.Form):
@@ -38,7 +39,21 @@ class InviteForm(RoleFields):
         max_length=254,
         help_text=_("ログインのユーザー名にもなります。招待のメールをこのアドレスに送ります。"),
     )
-    field_order = ["name", "email", "role", "body"]
+    plans = forms.ModelMultipleChoiceField(
+        label=_("参加する計画"),
+        queryset=Plan.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("この人が役割を持つ計画です。ほかの計画の内部のページは見られません。"),
+    )
+    field_order = ["name", "email", "plans", "role", "body"]
+
+    def __init__(self, *args: Any, plans: "QuerySet[Plan]", **kwargs: Any) -> None:
+        """``plans``: the plans the inviting 事務局 manages; the newest is preselected."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["plans"]
+        field.queryset = plans.order_by("-first_year", "pk")  # type: ignore[attr-defined]
+        newest = field.queryset.first()  # type: ignore[attr-defined]
+        field.initial = [newest.pk] if newest is not None else []
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
@@ -59,6 +74,23 @@ class RoleForm(RoleFields):
     def __init__(self, *args: Any, participant: Participant, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"role": participant.role, "body": participant.body_id})
         super().__init__(*args, **kwargs)
+        self.participant = participant
+
+    def clean_role(self) -> str:
+        """委員長 is the office of a seat once the person has one: the role follows the seat
+        (``services.seat_save``), so there is one source of truth."""
+        role = self.cleaned_data["role"]
+        committee = {Role.MEMBER, Role.CHAIR}
+        if {role, self.participant.role} == committee and Seat.objects.filter(
+            user_id=self.participant.user_id
+        ).exists():
+            raise forms.ValidationError(
+                _(
+                    "この人の委員長・委員は、委員の任期の役職で決まります。"
+                    "「委員の任期」で役職を変更してください（役割も合わせて変わります）。"
+                )
+            )
+        return role
 
 
 class HandoverForm(NamedRequired, forms.Form):
@@ -85,17 +117,24 @@ class SeatForm(NamedRequired, forms.ModelForm):
 
     class Meta:
         model = Seat
-        fields = ["user", "category", "office", "starts_on", "ends_on"]
+        fields = ["plan", "user", "category", "office", "starts_on", "ends_on"]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, plans: "QuerySet[Plan]", **kwargs: Any) -> None:
+        """``plans``: the plans whose committee the 事務局 manages (and their members)."""
         super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans.order_by("-first_year", "pk")  # type: ignore[attr-defined]
+        if not self.instance.plan_id:
+            self.fields["plan"].initial = self.fields["plan"].queryset.first()  # type: ignore[attr-defined]
         users = (
             get_user_model()
-            .objects.filter(participant__role__in=[Role.MEMBER, Role.CHAIR])
+            .objects.filter(
+                participant__role__in=[Role.MEMBER, Role.CHAIR], participant__plans__in=plans
+            )
+            .distinct()
             .order_by("last_name", "pk")
         )
         self.fields["user"].queryset = users  # type: ignore[attr-defined]

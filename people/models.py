@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from people.signals import role_changed
-from policies.models import ImplementingBody
+from policies.models import ImplementingBody, Plan
 from policies.versioning import Versioned
 
 
@@ -58,7 +58,9 @@ class ParticipantManager(models.Manager.from_queryset(ParticipantQuerySet)):  # 
 
 
 class Participant(Versioned):
-    """A user's role in the evaluation: 事務局, staff of one 実施主体, 委員 or 委員長.
+    """A user's role in the evaluation: 事務局, staff of one 実施主体, 委員 or 委員長, in the
+    plans they take part in (``plans``): in another plan they are an outsider, as the public is
+    (``people.access.participant_of`` with a plan).
 
     A person has one role, so a city employee who also sits on the committee (the 行政 seat)
     has a separate committee account: the 事務局 or 実施主体 account never scores. Who may
@@ -82,6 +84,13 @@ class Participant(Versioned):
         related_name="staff",
         verbose_name=_("所属する実施主体"),
         help_text=_("実施主体担当のときだけ指定します。"),
+    )
+    plans = models.ManyToManyField(
+        Plan,
+        blank=True,
+        related_name="participants",
+        verbose_name=_("参加する計画"),
+        help_text=_("この人が役割を持つ計画です。ほかの計画の内部のページは見られません。"),
     )
 
     objects = ParticipantManager()
@@ -254,7 +263,8 @@ class SeatQuerySet(models.QuerySet["Seat"]):
 
 
 class Seat(Versioned):
-    """A member's seat on the committee for a 任期 (from–to): their 区分 and office.
+    """A member's seat on a plan's committee for a 任期 (from–to): their 区分 and office.
+    Each plan has its own committee, so a seat belongs to one plan.
 
     Held by a committee account only (a 委員 or 委員長): a 事務局 or 実施主体 account never sits
     on the committee, so a city employee in the 行政 seat has a separate committee account.
@@ -262,6 +272,9 @@ class Seat(Versioned):
     Written through ``people.services.seat_save`` (rules, history, mail).
     """
 
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="seats", verbose_name=_("計画")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -306,10 +319,8 @@ class Seat(Versioned):
             raise ValidationError(
                 {"ends_on": _("任期の終わりは、始まりより後の日付にしてください。")}
             )
-        role = (
-            Participant.objects.filter(user_id=self.user_id).values_list("role", flat=True).first()
-        )
-        if role not in {Role.MEMBER, Role.CHAIR}:
+        participant = Participant.objects.filter(user_id=self.user_id).first()
+        if participant is None or participant.role not in {Role.MEMBER, Role.CHAIR}:
             raise ValidationError(
                 {
                     "user": _(
@@ -318,11 +329,19 @@ class Seat(Versioned):
                     )
                 }
             )
+        if self.plan_id and not participant.plans.filter(pk=self.plan_id).exists():
+            raise ValidationError(
+                {
+                    "user": _(
+                        "この人はこの計画に参加していません。関係者の画面で参加する計画を確かめてください。"
+                    )
+                }
+            )
         if self.office:
             end = self.ends_on or date.max
             taken = (
                 Seat.objects.exclude(pk=self.pk)
-                .filter(office=self.office)
+                .filter(plan_id=self.plan_id, office=self.office)
                 .serving(self.starts_on, end)
                 .select_related("user")
                 .first()
@@ -410,13 +429,18 @@ def acting_for(user: AbstractBaseUser, day: date) -> User | None:
     return record.in_place_of if record is not None else None
 
 
-def committee_users(start: date, end: date) -> "models.QuerySet[User]":
-    """The committee serving ``start``–``end``: the committee accounts with a seat then
-    (a member who left before, or joins after, is not in it); while no 任期 is recorded at
-    all, every committee account. One query, the seats read as subqueries."""
-    serving = Seat.objects.serving(start, end).filter(user=OuterRef("pk"))
+def committee_users(plan_id: int, start: date, end: date) -> "models.QuerySet[User]":
+    """A plan's committee serving ``start``–``end``: the committee accounts with a seat of
+    that plan then (a member who left before, or joins after, is not in it); while the plan
+    has no 任期 recorded at all, every committee account taking part in the plan. One query,
+    the seats read as subqueries."""
+    seats = Seat.objects.filter(plan_id=plan_id)
+    serving = seats.serving(start, end).filter(user=OuterRef("pk"))
     return (
         get_user_model()
-        .objects.filter(participant__role__in=[Role.MEMBER, Role.CHAIR])
-        .filter(Exists(serving) | ~Exists(Seat.objects.all()))
+        .objects.filter(
+            participant__role__in=[Role.MEMBER, Role.CHAIR],
+            participant__plans=plan_id,
+        )
+        .filter(Exists(serving) | ~Exists(seats))
     )

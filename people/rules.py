@@ -8,8 +8,8 @@ make itself 委員長 and confirm its own drafts, and a member cannot make thems
 from django.contrib.auth.models import AnonymousUser, User
 from django.utils.translation import gettext as _
 
-from people.access import manages_people
-from people.models import Role
+from people.access import manages_people, plans_managed_by
+from people.models import Participant, Role
 
 
 def role_change_refusal(
@@ -25,7 +25,8 @@ def role_change_refusal(
     - nobody changes their own role, administrators included: a role is given by someone else;
     - only the 事務局 and administrators change roles;
     - only an administrator makes someone 事務局 or takes the role away, so one 事務局
-      account cannot create another to confirm for it.
+      account cannot create another to confirm for it;
+    - the 事務局 of a plan manages only the people of its plans (``plans_managed_by``).
     """
     if not manages_people(actor):
         return _("役割を変更できるのは事務局と管理者だけです。")
@@ -33,6 +34,13 @@ def role_change_refusal(
         return _(
             "自分自身の役割は変更できません。ほかの事務局の職員または管理者に依頼してください。"
         )
+    if target_user_id is not None and not actor.is_superuser:
+        theirs = Participant.objects.filter(user_id=target_user_id)
+        if theirs.exists() and not theirs.filter(plans__in=plans_managed_by(actor)).exists():
+            return _(
+                "この人はあなたが参加する計画の関係者ではないため、変更できません。"
+                "その計画の事務局または管理者に依頼してください。"
+            )
     touches_secretariat = Role.SECRETARIAT in {old_role, new_role} and old_role != new_role
     if touches_secretariat and not actor.is_superuser:
         return _("事務局の役割を付ける・外すことができるのは管理者だけです。")

@@ -8,15 +8,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from people.access import signed_in
+from people.access import plans_managed_by, signed_in
 from people.mails import send_password_link
-from people.models import ActingChair, Handover, Participant, Role, Seat, role_label
+from people.models import ActingChair, Handover, Office, Participant, Role, Seat, role_label
 from people.rules import role_change_refusal
 from people.signals import role_changed
-from policies.models import ImplementingBody
+from policies.models import ImplementingBody, Plan
 
 Actor = User | AnonymousUser
 
@@ -53,17 +54,26 @@ def participant_save(*, actor: Actor, participant: Participant) -> Participant:
 
 @transaction.atomic
 def person_invite(
-    *, actor: Actor, name: str, email: str, role: str, body: ImplementingBody | None
+    *,
+    actor: Actor,
+    name: str,
+    email: str,
+    role: str,
+    body: ImplementingBody | None,
+    plans: "list[Plan] | QuerySet[Plan]",
 ) -> Participant:
-    """A new person with ``role``: an account without a password (the e-mail address is the
-    user name), and a mail with a one-time link to choose one, sent once this commits."""
+    """A new person with ``role`` in ``plans``: an account without a password (the e-mail
+    address is the user name), and a mail with a one-time link to choose one, sent once this
+    commits. The 事務局 invites people into its own plans only."""
     reason = role_change_refusal(actor=actor, target_user_id=None, old_role="", new_role=role)
     if reason:
         raise ValidationError(reason)
+    _check_plans(actor, plans)
     user = get_user_model().objects.create_user(username=email, email=email, last_name=name)
     participant = participant_save(
         actor=actor, participant=Participant(user=user, role=role, body=body)
     )
+    participant.plans.set(plans)
     transaction.on_commit(lambda: send_password_link(user))
     return participant
 
@@ -96,6 +106,13 @@ def person_set_active(*, actor: Actor, participant: Participant, active: bool) -
         new=participant.label if active else stopped,
         by=actor,  # type: ignore[arg-type]
     )
+
+
+def _check_plans(actor: Actor, plans: "list[Plan] | QuerySet[Plan]") -> None:
+    """Refuse a plan the actor does not manage, or none at all: a person belongs to a plan."""
+    managed = set(plans_managed_by(actor).values_list("pk", flat=True))
+    if not plans or any(plan.pk not in managed for plan in plans):
+        raise ValidationError(_("参加する計画は、あなたが事務局を務める計画から選んでください。"))
 
 
 def _check_may_manage(actor: Actor, participant: Participant) -> None:
@@ -134,8 +151,11 @@ def staff_handover(
     existing = (
         users.filter(username__iexact=email).first() or users.filter(email__iexact=email).first()
     )
+    plans = list(predecessor.plans.all())
     if existing is None:
-        successor = person_invite(actor=actor, name=name, email=email, role=Role.STAFF, body=body)
+        successor = person_invite(
+            actor=actor, name=name, email=email, role=Role.STAFF, body=body, plans=plans
+        )
     elif existing.pk == predecessor.user_id:
         raise ValidationError(_("前任者と後任者が同じ人です。"))
     elif not existing.is_active:
@@ -144,6 +164,7 @@ def staff_handover(
         successor = Participant.objects.filter(user=existing).first() or Participant(user=existing)
         successor.role, successor.body = Role.STAFF, body
         participant_save(actor=actor, participant=successor)
+        successor.plans.add(*plans)  # the body's work in the predecessor's plans
     old = predecessor.label
     predecessor._history_user = signed_in(actor)
     predecessor.delete()
@@ -169,6 +190,7 @@ def seat_save(*, actor: Actor, seat: Seat) -> Seat:
     )
     if reason:
         raise ValidationError(reason)
+    _check_plans(actor, [seat.plan] if seat.plan_id else [])
     seat.full_clean()
     seat._history_user = signed_in(actor)
     seat.save()
@@ -180,7 +202,24 @@ def seat_save(*, actor: Actor, seat: Seat) -> Seat:
         "by": actor,
     }
     transaction.on_commit(lambda: role_changed.send(sender=Seat, **kwargs))
+    _role_follows_office(actor, seat)
     return seat
+
+
+def _role_follows_office(actor: Actor, seat: Seat) -> None:
+    """One source of truth for who is 委員長: the seat's office. The account's role follows
+    it through ``participant_save`` (its rules, history and mail): a seat with the office
+    委員長 serving today makes the account 委員長; a 委員長 whose seats no longer give them the
+    office today (taken away, or the 任期 ended) is a 委員 again."""
+    participant = Participant.objects.filter(user_id=seat.user_id).first()
+    if participant is None or not participant.is_committee_member:
+        return
+    today = timezone.localdate()
+    chairs = Seat.objects.filter(user_id=seat.user_id, office=Office.CHAIR).serving(today, today)
+    role = Role.CHAIR if chairs.exists() else Role.MEMBER
+    if participant.role != role:
+        participant.role = role
+        participant_save(actor=actor, participant=participant)
 
 
 @transaction.atomic

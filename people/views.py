@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from people import services
-from people.access import denied, people_access
+from people.access import denied, people_access, plans_managed_by
 from people.forms import (
     ActingChairForm,
     HandoverForm,
@@ -48,22 +48,23 @@ def people_list(request: HttpRequest) -> HttpResponse:
         return denied(request)
     people = (
         Participant.objects.select_related("user", "body")
+        .filter(pk__in=_managed(request))
         .annotate(
             role_order=ROLE_ORDER,
             has_totp=Exists(TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True)),
         )
         .order_by("role_order", "body__pk", "-user__is_active", "user__last_name", "user__pk")
     )
-    handovers = Handover.objects.select_related("body", "predecessor", "successor", "recorded_by")[
-        :20
-    ]
+    handovers = Handover.objects.select_related(
+        "body", "predecessor", "successor", "recorded_by"
+    ).filter(successor__participant__in=_managed(request))[:20]
     return render(request, "people/people_list.html", {"people": people, "handovers": handovers})
 
 
 def person_invite(request: HttpRequest) -> HttpResponse:
     if not people_access(request.user).edit:
         return denied(request)
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST or None, plans=plans_managed_by(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             participant = services.person_invite(actor=request.user, **form.cleaned_data)
@@ -79,9 +80,19 @@ def person_invite(request: HttpRequest) -> HttpResponse:
     return render(request, "people/person_invite.html", {"form": form})
 
 
+def _managed(request: HttpRequest) -> "QuerySet[Participant]":
+    """The people of the plans the user manages (``plans_managed_by``), as a subquery."""
+    managed = plans_managed_by(request.user)
+    return Participant.objects.filter(plans__in=managed).values("pk")
+
+
 def _person(request: HttpRequest, pk: int) -> Participant:
-    """The person the 事務局 acts on (404 for an unknown one)."""
-    return get_object_or_404(Participant.objects.select_related("user", "body"), pk=pk)
+    """The person the 事務局 acts on: one of the people of its plans (404 otherwise, as for
+    an unknown one)."""
+    return get_object_or_404(
+        Participant.objects.select_related("user", "body").filter(pk__in=_managed(request)),
+        pk=pk,
+    )
 
 
 def person_role(request: HttpRequest, pk: int) -> HttpResponse:
@@ -142,7 +153,11 @@ def seat_list(request: HttpRequest) -> HttpResponse:
     """委員の任期: every seat, newest 任期 first, with its 区分 and office."""
     if not people_access(request.user).view:
         return denied(request)
-    seats = Seat.objects.select_related("user").order_by("-starts_on", "category", "pk")
+    seats = (
+        Seat.objects.select_related("user", "plan")
+        .filter(plan__in=plans_managed_by(request.user))
+        .order_by("-starts_on", "category", "pk")
+    )
     acting = ActingChair.objects.select_related("user", "in_place_of", "recorded_by")
     return render(request, "people/seat_list.html", {"seats": seats, "acting": acting})
 
@@ -171,8 +186,9 @@ def seat_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """A new seat, or a change of one (an office, a member leaving mid-term)."""
     if not people_access(request.user).edit:
         return denied(request)
-    seat = get_object_or_404(Seat, pk=pk) if pk is not None else Seat()
-    form = SeatForm(request.POST or None, instance=seat)
+    plans = plans_managed_by(request.user)
+    seat = get_object_or_404(Seat, pk=pk, plan__in=plans) if pk is not None else Seat()
+    form = SeatForm(request.POST or None, instance=seat, plans=plans)
     if request.method == "POST" and form.is_valid():
         try:
             services.seat_save(actor=request.user, seat=form.instance)
@@ -288,6 +304,6 @@ class WelcomeView(ActiveOnly):
     post_reset_login = True
     # django-axes' backend needs the login request; the password was just set, so the
     # plain backend logs the person in.
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "people.backends.CaseInsensitiveModelBackend"
     reset_url_token = "set-password"
     success_url = reverse_lazy("evaluation:todo")

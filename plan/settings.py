@@ -121,8 +121,10 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 AUTHENTICATION_BACKENDS = [
     # Axes first, so a locked-out username + address is refused before the password check.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # User names (e-mail addresses) match whatever their case; axes counts them lower-cased.
+    "people.backends.CaseInsensitiveModelBackend",
 ]
+AXES_USERNAME_CALLABLE = "people.backends.axes_username"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

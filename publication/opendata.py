@@ -286,6 +286,36 @@ def summary_rows(cycle: Cycle) -> list[dict]:
     ]
 
 
+ROSTER_COLUMNS = (
+    *YEAR_COLUMNS,
+    Column("氏名", TEXT, "この年度を評価した市民活動推進委員会の委員の氏名"),
+    Column("区分", TEXT, "委員の区分（学識経験者・市民活動団体・公募市民・行政）"),
+    Column("役職", TEXT, "委員長・副委員長（ほかの委員は空欄）"),
+    Column("任期の始まり", DATE, "委員の任期の初日"),
+    Column(
+        "任期の終わり",
+        DATE,
+        "委員の任期の末日（任期中なら空欄）。評価の途中で退任した委員もこの日で分かります",
+    ),
+)
+
+
+def roster_rows(cycle: Cycle) -> list[dict]:
+    """The year's 委員名簿 (``Cycle.roster``): the committee serving in its 委員会評価, so an
+    earlier year keeps the committee that evaluated it."""
+    return [
+        {
+            **_year(cycle),
+            "氏名": seat.user.get_full_name() or seat.user.get_username(),
+            "区分": seat.get_category_display(),
+            "役職": seat.get_office_display() if seat.office else "",
+            "任期の始まり": seat.starts_on,
+            "任期の終わり": seat.ends_on,
+        }
+        for seat in cycle.roster()
+    ]
+
+
 DATASETS = {
     d.slug: d
     for d in (
@@ -306,6 +336,9 @@ DATASETS = {
             indicator_rows,
         ),
         Dataset("summary", "委員会の総評", "年度", SUMMARY_COLUMNS, summary_rows),
+        Dataset(
+            "roster", "市民活動推進委員会 委員名簿", "委員 × 年度", ROSTER_COLUMNS, roster_rows
+        ),
     )
 }
 

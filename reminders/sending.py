@@ -124,6 +124,7 @@ def due_reminders(now: datetime | None = None, result: RunResult | None = None) 
     participants = (
         Participant.objects.filter(user__is_active=True)
         .select_related("user__reminder_preference", "body")
+        .prefetch_related("plans")
         .order_by("role", "user__username")
     )
     for participant in participants:
@@ -165,6 +166,8 @@ class _Run:
     def add_for(self, participant: Participant, windows: list[tuple[Cycle, Window]]) -> None:
         """The person's reminders due in each window, not sent yet and not empty."""
         user = participant.user
+        # todo_for reads the role and the plans without a query, as participant_of would.
+        participant.plan_ids = frozenset(p.pk for p in participant.plans.all())  # type: ignore[attr-defined]  # read by participant_of
         user._participant_cache = participant  # type: ignore[attr-defined]  # for todo_for
         preference = preference_of(user)
         address = address_of(user, preference)

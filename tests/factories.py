@@ -51,10 +51,17 @@ class UserFactory(factory.django.DjangoModelFactory):
 class ParticipantFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Participant
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     role = Role.MEMBER
     body = None
+
+    @factory.post_generation
+    def plans(self, create, extracted, **kwargs):
+        """The plans the person takes part in: every plan there is, unless given."""
+        if create:
+            self.plans.set(Plan.objects.all() if extracted is None else extracted)
 
 
 def secretariat() -> Participant:

@@ -27,15 +27,16 @@ from evaluation.models import (
 from evaluation.progress.entry import report_status_counts
 from evaluation.rollups.indicators import IndicatorSeries
 from evaluation.sheet.pdf import draw_pdf
-from people.models import Role
+from people.models import committee_users
 from policies.models import Measure
 
 
-def committee_members() -> QuerySet[User]:
-    """Who may be recorded as attending: the committee's 委員 and 委員長, by name. The one
-    place that says so, to be pointed at the committee's roster of the year when it exists."""
+def committee_members(cycle: Cycle) -> QuerySet[User]:
+    """Who may be recorded as attending a meeting of the year: the committee of the plan
+    serving in its 委員会評価 (``committee_users``, the year's 委員名簿), by name."""
     return (
-        User.objects.filter(participant__role__in=[Role.MEMBER, Role.CHAIR], is_active=True)
+        committee_users(cycle.plan_id, *cycle.committee_period())
+        .filter(is_active=True)
         .select_related("participant")
         .order_by("last_name", "first_name", "username")
     )

@@ -137,7 +137,9 @@ def entry_progress(cycle: Cycle) -> EntryProgress:
     bodies = list(ImplementingBody.objects.all())
     # The committee serving in the year's 委員会評価 (its 任期), not every committee account.
     members = list(
-        committee_users(*cycle.committee_period()).order_by("participant__role", "username")
+        committee_users(cycle.plan_id, *cycle.committee_period()).order_by(
+            "participant__role", "username"
+        )
     )
     measures = _measure_rows(cycle, bodies, members)
     expected = self_evaluation_expected(cycle)

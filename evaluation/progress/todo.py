@@ -28,6 +28,7 @@ from evaluation.models import (
 )
 from evaluation.progress.entry import entry_progress
 from people.access import participant_of
+from people.models import committee_users
 from policies.models import ImplementingBody, Measure
 
 
@@ -358,6 +359,14 @@ def _sent_back_entries(
     ]
 
 
+def _serves_today(cycle: Cycle, user: User) -> bool:
+    """A member scores the year while their 任期 on the plan's committee runs: one who left
+    mid-phase keeps what they entered but has nothing more to do (and no reminder); one who
+    joined mid-phase has their to-do from their first day."""
+    today = timezone.localdate()
+    return committee_users(cycle.plan_id, today, today).filter(pk=user.pk).exists()
+
+
 @dataclass
 class Todo:
     sections: list[TodoSection] = field(default_factory=list)
@@ -371,7 +380,8 @@ def todo_for(user: User) -> Todo:
         return todo
     sections = todo.sections
     for cycle in Cycle.objects.filter(
-        phase__in=[Phase.PREPARATION, Phase.ENTRY, Phase.COMMITTEE]
+        phase__in=[Phase.PREPARATION, Phase.ENTRY, Phase.COMMITTEE],
+        plan_id__in=participant.plan_ids,  # type: ignore[attr-defined]
     ).select_related("plan"):
         if cycle.phase == Phase.PREPARATION:
             if participant.is_secretariat:
@@ -399,7 +409,7 @@ def todo_for(user: User) -> Todo:
                     % {"cycle": cycle}
                 )
         elif cycle.phase == Phase.COMMITTEE:
-            if participant.is_committee_member:
+            if participant.is_committee_member and _serves_today(cycle, user):
                 sections.append(_member_section(cycle, user))
             if participant.is_chair:
                 sections.append(_committee_section(cycle, for_chair=True))

@@ -81,7 +81,7 @@ def cycle_list(request: HttpRequest, plan: str) -> HttpResponse:
         {
             "current_plan": plan_obj,
             "cycles": cycles,
-            "can_create": access.cycle_creation_access(request.user).edit,
+            "can_create": access.cycle_creation_access(request.user, plan_obj).edit,
         },
     )
 
@@ -114,7 +114,7 @@ def cycle_detail(request: HttpRequest, plan: str, year: int) -> HttpResponse:
             "phases": Phase,
             "moves": moves,
             # Who moved the phase is staff's business; the public sees when and to what.
-            "show_people": access.is_insider(request.user),
+            "show_people": access.is_insider(request.user, cycle.plan_id),
             **_progress_context(request, cycle),
         },
     )
@@ -123,7 +123,7 @@ def cycle_detail(request: HttpRequest, plan: str, year: int) -> HttpResponse:
 def _progress_context(request: HttpRequest, cycle: Cycle) -> dict:
     """入力の進み具合 for insiders (the dashboard's roll-up); the secretariat also gets every
     missing entry linked, the CSV and the reminders sent."""
-    if not access.is_insider(request.user):
+    if not access.is_insider(request.user, cycle.plan_id):
         return {}
     progress = entry.entry_progress(cycle)
     follow_up = access.entry_follow_up_access(request.user, cycle).view
@@ -151,7 +151,7 @@ def cycle_create(request: HttpRequest, plan: str) -> HttpResponse:
     return edit_record(
         request,
         instance=Cycle(plan=plan_obj),
-        rule=access.cycle_creation_access(request.user),
+        rule=access.cycle_creation_access(request.user, plan_obj),
         form_class=CycleForm,
         template="evaluation/cycle_form.html",
         context={"current_plan": plan_obj},

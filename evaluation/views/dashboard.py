@@ -29,7 +29,7 @@ from evaluation.page_cache import cached
 def dashboard_year(request: HttpRequest, plan: str, year: int) -> HttpResponse:
     """One plan and fiscal year: ratings, gaps, 事業 by status, entry progress, indicators."""
     cycle, _access = visible_cycle(request, plan, year)
-    audience = audience_of(request.user)
+    audience = audience_of(request.user, cycle.plan_id)
     scores = member_scores_access(request.user, cycle).view or audience == dashboard.PUBLIC
     body = cached(
         ("year", cycle.pk, cycle.phase, audience, scores, drafts_audience(request.user)),
@@ -59,7 +59,7 @@ def dashboard_year(request: HttpRequest, plan: str, year: int) -> HttpResponse:
 def dashboard_trends(request: HttpRequest, plan: str) -> HttpResponse:
     """Every 施策's ratings over the fiscal years, back through the first-half plan."""
     plan_obj, _access = visible_plan(request, plan, plan_dashboard_access)
-    audience = audience_of(request.user)
+    audience = audience_of(request.user, plan_obj.pk)
     body = cached(
         ("trends", plan_obj.pk, audience, drafts_audience(request.user)),
         lambda: render_to_string(

@@ -34,7 +34,8 @@ def indicator_list(request: HttpRequest, plan: str) -> HttpResponse:
             "access": access,
             "years": list(plan_obj.fiscal_years),
             "indicators": indicator_series(
-                plan_obj, indicator_years(audience_of(request.user), plan_obj.cycles.all())
+                plan_obj,
+                indicator_years(audience_of(request.user, plan_obj.pk), plan_obj.cycles.all()),
             ),
         },
     )

@@ -67,7 +67,7 @@ def _meeting_rows(cycle: Cycle) -> list[tuple[Meeting, str]]:
     its projector view's first screen."""
     meetings = list(
         cycle.meetings.prefetch_related(
-            Prefetch("attendees", queryset=committee_members()),
+            Prefetch("attendees", queryset=committee_members(cycle)),
             Prefetch("measures", queryset=Measure.objects.of_plan(cycle.plan)),
             Prefetch(
                 "drafts",
@@ -103,7 +103,7 @@ def meeting_edit(request: HttpRequest, plan: str, year: int, pk: int | None = No
         template="evaluation/meeting_form.html",
         context={"cycle": cycle, "current_plan": cycle.plan, "meeting": meeting},
         success_url=_list_url(cycle),
-        form_kwargs={"cycle": cycle, "attendees": committee_members()},
+        form_kwargs={"cycle": cycle, "attendees": committee_members(cycle)},
     )
 
 

@@ -78,7 +78,7 @@ def measure_year(request: HttpRequest, plan: str, year: int, number: str) -> Htt
 
 def _measure_year_body(request: HttpRequest, cycle: Cycle, measure, previous) -> str:
     """The page's body, one per audience and generation (our own template, escaped)."""
-    audience = access.audience_of(request.user)
+    audience = access.audience_of(request.user, cycle.plan_id)
     return cached(
         ("measure_year", cycle.pk, measure.pk, audience, access.drafts_audience(request.user)),
         lambda: render_to_string(
@@ -86,7 +86,7 @@ def _measure_year_body(request: HttpRequest, cycle: Cycle, measure, previous) ->
             measure_page.body_context(
                 cycle,
                 measure,
-                insider=access.is_insider(request.user),
+                insider=access.is_insider(request.user, cycle.plan_id),
                 secretariat=audience == access.SECRETARIAT,
                 previous=previous(),
                 path=request.path,
@@ -100,7 +100,7 @@ def _measure_year_members(request: HttpRequest, cycle: Cycle, measure, previous)
     """The members' evaluations (our own template, escaped), for insiders only. Everyone's
     scores are the same for all who may see them (rendered once per generation); a member
     scoring independently sees only their own."""
-    if not access.is_insider(request.user):
+    if not access.is_insider(request.user, cycle.plan_id):
         return ""
     scores = access.member_scores_access(request.user, cycle)
 
@@ -121,7 +121,7 @@ def _measure_year_members(request: HttpRequest, cycle: Cycle, measure, previous)
 
     if not scores.view:
         return members()
-    audience = access.audience_of(request.user)
+    audience = access.audience_of(request.user, cycle.plan_id)
     return cached(("measure_year_members", cycle.pk, measure.pk, audience), members)
 
 

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from evaluation.models import CommitteeEvaluation, Phase
 from people.models import Participant
 from tests.evaluation.conftest import ROLES, World
-from tests.factories import level
+from tests.factories import level, revised_plan
 
 PLAN = {"plan": "revised-2017"}
 CYCLE = {**PLAN, "year": 2021}
@@ -191,6 +191,7 @@ def seated(world: World, office: str = "") -> None:
     Seat.objects.get_or_create(
         pk=900,
         defaults={
+            "plan": revised_plan(),
             "user_id": user_id,
             "category": "public",
             "office": office,
@@ -216,7 +217,12 @@ MATRIX: dict[str, Case] = {
     "people:invite": Case(
         get=only("secretariat", outcome=OK),
         post=only("secretariat"),
-        data=lambda w, r: {"name": "新しい委員", "email": "new@example.jp", "role": "member"},
+        data=lambda w, r: {
+            "name": "新しい委員",
+            "email": "new@example.jp",
+            "role": "member",
+            "plans": [revised_plan().pk],
+        },
     ),
     "people:role": Case(
         kwargs={"pk": 900},
@@ -243,14 +249,22 @@ MATRIX: dict[str, Case] = {
         get=only("secretariat", outcome=OK),
         post=only("secretariat"),
         setup=person,
-        data=lambda w, r: {"user": Participant.objects.get(pk=900).user_id, **SEAT},
+        data=lambda w, r: {
+            "user": Participant.objects.get(pk=900).user_id,
+            "plan": revised_plan().pk,
+            **SEAT,
+        },
     ),
     "people:seat_edit": Case(
         kwargs={"pk": 900},
         get=only("secretariat", outcome=OK),
         post=only("secretariat"),
         setup=seated,
-        data=lambda w, r: {"user": Participant.objects.get(pk=900).user_id, **SEAT},
+        data=lambda w, r: {
+            "user": Participant.objects.get(pk=900).user_id,
+            "plan": revised_plan().pk,
+            **SEAT,
+        },
     ),
     # 職務代理: the member at pk 900 holds a 副委員長 seat and acts for the chair today.
     "people:acting_chair_create": Case(

@@ -92,11 +92,12 @@ def test_the_public_sees_indicators_only_once_a_year_is_published(client, indica
 
 
 def test_indicator_access_is_by_role():
-    assert not indicator_access(UserFactory(), False).view
-    assert indicator_access(UserFactory(), True).view
-    assert indicator_access(member().user, False).view
-    assert not indicator_access(member().user, False).edit
-    assert indicator_access(secretariat().user, False).edit
+    plan = revised_plan().pk
+    assert not indicator_access(UserFactory(), plan, False).view
+    assert indicator_access(UserFactory(), plan, True).view
+    assert indicator_access(member().user, plan, False).view
+    assert not indicator_access(member().user, plan, False).edit
+    assert indicator_access(secretariat().user, plan, False).edit
 
 
 def test_the_secretariat_enters_a_years_value_and_sees_the_achievement(indicator):

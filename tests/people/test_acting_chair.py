@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from evaluation.models import CommitteeEvaluation, Phase
 from people.models import ActingChair, Office, Seat, SeatCategory
-from tests.factories import measure, member
+from tests.factories import measure, member, revised_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,7 @@ CONFIRM = reverse(
 def vice_chair(world) -> User:
     user = member().user
     Seat.objects.create(
+        plan=revised_plan(),
         user=user,
         category=SeatCategory.ACADEMIC,
         office=Office.VICE_CHAIR,

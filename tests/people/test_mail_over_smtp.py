@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from people.models import Participant, Role
-from tests.factories import chair, member, secretariat
+from tests.factories import chair, member, revised_plan, secretariat
 from tests.reminders import conftest as reminders_conftest
 from tests.reminders.conftest import SITE_URL
 
@@ -32,7 +32,12 @@ def test_an_invitation_arrives_with_an_absolute_one_time_link(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("people:invite"),
-            {"name": "山田 花子", "email": "hanako@example.jp", "role": Role.MEMBER},
+            {
+                "name": "山田 花子",
+                "email": "hanako@example.jp",
+                "role": Role.MEMBER,
+                "plans": [revised_plan().pk],
+            },
         )
     (invitation,) = smtp.to("hanako@example.jp")
     assert invitation.subject == "【進捗管理】ご招待: パスワードを設定してください"

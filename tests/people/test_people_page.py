@@ -17,6 +17,7 @@ from tests.factories import (
     body,
     chair,
     member,
+    revised_plan,
     secretariat,
     staff,
 )
@@ -82,6 +83,7 @@ def test_an_invitation_creates_the_person_and_mails_a_one_time_link(
                 "email": "Hanako@Example.jp",
                 "role": Role.STAFF,
                 "body": body("place").pk,
+                "plans": [revised_plan().pk],
             },
         )
     assert response.status_code == 302
@@ -100,7 +102,12 @@ def test_an_invitation_creates_the_person_and_mails_a_one_time_link(
 def test_an_invitation_as_secretariat_is_refused_with_what_was_typed_kept(client, jimukyoku):
     response = client.post(
         reverse("people:invite"),
-        {"name": "山田 花子", "email": "hanako@example.jp", "role": Role.SECRETARIAT},
+        {
+            "name": "山田 花子",
+            "email": "hanako@example.jp",
+            "role": Role.SECRETARIAT,
+            "plans": [revised_plan().pk],
+        },
     )
     page = response.content.decode()
     assert "事務局の役割を付ける・外すことができるのは管理者だけです" in page
@@ -111,7 +118,13 @@ def test_an_invitation_as_secretariat_is_refused_with_what_was_typed_kept(client
 def test_an_address_already_registered_is_refused(client, jimukyoku):
     UserFactory(username="taro", email="taro@example.jp")
     response = client.post(
-        reverse("people:invite"), {"name": "太郎", "email": "TARO@example.jp", "role": Role.MEMBER}
+        reverse("people:invite"),
+        {
+            "name": "太郎",
+            "email": "TARO@example.jp",
+            "role": Role.MEMBER,
+            "plans": [revised_plan().pk],
+        },
     )
     assert "このメールアドレスの人はすでに登録されています" in response.content.decode()
 

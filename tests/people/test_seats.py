@@ -18,6 +18,7 @@ from tests.factories import (
     UserFactory,
     chair,
     member,
+    revised_plan,
     secretariat,
     staff,
 )
@@ -27,6 +28,7 @@ pytestmark = pytest.mark.django_db
 
 def seat_data(user: User, **changes) -> dict:
     return {
+        "plan": revised_plan().pk,
         "user": user.pk,
         "category": SeatCategory.PUBLIC,
         "office": "",
@@ -45,6 +47,7 @@ def jimukyoku(client) -> User:
 
 def seat(user: User, category: str, starts: str, ends: str | None = None, office: str = "") -> Seat:
     return Seat.objects.create(
+        plan=revised_plan(),
         user=user,
         category=category,
         office=office,
@@ -85,7 +88,10 @@ def test_the_form_offers_only_committee_accounts(client, jimukyoku):
 
 def test_a_staff_account_is_refused_with_the_reason():
     seat_ = Seat(
-        user=staff().user, category=SeatCategory.ADMINISTRATION, starts_on=date(2021, 4, 1)
+        plan=revised_plan(),
+        user=staff().user,
+        category=SeatCategory.ADMINISTRATION,
+        starts_on=date(2021, 4, 1),
     )
     with pytest.raises(ValidationError, match="委員用の別のアカウントを招待してください"):
         seat_.full_clean()

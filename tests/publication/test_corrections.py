@@ -155,7 +155,7 @@ def test_a_confirmed_committee_evaluation_and_the_years_indicator_value_are_corr
         instance=evaluation, expected_version=evaluation.version, user=people["secretariat"]
     )
     value = IndicatorValue.objects.get()
-    rule = access.indicator_access(people["secretariat"], True)
+    rule = access.indicator_access(people["secretariat"], opened.plan_id, True)
     assert access.indicator_value_access(people["secretariat"], rule, value).edit
     assert not access.indicator_value_access(chair().user, rule, value).edit
     value.actual = 130

@@ -114,8 +114,8 @@ def test_the_index_lists_each_published_year_with_the_licence(client, published)
     assert "公共データ利用規約（第1.0版）（PDL1.0）" in page
     assert "CC BY 4.0" in page
     assert (
-        page.count("/opendata/revised-2017/2020/") == 10
-    )  # 5 datasets (with the 総評) × CSV, JSON
+        page.count("/opendata/revised-2017/2020/") == 12
+    )  # 6 datasets (with the 総評 and the 委員名簿) × CSV, JSON
     assert "/opendata/revised-2017/2021/" not in page
 
 

@@ -244,7 +244,7 @@ def member_evaluations(cycle: Cycle, scale: list[RatingLevel]) -> None:
     rating (half of them on it, the others a step either side), so the committee's rating is
     the members' most frequent one; 評価不能 and opinions without a rating stay as they are."""
     rated = sorted((lv for lv in scale if lv.points is not None), key=lambda lv: lv.points or 0)
-    members = list(committee_users(*cycle.committee_period()).order_by("username"))
+    members = list(committee_users(cycle.plan_id, *cycle.committee_period()).order_by("username"))
     evaluations = []
     for i, committee in enumerate(cycle.committee_evaluations.select_related("rating")):
         for k, member in enumerate(members):

@@ -311,10 +311,14 @@ class Command(BaseCommand):
         from django.contrib.auth import get_user_model
 
         from people.models import Participant, Role
+        from policies.models import Plan
 
         User = get_user_model()
         secretariat, _ = User.objects.get_or_create(username=BENCH_USER)
-        Participant.objects.get_or_create(user=secretariat, defaults={"role": Role.SECRETARIAT})
+        participant, _ = Participant.objects.get_or_create(
+            user=secretariat, defaults={"role": Role.SECRETARIAT}
+        )
+        participant.plans.add(*Plan.objects.all())  # the 事務局 of every plan it measures
         users = {
             bench.SECRETARIAT: secretariat,
             bench.MEMBER: User.objects.get(username=f"{plan}-member-2"),
