@@ -31,7 +31,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import Element
 
-from evaluation.models import CommitteeSummary, Direction, ReportStatus
+from evaluation.models import CommitteeSummary, Cycle, Direction, ReportStatus
 from evaluation.sheet.layout import (
     PROJECT_COLUMNS,
     REPORT_COLUMNS,
@@ -48,7 +48,8 @@ from evaluation.sheet.layout import (
     year_label,
 )
 from evaluation.sheet.table import EvaluationTable
-from policies.fiscal_years import wareki
+from people.models import display_name
+from policies.fiscal_years import wareki, wareki_date
 from policies.spreadsheet import save_xlsx, xlsx_cell
 
 # Widths in Excel's character units; Japanese characters are about two units wide. The
@@ -452,13 +453,28 @@ def _write_head_notes(
     columns: _Columns,
     summary: CommitteeSummary | None,
 ) -> None:
-    """The committee's 総評 (one row a paragraph: a row is at most 409 pt tall), then the
-    legend. The key columns stay empty, so the import reads these rows as not being 事業."""
+    """The committee's 総評 (one row a paragraph: a row is at most 409 pt tall), the year's
+    委員名簿 (who evaluated it, as the printed sheet lists them), then the legend. The key
+    columns stay empty, so the import reads these rows as not being 事業."""
     if summary is not None and summary.is_confirmed:
         paragraphs = [p for p in summary.text.splitlines() if p.strip()]
         for n, paragraph in enumerate(paragraphs):
             _head_row(sheet, columns, "総評" if n == 0 else None, paragraph)
+    if roster := roster_text(table.cycle):
+        _head_row(sheet, columns, "委員名簿", roster)
     _head_row(sheet, columns, "凡例", legend_text(table.levels))
+
+
+def roster_text(cycle: Cycle) -> str:
+    """「山田 太郎（学識経験者・委員長）、…」: the year's 委員名簿 (``Cycle.roster``) in one
+    line; a member who left before the 委員会評価 ended says until when."""
+    end = cycle.committee_period()[1]
+    names = []
+    for seat in cycle.roster():
+        office = f"・{seat.get_office_display()}" if seat.office else ""
+        until = f"、{wareki_date(seat.ends_on)}まで" if seat.ends_on and seat.ends_on < end else ""
+        names.append(f"{display_name(seat.user)}（{seat.get_category_display()}{office}{until}）")
+    return "、".join(names)
 
 
 def _head_row(sheet: "_Sheet", columns: _Columns, label: str | None, text: str) -> None:

@@ -2,8 +2,10 @@
 committee accounts only, one 委員長 and one 副委員長 at a time, recorded by the 事務局 with
 history and a mail; each year's 委員名簿 is the committee serving in its 委員会評価."""
 
+import io
 from datetime import date
 
+import openpyxl
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
@@ -153,8 +155,33 @@ def test_the_roster_prints_on_the_sheet_with_a_leaver_marked(client):
         reverse("evaluation:sheet_print", kwargs={"plan": cycle.plan.code, "year": 2021})
     ).content.decode()
     assert "令和3（2021）年度 市民活動推進委員会 委員名簿" in page
-    assert "退任 次郎（2022年6月15日まで）" in page
+    assert "退任 次郎（令和4年6月15日まで）" in page
     assert "委員長" in page
+
+
+def test_the_roster_is_in_the_excel_with_a_leaver_marked(client):
+    leaver = member().user
+    User.objects.filter(pk=leaver.pk).update(last_name="退任 次郎")
+    head = chair().user
+    User.objects.filter(pk=head.pk).update(last_name="委員長 一郎")
+    seat(head, SeatCategory.ACADEMIC, "2021-04-01", office=Office.CHAIR)
+    seat(User.objects.get(pk=leaver.pk), SeatCategory.PUBLIC, "2021-04-01", "2022-06-15")
+    cycle = CycleFactory(
+        fiscal_year=2021,
+        phase=Phase.COMMITTEE,
+        entry_due=date(2022, 5, 31),
+        committee_due=date(2022, 7, 31),
+    )
+    client.force_login(secretariat().user)
+    response = client.get(
+        reverse("evaluation:sheet_xlsx", kwargs={"plan": cycle.plan.code, "year": 2021})
+    )
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    cells = [c for row in book.active.iter_rows(values_only=True) for c in row if c]
+    index = cells.index("委員名簿")
+    assert cells[index + 1] == (
+        "委員長 一郎（学識経験者・委員長）、退任 次郎（公募市民、令和4年6月15日まで）"
+    )
 
 
 def test_progress_counts_the_committee_serving_in_the_committee_phase(world):
