@@ -2,9 +2,12 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.contrib.auth.models import User
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from evaluation.models import (
     CommitteeEvaluation,
@@ -18,7 +21,8 @@ from evaluation.models import (
     running_between,
 )
 from evaluation.rollups.ratings import STATUSES
-from people.models import committee_users, display_name
+from people.models import Seat, committee_users, display_name
+from policies.fiscal_years import wareki_date
 from policies.models import ImplementingBody, Initiative, Measure, Plan
 
 
@@ -135,11 +139,19 @@ def entry_progress(cycle: Cycle) -> EntryProgress:
     """
     projects = _project_items(cycle)
     bodies = list(ImplementingBody.objects.all())
-    # The committee serving in the year's 委員会評価 (its 任期), not every committee account.
+    # The committee serving in the year's 委員会評価 (its 任期), not every committee account;
+    # a member who left before the phase ended keeps what they entered, marked as such.
+    start, end = cycle.committee_period()
+    last_day = (
+        Seat.objects.filter(plan_id=cycle.plan_id, user=OuterRef("pk"))
+        .serving(start, end)
+        .order_by(F("ends_on").desc(nulls_first=True))
+        .values("ends_on")[:1]
+    )
     members = list(
-        committee_users(cycle.plan_id, *cycle.committee_period()).order_by(
-            "participant__role", "username"
-        )
+        committee_users(cycle.plan_id, start, end)
+        .annotate(seat_ends=Subquery(last_day))
+        .order_by("participant__role", "username")
     )
     measures = _measure_rows(cycle, bodies, members)
     expected = self_evaluation_expected(cycle)
@@ -158,9 +170,23 @@ def entry_progress(cycle: Cycle) -> EntryProgress:
     return EntryProgress(
         reports=[ProgressLine(b.short_name, projects.get(b.pk, []), key=b.code) for b in bodies],
         self_evaluations=[body_line(b) for b in bodies],
-        member_evaluations=[line(display_name(u), f"u{u.pk}", u.get_username()) for u in members],
+        member_evaluations=[
+            line(_member_label(u, end), f"u{u.pk}", u.get_username()) for u in members
+        ],
         committee=line("委員会", "committee", "committee"),
     )
+
+
+def _member_label(user: User, phase_end: date) -> str:
+    """「山田 花子」, or 「山田 花子（令和4年6月15日 任期終了）」 for one who left before the
+    year's 委員会評価 ended: what they entered stays and counts, but no more is asked."""
+    ends = getattr(user, "seat_ends", None)
+    if ends is not None and ends < phase_end:
+        return _("%(name)s（%(day)s 任期終了）") % {
+            "name": display_name(user),
+            "day": wareki_date(ends),
+        }
+    return display_name(user)
 
 
 def _project_items(cycle: Cycle) -> dict[int, list[ProgressItem]]:

@@ -14,6 +14,7 @@ from evaluation.models import Phase
 from evaluation.progress.entry import entry_progress
 from evaluation.progress.todo import todo_for
 from people.models import Seat, SeatCategory
+from policies.fiscal_years import wareki_date
 from policies.models import Plan
 from reminders.sending import due_reminders
 from tests.factories import (
@@ -73,8 +74,9 @@ def committee():
 def test_progress_counts_the_committee_serving_in_the_phase(committee):
     cycle, people = committee
     lines = entry_progress(cycle).member_evaluations
-    assert [line.label for line in lines] == ["joiner", "leaver", "stayer"]
-    assert {line.label: line.existing for line in lines} == {"joiner": 0, "leaver": 1, "stayer": 0}
+    left = f"leaver（{wareki_date(TODAY - timedelta(days=1))} 任期終了）"
+    assert [line.label for line in lines] == ["joiner", left, "stayer"]
+    assert {line.label: line.existing for line in lines} == {"joiner": 0, left: 1, "stayer": 0}
     assert {line.expected for line in lines} == {12}
 
 
