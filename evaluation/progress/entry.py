@@ -256,7 +256,6 @@ def self_evaluation_scope(
     that year's frozen 事業 too, so the whole printed sheet stays as it was. Up to four queries; two where the caller knows no year is locked (``any_locked``)."""
     if not years:
         return set()
-    scope: set[tuple[int, int, int]] = set()
     frozen = (
         list(
             LockedSheet.objects.filter(cycle__plan=plan, cycle__fiscal_year__in=years)
@@ -269,32 +268,53 @@ def self_evaluation_scope(
     copied = {year for year, _b, _i in frozen}
     # Years read from ``frozen_for``'s copy: those shown beside it without one of their own.
     stand_in = [year for year in years if year not in copied] if frozen_for in copied else []
-    if any(body_id is not None for _year, body_id, _ids in frozen):
-        measures_of: dict[int, set[int]] = defaultdict(set)  # 展開 → its 施策 and its 再掲's
-        for pk, measure_id, original_id in Initiative.objects.filter(
-            measure__basic_policy__plan=plan
-        ).values_list("pk", "measure_id", "original_id"):
-            measures_of[pk].add(measure_id)
-            if original_id is not None:
-                measures_of[original_id].add(measure_id)
-        for year, body_id, initiative_ids in frozen:
-            for initiative_id in initiative_ids or []:
-                for m in measures_of[initiative_id]:
-                    scope.add((body_id, m, year))
-                    if year == frozen_for:
-                        scope.update((body_id, m, other) for other in stand_in)
+    scope = _frozen_scope(plan, frozen, frozen_for, stand_in)
     live = [year for year in years if year not in copied and year not in stand_in]
+    return scope | _live_scope(plan, live)
+
+
+def _frozen_scope(
+    plan: Plan, frozen: list, frozen_for: int | None, stand_in: list[int]
+) -> set[tuple[int, int, int]]:
+    """The scope of the locked years, from the 事業 frozen when each was locked (and of the
+    ``stand_in`` years, from ``frozen_for``'s copy). One query, if any year has 事業."""
+    scope: set[tuple[int, int, int]] = set()
+    if not any(body_id is not None for _year, body_id, _ids in frozen):
+        return scope
+    measures_of: dict[int, set[int]] = defaultdict(set)  # 展開 → its 施策 and its 再掲's
+    for pk, measure_id, original_id in Initiative.objects.filter(
+        measure__basic_policy__plan=plan
+    ).values_list("pk", "measure_id", "original_id"):
+        measures_of[pk].add(measure_id)
+        if original_id is not None:
+            measures_of[original_id].add(measure_id)
+    for year, body_id, initiative_ids in frozen:
+        for initiative_id in initiative_ids or []:
+            for m in measures_of[initiative_id]:
+                scope.add((body_id, m, year))
+                if year == frozen_for:
+                    scope.update((body_id, m, other) for other in stand_in)
+    return scope
+
+
+def _live_scope(plan: Plan, live: list[int]) -> set[tuple[int, int, int]]:
+    """The scope of the years read from today's 事業: each running 事業's 施策, directly and
+    through the 再掲 of its 展開. Two queries, none without a year."""
+    scope: set[tuple[int, int, int]] = set()
     if not live:
         return scope
-    first, last = min(live), max(live)
-    running = Project.objects.of_plan(plan).filter(running_between(first, last)).order_by()
+    running = Project.objects.of_plan(plan).filter(running_between(min(live), max(live)))
     for path in ("initiatives__measure_id", "initiatives__relistings__measure_id"):
-        for body_id, measure_id, start, end in running.filter(
-            **{f"{path}__isnull": False}
-        ).values_list("body_id", path, "first_year", "last_year"):
-            for year in live:
-                if start <= year and (end is None or year <= end):
-                    scope.add((body_id, measure_id, year))
+        for body_id, measure_id, start, end in (
+            running.order_by()
+            .filter(**{f"{path}__isnull": False})
+            .values_list("body_id", path, "first_year", "last_year")
+        ):
+            scope.update(
+                (body_id, measure_id, year)
+                for year in live
+                if start <= year and (end is None or year <= end)
+            )
     return scope
 
 

@@ -67,17 +67,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error("code", error)
         else:
-            request.session.cycle_key()
-            django_otp.login(request, device)
-            if isinstance(device, StaticDevice):
-                messages.warning(
-                    request,
-                    _(
-                        "回復コードでログインしました。使った回復コードはもう使えません（残り%(left)d個）。"
-                        "スマートフォンをなくしたときは、事務局に二段階認証の初期化を依頼してください。"
-                    )
-                    % {"left": services.recovery_codes_left(user)},  # type: ignore[arg-type]
-                )
+            _signed_in(request, device)
             return redirect(_next_url(request))
     status = 429 if form.has_error("code", code="throttled") else 200
     return render(
@@ -86,6 +76,22 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         {"form": form, "next": _next_url(request)},
         status=status,
     )
+
+
+def _signed_in(request: HttpRequest, device) -> None:
+    """A code confirmed the session (a new session key, as after the password); a recovery
+    code says how many are left and what to do when the phone is lost."""
+    request.session.cycle_key()
+    django_otp.login(request, device)
+    if isinstance(device, StaticDevice):
+        messages.warning(
+            request,
+            _(
+                "回復コードでログインしました。使った回復コードはもう使えません（残り%(left)d個）。"
+                "スマートフォンをなくしたときは、事務局に二段階認証の初期化を依頼してください。"
+            )
+            % {"left": services.recovery_codes_left(request.user)},  # type: ignore[arg-type]
+        )
 
 
 def two_factor_enrol(request: HttpRequest) -> HttpResponse:
@@ -114,7 +120,12 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
                 "people/two_factor_recovery_codes.html",
                 {"codes": codes, "next": _next_url(request)},
             )
-    setup = TOTPDevice(user=user, key=key)
+    return _enrol_page(request, form, key)
+
+
+def _enrol_page(request: HttpRequest, form: EnrolCodeForm, key: str) -> HttpResponse:
+    """The QR code (drawn by segno as inline SVG, no outside service) and the secret as text."""
+    setup = TOTPDevice(user=request.user, key=key)
     qr = segno.make(setup.config_url, error="m").svg_inline(
         scale=4, dark="#000", light="#fff", title=_("認証アプリで読み取るQRコード")
     )
