@@ -655,6 +655,18 @@ def cycle_creation_access(user: User | AnonymousUser, plan: Plan) -> Access:
     return DENIED
 
 
+def plan_words_access(user: User | AnonymousUser, plan: Plan) -> Access:
+    """A plan's own words (its level names, its predecessor's, its 重点施策's note): the
+    plan's secretariat and administrators, as they import its structure; the 事務局 of
+    another plan has no say in this one's."""
+    if user.is_authenticated and user.is_superuser:
+        return Access(view=True, edit=True)
+    participant = participant_of(user, plan.pk)
+    if participant and participant.is_secretariat:
+        return Access(view=True, edit=True)
+    return DENIED
+
+
 def plan_dashboard_access(
     user: User | AnonymousUser, plan_id: int, plan_has_published_cycle: bool
 ) -> Access:

@@ -62,8 +62,8 @@ def second(world):
 
 
 def test_the_second_plan_has_pages_of_every_kind():
-    assert len(NAMES) == 33
-    assert {"evaluation:cycle_detail", "evaluation:measure_year", "evaluation:sheet"} <= set(NAMES)
+    assert len(NAMES) == 34
+    assert {"evaluation:cycle", "evaluation:measure_year", "evaluation:sheet_print"} <= set(NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -56,6 +56,7 @@ OWN_PAGE = {
     "reminders:settings": "/settings/reminders/",
     "evaluation:meeting_create": "/cycles/revised-2017/2021/meetings/",
     "evaluation:meeting": "/cycles/revised-2017/2021/meetings/",
+    "evaluation:plan_words": "/plans/revised-2017/words/",
     "evaluation:committee_summary": "/cycles/revised-2017/2021/summary/",
 }
 
@@ -81,6 +82,7 @@ SAVED_MESSAGE = {
     "evaluation:meeting_create": "委員会の会議「令和3年8月2日の委員会（武蔵野プレイス）」を保存しました。",
     "evaluation:meeting": "委員会の会議「令和3年8月2日の委員会（武蔵野プレイス）」を保存しました。",
     "evaluation:committee_summary": "総評を保存しました。",
+    "evaluation:plan_words": "「武蔵野市市民活動促進基本計画改定計画」の呼び方を保存しました。",
 }
 
 ORIGIN = "/plans/revised-2017/projects/?q=%E8%AC%9B%E5%BA%A7&body=city"
