@@ -81,7 +81,11 @@ def test_the_first_dashboard_draws_trends_as_lines(client, demo):
 def test_each_earlier_year_has_every_serving_members_evaluation_around_the_committees(demo):
     for year in (2017, 2018, 2019):
         cycle = Cycle.objects.get(plan__code="revised-2017", fiscal_year=year)
-        serving = set(committee_users(*cycle.committee_period()).values_list("username", flat=True))
+        serving = set(
+            committee_users(cycle.plan_id, *cycle.committee_period()).values_list(
+                "username", flat=True
+            )
+        )
         assert len(serving) == 8
         for committee in cycle.committee_evaluations.all():
             members = MemberEvaluation.objects.filter(cycle=cycle, measure=committee.measure)
