@@ -25,6 +25,7 @@ import datetime
 import io
 import posixpath
 import re
+import shutil
 import time
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -471,17 +472,22 @@ class _DatedZip(zipfile.ZipFile):
         super().__init__(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
         self.date_time = date_time
 
+    def _dated(self, name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=self.date_time)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        return info
+
     def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None) -> None:
         if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
-            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=self.date_time)
-            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
-            zinfo_or_arcname.external_attr = 0o600 << 16
+            zinfo_or_arcname = self._dated(zinfo_or_arcname)
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
     def write(self, filename, arcname=None, compress_type=None, compresslevel=None) -> None:
-        # openpyxl writes each worksheet from a temporary file, whose date would be now.
-        with open(filename, "rb") as f:
-            self.writestr(arcname or filename, f.read(), compress_type, compresslevel)
+        # openpyxl writes each worksheet to a temporary file, whose date would be now; it is
+        # copied in chunks, so a large sheet never sits in memory whole.
+        with open(filename, "rb") as src, self.open(self._dated(arcname or filename), "w") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
 
 
 def save_xlsx(book: Workbook, out: IO[bytes], *, fixed: datetime.datetime | None = None) -> None:

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from evaluation import page_cache
 from evaluation.models import (
     CommitteeEvaluation,
     Phase,
@@ -36,6 +37,12 @@ def drafts(world):
         n: CommitteeEvaluationFactory(cycle=world.cycle, measure=measure(n), opinion=f"{n}の案")
         for n in ["1-1", "1-2", "2-1"]
     }
+
+
+def committed() -> None:
+    """What the save's commit does for the pages kept per generation (やること among them):
+    a new generation. A test's transaction never commits."""
+    page_cache.invalidate()
 
 
 def confirm_post(client, chosen: dict[str, int], step: str = "confirm"):
@@ -128,6 +135,7 @@ def test_a_sent_back_draft_reaches_the_secretariats_todo_with_the_comment(world,
         {"opinion": "参加者数は増えている。", "version": draft.version},
     )
     assert CommitteeEvaluation.objects.get(pk=draft.pk).review_state == ReviewState.RESUBMITTED
+    committed()
     todo = client.get(reverse("evaluation:todo")).content.decode()
     assert "委員長から差し戻された" not in todo
 
@@ -194,6 +202,7 @@ def test_a_sent_back_report_is_on_the_bodys_todo_and_its_resubmission_can_be_che
     )
     report.refresh_from_db()
     assert (report.review_state, report.participants) == ("resubmitted", 40)
+    committed()
     assert (
         "事務局から差し戻された入力" not in staff.get(reverse("evaluation:todo")).content.decode()
     )
