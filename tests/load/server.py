@@ -242,7 +242,10 @@ def _people_and_records(users: int, plan: Plan) -> list[User]:
         user.save()
         role = ROLES[n % len(ROLES)]
         body = bodies[n % len(bodies)] if role == Role.STAFF else None
-        Participant.objects.update_or_create(user=user, defaults={"role": role, "body": body})
+        participant, _ = Participant.objects.update_or_create(
+            user=user, defaults={"role": role, "body": body}
+        )
+        participant.plans.add(plan)  # roles are per plan: the load's people take part in it
         if role == Role.STAFF:
             for k in (1, 2):  # each person's own 事業, so nobody shares a 実施状況
                 name = f"負荷試験の事業 {user.username}-{k}"
@@ -256,9 +259,10 @@ def _people_and_records(users: int, plan: Plan) -> list[User]:
     )
     checker.set_password(PASSWORD)
     checker.save()
-    Participant.objects.update_or_create(
+    participant, _ = Participant.objects.update_or_create(
         user=checker, defaults={"role": Role.STAFF, "body": bodies[0]}
     )
+    participant.plans.add(plan)
     _project(f"{CROSS_USER}-1", "ノード間の確認の事業", plan, bodies[0], initiative)
     return people
 
