@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from policies.fiscal_years import wareki
 from policies.form_messages import NamedRequired
 from policies.models import Plan
+from policies.plan_sheet import WORD_ITEMS
 
 
 class PlanUploadForm(NamedRequired, forms.Form):
@@ -24,16 +25,7 @@ class PlanWordsForm(forms.ModelForm):
 
     class Meta:
         model = Plan
-        fields = [
-            "name",
-            "short_name",
-            "basic_policy_label",
-            "measure_label",
-            "initiative_label",
-            "measure_description_label",
-            "predecessor_label",
-            "priority_note",
-        ]
+        fields = ["name", "short_name", *WORD_ITEMS]  # the same words the import reads
         widgets = {"priority_note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs) -> None:
