@@ -74,5 +74,5 @@ def test_the_roster_file_has_a_column_guide_and_a_csv(years):
 def test_the_pdf_prints_the_year_s_roster(years):
     html = sheet_pdf_html(years[1], "")
     assert "委員名簿" in html
-    assert "退任（2021年6月30日まで）" in html
+    assert "退任（令和3年6月30日まで）" in html
     assert "前委員長" not in html
