@@ -33,7 +33,7 @@ Cycle.objects.create(plan=plan, fiscal_year=2021, phase="entry")
 item = Initiative.objects.get_by_natural_key("revised-2017", "1-1", 2)
 for n in range({people}):
     user = User.objects.create_user(f"staff{{n}}", password="{PASSWORD}")
-    Participant.objects.create(user=user, role=Role.STAFF, body=city)
+    Participant.objects.create(user=user, role=Role.STAFF, body=city).plans.add(plan)
     project = Project.objects.create(code=f"load-{{n}}", plan=plan, body=city, name=f"事業{{n}}", first_year=2017)
     project.initiatives.set([item])
 twice = Project.objects.create(code="twice", plan=plan, body=city, name="二重送信の事業", first_year=2017)
