@@ -139,10 +139,14 @@ def test_each_year_keeps_the_roster_that_served_in_its_committee_phase():
     assert [s.user for s in fy2020.roster()] == [second, leaver, joiner]
 
 
-def test_the_roster_prints_on_the_sheet_with_a_leaver_marked(client):
-    leaver = member().user
+@pytest.fixture
+def year_with_a_leaver(client):
+    """FY2021 in 委員会評価 (evaluated until 2022-07-31): the chair 委員長 一郎 and 退任 次郎,
+    who left on 2022-06-15; the 事務局 logged in. Returns the year's URL arguments."""
+    head, leaver = chair().user, member().user
+    User.objects.filter(pk=head.pk).update(last_name="委員長 一郎")
     User.objects.filter(pk=leaver.pk).update(last_name="退任 次郎")
-    seat(chair().user, SeatCategory.ACADEMIC, "2021-04-01", office=Office.CHAIR)
+    seat(User.objects.get(pk=head.pk), SeatCategory.ACADEMIC, "2021-04-01", office=Office.CHAIR)
     seat(User.objects.get(pk=leaver.pk), SeatCategory.PUBLIC, "2021-04-01", "2022-06-15")
     cycle = CycleFactory(
         fiscal_year=2021,
@@ -151,31 +155,18 @@ def test_the_roster_prints_on_the_sheet_with_a_leaver_marked(client):
         committee_due=date(2022, 7, 31),
     )
     client.force_login(secretariat().user)
-    page = client.get(
-        reverse("evaluation:sheet_print", kwargs={"plan": cycle.plan.code, "year": 2021})
-    ).content.decode()
+    return {"plan": cycle.plan.code, "year": 2021}
+
+
+def test_the_roster_prints_on_the_sheet_with_a_leaver_marked(client, year_with_a_leaver):
+    page = client.get(reverse("evaluation:sheet_print", kwargs=year_with_a_leaver)).content.decode()
     assert "令和3（2021）年度 市民活動推進委員会 委員名簿" in page
     assert "退任 次郎（令和4年6月15日まで）" in page
     assert "委員長" in page
 
 
-def test_the_roster_is_in_the_excel_with_a_leaver_marked(client):
-    leaver = member().user
-    User.objects.filter(pk=leaver.pk).update(last_name="退任 次郎")
-    head = chair().user
-    User.objects.filter(pk=head.pk).update(last_name="委員長 一郎")
-    seat(head, SeatCategory.ACADEMIC, "2021-04-01", office=Office.CHAIR)
-    seat(User.objects.get(pk=leaver.pk), SeatCategory.PUBLIC, "2021-04-01", "2022-06-15")
-    cycle = CycleFactory(
-        fiscal_year=2021,
-        phase=Phase.COMMITTEE,
-        entry_due=date(2022, 5, 31),
-        committee_due=date(2022, 7, 31),
-    )
-    client.force_login(secretariat().user)
-    response = client.get(
-        reverse("evaluation:sheet_xlsx", kwargs={"plan": cycle.plan.code, "year": 2021})
-    )
+def test_the_roster_is_in_the_excel_with_a_leaver_marked(client, year_with_a_leaver):
+    response = client.get(reverse("evaluation:sheet_xlsx", kwargs=year_with_a_leaver))
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     cells = [c for row in book.active.iter_rows(values_only=True) for c in row if c]
     index = cells.index("委員名簿")
